@@ -1,0 +1,51 @@
+"""Exceptions flowmap raises for a user's mistake.
+
+Every message says what went wrong and what to do next; the CLI prints it on one
+line and turns it into an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flowmap.validate import ValidationReport
+
+
+class FlowmapError(Exception):
+    """Base class: a problem the user can fix. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 2
+
+
+class InventoryReadError(FlowmapError):
+    """The inventory cannot be read at all (no such path, unreadable file)."""
+
+    exit_code = 2
+
+
+class InvalidInventoryError(FlowmapError):
+    """The inventory was read but is not valid; ``report`` lists every problem."""
+
+    exit_code = 1
+
+    def __init__(self, report: "ValidationReport") -> None:
+        self.report = report
+        errors = report.errors
+        first = errors[0].describe() if errors else ""
+        super().__init__(
+            f"{report.source} is not a valid inventory: {len(errors)} error(s), first: {first}. "
+            "Run `flowmap validate` on it for the full list."
+        )
+
+
+class ReferenceDataError(FlowmapError):
+    """A reference file (KEV, EPSS, end-of-life, costs) is missing or malformed."""
+
+    exit_code = 2
+
+
+class UsageError(FlowmapError):
+    """An option or parameter is not valid."""
+
+    exit_code = 2

@@ -1,0 +1,331 @@
+"""Read an inventory from a folder of CSV files or one Excel workbook.
+
+Reading keeps every cell exactly as text: ids keep their leading zeros, ``NA`` and
+``None`` stay the strings a person typed, and extra columns are kept. Parsing the
+text into booleans, dates and numbers is validation's job (:mod:`flowmap.validate`).
+
+Each table comes back as a :class:`RawTable` whose DataFrame index is the row as
+the user sees it: the CSV line number or the Excel row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from flowmap.errors import InventoryReadError
+from flowmap.schema import TABLES, normalise_column_name
+
+
+@dataclass
+class ReadProblem:
+    """Something wrong with a file's layout, found while reading it."""
+
+    table: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    severity: str = "error"
+
+
+@dataclass
+class RawTable:
+    """One table as read: every cell a string, indexed by the user's row number."""
+
+    name: str
+    frame: pd.DataFrame
+    file: str
+    kind: str  # "csv" or "xlsx"
+
+    def where(self, row: int | None) -> str:
+        """Say where a row is, as the user would look for it.
+
+        >>> RawTable("systems", pd.DataFrame(), "systems.csv", "csv").where(7)
+        'systems.csv line 7'
+        >>> RawTable("systems", pd.DataFrame(), "inv.xlsx", "xlsx").where(7)
+        'inv.xlsx sheet systems row 7'
+        """
+        if self.kind == "csv":
+            return self.file if row is None else f"{self.file} line {row}"
+        place = f"{self.file} sheet {self.name}"
+        return place if row is None else f"{place} row {row}"
+
+
+@dataclass
+class RawInventory:
+    """Every table found at a path, as text, with the problems met reading it."""
+
+    source: str
+    kind: str
+    tables: dict[str, RawTable]
+    problems: list[ReadProblem] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+def read_inventory(path: str | Path) -> RawInventory:
+    """Read the tables of an inventory folder or workbook as text.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder holding ``<table>.csv`` files, or an ``.xlsx`` workbook with one
+        sheet per table.
+
+    Raises
+    ------
+    InventoryReadError
+        When the path does not exist or cannot be read at all.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InventoryReadError(
+            f"No inventory at {p}: give a folder of CSV files or an .xlsx workbook "
+            "(try `flowmap template inventory.xlsx` for a blank one).")
+    if p.is_dir():
+        return _read_folder(p)
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_workbook(p)
+    raise InventoryReadError(
+        f"{p} is neither a folder nor an .xlsx workbook: give a folder of CSV files "
+        "(organisations.csv, systems.csv, ...) or one .xlsx workbook.")
+
+
+# --------------------------------------------------------------------------- CSV
+
+def _read_folder(folder: Path) -> RawInventory:
+    inventory = RawInventory(source=str(folder), kind="csv", tables={})
+    by_name: dict[str, Path] = {}
+    for f in sorted(folder.iterdir()):
+        if f.is_file() and f.suffix.lower() == ".csv":
+            name = normalise_column_name(f.stem)
+            if name in TABLES and name not in by_name:
+                by_name[name] = f
+            else:
+                inventory.ignored.append(f.name)
+    for name, f in by_name.items():
+        table, problems = _read_csv(name, f)
+        inventory.tables[name] = table
+        inventory.problems.extend(problems)
+    return inventory
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InventoryReadError(
+            f"{path} is neither UTF-8 nor Windows-1252 text (byte {exc.start}): "
+            "save it from Excel as 'CSV UTF-8 (Comma delimited)'.") from None
+
+
+def _read_csv(name: str, path: Path) -> tuple[RawTable, list[ReadProblem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InventoryReadError(f"Cannot read {path}: {exc.strerror}.") from None
+    text = _decode(data, path)
+    table = RawTable(name, pd.DataFrame(), path.name, "csv")
+    if not text.strip():
+        return table, [ReadProblem(name, None, None, None,
+                                   "the file is empty: it needs at least a header row")]
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, header=0, engine="c")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        return table, [ReadProblem(name, None, None, None,
+                                   f"the file is not well-formed CSV ({_first_line(exc)}); "
+                                   "every row needs as many cells as the header")]
+    frame = frame.astype(object)
+    lines = _csv_line_numbers(text, len(frame))
+    frame.index = pd.Index(lines, name="row")
+    frame, problems = _tidy(name, frame, [str(c) for c in frame.columns], pandas_unnamed=True)
+    table.frame = frame
+    return table, problems
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _csv_line_numbers(text: str, n_records: int) -> list[int]:
+    """The line each record starts on (the header is line 1).
+
+    Quoted cells may hold line breaks, so when the line count does not match the
+    record count the file is scanned once with the csv module to find them.
+    """
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if n_lines == n_records + 1:
+        return list(range(2, n_records + 2))
+    starts: list[int] = []
+    reader = csv.reader(io.StringIO(text))
+    previous_end = 1
+    next(reader, None)
+    previous_end = reader.line_num
+    for _ in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    if len(starts) != n_records:  # pandas and csv disagree: fall back to record order
+        return list(range(2, n_records + 2))
+    return starts
+
+
+# -------------------------------------------------------------------------- Excel
+
+def _read_workbook(path: Path) -> RawInventory:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    from zipfile import BadZipFile
+
+    inventory = RawInventory(source=str(path), kind="xlsx", tables={})
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (OSError, InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
+        raise InventoryReadError(
+            f"Cannot open {path} as an Excel workbook ({_first_line(exc)}): save it as .xlsx "
+            "from Excel, or give a folder of CSV files.") from None
+    cached: openpyxl.Workbook | None = None
+    try:
+        chosen: dict[str, str] = {}
+        for sheet_name in wb.sheetnames:
+            name = normalise_column_name(sheet_name)
+            if name in TABLES and name not in chosen:
+                chosen[name] = sheet_name
+            elif name != "readme":
+                inventory.ignored.append(f"sheet {sheet_name}")
+        for name, sheet_name in chosen.items():
+            rows, formulas = _sheet_rows(wb[sheet_name])
+            problems: list[ReadProblem] = []
+            if formulas:
+                if cached is None:
+                    cached = openpyxl.load_workbook(path, read_only=False, data_only=True)
+                problems = _fill_formulas(name, rows, formulas, cached[sheet_name])
+            table = RawTable(name, pd.DataFrame(), path.name, "xlsx")
+            if not rows:
+                problems.append(ReadProblem(name, None, None, None,
+                                            "the sheet is empty: it needs at least a header row"))
+            else:
+                header_row, header = rows[0]
+                body = rows[1:]
+                width = len(header)
+                cells = [(r + [""] * (width - len(r)))[:width] for _, r in body]
+                frame = pd.DataFrame(cells, columns=range(width), dtype=object)
+                frame.index = pd.Index([n for n, _ in body], name="row", dtype="int64")
+                frame, tidy_problems = _tidy(name, frame, header, pandas_unnamed=False)
+                problems.extend(tidy_problems)
+                table.frame = frame
+            inventory.tables[name] = table
+            inventory.problems.extend(problems)
+    finally:
+        wb.close()
+    return inventory
+
+
+def _sheet_rows(ws) -> tuple[list[tuple[int, list[str]]], list[tuple[int, int]]]:
+    """Rows as (row number, cell texts) and the (row, column index) of formula cells."""
+    rows: list[tuple[int, list[str]]] = []
+    formulas: list[tuple[int, int]] = []
+    for r_index, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        texts = []
+        for c_index, value in enumerate(row):
+            if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+                formulas.append((r_index, c_index))
+            texts.append(cell_text(value))
+        while texts and texts[-1] == "":
+            texts.pop()
+        rows.append((r_index, texts))
+    return rows, formulas
+
+
+def _fill_formulas(name: str, rows: list[tuple[int, list[str]]], formulas: list[tuple[int, int]],
+                   cached_ws) -> list[ReadProblem]:
+    from openpyxl.utils import get_column_letter
+
+    problems = []
+    by_row = {n: texts for n, texts in rows}
+    for r, c in formulas:
+        value = cached_ws.cell(row=r, column=c + 1).value
+        texts = by_row[r]
+        if value is None:
+            cell = f"{get_column_letter(c + 1)}{r}"
+            problems.append(ReadProblem(
+                name, r, None, texts[c],
+                f"cell {cell} holds a formula with no saved value: open the workbook in Excel "
+                "and save it (so the result is stored), or paste the values in"))
+            texts[c] = ""
+        else:
+            texts[c] = cell_text(value)
+    return problems
+
+
+def cell_text(value: object) -> str:
+    """The text of an Excel cell as a person reads it.
+
+    >>> cell_text(1200.0), cell_text(0.25), cell_text(True), cell_text(None)
+    ('1200', '0.25', 'true', '')
+    >>> cell_text(dt.datetime(2026, 3, 1))
+    '2026-03-01'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# ----------------------------------------------------------------------- shared
+
+def _tidy(name: str, frame: pd.DataFrame, header: list[str],
+          pandas_unnamed: bool) -> tuple[pd.DataFrame, list[ReadProblem]]:
+    """Normalise column names, drop blank rows and nameless empty columns."""
+    problems: list[ReadProblem] = []
+    names: list[str] = []
+    keep: list[int] = []
+    seen: dict[str, str] = {}
+    for i, raw in enumerate(header):
+        original = "" if raw is None else str(raw)
+        if pandas_unnamed and original.startswith("Unnamed: "):
+            original = ""
+        col = normalise_column_name(original)
+        values = frame.iloc[:, i]
+        if not col:
+            if (values.astype(str).str.strip() == "").all():
+                continue
+            col = f"column_{i + 1}"
+            problems.append(ReadProblem(
+                name, None, col, None,
+                f"column {i + 1} has values but no header; it is kept as {col!r}",
+                severity="warning"))
+        if col in seen:
+            problems.append(ReadProblem(
+                name, None, col, original,
+                f"two columns are both named {col!r} ({seen[col]!r} and {original!r}); "
+                "rename or remove one"))
+            continue
+        seen[col] = original
+        names.append(col)
+        keep.append(i)
+    frame = frame.iloc[:, keep].copy()
+    frame.columns = names
+    if len(frame.columns):
+        stripped = frame.apply(lambda s: s.astype(str).str.strip())
+        blank = (stripped == "").all(axis=1)
+        frame = stripped.loc[~blank]
+    return frame, problems
