@@ -22,6 +22,10 @@ from flowmap.errors import InventoryReadError
 from flowmap.schema import TABLES, normalise_column_name
 
 
+#: Sheets of flowmap's own template that are not tables (read silently past).
+HELPER_SHEETS = frozenset({"readme", "lists"})
+
+
 @dataclass
 class ReadProblem:
     """Something wrong with a file's layout, found while reading it."""
@@ -200,7 +204,7 @@ def _read_workbook(path: Path) -> RawInventory:
             name = normalise_column_name(sheet_name)
             if name in TABLES and name not in chosen:
                 chosen[name] = sheet_name
-            elif name != "readme":
+            elif name not in HELPER_SHEETS:
                 inventory.ignored.append(f"sheet {sheet_name}")
         for name, sheet_name in chosen.items():
             rows, formulas = _sheet_rows(wb[sheet_name])

@@ -169,6 +169,9 @@ def parse_inventory(raw: RawInventory, *,
         quality.extend(_quality(table, rt.frame))
     report.problems.extend(_check_references(typed, raw))
     report.problems.extend(_warnings(typed, raw, as_of))
+    order = {name: i for i, name in enumerate(TABLES)}
+    report.problems.sort(key=lambda p: (p.severity != "error", order.get(p.table, -1),
+                                        p.row if p.row is not None else 0))
     report.data_quality = pd.DataFrame(
         quality, columns=["table", "column", "unknown", "rows", "share_unknown"])
     inventory = Inventory(tables=typed, source=raw.source, report=report)
