@@ -1,16 +1,35 @@
-"""flowmap: map health and care data flows, information assets and vulnerable systems."""
+"""flowmap: map health and care data flows, information assets and vulnerable systems.
+
+The pipeline is plain functions, data in and data out::
+
+    inventory = flowmap.load_inventory("inventories/sample")   # load + validate
+    G = flowmap.build_graph(inventory)                        # networkx MultiDiGraph
+    analysis = flowmap.analyse(inventory, as_of=date(2026, 11, 1))
+"""
 
 from flowmap.errors import (
     FlowmapError, InvalidInventoryError, InventoryReadError, ReferenceDataError, UsageError,
 )
+from flowmap.export import export_graph
+from flowmap.graph import build_graph
 from flowmap.inventory import Inventory
 from flowmap.load import read_inventory
+from flowmap.settings import AnalysisSettings
 from flowmap.validate import ValidationReport, load_inventory, validate
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "FlowmapError", "InvalidInventoryError", "InventoryReadError", "ReferenceDataError",
-    "UsageError", "Inventory", "ValidationReport", "load_inventory", "read_inventory", "validate",
+    "Analysis", "AnalysisSettings", "FlowmapError", "InvalidInventoryError",
+    "InventoryReadError", "Inventory", "ReferenceDataError", "UsageError", "ValidationReport",
+    "analyse", "build_graph", "export_graph", "load_inventory", "read_inventory", "validate",
     "__version__",
 ]
+
+
+def __getattr__(name: str):
+    # The risk engine pulls in more modules; import it when first used.
+    if name in ("analyse", "Analysis"):
+        from flowmap import analysis
+        return getattr(analysis, name)
+    raise AttributeError(f"module 'flowmap' has no attribute {name!r}")

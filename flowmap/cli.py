@@ -76,6 +76,42 @@ def export(path: Path, fmt: str, out: Path) -> None:
 
 
 @cli.command()
+@INVENTORY
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder for findings.json, findings.csv and findings.xlsx.")
+@AS_OF
+@click.option("--kev", type=click.Path(path_type=Path),
+              help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV).")
+@click.option("--epss", type=click.Path(path_type=Path),
+              help="FIRST EPSS scores (CSV, gzipped or not).")
+@click.option("--eol", type=click.Path(path_type=Path),
+              help="More end-of-life products (endoflife.date API JSON).")
+@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]),
+              help="Exit 3 if any finding is at or above this severity.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def analyse(path: Path, out: Path, as_of: str | None, kev: Path | None, epss: Path | None,
+            eol: Path | None, fail_on: str | None, quiet: bool) -> None:
+    """Score systems and data, find attack paths and copies, and report every finding."""
+    from flowmap.analysis import analyse as run
+    from flowmap.console import format_analysis
+    from flowmap.outputs import write_findings
+    from flowmap.settings import SEVERITIES
+    from flowmap.validate import load_inventory
+
+    day = _as_of(as_of)
+    analysis = run(load_inventory(path, as_of=day), as_of=day, kev=kev, epss=epss, eol=eol,
+                   progress=not quiet)
+    written = write_findings(analysis, out)
+    click.echo(format_analysis(analysis))
+    click.echo("Wrote " + ", ".join(str(p) for p in written))
+    if fail_on:
+        worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+        if analysis.findings["severity"].isin(worst).any():
+            click.echo(f"Failing: findings at or above {fail_on}", err=True)
+            sys.exit(3)
+
+
+@cli.command()
 @click.argument("out", type=click.Path(path_type=Path))
 def template(out: Path) -> None:
     """Write a blank inventory workbook with drop-downs and column notes."""

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flowmap.validate import ValidationReport
+
+if TYPE_CHECKING:
+    from flowmap.analysis import Analysis
 
 MAX_LISTED = 50  # problems listed in the terminal; the rest go to --problems FILE
 
@@ -52,3 +56,25 @@ def write_problems(report: ValidationReport, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     neutralise_frame(report.to_frame()).to_csv(path, index=False, lineterminator="\n")
     return path
+
+
+def format_analysis(analysis: "Analysis", *, top: int = 10) -> str:
+    """The short terminal summary of an analysis: counts by severity and the top findings."""
+    s = analysis.summary
+    f = analysis.findings
+    lines = [f"Analysed {s['inventory']} as of {s['as_of']}: {s['findings']:,} findings "
+             f"(total risk {s['total_risk']:,.1f})",
+             "By severity: " + ", ".join(f"{k} {v:,}" for k, v in s["by_severity"].items())]
+    for name, source in s["sources"].items():
+        lines.append(f"Using {name}: {source}")
+    if len(f):
+        lines.append(f"Top {min(top, len(f))}:")
+        for r in f.head(top).itertuples():
+            lines.append(f"  [{r.severity.upper():8}] {r.score:5.1f} {r.rule} {r.subject_id}: "
+                         f"{_one_line(r.message)}")
+    return "\n".join(lines)
+
+
+def _one_line(text: str, width: int = 160) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -283,7 +283,7 @@ def parse_dates(text: pd.Series) -> pd.Series:
     uk = text.where(text.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}") == True)  # noqa: E712
     a = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     b = pd.to_datetime(uk, format="%d/%m/%Y", errors="coerce")
-    return a.fillna(b).astype("datetime64[ns]")
+    return a.fillna(b).astype("datetime64[ns]").rename(text.name)
 
 
 def _split_list(text: pd.Series, lower: bool) -> pd.Series:

@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flowmap.load import cell_text
-from flowmap.schema import LIST_SEPARATOR, TABLES, Column, Table, normalise_column_name
+from flowmap.schema import (
+    LIST_SEPARATOR, TABLES, TRUE_WORDS, Column, Table, normalise_column_name,
+)
 
 README_SHEET = "README"
 LISTS_SHEET = "lists"  # the loader reads past a sheet with this name
@@ -31,6 +35,7 @@ INLINE_LIST_LIMIT = 255  # Excel's limit on an inline drop-down list, in charact
 EXCEL_TEXT_LIMIT = 32767  # Excel's limit on the characters in one cell
 EXACT_INTEGER_LIMIT = 2**53  # larger integers are written as text to stay exact
 MIN_WIDTH, MAX_WIDTH = 10, 60
+COMMENT_WIDTH, COMMENT_LINE_CHARS, COMMENT_LINE_PIXELS = 340, 48, 16
 CREATED = dt.datetime(2026, 1, 1)  # fixed, so the same call gives the same bytes
 AUTHOR = "flowmap"
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
@@ -53,16 +58,20 @@ README_LINES = (
     "record.",
     "- Headers in bold are required columns: every row needs a value there. Hover over a "
     "header for what it holds, its allowed values and its default.",
-    "- Yes/no columns take yes or no. An empty cell means unknown (never no); unknowns are "
-    "counted as data-quality gaps.",
+    "- Sheets marked required in the table below must be there; the others may stay empty.",
+    "- Yes/no columns take yes or no.",
+    "- An empty cell means unknown (in a yes/no column too: never no); flowmap counts unknowns "
+    "as data-quality gaps.",
     "- Dates: YYYY-MM-DD or DD/MM/YYYY.",
-    f"- Lists: separate values with {LIST_SEPARATOR}, for example personal;special_health.",
+    f"- Lists: separate values with a semicolon ({LIST_SEPARATOR}), for example "
+    "personal;special_health.",
     "- Ids are text: 001 stays 001. Id and text columns are formatted as text.",
-    "- Drop-downs offer the allowed values. Columns you add are kept; optional sheets may be "
-    "left empty.",
+    "- Drop-downs offer the allowed values. Columns you add are kept.",
     "",
 )
+README_HEADINGS = frozenset({"How to fill it in"})
 README_TABLE_HEADER = ("Sheet", "Needed", "Description", "Identified by")
+README_WIDTHS = (18, 10, 45, 22)
 
 Cell = str | int | float | None
 
@@ -119,9 +128,10 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     Examples
     --------
     >>> import tempfile, flowmap
-    >>> inv = flowmap.load_inventory("inventories/sample")  # doctest: +SKIP
-    >>> write_workbook(inv.tables, Path(tempfile.mkdtemp()) / "inv.xlsx")  # doctest: +SKIP
-    PosixPath('.../inv.xlsx')
+    >>> inv = flowmap.load_inventory("inventories/sample")
+    >>> out = write_workbook(inv.tables, Path(tempfile.mkdtemp()) / "inventory.xlsx")
+    >>> flowmap.load_inventory(out).row_counts() == inv.row_counts()
+    True
     """
     import xlsxwriter
 
@@ -141,7 +151,6 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "bold": wb.add_format({"bold": True}),
-        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
     }
     _write_readme(wb.add_worksheet(README_SHEET), fmt)
     long_lists: list[tuple[str, tuple[str, ...]]] = []
@@ -164,8 +173,7 @@ def _write_readme(ws, fmt: dict) -> None:
     ws.write_string(0, 0, "flowmap inventory", fmt["title"])
     for r, line in enumerate(README_LINES, start=1):
         if line:
-            ws.write_string(r, 0, line, fmt["bold"] if not line.startswith(("-", "flowmap ", "and "))
-                            else None)
+            ws.write_string(r, 0, line, fmt["bold"] if line in README_HEADINGS else None)
     r = len(README_LINES) + 1
     for c, head in enumerate(README_TABLE_HEADER):
         ws.write_string(r, c, head, fmt["bold"])
@@ -174,10 +182,8 @@ def _write_readme(ws, fmt: dict) -> None:
         ws.write_string(r, 1, "required" if table.required else "optional")
         ws.write_string(r, 2, table.description)
         ws.write_string(r, 3, " + ".join(table.key))
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 10)
-    ws.set_column(2, 2, 45)
-    ws.set_column(3, 3, 22)
+    for c, width in enumerate(README_WIDTHS):
+        ws.set_column(c, c, width)
 
 
 def _write_table(ws, table: Table, frame: pd.DataFrame | None, fmt: dict,
@@ -199,8 +205,8 @@ def _write_table(ws, table: Table, frame: pd.DataFrame | None, fmt: dict,
         ws.write_string(0, c, name, header_fmt)
         note = _header_note(column) if column else (
             "An extra column, not part of the flowmap format: flowmap keeps it as text.")
-        ws.write_comment(0, c, note, {"author": AUTHOR, "x_scale": 2.5,
-                                      "y_scale": 1 + note.count("\n") * 0.6})
+        ws.write_comment(0, c, note, {"author": AUTHOR, "width": COMMENT_WIDTH,
+                                      "height": _comment_height(note)})
         cell_fmt = fmt["date"] if col_type == "date" else (
             fmt["text"] if col_type in TEXT_TYPES or column is None else None)
         texts = [name, column.example if column else ""]
@@ -220,7 +226,7 @@ def _write_table(ws, table: Table, frame: pd.DataFrame | None, fmt: dict,
         if column is not None:
             _validate_column(ws, table, column, c, last_row, long_lists)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(n_rows, 1), len(names) - 1)
+    ws.autofilter(0, 0, n_rows, len(names) - 1)
 
 
 def _validate_column(ws, table: Table, column: Column, c: int, last_row: int,
@@ -245,10 +251,12 @@ def _validate_column(ws, table: Table, column: Column, c: int, last_row: int,
         options = {"validate": "any", "input_title": _clip(column.name, 32),
                    "input_message": _clip(f"{LIST_SEPARATOR}-separated, from: "
                                           f"{', '.join(column.allowed)}")}
-    elif column.type in ("int", "float") and column.minimum is not None:
+    elif column.type in ("int", "float") and (column.minimum, column.maximum) != (None, None):
         kind = "integer" if column.type == "int" else "decimal"
         if column.maximum is None:
             options = {"validate": kind, "criteria": ">=", "value": column.minimum}
+        elif column.minimum is None:
+            options = {"validate": kind, "criteria": "<=", "value": column.maximum}
         else:
             options = {"validate": kind, "criteria": "between", "minimum": column.minimum,
                        "maximum": column.maximum}
@@ -281,7 +289,7 @@ def _header_note(column: Column) -> str:
     if column.default is not None:
         default = column.default
         if column.type == "bool":
-            default = "yes" if default.lower() in ("yes", "true", "y", "1") else "no"
+            default = "yes" if default.lower() in TRUE_WORDS else "no"
         lines.append(f"Default when empty: {default}")
     if column.references:
         target_table, target_column = column.references.split(".")
@@ -294,6 +302,8 @@ def _header_note(column: Column) -> str:
 def _range_words(column: Column) -> str:
     if column.maximum is None:
         return f"{column.minimum:g} or more"
+    if column.minimum is None:
+        return f"{column.maximum:g} or less"
     return f"between {column.minimum:g} and {column.maximum:g}"
 
 
@@ -307,15 +317,15 @@ def _cell(value: object, col_type: str | None) -> Cell:
     """
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (dt.datetime, dt.date)):
         return cell_text(value)
-    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
-        number = value.item() if hasattr(value, "item") else value
-        if isinstance(number, float) and math.isnan(number):
-            return None
-        return _number(number)
+    if isinstance(value, numbers.Integral):
+        return _number(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return None if math.isnan(number) else _number(number)
     if isinstance(value, (tuple, list)):
         return LIST_SEPARATOR.join(str(v) for v in value) or None
     text = str(value)
@@ -348,6 +358,11 @@ def _number_from_text(text: str) -> Cell:
             return text
     value = _number(number)
     return value if not isinstance(value, str) and cell_text(value) == text else text
+
+
+def _comment_height(note: str) -> int:
+    lines = sum(max(1, math.ceil(len(line) / COMMENT_LINE_CHARS)) for line in note.splitlines())
+    return lines * COMMENT_LINE_PIXELS + 12
 
 
 def _width(texts: list[str]) -> int:
@@ -392,25 +407,41 @@ def neutralise_formula(value: str) -> str:
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with :func:`neutralise_formula` applied to every text cell.
 
-    Only object and string columns are touched, and in them only string values;
-    numbers, tuples and missing values are left as they are.
+    Object, string and categorical columns are touched, and in them only string
+    values; numbers, tuples and missing values are left as they are.
 
     Examples
     --------
-    >>> out = neutralise_frame(pd.DataFrame({"a": ["=1+1", "ok", None], "n": [-1, 2, 3]}))
+    >>> out = neutralise_frame(pd.DataFrame({"a": ["=1+1", "ok", "+44 1632"], "n": [-1, 2, 3]}))
     >>> out["a"].tolist(), out["n"].tolist()
-    (["'=1+1", 'ok', None], [-1, 2, 3])
+    (["'=1+1", 'ok', "'+44 1632"], [-1, 2, 3])
     """
     out = frame.copy()
     for i in range(out.shape[1]):
         series = out.iloc[:, i]
-        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            categories = _neutralise_series(pd.Series(series.cat.categories))
+            if categories is not None and categories.is_unique:
+                out.isetitem(i, series.cat.rename_categories(categories.tolist()))
+                continue
+            if categories is not None:  # "=a" and "'=a" both present: give up the categories
+                series = series.astype(object)
+        elif not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
-        if pd.api.types.infer_dtype(series, skipna=True) not in ("string", "mixed", "empty"):
-            continue
-        hit = series.str.startswith(FORMULA_TRIGGERS, na=False).astype(bool)
-        if hit.any():
-            series = series.copy()
-            series[hit] = "'" + series[hit]
-            out.isetitem(i, series)
+        changed = _neutralise_series(series)
+        if changed is not None:
+            out.isetitem(i, changed)
     return out
+
+
+def _neutralise_series(series: pd.Series) -> pd.Series | None:
+    """The series with formula-like strings quoted, or None when none needed it."""
+    try:
+        hit = series.str.startswith(FORMULA_TRIGGERS, na=False).astype(bool)
+    except (AttributeError, TypeError):  # no text in it (tuples, bytes): nothing to do
+        return None
+    if not hit.any():
+        return None
+    series = series.copy()
+    series[hit] = "'" + series[hit]
+    return series

@@ -1,0 +1,134 @@
+"""Write an analysis to files: ``findings.json``, ``findings.csv`` and ``findings.xlsx``.
+
+Everything from an inventory is untrusted text: in CSV and Excel a cell that begins
+with ``=``, ``+``, ``-``, ``@``, tab or carriage return is neutralised so it cannot
+run as a formula. The JSON follows ``docs/findings.schema.json``. The same analysis
+gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from flowmap.analysis import Analysis
+from flowmap.rules.base import plain
+from flowmap.workbook import neutralise_frame
+
+SCHEMA_VERSION = 1
+FIXED_CREATED = dt.datetime(2000, 1, 1)  # workbook metadata, so output is reproducible
+SYSTEM_COLUMNS = ["system_id", "name", "org_id", "kind", "os", "os_label", "eol_status",
+                  "support_end", "zone", "internet_facing", "criticality", "open_vulnerabilities",
+                  "open_kev", "overdue_patches", "days_since_patch", "likelihood",
+                  "entry_likelihood", "reach", "blast_radius"]
+ASSET_COLUMNS = ["asset_id", "name", "org_id", "owner", "data_categories", "identifiability",
+                 "records", "essential", "impact", "copies", "copy_orgs", "exposure", "reach",
+                 "risk"]
+FLOW_COLUMNS = ["flow_id", "asset_id", "asset_name", "source_system_id", "target_system_id",
+                "sender_org_id", "receiver_org_id", "transport", "encrypted", "purpose",
+                "lawful_basis", "special_condition", "dsa_ref", "dsa_expires"]
+PATH_COLUMNS = ["asset_id", "asset_name", "org_id", "impact", "probability", "risk",
+                "entry_system_id", "entry_kind", "target_system_id", "hops", "path"]
+
+
+def findings_document(analysis: Analysis) -> dict[str, object]:
+    """The findings as the JSON document ``findings.json`` holds."""
+    records = [{k: plain(v) for k, v in row.items()}
+               for row in analysis.findings.to_dict(orient="records")]
+    return {"schema_version": SCHEMA_VERSION, "summary": analysis.summary, "findings": records}
+
+
+def write_findings(analysis: Analysis, out_dir: str | Path) -> list[Path]:
+    """Write ``findings.json``, ``findings.csv`` and ``findings.xlsx`` to ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    json_path = out / "findings.json"
+    json_path.write_text(json.dumps(findings_document(analysis), indent=1, sort_keys=True,
+                                    ensure_ascii=False) + "\n", encoding="utf-8")
+    csv_path = out / "findings.csv"
+    flat_findings(analysis.findings).to_csv(csv_path, index=False, lineterminator="\n")
+    xlsx_path = out / "findings.xlsx"
+    write_findings_workbook(analysis, xlsx_path)
+    return [json_path, csv_path, xlsx_path]
+
+
+def flat_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with evidence as JSON text and references joined, formulas neutralised."""
+    flat = findings.copy()
+    flat["evidence"] = [json.dumps(plain(e) if not isinstance(e, dict) else
+                                   {k: plain(v) for k, v in e.items()},
+                                   sort_keys=True, ensure_ascii=False) for e in flat["evidence"]]
+    flat["references"] = ["; ".join(r) for r in flat["references"]]
+    return neutralise_frame(flat)
+
+
+def _sheet_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    out = frame[[c for c in columns if c in frame.columns]].copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
+        elif isinstance(s.dtype, pd.BooleanDtype):
+            out[col] = s.map({True: "yes", False: "no"}).fillna("")
+        elif s.dtype == object:
+            out[col] = [";".join(v) if isinstance(v, tuple | list) else ("" if v is None else v)
+                        for v in s]
+    return neutralise_frame(out)
+
+
+def write_findings_workbook(analysis: Analysis, path: str | Path) -> Path:
+    """The Excel workbook: summary, findings, attack paths, systems, assets and flows."""
+    import xlsxwriter
+
+    path = Path(path)
+    summary = analysis.summary
+    sheets = {
+        "findings": flat_findings(analysis.findings),
+        "attack_paths": _sheet_frame(analysis.attack_paths, PATH_COLUMNS),
+        "systems": _sheet_frame(analysis.systems, SYSTEM_COLUMNS),
+        "assets": _sheet_frame(analysis.assets, ASSET_COLUMNS),
+        "flows": _sheet_frame(analysis.flows, FLOW_COLUMNS),
+    }
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False, "in_memory": True,
+                                         "nan_inf_to_errors": True})
+    wb.set_properties({"title": "flowmap findings", "created": FIXED_CREATED})
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet("summary")
+    rows = [("Inventory", str(summary["inventory"])), ("As of", summary["as_of"]),
+            ("Findings", summary["findings"]), ("Total risk", summary["total_risk"])]
+    rows += [(f"Severity: {k}", v) for k, v in summary["by_severity"].items()]
+    rows += [(f"Rule: {k}", v) for k, v in summary["by_rule"].items()]
+    rows += [(f"Source: {k}", v) for k, v in summary["sources"].items()]
+    for i, (label, value) in enumerate(rows):
+        ws.write_string(i, 0, label, bold)
+        ws.write(i, 1, value)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 60)
+    for name, frame in sheets.items():
+        _write_sheet(wb.add_worksheet(name), frame, bold)
+    wb.close()
+    return path
+
+
+def _write_sheet(ws, frame: pd.DataFrame, bold) -> None:
+    for c, col in enumerate(frame.columns):
+        ws.write_string(0, c, str(col), bold)
+        width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
+        ws.set_column(c, c, min(max(width + 2, 8), 60))
+    for r, row in enumerate(frame.itertuples(index=False), start=1):
+        for c, value in enumerate(row):
+            if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+                continue
+            if isinstance(value, str):
+                ws.write_string(r, c, value)
+            elif isinstance(value, bool):
+                ws.write_boolean(r, c, value)
+            else:
+                ws.write_number(r, c, float(value))
+    ws.freeze_panes(1, 0)
+    if len(frame.columns):
+        ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)

@@ -1,0 +1,52 @@
+"""Asset register rules: ownership, review and retention."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from flowmap.rules.base import Rule, RuleContext, date_text, hits
+
+ASSET_EVIDENCE = ["asset_id", "name", "org_id"]
+
+
+def _no_owner(ctx: RuleContext) -> pd.DataFrame:
+    a = ctx.assets
+    return hits(a[a["owner"] == ""], subject="asset_id", org="org_id",
+                message=lambda r: f"{r.name} ({r.asset_id}) has no information asset owner.",
+                evidence=ASSET_EVIDENCE + ["owner"],
+                score=lambda r: 30 + (10 if r.special_category else 0))
+
+
+def _review_stale(ctx: RuleContext) -> pd.DataFrame:
+    a = ctx.assets
+    months = ctx.settings.review_months
+    limit = ctx.today - pd.DateOffset(months=months)
+    stale = (a["last_reviewed"] < limit) | a["last_reviewed"].isna()
+    return hits(a[stale], subject="asset_id", org="org_id",
+                message=lambda r: (f"{r.name} ({r.asset_id}) was last reviewed "
+                                   f"{date_text(r.last_reviewed)}, more than {months} months "
+                                   "ago."),
+                evidence=ASSET_EVIDENCE + ["last_reviewed"], score=lambda r: 25)
+
+
+def _no_retention(ctx: RuleContext) -> pd.DataFrame:
+    a = ctx.assets
+    return hits(a[a["retention_years"].isna()], subject="asset_id", org="org_id",
+                message=lambda r: (f"{r.name} ({r.asset_id}) has no retention period: records "
+                                   "may be kept longer than the Records Management Code "
+                                   "allows."),
+                evidence=ASSET_EVIDENCE + ["retention_years"], score=lambda r: 20)
+
+
+RULES = (
+    Rule("ASSET_NO_OWNER", "Information asset without an owner", "asset", 30,
+         "Name an information asset owner (IAO) who answers to the SIRO for this asset.",
+         ("DSPT Standard 1 (IAR)", "CAF A3.a"), "A3.a", _no_owner),
+    Rule("ASSET_REVIEW_STALE", "Asset register entry not reviewed for 12 months", "asset", 25,
+         "Have the asset owner review the entry and record the date.",
+         ("DSPT Standard 1 (IAR)", "CAF A3.a"), "A3.a", _review_stale),
+    Rule("ASSET_NO_RETENTION", "No retention period", "asset", 20,
+         "Set the retention period from the Records Management Code of Practice.",
+         ("Records Management Code of Practice 2023", "UK GDPR Art 5(1)(e)"), "A3.a",
+         _no_retention),
+)

@@ -1,0 +1,129 @@
+"""Backup rules, judged per asset over the systems the register holds it on.
+
+NHS England's backup guidance asks for at least one copy that ransomware cannot reach
+(offline or immutable), restores that are tested, and a backup interval that meets
+the asset's recovery point objective.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from flowmap.rules.base import Rule, RuleContext, hits
+
+NOT_BACKED_UP_KINDS = frozenset({"paper_store", "backup_target"})
+ISOLATED = frozenset({"offline", "immutable"})
+REFS = ("NHS England backup guidance (offline / immutable copies)", "CAF B5.c",
+        "DSPT Standard 7 (continuity planning)")
+
+
+def backup_status(ctx: RuleContext) -> pd.DataFrame:
+    """One row per (asset, register system) with what its backups achieve."""
+    assets, systems, backups = ctx.assets, ctx.systems, ctx.inventory.backups
+    pairs = assets[["asset_id", "name", "org_id", "system_id", "essential", "rpo_hours"]] \
+        .explode("system_id").dropna(subset=["system_id"])
+    pairs = pairs.merge(systems[["system_id", "kind", "zone", "criticality"]]
+                        .rename(columns={"zone": "system_zone"}), on="system_id")
+    pairs = pairs[~pairs["kind"].isin(NOT_BACKED_UP_KINDS)]
+    zone = systems.set_index("system_id")["zone"]
+    b = backups.assign(
+        source_zone=backups["source_system_id"].map(zone),
+        target_zone=backups["target_system_id"].map(zone))
+    b["isolated"] = b["isolation"].isin(ISOLATED)
+    recent = ctx.today - pd.DateOffset(months=ctx.settings.restore_test_months)
+    b["tested"] = (b["restore_result"] == "pass") & (b["last_restore_test"] >= recent)
+    b["shared_fate"] = ~b["isolated"] & (
+        (b["source_system_id"] == b["target_system_id"]) | (b["source_zone"] == b["target_zone"]))
+    per_system = b.groupby("source_system_id").agg(
+        backups=("backup_id", "count"), isolated=("isolated", "any"), tested=("tested", "any"),
+        min_frequency_hours=("frequency_hours", "min"),
+        shared_fate=("backup_id", lambda ids: sorted(ids[b.loc[ids.index, "shared_fate"]])))
+    out = pairs.merge(per_system, left_on="system_id", right_index=True, how="left")
+    out["backups"] = out["backups"].fillna(0).astype(int)
+    out["isolated"] = out["isolated"].astype("boolean").fillna(False).astype(bool)
+    out["tested"] = out["tested"].astype("boolean").fillna(False).astype(bool)
+    out["shared_fate"] = out["shared_fate"].map(lambda v: v if isinstance(v, list) else [])
+    return out
+
+
+def _per_asset(status: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    bad = status[mask]
+    return bad.groupby(["asset_id", "name", "org_id"], sort=True).agg(
+        systems=("system_id", lambda s: sorted(set(s))),
+        backups=("backups", "sum"),
+        shared=("shared_fate", lambda v: sorted({x for ids in v for x in ids})),
+        frequency=("min_frequency_hours", "min"), rpo=("rpo_hours", "min"),
+        essential=("essential", "first")).reset_index()
+
+
+def _message(text: str):
+    return lambda r: f"{r.name} ({r.asset_id}) on {', '.join(r.systems)}: {text}"
+
+
+def _missing(ctx: RuleContext) -> pd.DataFrame:
+    s = backup_status(ctx)
+    needs = (s["essential"] == True) | (s["criticality"] == "critical")  # noqa: E712
+    found = _per_asset(s, needs.fillna(False) & (s["backups"] == 0))
+    return hits(found, subject="asset_id", org="org_id",
+                message=_message("no backup is recorded for an essential asset or critical "
+                                 "system."),
+                evidence=["asset_id", "systems", "essential"])
+
+
+def _not_isolated(ctx: RuleContext) -> pd.DataFrame:
+    s = backup_status(ctx)
+    found = _per_asset(s, (s["backups"] > 0) & ~s["isolated"])
+    return hits(found, subject="asset_id", org="org_id",
+                message=_message("no backup copy is offline or immutable, so ransomware that "
+                                 "encrypts the system can encrypt its backups too."),
+                evidence=["asset_id", "systems", "backups"])
+
+
+def _restore_untested(ctx: RuleContext) -> pd.DataFrame:
+    s = backup_status(ctx)
+    months = ctx.settings.restore_test_months
+    found = _per_asset(s, (s["backups"] > 0) & ~s["tested"])
+    return hits(found, subject="asset_id", org="org_id",
+                message=_message(f"no restore has been tested successfully in the last "
+                                 f"{months} months."),
+                evidence=["asset_id", "systems", "backups"])
+
+
+def _shared_fate(ctx: RuleContext) -> pd.DataFrame:
+    s = backup_status(ctx)
+    found = _per_asset(s, s["shared_fate"].map(len) > 0)
+    return hits(found, subject="asset_id", org="org_id",
+                message=lambda r: (f"{r.name} ({r.asset_id}): backup {', '.join(r.shared)} "
+                                   "lives in the same network zone or on the same system as "
+                                   "the original, so ransomware that reaches one reaches both."),
+                evidence=["asset_id", "systems", "shared"])
+
+
+def _rpo_gap(ctx: RuleContext) -> pd.DataFrame:
+    s = backup_status(ctx)
+    gap = (s["min_frequency_hours"] > s["rpo_hours"]).fillna(False)
+    found = _per_asset(s, gap)
+    return hits(found, subject="asset_id", org="org_id",
+                message=lambda r: (f"{r.name} ({r.asset_id}) is backed up every "
+                                   f"{r.frequency:g} hours but may lose at most {r.rpo:g} "
+                                   "hours of data (its RPO)."),
+                evidence=["asset_id", "systems", "frequency", "rpo"])
+
+
+RULES = (
+    Rule("BACKUP_MISSING", "Essential data or critical system without a backup", "asset", 75,
+         "Back the system up, with at least one offline or immutable copy.", REFS, "B5.c",
+         _missing),
+    Rule("BACKUP_NOT_ISOLATED", "No offline or immutable backup", "asset", 65,
+         "Add an offline or immutable copy (air-gapped, or object lock / WORM storage).", REFS,
+         "B5.c", _not_isolated),
+    Rule("BACKUP_RESTORE_UNTESTED", "Restore not tested in 12 months", "asset", 50,
+         "Test a full restore, record the date and result, and fix what failed.", REFS, "B5.a",
+         _restore_untested),
+    Rule("BACKUP_SHARED_FATE", "Backup shares fate with the original", "asset", 55,
+         "Keep the copy in a separate zone or site, or make it offline or immutable.", REFS,
+         "B5.c", _shared_fate),
+    Rule("BACKUP_RPO_GAP", "Backups less frequent than the recovery point objective", "asset",
+         45, "Back up at least as often as the RPO, or agree a longer RPO with the asset owner.",
+         REFS, "B5.a", _rpo_gap),
+)

@@ -1,0 +1,88 @@
+"""The command line: exit codes, one-line errors and no tracebacks for a user's mistake."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, small_tables, write_csv_tables
+
+
+def flowmap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flowmap.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_validate_valid_inventory_exits_0_and_prints_row_counts() -> None:
+    r = flowmap("validate", str(SAMPLE), "--as-of", "2026-11-01")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Result: valid" in r.stdout and "organisations" in r.stdout
+
+
+def test_validate_invalid_inventory_exits_1_naming_file_line_and_column(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["systems"][1]["kind"] = "desktop"
+    r = flowmap("validate", str(write_csv_tables(tmp_path / "i", tables)))
+    assert r.returncode == 1
+    assert "systems.csv line 3, column kind, value 'desktop'" in r.stdout
+    assert "Traceback" not in r.stdout + r.stderr
+
+
+def test_validate_missing_path_exits_2_with_one_line(tmp_path: Path) -> None:
+    r = flowmap("validate", str(tmp_path / "nothing"))
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "No inventory at" in r.stderr
+
+
+def test_unreadable_workbook_exits_2_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "inv.xlsx"
+    bad.write_bytes(b"this is not a zip file")
+    r = flowmap("validate", str(bad))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "Excel" in r.stderr
+
+
+def test_bad_as_of_is_a_usage_error() -> None:
+    r = flowmap("validate", str(SAMPLE), "--as-of", "1st May")
+    assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr
+
+
+def test_problems_file_neutralises_formula_text(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["systems"][1]["kind"] = "=HYPERLINK(\"http://x\")"
+    out = tmp_path / "problems.csv"
+    r = flowmap("validate", str(write_csv_tables(tmp_path / "i", tables)), "--problems", str(out))
+    assert r.returncode == 1
+    assert "'=HYPERLINK" in out.read_text() and ",=HYPERLINK" not in out.read_text()
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "json"])
+def test_export_writes_the_file(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"g.{fmt}"
+    r = flowmap("export", str(SAMPLE), "--format", fmt, "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 1000
+
+
+def test_export_of_invalid_inventory_exits_1(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["flows"][0]["asset_id"] = "NOPE"
+    r = flowmap("export", str(write_csv_tables(tmp_path / "i", tables)), "--out",
+                str(tmp_path / "g.graphml"))
+    assert r.returncode == 1 and "flowmap validate" in r.stderr
+
+
+def test_template_writes_a_workbook_that_loads(tmp_path: Path) -> None:
+    out = tmp_path / "blank.xlsx"
+    assert flowmap("template", str(out)).returncode == 0
+    r = flowmap("validate", str(out))
+    assert r.returncode == 0, r.stdout
+
+
+def test_synth_writes_an_inventory_that_validates(tmp_path: Path) -> None:
+    out = tmp_path / "synth"
+    assert flowmap("synth", "--orgs", "5", "--seed", "3", "--out", str(out)).returncode == 0
+    r = flowmap("validate", str(out), "--as-of", "2026-11-01")
+    assert r.returncode == 0, r.stdout
