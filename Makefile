@@ -27,6 +27,7 @@ demo: $(STAMP)
 	@mkdir -p $(OUT)
 	$(BIN)/flowmap validate inventories/sample --as-of $(DEMO_AS_OF) --problems $(OUT)/validation.csv
 	$(BIN)/flowmap export inventories/sample --format graphml --out $(OUT)/graph.graphml
+	$(BIN)/flowmap analyse inventories/sample --as-of $(DEMO_AS_OF) --out $(OUT) --quiet
 	@echo "Demo outputs are in $(OUT)/"
 
 test: $(STAMP)

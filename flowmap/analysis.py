@@ -156,7 +156,7 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         systems["reach"] = [round(attack.reach(s), 4) for s in systems["system_id"]]
         step()
         systems["blast_radius"] = systems["system_id"].map(
-            blast_radius(G, copies, impact, settings)).fillna(0.0)
+            blast_radius(enriched, copies, by_id["likelihood"], impact)).fillna(0.0)
         copies = _annotate_copies(copies, systems)
         assets = _asset_exposure(assets, copies, paths)
         flows = flow_context(enriched, assets)

@@ -48,7 +48,8 @@ def asset_impact(assets: pd.DataFrame, *, settings: AnalysisSettings) -> pd.Data
         s.identifiability_weights).fillna(1.0)
     yes, no, unknown = s.essential_weights
     essential = assets["essential"]
-    out["essential_weight"] = np.select([essential == True, essential == False],  # noqa: E712
+    out["essential_weight"] = np.select([(essential == True).fillna(False),  # noqa: E712
+                                         (essential == False).fillna(False)],  # noqa: E712
                                         [yes, no], unknown)
     confidentiality = out["identifiability_weight"] * (0.6 * out["category_weight"]
                                                        + 0.4 * out["volume"])

@@ -159,7 +159,8 @@ def system_likelihood(systems: pd.DataFrame, vulns: pd.DataFrame, os_match: pd.D
                               [s.smb1_likelihood, s.smb1_unknown_likelihood], 0.0)
     facing = internet.fillna(False).astype(bool)
     mfa = systems["mfa"]
-    out["p_no_mfa"] = np.select([facing & (mfa == False), facing & mfa.isna()],  # noqa: E712
+    no_mfa = (mfa == False).fillna(False)  # noqa: E712
+    out["p_no_mfa"] = np.select([facing & no_mfa, facing & mfa.isna()],
                                 [s.no_mfa_internet_likelihood, s.mfa_unknown_internet_likelihood],
                                 0.0)
     miss = (1.0 - s.base_likelihood) * np.prod(

@@ -235,15 +235,19 @@ def _read_workbook(path: Path) -> RawInventory:
 
 
 def _sheet_rows(ws) -> tuple[list[tuple[int, list[str]]], list[tuple[int, int]]]:
-    """Rows as (row number, cell texts) and the (row, column index) of formula cells."""
+    """Rows as (row number, cell texts) and the (row, column index) of formula cells.
+
+    A formula is told by the cell's type, not by a leading ``=``, so text such as
+    ``=SUM(...)`` typed into a text cell stays text.
+    """
     rows: list[tuple[int, list[str]]] = []
     formulas: list[tuple[int, int]] = []
-    for r_index, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    for r_index, row in enumerate(ws.iter_rows(), start=1):
         texts = []
-        for c_index, value in enumerate(row):
-            if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+        for c_index, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "f":
                 formulas.append((r_index, c_index))
-            texts.append(cell_text(value))
+            texts.append(cell_text(cell.value))
         while texts and texts[-1] == "":
             texts.pop()
         rows.append((r_index, texts))

@@ -16,17 +16,14 @@ are never enumerated.
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from flowmap.inventory import Inventory
 from flowmap.schema import ELECTRONIC_TRANSPORTS
-from flowmap.settings import AnalysisSettings
 
 ATTACKER = "attacker"
 
@@ -164,65 +161,53 @@ def asset_paths(attack: AttackGraph, copies: pd.DataFrame, assets: pd.DataFrame,
                            kind="stable").reset_index(drop=True)
 
 
-def blast_radius(G: nx.DiGraph, copies: pd.DataFrame, impact: pd.Series,
-                 settings: AnalysisSettings) -> pd.Series:
-    """The impact an attacker who holds each system could reach.
+def blast_radius(inventory: Inventory, copies: pd.DataFrame, likelihood: pd.Series,
+                 impact: pd.Series) -> pd.Series:
+    """The impact an attacker who holds each system could reach in one move.
 
-    For system S: the sum over assets of impact x the probability of the most
-    likely path from S to any copy of the asset (1 for copies on S itself); paths
-    less likely than ``blast_probability_floor`` are not followed. Systems whose
-    onward moves are the same (the same zone, flows and supplier links) share one
-    search.
+    For system S: the sum over assets of impact x the best chance of reaching a copy
+    in one move from S (1 for copies on S itself; ``likelihood(v)`` for a copy on a
+    system v in S's zone or a zone it links to, on the target of an electronic flow
+    S sends, or hosted by S's organisation as a supplier). Computed with a few
+    vectorised joins, so it grows with the inventory, not its square.
     """
-    cutoff = _cost(settings.blast_probability_floor)
-    impact_of = copies["asset_id"].map(impact).fillna(0.0).to_numpy()
-    assets_at: dict[str, list[int]] = {}
-    for i, s in enumerate(copies["system_id"]):
-        assets_at.setdefault(s, []).append(i)
-    asset_codes, _ = pd.factorize(copies["asset_id"])
-    n_assets = int(asset_codes.max()) + 1 if len(asset_codes) else 0
-    impact_by_asset = np.zeros(n_assets)
-    impact_by_asset[asset_codes] = impact_of
-    result: dict[str, float] = {}
-    by_signature: dict[frozenset[str], dict[str, float]] = {}
-    for node in G.nodes:
-        if not node.startswith("system:"):
-            continue
-        signature = frozenset(G.successors(node))
-        reached = by_signature.get(signature)
-        if reached is None:
-            reached = _search(G, signature, cutoff)
-            by_signature[signature] = reached
-        best = np.zeros(n_assets)
-        system = node[7:]
-        for other, d in reached.items():
-            idx = assets_at.get(other[7:]) if other.startswith("system:") else None
-            if idx:
-                codes = asset_codes[idx]
-                np.maximum.at(best, codes, math.exp(-d))
-        own = assets_at.get(system)
-        if own:
-            best[asset_codes[own]] = 1.0
-        result[system] = float(round((best * impact_by_asset).sum(), 2))
-    return pd.Series(result, name="blast_radius", dtype="float64")
+    systems = inventory.systems[["system_id", "org_id", "zone"]]
+    at = copies[["asset_id", "system_id"]].drop_duplicates()
+    at = at.assign(p=at["system_id"].map(likelihood).fillna(0.0),
+                   zone=at["system_id"].map(systems.set_index("system_id")["zone"]))
+    reachable_zones = _reachable_zones(systems, inventory.zone_links)
+    zone_best = at.groupby(["zone", "asset_id"], as_index=False)["p"].max()
+    by_zone = reachable_zones.merge(zone_best, left_on="to_zone", right_on="zone")
+    flows = inventory.flows
+    electronic = flows[flows["transport"].isin(ELECTRONIC_TRANSPORTS) | (flows["transport"] == "")]
+    by_flow = electronic[["source_system_id", "target_system_id"]].drop_duplicates().merge(
+        at, left_on="target_system_id", right_on="system_id")
+    by_flow = by_flow.rename(columns={"source_system_id": "origin"})
+    hosted = inventory.systems[inventory.systems["supplier_org_id"] != ""]
+    hosted_best = at.merge(hosted[["system_id", "supplier_org_id"]], on="system_id").groupby(
+        ["supplier_org_id", "asset_id"], as_index=False)["p"].max()
+    by_supplier = systems.merge(hosted_best, left_on="org_id", right_on="supplier_org_id")
+    own = at.assign(origin=at["system_id"], p=1.0)
+    candidates = pd.concat([
+        by_zone.rename(columns={"system_id": "origin"})[["origin", "asset_id", "p"]],
+        by_flow[["origin", "asset_id", "p"]],
+        by_supplier.rename(columns={"system_id": "origin"})[["origin", "asset_id", "p"]],
+        own[["origin", "asset_id", "p"]]], ignore_index=True)
+    best = candidates.groupby(["origin", "asset_id"], as_index=False)["p"].max()
+    best["value"] = best["p"] * best["asset_id"].map(impact).fillna(0.0)
+    total = best.groupby("origin")["value"].sum().round(2)
+    return systems["system_id"].map(total).fillna(0.0).set_axis(systems["system_id"]).rename(
+        "blast_radius")
 
 
-def _search(G: nx.DiGraph, first_moves: frozenset[str], cutoff: float) -> dict[str, float]:
-    """Distances (``-log`` probability) from a set of first moves, up to ``cutoff``.
+def _reachable_zones(systems: pd.DataFrame, zone_links: pd.DataFrame) -> pd.DataFrame:
+    """(system_id, to_zone): the system's own zone and every zone its zone links to."""
+    own = pd.DataFrame({"system_id": systems["system_id"], "to_zone": systems["zone"]})
+    links = zone_links[["from_zone", "to_zone"]]
+    back = zone_links[zone_links["bidirectional"] != False][["to_zone", "from_zone"]]  # noqa: E712
+    back.columns = ["from_zone", "to_zone"]
+    edges = pd.concat([links, back], ignore_index=True).drop_duplicates()
+    linked = systems.merge(edges, left_on="zone", right_on="from_zone")[["system_id", "to_zone"]]
+    return pd.concat([own, linked], ignore_index=True).drop_duplicates()
 
-    Entering a system costs its own ``cost``; zone and supplier hubs cost nothing.
-    """
-    dist: dict[str, float] = {}
-    heap = [(float(G.nodes[n].get("cost", 0.0)), n) for n in first_moves]
-    heap = [(d, n) for d, n in heap if d <= cutoff]
-    heapq.heapify(heap)
-    while heap:
-        d, n = heapq.heappop(heap)
-        if n in dist:
-            continue
-        dist[n] = d
-        for _, m, w in G.out_edges(n, data="weight"):
-            nd = d + w
-            if nd <= cutoff and m not in dist:
-                heapq.heappush(heap, (nd, m))
-    return dist
+

@@ -62,7 +62,6 @@ class AnalysisSettings:
 
     # --- reporting
     path_risk_threshold: float = 10.0      # ATTACK_PATH raised when asset risk >= this (0-100)
-    blast_probability_floor: float = 0.01  # paths less likely than this are not followed
     top_paths: int = 20
 
 

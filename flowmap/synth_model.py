@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 # ---------------------------------------------------------------- templates
 
@@ -587,6 +588,41 @@ CORE_POSITION = tuple({t.code: i for i, t in enumerate(p.core)} for p in SECTOR_
 #: Per sector (by index): asset code -> position among the org's assets.
 ASSET_POSITION = tuple({t.code: i for i, t in enumerate(p.asset_templates)}
                        for p in SECTOR_PROFILES)
+def _system_template_table() -> pd.DataFrame:
+    """Every sector's core and endpoint templates as one table (row = template id)."""
+    rows = []
+    for s, profile in enumerate(SECTOR_PROFILES):
+        for t in profile.core:
+            rows.append((s, True, t.code, t.name, t.kind, t.hosting, t.criticality, t.zone, t.os,
+                         t.internet_facing, t.supplied, 0.0))
+        for e in profile.endpoints:
+            hosting = "" if e.kind == "mobile" else "on_premises"
+            rows.append((s, False, e.code, e.name, e.kind, hosting, e.criticality, e.zone, e.os,
+                         "no", False, e.weight))
+    return pd.DataFrame(rows, columns=["sector", "core", "code", "name", "kind", "hosting",
+                                       "criticality", "zone", "os", "internet_facing",
+                                       "supplied", "weight"])
+
+
+def _asset_template_table() -> pd.DataFrame:
+    """Every sector's asset templates as one table, systems given by core position."""
+    rows = []
+    for s, profile in enumerate(SECTOR_PROFILES):
+        pos = CORE_POSITION[s]
+        for t in profile.asset_templates:
+            rows.append((s, t.code, t.name, pos[t.system], pos.get(t.secondary, -1),
+                         t.categories, t.identifiability, t.records, t.essential, t.retention,
+                         t.owner))
+    return pd.DataFrame(rows, columns=["sector", "code", "name", "system", "secondary",
+                                       "categories", "identifiability", "records", "essential",
+                                       "retention", "owner"])
+
+
+#: All system templates (core rows first within each sector), one row per template.
+SYSTEM_TEMPLATES = _system_template_table()
+#: All asset templates, in sector then catalogue order.
+ASSET_TEMPLATES = _asset_template_table()
+
 #: Sectors guaranteed at least one organisation (in this order) when there is room.
 GUARANTEED_SECTORS = ("nhs_trust", "icb", "private")
 #: Zone links inside a zoned organisation: (from role, to role, bidirectional, note).
@@ -639,16 +675,18 @@ ESU_ELIGIBLE_OS = frozenset({"Windows Server 2012 R2", "Windows Server 2008 R2",
 
 # ------------------------------------------------------------ vulnerabilities
 
-#: Real CVEs: (id, platform, cvss, epss, kev, ransomware, patch released).
+#: Real, known-exploited CVEs and the platform they affect: (id, platform, cvss, epss,
+#: kev, ransomware, patch released). Scores are indicative, not a live feed;
+#: "" where ransomware use is not established.
 KNOWN_CVES = (
     ("CVE-2017-0144", "legacy_windows", "8.1", "0.94", "yes", "yes", "2017-03-14"),
-    ("CVE-2019-0708", "legacy_windows", "9.8", "0.94", "yes", "yes", "2019-05-14"),
+    ("CVE-2019-0708", "legacy_windows", "9.8", "0.94", "yes", "", "2019-05-14"),
     ("CVE-2020-1472", "windows_server", "10", "0.94", "yes", "yes", "2020-08-11"),
     ("CVE-2021-34527", "windows", "8.8", "0.94", "yes", "yes", "2021-07-06"),
     ("CVE-2021-44228", "server", "10", "0.94", "yes", "yes", "2021-12-10"),
-    ("CVE-2023-34362", "server", "9.8", "0.94", "yes", "yes", "2023-05-31"),
-    ("CVE-2023-4966", "network", "9.4", "0.94", "yes", "yes", "2023-10-10"),
-    ("CVE-2024-3400", "network", "10", "0.94", "yes", "no", "2024-04-14"),
+    ("CVE-2023-34362", "windows_server", "9.8", "0.94", "yes", "yes", "2023-05-31"),
+    ("CVE-2023-4966", "citrix", "9.4", "0.94", "yes", "yes", "2023-10-10"),
+    ("CVE-2024-3400", "panos", "10", "0.94", "yes", "", "2024-04-14"),
 )
 GENERATED_CVES = 400  # size of the pool of generated CVE ids
 CVE_NUMBER_RANGE = (10000, 34000)  # keeps generated ids clear of the real ones above
@@ -701,6 +739,8 @@ class Layout:
 
 
 # ---------------------------------------------------------- sampling helpers
+
+YES_NO = ("yes", "no", "")
 
 
 def choose(rng: np.random.Generator, values: tuple[str, ...] | list[str],
@@ -764,7 +804,10 @@ def numbered(prefix: np.ndarray | str, numbers: np.ndarray, width: int) -> np.nd
     >>> numbered("F-", np.array([1, 42]), 4).tolist()
     ['F-0001', 'F-0042']
     """
-    digits = np.char.zfill(np.asarray(numbers, dtype=np.int64).astype(str), width)
+    numbers = np.asarray(numbers, dtype=np.int64)
+    if numbers.size == 0:
+        return np.zeros(0, dtype=object)
+    digits = np.char.zfill(numbers.astype(str), width)
     return np.char.add(np.asarray(prefix, dtype=str), digits).astype(object)
 
 

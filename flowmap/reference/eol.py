@@ -107,7 +107,8 @@ _SERVER_YEARS = "2000|2003|2008|2012|2016|2019|2022|2025"
 _W2K_YEARS = {"3": "2003", "8": "2008", "12": "2012", "16": "2016", "19": "2019",
               "22": "2022", "25": "2025"}
 
-_WIN_PREFIX = r"(?:(?:microsoft\s+)?(?:windows|win)[\s\-]*|w)"  # "w" only directly before the version
+# "Windows 7", "Win 7", "Win7" or "W7": a bare "w" only directly before the version.
+_WIN_PREFIX = r"(?:(?:microsoft\s+)?(?:windows|win)[\s\-]*|w)"
 _SERVER_SHORT = re.compile(_NOT_WORD_BEFORE + _WIN_PREFIX + r"2k\s*(3|8|12|16|19|22|25)"
                            r"(?:\s*(r2))?(?![0-9])")
 _SERVER_WORD = re.compile(_NOT_WORD_BEFORE + r"(?<!sql )(?<!sql)"
@@ -121,7 +122,8 @@ _SERVER_ANY = re.compile(r"\bwindows\s*server\b|\bwin\s*server\b|\bwinsrv\b")
 
 
 def _windows_server(s: str, rows: _Rows) -> _Guess | None:
-    """Windows Server: ``Windows Server 2012 R2``, ``Win 2012 R2``, ``Server 2008R2``, ``W2K8 R2``."""
+    """Windows Server: ``Windows Server 2012 R2``, ``Win 2012 R2``, ``Server 2008R2``, ``W2K8 R2``.
+    """
     m = _SERVER_SHORT.search(s)
     if m:
         year, r2 = _W2K_YEARS[m.group(1)], m.group(2)
@@ -151,7 +153,8 @@ _SQL_ANY = re.compile(_NOT_WORD_BEFORE + r"(?:ms\s*sql|sql\s*server)")
 
 
 def _sql_server(s: str, rows: _Rows) -> _Guess | None:
-    """Microsoft SQL Server: ``SQL Server 2012``, ``Microsoft SQL Server 2016 SP2``, ``MSSQL 2019``."""
+    """Microsoft SQL Server: ``SQL Server 2012``, ``Microsoft SQL Server 2016 SP2``, ``MSSQL 2019``.
+    """
     m = _SQL.search(s)
     if m:
         year, r2 = m.group(1), m.group(2)
@@ -224,7 +227,7 @@ _FEATURE_CYCLE = re.compile(r"^(10|11)-(\d\d[0-9h]\d)(?:-([ew]))?$")
 
 
 def _windows_client(s: str, rows: _Rows) -> _Guess | None:
-    """Windows desktop releases: ``Windows 7 SP1``, ``Win7``, ``Windows 10 22H2``, ``Windows 11 23H2``."""
+    """Windows desktops: ``Windows 7 SP1``, ``Win7``, ``Windows 10 22H2``, ``Windows 11 23H2``."""
     m = _WIN_VERSION.search(s)
     build = _WIN_BUILD.search(s)
     if m:
@@ -269,7 +272,7 @@ def _windows_client(s: str, rows: _Rows) -> _Guess | None:
 
 
 def _windows_ltsc(s: str, version: str, release: str | None) -> _Guess:
-    """Windows 10/11 Enterprise LTSB/LTSC, named by year (``LTSC 2019``) or release (``LTSC 1809``)."""
+    """Windows 10/11 Enterprise LTSB/LTSC, by year (``LTSC 2019``) or release (``LTSC 1809``)."""
     y = _LTSC_YEAR.search(s)
     year = y.group(1) if y else _LTSC_BY_RELEASE.get((version, release or ""))
     kind = "ltsb" if year in ("2015", "2016") else "ltsc"
@@ -297,7 +300,8 @@ def _windows_default_release(version: str, edition: str | None, rows: _Rows) -> 
             best = (end, cycle, m.group(2).upper())
     if best is None:
         return _Guess("windows", f"Windows {version}")
-    note = f"Windows {version} without a release: assumed the {best[2]} dates (its last-supported release)"
+    note = (f"Windows {version} without a release: assumed the {best[2]} dates "
+            "(its last-supported release)")
     if edition is None and best[1].endswith("-e"):
         note += "; edition not given: assumed Enterprise/Education"
     return _Guess("windows", f"Windows {version}", ((best[1], note),))
@@ -746,7 +750,8 @@ def load_endoflife(path: str | Path) -> EolTable:
         ) from exc
     except UnicodeDecodeError as exc:
         raise ReferenceDataError(
-            f"{path} is not UTF-8 text; download it again from https://endoflife.date/api/<product>.json."
+            f"{path} is not UTF-8 text; download it again from "
+            "https://endoflife.date/api/<product>.json."
         ) from exc
     if isinstance(data, list):
         records = _classic_records(path, data)
@@ -761,7 +766,8 @@ def load_endoflife(path: str | Path) -> EolTable:
         )
     if not records:
         raise ReferenceDataError(
-            f"{path} lists no release cycles; download the product's file again from endoflife.date."
+            f"{path} lists no release cycles; download the product's file again from "
+            "endoflife.date."
         )
     return EolTable(_frame(records))
 

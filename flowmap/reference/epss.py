@@ -95,7 +95,8 @@ def load_epss(path: str | Path) -> EpssScores:
             data = gzip.decompress(data)
         except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
             raise ReferenceDataError(
-                f"{path} is a damaged gzip file ({exc or 'truncated'}); download it again from {_DOWNLOAD}."
+                f"{path} is a damaged gzip file ({exc or 'truncated'}); download it again "
+                f"from {_DOWNLOAD}."
             ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

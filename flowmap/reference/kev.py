@@ -94,7 +94,8 @@ def load_kev(path: str | Path) -> KevCatalogue:
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "kev.csv"
     >>> _ = path.write_text(
-    ...     "cveID,vendorProject,product,vulnerabilityName,dateAdded,dueDate,knownRansomwareCampaignUse\\n"
+    ...     "cveID,vendorProject,product,vulnerabilityName,dateAdded,dueDate,"
+    ...     "knownRansomwareCampaignUse\\n"
     ...     " cve-2017-0144 ,Microsoft,SMBv1,SMBv1 RCE,2022-02-10,2022-08-10,Known\\n")
     >>> kev = load_kev(path)
     >>> kev.frame.loc[0, "cve_id"], bool(kev.frame.loc[0, "ransomware"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from flowmap.rules.base import Rule, RuleContext, date_text, hits
+from flowmap.rules.base import Rule, RuleContext, date_text, hits, plain
 
 PUBLIC_SECTORS = frozenset({"nhs_trust", "gp_practice", "icb", "nhs_other", "local_authority",
                             "police", "fire", "central_government"})
@@ -88,7 +88,7 @@ def _unencrypted(ctx: RuleContext) -> pd.DataFrame:
     bad = _personal(f) & electronic & (f["encrypted"] != True)  # noqa: E712
     return _rule_hits(f[bad.fillna(True)],
                       lambda r: (f"{_desc(r)} by {r.transport or 'an unrecorded transport'} "
-                                 + ("without encryption in transit." if r.encrypted is False
+                                 + ("without encryption in transit." if plain(r.encrypted) is False
                                     else "and nobody has recorded that it is encrypted.")),
                       ["encrypted"], 55)
 

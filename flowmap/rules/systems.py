@@ -31,7 +31,7 @@ def _eol_os(ctx: RuleContext) -> pd.DataFrame:
                 evidence=SYSTEM_EVIDENCE + ["os_label", "support_end", "extended_end", "esu",
                                             "internet_facing"],
                 score=lambda r: criticality_score(75, r.criticality)
-                + (10 if r.internet_facing is True else 0))
+                + (10 if _plain_bool(r.internet_facing) is True else 0))
 
 
 def _eol_extended(ctx: RuleContext) -> pd.DataFrame:
@@ -146,11 +146,12 @@ def _no_mfa_internet(ctx: RuleContext) -> pd.DataFrame:
     return hits(s[bad.fillna(True)], subject="system_id", org="org_id",
                 message=lambda r: (f"{_name(r)} can be reached from the internet "
                                    + ("without multi-factor authentication"
-                                      if r.mfa is False else
+                                      if _plain_bool(r.mfa) is False else
                                       "and nobody has recorded whether it enforces multi-factor "
                                       "authentication") + "."),
                 evidence=SYSTEM_EVIDENCE + ["internet_facing", "mfa"],
-                score=lambda r: criticality_score(70 if r.mfa is False else 55, r.criticality))
+                score=lambda r: criticality_score(70 if _plain_bool(r.mfa) is False else 55,
+                                                  r.criticality))
 
 
 def _plain_bool(value: object) -> bool | None:

@@ -1,0 +1,116 @@
+"""`flowmap analyse` outputs: schema-valid JSON, safe CSV/Excel, reproducible bytes, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT, SAMPLE, small_tables, write_csv_tables
+
+AS_OF = "2026-11-01"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flowmap.cli", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("analyse")
+    r = run("analyse", str(SAMPLE), "--out", str(out), "--as-of", AS_OF, "--quiet")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_findings_json_matches_its_schema(sample_out: Path) -> None:
+    schema = json.loads((ROOT / "docs" / "findings.schema.json").read_text())
+    document = json.loads((sample_out / "findings.json").read_text())
+    jsonschema.validate(document, schema)
+    assert document["summary"]["findings"] == len(document["findings"]) > 0
+
+
+def test_workbook_has_the_promised_sheets_with_filters_and_frozen_headers(sample_out) -> None:
+    wb = openpyxl.load_workbook(sample_out / "findings.xlsx")
+    assert wb.sheetnames == ["summary", "findings", "attack_paths", "systems", "assets", "flows"]
+    for name in wb.sheetnames[1:]:
+        ws = wb[name]
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref, name
+
+
+def test_outputs_are_byte_identical_across_runs(sample_out: Path, tmp_path: Path) -> None:
+    r = run("analyse", str(SAMPLE), "--out", str(tmp_path), "--as-of", AS_OF, "--quiet")
+    assert r.returncode == 0
+    for name in ("findings.json", "findings.csv", "findings.xlsx"):
+        assert (tmp_path / name).read_bytes() == (sample_out / name).read_bytes(), name
+
+
+def test_terminal_summary_shows_counts_and_top_findings(tmp_path: Path) -> None:
+    r = run("analyse", str(SAMPLE), "--out", str(tmp_path), "--as-of", AS_OF, "--quiet")
+    assert "By severity: critical" in r.stdout and "Top 10:" in r.stdout
+
+
+def test_hostile_names_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["systems"][1]["name"] = '=HYPERLINK("http://evil.example","click")'
+    tables["systems"][1]["os"] = "@SUM(1+1)"
+    out = tmp_path / "out"
+    r = run("analyse", str(write_csv_tables(tmp_path / "i", tables)), "--out", str(out),
+            "--as-of", AS_OF, "--quiet")
+    assert r.returncode == 0, r.stderr
+    csv_text = (out / "findings.csv").read_text()
+    assert "=HYPERLINK" in csv_text
+    for line in csv_text.splitlines():
+        for cell in line.split(","):
+            assert not cell.startswith(("=", "+", "@")), cell
+    wb = openpyxl.load_workbook(out / "findings.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "@", "\t", "\r")), cell.value
+
+
+def test_fail_on_high_exits_3_when_a_high_finding_exists(tmp_path: Path) -> None:
+    r = run("analyse", str(SAMPLE), "--out", str(tmp_path), "--as-of", AS_OF, "--quiet",
+            "--fail-on", "high")
+    assert r.returncode == 3
+
+
+def test_fail_on_is_not_triggered_below_the_threshold(tmp_path: Path) -> None:
+    tables = small_tables()
+    for table in ("vulnerabilities", "backups", "zone_links"):
+        tables[table] = []
+    tables["flows"] = [tables["flows"][1]]
+    tables["systems"] = [tables["systems"][0]]
+    tables["assets"] = [dict(tables["assets"][1], system_id="S1", owner="HR")]
+    tables["flows"] = []
+    folder = write_csv_tables(tmp_path / "i", tables)
+    (folder / "flows.csv").write_text("flow_id,asset_id,source_system_id,target_system_id\n")
+    (folder / "backups.csv").unlink()
+    (folder / "vulnerabilities.csv").unlink()
+    (folder / "zone_links.csv").unlink()
+    r = run("analyse", str(folder), "--out", str(tmp_path / "o"), "--as-of", AS_OF, "--quiet",
+            "--fail-on", "critical")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_malformed_kev_file_is_a_one_line_error(tmp_path: Path) -> None:
+    bad = tmp_path / "kev.json"
+    bad.write_text("{not json")
+    r = run("analyse", str(SAMPLE), "--out", str(tmp_path / "o"), "--kev", str(bad), "--quiet")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert str(bad) in r.stderr and r.stderr.strip().count("\n") == 0
+
+
+def test_missing_epss_file_is_a_one_line_error(tmp_path: Path) -> None:
+    r = run("analyse", str(SAMPLE), "--out", str(tmp_path / "o"), "--epss",
+            str(tmp_path / "none.csv"), "--quiet")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "none.csv" in r.stderr
