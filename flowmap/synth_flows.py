@@ -219,6 +219,7 @@ INTERNAL_LOCAL = {"internal": 0.8, "api": 0.1, "sftp": 0.03, "email": 0.03,
                   "removable_media": 0.02, "other": 0.02}
 INTERNAL_REMOTE = {"api": 0.45, "hscn": 0.25, "internal": 0.15, "web_upload": 0.1,
                    "email": 0.03, "cloud_share": 0.02}
+INTERNAL_RECORDS = 5000  # typical records per year of a flow inside an organisation
 INTERNAL_FREQUENCY = {"realtime": 0.5, "daily": 0.35, "weekly": 0.1, "adhoc": 0.05}
 #: Chance a flow is encrypted in transit, by transport (paper: not applicable).
 ENCRYPTED_SHARE = {"hscn": 0.95, "api": 0.97, "sftp": 1.0, "nhsmail": 1.0,
@@ -316,8 +317,10 @@ def _family_flows(rng: np.random.Generator, layout: Layout, family: Family, as_o
     profile = PROFILES[family.profile]
     public = PROFILE_BY_SECTOR[family.source].public
     lawful = profile.lawful if public else LAWFUL_NON_PUBLIC
-    columns = _describe(rng, layout, asset, source, target, profile.transports, lawful,
-                        choose_map(rng, profile.special, n), profile.frequency, profile.records)
+    columns = _columns(rng, layout, asset, source, target,
+                       choose_map(rng, profile.transports, n), choose_map(rng, lawful, n),
+                       choose_map(rng, profile.special, n), choose_map(rng, profile.frequency, n),
+                       profile.records)
     confidentiality = choose_map(rng, profile.confidentiality, n)
     columns["purpose"] = np.full(n, profile.purpose, dtype=object)
     columns["confidentiality_basis"] = confidentiality
@@ -348,7 +351,9 @@ def _agreements(rng: np.random.Generator, serial: np.ndarray,
     expired = (u >= DSA["missing"]) & (u < DSA["missing"] + DSA["expired"])
     days_before = np.where(expired, rng.integers(1, 700, n), -rng.integers(1, 1100, n))
     no_expiry = missing | (rng.random(n) < DSA["no_expiry"])
-    signed = as_of.year - rng.integers(0, 5, n)
+    expiry = np.datetime64(as_of, "D") - days_before.astype("timedelta64[D]")
+    expiry_year = expiry.astype("datetime64[Y]").astype(np.int64) + 1970
+    signed = np.minimum(expiry_year - rng.integers(2, 4, n), as_of.year)  # 2-3 year terms
     prefix = np.char.add(np.char.add("DSA-", signed.astype(str)), "-")
     refs = numbered(prefix, serial, 4)
     return {"dsa_ref": blank_where(refs, missing),
@@ -362,21 +367,10 @@ def _source_system(rng: np.random.Generator, layout: Layout, asset: np.ndarray) 
     return np.where(use_second, secondary, layout.asset_system[asset])
 
 
-def _describe(rng: np.random.Generator, layout: Layout, asset: np.ndarray, source: np.ndarray,
-              target: np.ndarray, transports: dict[str, float], lawful: dict[str, float],
-              special: np.ndarray, frequency: dict[str, float],
-              records: int) -> dict[str, np.ndarray]:
-    """The columns every flow has, whatever its family."""
-    n = len(asset)
-    transport = choose_map(rng, transports, n)
-    transport[layout.sys_kind[target] == "paper_store"] = "paper"
-    return _columns(rng, layout, asset, source, target, transport, choose_map(rng, lawful, n),
-                    special, choose_map(rng, frequency, n), records)
-
-
 def _columns(rng: np.random.Generator, layout: Layout, asset: np.ndarray, source: np.ndarray,
              target: np.ndarray, transport: np.ndarray, lawful: np.ndarray, special: np.ndarray,
              frequency: np.ndarray, records: int) -> dict[str, np.ndarray]:
+    """The columns every flow has; encryption follows the transport."""
     n = len(asset)
     names = list(ENCRYPTED_SHARE)
     code = pd.Categorical(transport, categories=names).codes
@@ -409,11 +403,8 @@ def _columns(rng: np.random.Generator, layout: Layout, asset: np.ndarray, source
 
 def _internal_flows(rng: np.random.Generator, layout: Layout) -> dict[str, np.ndarray]:
     """Flows between the systems of one organisation: each system receives a few assets."""
-    rate = np.array([INTERNAL_FLOWS_PER_SYSTEM.get(k, 0.0) for k in
-                     sorted(INTERNAL_FLOWS_PER_SYSTEM)])
-    kinds = np.array(sorted(INTERNAL_FLOWS_PER_SYSTEM), dtype=object)
-    kind_code = np.searchsorted(kinds.astype(str), layout.sys_kind.astype(str))
-    target = np.repeat(np.arange(len(layout.sys_id)), rng.poisson(rate[kind_code]))
+    rate = pd.Series(layout.sys_kind).map(INTERNAL_FLOWS_PER_SYSTEM).fillna(0.0).to_numpy(float)
+    target = np.repeat(np.arange(len(layout.sys_id)), rng.poisson(rate))
     org = layout.sys_org[target]
     asset = layout.asset_start[org] + (rng.random(len(target))
                                        * layout.asset_count[org]).astype(np.int64)
@@ -440,7 +431,7 @@ def _internal_flows(rng: np.random.Generator, layout: Layout) -> dict[str, np.nd
     corporate = layout.asset_corporate[asset]
     special = np.where(health, choose_map(rng, HEALTH_CONDITION, n), "").astype(object)
     columns = _columns(rng, layout, asset, source, target, transport, lawful, special,
-                       choose_map(rng, INTERNAL_FREQUENCY, n), 5000)
+                       choose_map(rng, INTERNAL_FREQUENCY, n), INTERNAL_RECORDS)
     columns["purpose"] = np.where(
         health, choose(rng, ("direct_care", "administration"), (0.85, 0.15), n),
         np.where(corporate, "administration",

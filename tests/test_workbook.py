@@ -252,3 +252,18 @@ def test_plain_text_is_not_changed_by_neutralise():
     assert [neutralise_formula(v) for v in plain] == plain
     frame = pd.DataFrame({"text": plain, "list": [("=a",)] * len(plain)})
     pd.testing.assert_frame_equal(neutralise_frame(frame), frame)
+
+
+def test_committed_template_is_what_flowmap_template_makes(tmp_path):
+    from tests.conftest import ROOT
+
+    fresh = write_template(tmp_path / "template.xlsx")
+    assert fresh.read_bytes() == (ROOT / "inventories" / "template.xlsx").read_bytes()
+
+
+def test_committed_sample_workbook_is_what_write_workbook_makes(tmp_path):
+    import flowmap
+    from tests.conftest import ROOT, SAMPLE
+
+    fresh = write_workbook(flowmap.load_inventory(SAMPLE).tables, tmp_path / "sample.xlsx")
+    assert fresh.read_bytes() == (ROOT / "inventories" / "sample.xlsx").read_bytes()
