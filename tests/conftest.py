@@ -78,6 +78,22 @@ def write_csv_tables(folder: Path, tables: dict[str, list[dict[str, str]]],
     return folder
 
 
+def write_xlsx_tables(path: Path, tables: dict[str, list[dict[str, object]]]) -> Path:
+    """Write tables as one workbook, a sheet per table, empty strings as empty cells."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in tables.items():
+        ws = wb.create_sheet(name)
+        header = list(dict.fromkeys(k for r in rows for k in r))
+        ws.append(header)
+        for r in rows:
+            ws.append([r.get(h, "") if r.get(h, "") != "" else None for h in header])
+    wb.save(path)
+    return path
+
+
 @pytest.fixture
 def small_inventory(tmp_path: Path) -> Path:
     return write_csv_tables(tmp_path / "inv", small_tables())

@@ -10,7 +10,7 @@ import pytest
 
 import flowmap
 from flowmap.errors import InventoryReadError
-from tests.conftest import small_tables, write_csv_tables
+from tests.conftest import small_tables, write_csv_tables, write_xlsx_tables
 
 
 def test_ids_keep_leading_zeros_and_na_text(tmp_path: Path) -> None:
@@ -65,16 +65,7 @@ def test_missing_path_is_a_read_error() -> None:
 
 def test_workbook_and_csv_folder_give_equal_models(tmp_path: Path) -> None:
     folder = write_csv_tables(tmp_path / "i", small_tables())
-    book = tmp_path / "inv.xlsx"
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in small_tables().items():
-        ws = wb.create_sheet(name)
-        header = list(dict.fromkeys(k for r in rows for k in r))
-        ws.append(header)
-        for r in rows:
-            ws.append([r.get(h, "") or None for h in header])
-    wb.save(book)
+    book = write_xlsx_tables(tmp_path / "inv.xlsx", small_tables())
     from_csv, from_xlsx = flowmap.load_inventory(folder), flowmap.load_inventory(book)
     for name in from_csv.tables:
         pd.testing.assert_frame_equal(from_csv.tables[name], from_xlsx.tables[name],
@@ -83,37 +74,22 @@ def test_workbook_and_csv_folder_give_equal_models(tmp_path: Path) -> None:
 
 def test_excel_date_and_number_cells_load_as_their_values(tmp_path: Path) -> None:
     import datetime as dt
-    book = tmp_path / "inv.xlsx"
     folder = write_csv_tables(tmp_path / "i", small_tables())
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in small_tables().items():
-        ws = wb.create_sheet(name)
-        header = list(dict.fromkeys(k for r in rows for k in r))
-        ws.append(header)
-        for r in rows:
-            values = [r.get(h, "") or None for h in header]
-            if name == "systems" and r["last_patched"]:
-                values[header.index("last_patched")] = dt.datetime.fromisoformat(r["last_patched"])
-            if name == "assets":
-                values[header.index("records")] = float(r["records"])
-            ws.append(values)
-    wb.save(book)
+    tables: dict = small_tables()
+    for r in tables["systems"]:
+        if r["last_patched"]:
+            r["last_patched"] = dt.datetime.fromisoformat(r["last_patched"])
+    for r in tables["assets"]:
+        r["records"] = float(r["records"])
+    book = write_xlsx_tables(tmp_path / "inv.xlsx", tables)
     a, b = flowmap.load_inventory(folder), flowmap.load_inventory(book)
     pd.testing.assert_frame_equal(a.systems, b.systems)
     pd.testing.assert_frame_equal(a.assets, b.assets)
 
 
 def test_formula_without_cached_value_names_the_cell(tmp_path: Path) -> None:
-    book = tmp_path / "inv.xlsx"
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in small_tables().items():
-        ws = wb.create_sheet(name)
-        header = list(dict.fromkeys(k for r in rows for k in r))
-        ws.append(header)
-        for r in rows:
-            ws.append([r.get(h, "") or None for h in header])
+    book = write_xlsx_tables(tmp_path / "inv.xlsx", small_tables())
+    wb = openpyxl.load_workbook(book)
     wb["assets"]["H2"] = "=1000*250"  # openpyxl saves formulas without a cached result
     wb.save(book)
     report = flowmap.validate(book)
