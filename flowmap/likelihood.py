@@ -31,8 +31,9 @@ FACTORS = ("p_vulnerabilities", "p_end_of_life", "p_patch_age", "p_internet", "p
 def vulnerability_likelihood(vulns: pd.DataFrame, settings: AnalysisSettings) -> pd.Series:
     """Probability each vulnerability row is exploited (0 when fixed).
 
-    Known-exploited (KEV) vulnerabilities score highest; otherwise the larger of the
-    EPSS probability and the CVSS band. Unknown CVSS counts as high.
+    The larger of the EPSS probability and the CVSS band (unknown CVSS counts as
+    high), raised to at least 0.6 for a known-exploited (KEV) vulnerability, 0.7 when
+    ransomware uses it.
 
     Examples
     --------
@@ -41,7 +42,7 @@ def vulnerability_likelihood(vulns: pd.DataFrame, settings: AnalysisSettings) ->
     ...     "epss": [0.9, 0.02, None], "cvss": [9.8, 9.8, None],
     ...     "status": ["open", "open", "fixed"]})
     >>> vulnerability_likelihood(v, AnalysisSettings()).round(2).tolist()
-    [0.7, 0.3, 0.0]
+    [0.9, 0.3, 0.0]
     """
     s = settings
     cvss = vulns["cvss"].astype("float64")
@@ -55,7 +56,8 @@ def vulnerability_likelihood(vulns: pd.DataFrame, settings: AnalysisSettings) ->
     p = np.maximum(band, epss)
     kev = vulns["kev"].fillna(False).astype(bool)
     ransomware = vulns["ransomware"].fillna(False).astype(bool)
-    p = p.where(~kev, np.where(ransomware, s.kev_ransomware_likelihood, s.kev_likelihood))
+    floor = np.where(ransomware, s.kev_ransomware_likelihood, s.kev_likelihood)
+    p = p.where(~kev, np.maximum(p, floor))  # KEV raises the probability, never lowers it
     status = vulns["status"]
     factor = np.select([status.isin(ACTIVE_STATUSES), status == "mitigated"],
                        [1.0, s.mitigated_factor], 0.0)

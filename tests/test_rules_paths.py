@@ -18,7 +18,8 @@ from tests.rulekit import (
     AS_OF, analyse_tables, covered, edit, finding, fired, fires, quiet, tables,
 )
 
-KEV_FILE = Path(__file__).resolve().parents[2] / "shared/data/kev/known_exploited_vulnerabilities.json"
+KEV_FILE = (Path(__file__).resolve().parents[2]
+            / "shared/data/kev/known_exploited_vulnerabilities.json")
 
 
 def _path_ends_on_a_copy(a, asset_id: str, evidence: dict) -> None:
