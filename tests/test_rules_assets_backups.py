@@ -45,7 +45,7 @@ def test_asset_reviewed_over_a_year_ago_is_stale(tmp_path):
 
 def test_asset_never_reviewed_is_stale(tmp_path):
     f = finding(analyse_tables(tmp_path, tables()), "ASSET_REVIEW_STALE", "A2")
-    assert "never recorded" in f["message"]
+    assert "no review date recorded" in f["message"]
     assert f["evidence"]["last_reviewed"] is None
 
 

@@ -42,7 +42,7 @@ def test_internet_facing_copy_of_sensitive_data_is_an_attack_path(tmp_path):
     f = finding(a, "ATTACK_PATH", "A1", named=False)
     assert f["evidence"]["path"] == ["S3"]  # F1 puts a copy on the internet-facing S3
     assert "entering at S3 (internet-facing)" in f["message"]
-    assert "Patient index (250,000 records)" in f["message"]
+    assert "Patient index (A1, 250,000 records)" in f["message"]
     assert f["evidence"]["risk"] >= 10
     assert f["score"] == pytest.approx(f["evidence"]["risk"], abs=0.05)
     _path_ends_on_a_copy(a, "A1", f["evidence"])
@@ -186,10 +186,12 @@ def test_kev_catalogue_marks_eternalblue_known_exploited(tmp_path):
     assert "kev" in a.summary["sources"]
     assert "known_exploited_vulnerabilities.json" in a.summary["sources"]["kev"]
     assert "catalogue" in a.summary["sources"]["kev"]
-    # The vulnerability now scores as known-exploited by ransomware, whatever its EPSS.
+    # Known-exploited by ransomware: at least the ransomware floor, and never below its EPSS.
     s2 = a.systems.set_index("system_id").loc["S2"]
     assert s2["open_kev"] == 1 and s2["open_ransomware"] == 1
-    assert s2["p_vulnerabilities"] == pytest.approx(a.settings.kev_ransomware_likelihood)
+    epss = float(v["epss"])
+    assert s2["p_vulnerabilities"] == pytest.approx(
+        max(epss, a.settings.kev_ransomware_likelihood))
 
 
 # --- coverage of the catalogue

@@ -23,9 +23,10 @@ def _review_stale(ctx: RuleContext) -> pd.DataFrame:
     limit = ctx.today - pd.DateOffset(months=months)
     stale = (a["last_reviewed"] < limit) | a["last_reviewed"].isna()
     return hits(a[stale], subject="asset_id", org="org_id",
-                message=lambda r: (f"{r.name} ({r.asset_id}) was last reviewed "
-                                   f"{date_text(r.last_reviewed)}, more than {months} months "
-                                   "ago."),
+                message=lambda r: (f"{r.name} ({r.asset_id}) " + (
+                    f"was last reviewed on {date_text(r.last_reviewed)}, more than {months} "
+                    "months ago." if pd.notna(r.last_reviewed) else
+                    "has no review date recorded.")),
                 evidence=ASSET_EVIDENCE + ["last_reviewed"], score=lambda r: 25)
 
 

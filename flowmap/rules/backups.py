@@ -18,7 +18,13 @@ REFS = ("NHS England backup guidance (offline / immutable copies)", "CAF B5.c",
 
 
 def backup_status(ctx: RuleContext) -> pd.DataFrame:
-    """One row per (asset, register system) with what its backups achieve."""
+    """One row per (asset, register system) with what its backups achieve (computed once)."""
+    if "backup_status" not in ctx.cache:
+        ctx.cache["backup_status"] = _backup_status(ctx)
+    return ctx.cache["backup_status"]
+
+
+def _backup_status(ctx: RuleContext) -> pd.DataFrame:
     assets, systems, backups = ctx.assets, ctx.systems, ctx.inventory.backups
     pairs = assets[["asset_id", "name", "org_id", "system_id", "essential", "rpo_hours"]] \
         .explode("system_id").dropna(subset=["system_id"])

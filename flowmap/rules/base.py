@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -37,6 +37,7 @@ class RuleContext:
     copies: pd.DataFrame        # flowmap.copies.data_copies
     paths: pd.DataFrame         # flowmap.paths.asset_paths
     flows: pd.DataFrame         # inventory flows + sender/receiver org and asset columns
+    cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # shared by rules
 
     @property
     def today(self) -> pd.Timestamp:

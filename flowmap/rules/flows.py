@@ -17,7 +17,7 @@ INSECURE_TRANSPORTS = frozenset({"email", "removable_media", "fax", "paper"})
 NON_ELECTRONIC = frozenset({"paper", "fax", "removable_media"})
 BELOW_STANDARD = frozenset({"approaching_standards", "not_met", "not_published"})
 SECONDARY_PURPOSES = frozenset({"research", "commissioning"})
-UK = frozenset({"GB", "UK"})
+UK = frozenset({"GB", "UK", "GBR", "UNITED KINGDOM"})
 FLOW_EVIDENCE = ["flow_id", "asset_id", "source_system_id", "target_system_id", "sender_org_id",
                  "receiver_org_id", "transport", "purpose"]
 
@@ -75,7 +75,7 @@ def _no_dsa(ctx: RuleContext) -> pd.DataFrame:
 
 def _dsa_expired(ctx: RuleContext) -> pd.DataFrame:
     f = ctx.flows
-    expired = (f["dsa_ref"] != "") & (f["dsa_expires"] < ctx.today)
+    expired = _personal(f) & (f["dsa_ref"] != "") & (f["dsa_expires"] < ctx.today)
     return _rule_hits(f[expired.fillna(False)],
                       lambda r: (f"{_desc(r)} under agreement {r.dsa_ref}, which expired on "
                                  f"{date_text(r.dsa_expires)}."),

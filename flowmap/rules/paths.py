@@ -15,9 +15,9 @@ def _attack_path(ctx: RuleContext) -> pd.DataFrame:
     records = ctx.assets.set_index("asset_id")["records"]
     return hits(material, subject="asset_id", org="org_id",
                 message=lambda r: (f"An attacker entering at {r.entry_system_id} "
-                                   f"({r.entry_kind}) could reach {r.asset_name}"
-                                   + (f" ({int(records[r.asset_id]):,} records)"
-                                      if pd.notna(records.get(r.asset_id)) else "")
+                                   f"({r.entry_kind}) could reach {r.asset_name} ({r.asset_id}"
+                                   + (f", {int(records[r.asset_id]):,} records"
+                                      if pd.notna(records.get(r.asset_id)) else "") + ")"
                                    + f" on {r.target_system_id} in {r.hops} step"
                                    + ("" if r.hops == 1 else "s")
                                    + f" with probability {r.probability:.0%}: {r.path}."),
