@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from flowmap.copies import data_copies
@@ -66,9 +67,33 @@ class Analysis:
     sources: dict[str, str] = field(default_factory=dict)
 
     @property
-    def total_risk(self) -> float:
-        """Sum over assets of (probability of the most likely path) x impact."""
+    def cyber_risk(self) -> float:
+        """Sum over assets of (probability of the most likely attack path) x impact."""
         return round(float(self.assets["risk"].sum()), 2)
+
+    @property
+    def governance_risk(self) -> float:
+        """Sum over flow, asset and backup findings of (score / 100) x the data's impact."""
+        return round(float(finding_risk(self.findings, self.flows, self.assets,
+                                        self.settings).sum()), 2)
+
+    @property
+    def total_risk(self) -> float:
+        """Cyber plus governance risk, in impact points (see docs/scoring.md)."""
+        return round(self.cyber_risk + self.governance_risk, 2)
+
+    def risk_by_asset(self) -> pd.DataFrame:
+        """Each asset's cyber, governance and total risk, largest first."""
+        f = self.findings.assign(risk=finding_risk(self.findings, self.flows, self.assets,
+                                                   self.settings),
+                                 asset_id=finding_asset(self.findings, self.flows))
+        governance = f.groupby("asset_id")["risk"].sum()
+        out = self.assets[["asset_id", "name", "org_id", "impact"]].copy()
+        out["cyber_risk"] = self.assets["risk"].to_numpy()
+        out["governance_risk"] = out["asset_id"].map(governance).fillna(0.0).round(2)
+        out["total_risk"] = (out["cyber_risk"] + out["governance_risk"]).round(2)
+        return out.sort_values(["total_risk", "asset_id"], ascending=[False, True],
+                               kind="stable").reset_index(drop=True)
 
     @property
     def summary(self) -> dict[str, object]:
@@ -81,6 +106,8 @@ class Analysis:
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
             "by_rule": {k: int(v) for k, v in f["rule"].value_counts().sort_index().items()},
             "total_risk": self.total_risk,
+            "cyber_risk": self.cyber_risk,
+            "governance_risk": self.governance_risk,
             "sources": dict(self.sources),
         }
 
@@ -181,6 +208,35 @@ def run_rules(ctx: RuleContext, rules: tuple[Rule, ...] = RULES) -> pd.DataFrame
     findings = findings.sort_values(["score", "_rule_order", "subject_id"],
                                     ascending=[False, True, True], kind="stable")
     return findings.drop(columns="_rule_order").reset_index(drop=True)
+
+
+#: Rules whose risk is already counted as cyber risk (through likelihood and paths).
+CYBER_RULES = frozenset({"ATTACK_PATH", "SENSITIVE_COPY_EXPOSED"})
+
+
+def finding_asset(findings: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
+    """The asset each finding concerns ('' for system findings)."""
+    flow_asset = flows.set_index("flow_id")["asset_id"]
+    return pd.Series(np.select(
+        [findings["subject_type"] == "asset", findings["subject_type"] == "flow"],
+        [findings["subject_id"], findings["subject_id"].map(flow_asset).fillna("")], ""),
+        index=findings.index, dtype=object)
+
+
+def finding_risk(findings: pd.DataFrame, flows: pd.DataFrame, assets: pd.DataFrame,
+                 settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.Series:
+    """Governance risk of each finding: weight x (score / 100) x the impact of the data.
+
+    System findings and the path and copy rules count 0 here: their risk is the cyber
+    risk, through each system's likelihood.
+    """
+    impact = assets.set_index("asset_id")["impact"]
+    asset = finding_asset(findings, flows)
+    counted = findings["subject_type"].isin(["flow", "asset", "backup"]) & ~findings["rule"].isin(
+        CYBER_RULES)
+    risk = (settings.governance_weight * findings["score"].astype("float64") / 100.0
+            * asset.map(impact).fillna(0.0))
+    return risk.where(counted, 0.0).round(4)
 
 
 def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:

@@ -140,6 +140,15 @@ def synth(orgs: int, seed: int, out: Path, as_of: str | None) -> None:
     click.echo(f"Wrote a synthetic inventory to {out}: {counts}")
 
 
+# --- map command (issue 4) ---
+
+
+# --- report command (issue 5) ---
+
+
+# --- plan and diff commands (issue 6) ---
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning a user's mistake into a message and exit code."""
     try:

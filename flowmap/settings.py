@@ -60,6 +60,11 @@ class AnalysisSettings:
     confidentiality_weight: float = 0.7
     availability_weight: float = 0.3
 
+    # --- total risk: a governance gap is read as this chance of the harm its data's impact
+    # measures, scaled by the finding's score (so a score-60 flow finding on impact-90 data
+    # counts 0.1 x 0.6 x 90 = 5.4 impact points)
+    governance_weight: float = 0.1
+
     # --- reporting
     path_risk_threshold: float = 10.0      # ATTACK_PATH raised when asset risk >= this (0-100)
     top_paths: int = 20

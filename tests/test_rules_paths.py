@@ -79,7 +79,7 @@ def test_unreachable_asset_has_no_attack_path(tmp_path):
     edit(t, "systems", "S2", kind="server")  # nobody to phish any more
     a = analyse_tables(tmp_path, t)
     assert not a.findings["rule"].eq("ATTACK_PATH").any()
-    assert (a.attack_paths["probability"] == 0).all() and a.total_risk == 0
+    assert (a.attack_paths["probability"] == 0).all() and a.cyber_risk == 0
 
 
 # --- SENSITIVE_COPY_EXPOSED

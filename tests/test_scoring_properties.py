@@ -130,7 +130,7 @@ def check_ranges(a) -> None:
     assert assets["risk"].between(0, 100).all()
     assert p["probability"].between(0, 1).all()
     assert a.findings["score"].between(0, 100).all()
-    assert 0 <= a.total_risk <= 100 * len(assets)
+    assert 0 <= a.cyber_risk <= 100 * len(assets) and a.governance_risk >= 0
 
 
 def assert_not_lower(after, before) -> None:
