@@ -164,7 +164,7 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         step()
         scored = system_likelihood(inventory.systems, vulns, os_match, as_of=as_of,
                                    settings=settings)
-        systems = pd.concat([inventory.systems, scored], axis=1)
+        systems = python_strings(pd.concat([inventory.systems, scored], axis=1))
         systems["entry_likelihood"] = entry_likelihood(inventory.systems, scored["likelihood"],
                                                        settings).round(4)
         step()
@@ -176,7 +176,7 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         step()
         by_id = systems.set_index("system_id")
         G = movement_graph(enriched, by_id["likelihood"], by_id["entry_likelihood"])
-        attack = most_likely_paths(G)
+        attack = most_likely_paths(G, backend=settings.path_backend)
         impact = assets.set_index("asset_id")["impact"]
         entry_kind = _entry_kinds(systems, settings)
         paths = asset_paths(attack, copies, inventory.assets, impact, entry_kind)
@@ -194,6 +194,19 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
     return Analysis(inventory=enriched, as_of=as_of, settings=settings, findings=findings,
                     systems=systems, assets=assets, flows=flows, attack_paths=paths,
                     copies=copies, movement=G, sources=sources)
+
+
+def python_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with pandas ``str`` columns as plain object columns of Python strings.
+
+    The inventory's text columns are object columns; columns computed here (e.g. by
+    ``numpy.select``) come out as pandas' ``str`` dtype, which is slow to iterate
+    row by row. One dtype for text keeps every rule on the fast path.
+    """
+    text = [c for c, d in frame.dtypes.items() if isinstance(d, pd.StringDtype)]
+    if not text:
+        return frame
+    return frame.astype({c: object for c in text})
 
 
 def run_rules(ctx: RuleContext, rules: tuple[Rule, ...] = RULES) -> pd.DataFrame:
@@ -240,7 +253,11 @@ def finding_risk(findings: pd.DataFrame, flows: pd.DataFrame, assets: pd.DataFra
 
 
 def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
-    """Flows with sender and receiver organisation details and the asset's sensitivity."""
+    """Flows with sender and receiver organisation details and the asset's sensitivity.
+
+    ``personal`` marks flows carrying personal data: identifiable or pseudonymised, and
+    not only corporate data.
+    """
     systems = inventory.systems.set_index("system_id")
     orgs = inventory.organisations.set_index("org_id")
     a = assets.set_index("asset_id")
@@ -257,6 +274,9 @@ def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
     f["special_category"] = f["asset_id"].map(a["special_category"]).astype(bool)
     f["identifiability_effective"] = f["identifiability"].where(
         f["identifiability"] != "", f["asset_id"].map(a["identifiability"]))
+    corporate_only = a["data_categories"].map(lambda c: bool(c) and set(c) <= {"corporate"})
+    f["personal"] = (f["identifiability_effective"].isin(["identifiable", "pseudonymised"])
+                     & ~f["asset_id"].map(corporate_only).fillna(False).astype(bool))
     return f
 
 

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from flowmap.inventory import Inventory
@@ -30,16 +31,25 @@ ATTACKER = "attacker"
 
 @dataclass
 class AttackGraph:
-    """The movement graph and the most likely path to every node."""
+    """The movement graph, the cost of the most likely path to every node, and its tree."""
 
     G: nx.DiGraph
     distance: dict[str, float]
-    paths: dict[str, list[str]]
+    parent: dict[str, str]
 
     def reach(self, system_id: str) -> float:
         """Probability of the most likely path to a system (0 when unreachable)."""
         d = self.distance.get(f"system:{system_id}")
         return 0.0 if d is None else math.exp(-d)
+
+    def path(self, node: str) -> list[str]:
+        """The most likely path from the attacker to ``node`` ([] when unreachable)."""
+        if node not in self.distance:
+            return []
+        path = [node]
+        while path[-1] != ATTACKER:
+            path.append(self.parent[path[-1]])
+        return path[::-1]
 
 
 def _cost(p: float) -> float:
@@ -92,10 +102,67 @@ def movement_graph(inventory: Inventory, likelihood: pd.Series,
     return G
 
 
-def most_likely_paths(G: nx.DiGraph) -> AttackGraph:
-    """One Dijkstra search from the attacker node to every node."""
-    distance, paths = nx.single_source_dijkstra(G, ATTACKER, weight="weight")
-    return AttackGraph(G=G, distance=distance, paths=paths)
+BACKENDS = ("rustworkx", "networkx")
+TIGHT = 1e-9  # relative tolerance for "this edge lies on a shortest path"
+
+
+def most_likely_paths(G: nx.DiGraph, *, backend: str = "rustworkx") -> AttackGraph:
+    """The most likely path from the attacker node to every node: one Dijkstra search.
+
+    ``backend="rustworkx"`` runs the search in compiled code (benchmarks/run.py shows
+    why); ``"networkx"`` is the plain reference. Both then pick each node's path the
+    same way from the distances (fewest steps among the shortest, then node names), so
+    they return identical paths even where two paths tie.
+    """
+    if backend == "rustworkx":
+        distance = _rustworkx_distances(G)
+    elif backend == "networkx":
+        distance = nx.single_source_dijkstra_path_length(G, ATTACKER, weight="weight")
+    else:
+        from flowmap.errors import UsageError
+        raise UsageError(f"No path backend named {backend!r}: use one of {', '.join(BACKENDS)}.")
+    return AttackGraph(G=G, distance=distance, parent=shortest_path_tree(G, distance))
+
+
+def _rustworkx_distances(G: nx.DiGraph) -> dict[str, float]:
+    import rustworkx as rx
+
+    names = list(G.nodes)
+    index = {n: i for i, n in enumerate(names)}
+    R = rx.PyDiGraph(multigraph=False)
+    R.add_nodes_from(names)
+    R.add_edges_from([(index[u], index[v], w) for u, v, w in G.edges(data="weight")])
+    lengths = rx.digraph_dijkstra_shortest_path_lengths(R, index[ATTACKER], edge_cost_fn=float)
+    distance = {ATTACKER: 0.0}
+    distance.update((names[i], d) for i, d in lengths.items())
+    return distance
+
+
+def shortest_path_tree(G: nx.DiGraph, distance: dict[str, float]) -> dict[str, str]:
+    """Each reached node's parent on its most likely path, chosen deterministically.
+
+    Among the edges that lie on some shortest path, a breadth-first walk from the
+    attacker (neighbours in name order) picks for each node the path with the fewest
+    steps, and the first by name among those.
+    """
+    tight: dict[str, list[str]] = {}
+    for u, v, w in G.edges(data="weight"):
+        du, dv = distance.get(u), distance.get(v)
+        if du is not None and dv is not None and abs(du + w - dv) <= TIGHT * max(1.0, dv):
+            tight.setdefault(u, []).append(v)
+    parent: dict[str, str] = {}
+    frontier = [ATTACKER]
+    seen = {ATTACKER}
+    while frontier:
+        following: list[str] = []
+        for u in frontier:
+            for v in sorted(tight.get(u, ())):
+                if v not in seen:
+                    seen.add(v)
+                    parent[v] = u
+                    following.append(v)
+        frontier = following
+    return parent
 
 
 def describe_path(G: nx.DiGraph, path: list[str]) -> list[dict[str, object]]:
@@ -145,7 +212,7 @@ def asset_paths(attack: AttackGraph, copies: pd.DataFrame, assets: pd.DataFrame,
     for asset_id, name, org_id in zip(assets["asset_id"], assets["name"], assets["org_id"]):
         target = best["system_id"].get(asset_id)
         p = float(best["probability"].get(asset_id, 0.0))
-        path = attack.paths.get(f"system:{target}", []) if p > 0 else []
+        path = attack.path(f"system:{target}") if p > 0 else []
         steps = describe_path(attack.G, path)
         systems = [s["system_id"] for s in steps]
         entry = systems[0] if systems else ""
@@ -169,35 +236,41 @@ def blast_radius(inventory: Inventory, copies: pd.DataFrame, likelihood: pd.Seri
     in one move from S (1 for copies on S itself; ``likelihood(v)`` for a copy on a
     system v in S's zone or a zone it links to, on the target of an electronic flow
     S sends, or hosted by S's organisation as a supplier). Computed with a few
-    vectorised joins, so it grows with the inventory, not its square.
+    vectorised joins on integer codes, so it grows with the inventory, not its square.
     """
     systems = inventory.systems[["system_id", "org_id", "zone"]]
     at = copies[["asset_id", "system_id"]].drop_duplicates()
-    at = at.assign(p=at["system_id"].map(likelihood).fillna(0.0),
-                   zone=at["system_id"].map(systems.set_index("system_id")["zone"]))
+    assets, asset_code = np.unique(at["asset_id"].to_numpy(dtype=object).astype(str),
+                                   return_inverse=True)
+    at = pd.DataFrame({"asset": asset_code, "system_id": at["system_id"].to_numpy(),
+                       "p": at["system_id"].map(likelihood).fillna(0.0).to_numpy(),
+                       "zone": at["system_id"].map(systems.set_index("system_id")["zone"])
+                       .to_numpy()})
     reachable_zones = _reachable_zones(systems, inventory.zone_links)
-    zone_best = at.groupby(["zone", "asset_id"], as_index=False)["p"].max()
+    zone_best = at.groupby(["zone", "asset"], as_index=False)["p"].max()
     by_zone = reachable_zones.merge(zone_best, left_on="to_zone", right_on="zone")
     flows = inventory.flows
     electronic = flows[flows["transport"].isin(ELECTRONIC_TRANSPORTS) | (flows["transport"] == "")]
     by_flow = electronic[["source_system_id", "target_system_id"]].drop_duplicates().merge(
         at, left_on="target_system_id", right_on="system_id")
-    by_flow = by_flow.rename(columns={"source_system_id": "origin"})
     hosted = inventory.systems[inventory.systems["supplier_org_id"] != ""]
     hosted_best = at.merge(hosted[["system_id", "supplier_org_id"]], on="system_id").groupby(
-        ["supplier_org_id", "asset_id"], as_index=False)["p"].max()
+        ["supplier_org_id", "asset"], as_index=False)["p"].max()
     by_supplier = systems.merge(hosted_best, left_on="org_id", right_on="supplier_org_id")
-    own = at.assign(origin=at["system_id"], p=1.0)
-    candidates = pd.concat([
-        by_zone.rename(columns={"system_id": "origin"})[["origin", "asset_id", "p"]],
-        by_flow[["origin", "asset_id", "p"]],
-        by_supplier.rename(columns={"system_id": "origin"})[["origin", "asset_id", "p"]],
-        own[["origin", "asset_id", "p"]]], ignore_index=True)
-    best = candidates.groupby(["origin", "asset_id"], as_index=False)["p"].max()
-    best["value"] = best["p"] * best["asset_id"].map(impact).fillna(0.0)
-    total = best.groupby("origin")["value"].sum().round(2)
-    return systems["system_id"].map(total).fillna(0.0).set_axis(systems["system_id"]).rename(
-        "blast_radius")
+    origin = pd.Index(systems["system_id"])
+    parts = [(by_zone["system_id"], by_zone["asset"], by_zone["p"]),
+             (by_flow["source_system_id"], by_flow["asset"], by_flow["p"]),
+             (by_supplier["system_id"], by_supplier["asset"], by_supplier["p"]),
+             (at["system_id"], at["asset"], pd.Series(1.0, index=at.index))]
+    key = np.concatenate([origin.get_indexer(o).astype(np.int64) * len(assets) + a.to_numpy()
+                          for o, a, _ in parts])
+    p = np.concatenate([pr.to_numpy(dtype="float64") for _, _, pr in parts])
+    best = pd.Series(p).groupby(key).max()
+    value = best.to_numpy() * pd.Series(assets).map(impact).fillna(0.0).to_numpy()[
+        best.index.to_numpy() % len(assets)]
+    total = np.bincount(best.index.to_numpy() // len(assets), weights=value,
+                        minlength=len(origin))
+    return pd.Series(np.round(total, 2), index=origin, name="blast_radius")
 
 
 def _reachable_zones(systems: pd.DataFrame, zone_links: pd.DataFrame) -> pd.DataFrame:

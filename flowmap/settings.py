@@ -65,6 +65,9 @@ class AnalysisSettings:
     # counts 0.1 x 0.6 x 90 = 5.4 impact points)
     governance_weight: float = 0.1
 
+    # --- computation: "rustworkx" (compiled, the default) or "networkx" (the reference)
+    path_backend: str = "rustworkx"
+
     # --- reporting
     path_risk_threshold: float = 10.0      # ATTACK_PATH raised when asset risk >= this (0-100)
     top_paths: int = 20

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from flowmap.inventory import Inventory
-from flowmap.settings import AnalysisSettings, severity_of
+from flowmap.settings import SEVERITIES, SEVERITY_FLOOR, AnalysisSettings
 
 FINDING_COLUMNS = ["finding_id", "rule", "title", "severity", "score", "subject_type",
                    "subject_id", "org_id", "message", "evidence", "remediation", "references",
@@ -67,20 +68,38 @@ def hits(frame: pd.DataFrame, *, subject: str, org: str,
          score: Callable[[Any], float] | None = None) -> pd.DataFrame:
     """Turn the rows of ``frame`` that a rule matched into hits.
 
-    ``message``, ``evidence`` (a list of column names, or a function) and ``score``
-    are applied to each row (a namedtuple from ``itertuples``).
+    ``message`` and ``score`` are applied to each row (a namedtuple from
+    ``itertuples``); ``evidence`` is a list of column names (converted column by
+    column, the fast way) or a function of the row.
     """
-    rows = []
-    fields = None if callable(evidence) else list(evidence)
-    for r in frame.itertuples(index=False):
-        ev = evidence(r) if fields is None else {f: plain(getattr(r, f)) for f in fields}
-        row = {"subject_id": getattr(r, subject), "org_id": getattr(r, org),
-               "message": message(r), "evidence": ev}
-        if score is not None:
-            row["score"] = score(r)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["subject_id", "org_id", "message", "evidence"]
-                        + (["score"] if score is not None else []))
+    columns = ["subject_id", "org_id", "message", "evidence"] + (["score"] if score else [])
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    rows = list(frame.itertuples(index=False))
+    if callable(evidence):
+        found = [evidence(r) for r in rows]
+    else:
+        fields = list(evidence)
+        values = [evidence_values(frame[f]) for f in fields]
+        found = [dict(zip(fields, v)) for v in zip(*values)]
+    out = pd.DataFrame({"subject_id": frame[subject].to_numpy(dtype=object),
+                        "org_id": frame[org].to_numpy(dtype=object),
+                        "message": [message(r) for r in rows], "evidence": found})
+    if score is not None:
+        out["score"] = [score(r) for r in rows]
+    return out
+
+
+def evidence_values(series: pd.Series) -> list[object]:
+    """A column as JSON-ready values: ISO dates, lists for tuples, None for unknown."""
+    from flowmap.graph import plain_values
+
+    values = plain_values(series)
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [None if v is None else v.isoformat() for v in values]
+    if series.dtype == object:
+        return [v if isinstance(v, str) else plain(v) for v in values]
+    return values
 
 
 def findings_frame(rule: Rule, found: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +110,7 @@ def findings_frame(rule: Rule, found: pd.DataFrame) -> pd.DataFrame:
     if "score" not in out:
         out["score"] = rule.score
     out["score"] = out["score"].astype("float64").clip(0, 100).round(1)
-    out["severity"] = out["score"].map(severity_of)
+    out["severity"] = severity_column(out["score"])
     out["rule"] = rule.id
     out["title"] = rule.title
     out["subject_type"] = rule.subject_type
@@ -100,6 +119,16 @@ def findings_frame(rule: Rule, found: pd.DataFrame) -> pd.DataFrame:
     out["caf"] = rule.caf
     out["finding_id"] = rule.id + ":" + out["subject_id"].astype(str)
     return out[FINDING_COLUMNS]
+
+
+def severity_column(scores: pd.Series) -> pd.Series:
+    """The severity band of every score at once (see :func:`flowmap.settings.severity_of`).
+
+    >>> severity_column(pd.Series([85.0, 60.0, 5.0])).tolist()
+    ['critical', 'high', 'info']
+    """
+    conditions = [scores >= SEVERITY_FLOOR[name] for name in SEVERITIES]
+    return pd.Series(np.select(conditions, list(SEVERITIES), "info"), index=scores.index)
 
 
 def plain(value: object) -> object:

@@ -27,13 +27,12 @@ def _desc(r) -> str:
 
 
 def _personal(f: pd.DataFrame) -> pd.Series:
-    """Flows carrying personal data: not anonymised or aggregate, and not only corporate."""
-    corporate_only = f["data_categories"].map(lambda c: bool(c) and set(c) <= {"corporate"})
-    return f["identifiability_effective"].isin(["identifiable", "pseudonymised"]) & ~corporate_only
+    """Flows carrying personal data (precomputed in :func:`flowmap.analysis.flow_context`)."""
+    return f["personal"]
 
 
 def _special(f: pd.DataFrame) -> pd.Series:
-    return f["special_category"] & _personal(f)
+    return f["special_category"] & f["personal"]
 
 
 def _between_orgs(f: pd.DataFrame) -> pd.Series:

@@ -1,0 +1,70 @@
+"""The compiled path search (rustworkx) agrees with plain networkx on random inventories."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import given, settings, strategies as st
+
+import flowmap
+from flowmap.paths import most_likely_paths
+from flowmap.synth import synthesize, write_inventory_csv
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+def _inventory(orgs: int, seed: int) -> flowmap.Inventory:
+    with tempfile.TemporaryDirectory() as d:
+        write_inventory_csv(synthesize(orgs, seed=seed, as_of=AS_OF), Path(d))
+        return flowmap.load_inventory(d, as_of=AS_OF)
+
+
+def _both(inventory: flowmap.Inventory):
+    fast = flowmap.analyse(inventory, as_of=AS_OF)
+    slow = flowmap.analyse(inventory, as_of=AS_OF, settings=dataclasses.replace(
+        flowmap.AnalysisSettings(), path_backend="networkx"))
+    return fast, slow
+
+
+@settings(max_examples=8, deadline=None)
+@given(orgs=st.integers(2, 12), seed=st.integers(0, 10_000))
+def test_rustworkx_and_networkx_give_the_same_paths_likelihoods_and_findings(orgs, seed):
+    fast, slow = _both(_inventory(orgs, seed))
+    pd.testing.assert_frame_equal(fast.systems, slow.systems)
+    pd.testing.assert_frame_equal(fast.assets, slow.assets)
+    pd.testing.assert_frame_equal(fast.attack_paths, slow.attack_paths)
+    pd.testing.assert_frame_equal(fast.findings, slow.findings)
+
+
+def test_both_backends_build_the_same_shortest_path_tree_on_the_sample():
+    a = flowmap.analyse(flowmap.load_inventory("inventories/sample"), as_of=AS_OF)
+    fast = most_likely_paths(a.movement, backend="rustworkx")
+    slow = most_likely_paths(a.movement, backend="networkx")
+    assert fast.distance.keys() == slow.distance.keys()
+    assert all(abs(fast.distance[n] - slow.distance[n]) < 1e-9 for n in slow.distance)
+    assert fast.parent == slow.parent
+
+
+def test_ties_are_broken_the_same_way_by_both_backends():
+    import networkx as nx
+
+    G = nx.DiGraph()
+    G.add_edge("attacker", "system:B", weight=1.0)
+    G.add_edge("attacker", "system:A", weight=1.0)
+    G.add_edge("system:A", "system:C", weight=1.0)
+    G.add_edge("system:B", "system:C", weight=1.0)
+    for backend in ("rustworkx", "networkx"):
+        assert most_likely_paths(G, backend=backend).path("system:C") == [
+            "attacker", "system:A", "system:C"]
+
+
+def test_unknown_backend_is_a_usage_error():
+    import networkx as nx
+    import pytest
+
+    with pytest.raises(flowmap.UsageError, match="No path backend named"):
+        most_likely_paths(nx.DiGraph([("attacker", "x")]), backend="igraph")
