@@ -7,7 +7,9 @@ compared with, side by side in the same process so machine noise cancels:
 
 - *I/O floor*: load + validate time / the time pandas alone takes to read the same CSVs;
 - *analysis floor*: analyse time / the same pandas read time;
-- *graph floor*: the attack-path stage / rustworkx's Dijkstra on the same graph;
+- *graph floor*: the attack-path stage (the search and the choice of each node's path,
+  on the movement graph built from the tables) / rustworkx's Dijkstra with paths on the
+  same graph;
 - *growth*: the log-log slope of analyse time against the number of flows.
 
 Writes ``benchmarks/results/latest.md`` and ``latest.json``; ``docs/performance.md`` shows
@@ -48,7 +50,7 @@ def measure(orgs: int, seed: int) -> dict[str, object]:
 
     import flowmap
     from flowmap.load import read_inventory
-    from flowmap.paths import ATTACKER, most_likely_paths
+    from flowmap.movement import movement_edges, search
     from flowmap.synth import synthesize, write_inventory_csv
     from flowmap.validate import parse_inventory
 
@@ -74,15 +76,16 @@ def measure(orgs: int, seed: int) -> dict[str, object]:
         assert report.ok, [p.describe() for p in report.errors[:3]]
         stage("build graph", lambda: flowmap.build_graph(inventory))
         analysis = stage("analyse", lambda: flowmap.analyse(inventory, as_of=AS_OF))
-        G = analysis.movement
-        stage("attack paths", lambda: most_likely_paths(G))
-        names = list(G.nodes)
-        index = {n: i for i, n in enumerate(names)}
+        systems = analysis.systems.set_index("system_id")
+        moves = movement_edges(analysis.inventory, systems["likelihood"],
+                               systems["entry_likelihood"])
+        stage("attack paths", lambda: search(moves))
         R = rx.PyDiGraph()
-        R.add_nodes_from(names)
-        R.add_edges_from([(index[u], index[v], w) for u, v, w in G.edges(data="weight")])
+        R.add_nodes_from(range(len(moves.names)))
+        R.add_edges_from(list(zip(moves.src.tolist(), moves.dst.tolist(),
+                                  moves.weight.tolist())))
         stage("rustworkx dijkstra (floor)", lambda: rx.digraph_dijkstra_shortest_paths(
-            R, index[ATTACKER], weight_fn=float))
+            R, 0, weight_fn=float))
         extras: dict[str, float] = {}
         _optional_stages(stage, analysis, extras)
     counts = inventory.row_counts()

@@ -19,7 +19,8 @@ from flowmap.copies import data_copies
 from flowmap.impact import asset_impact
 from flowmap.inventory import Inventory
 from flowmap.likelihood import entry_likelihood, system_likelihood
-from flowmap.paths import asset_paths, blast_radius, most_likely_paths, movement_graph
+from flowmap.movement import movement_edges
+from flowmap.paths import asset_paths, blast_radius, most_likely_paths
 from flowmap.progress import stages
 from flowmap.reference.eol import EolTable, load_endoflife
 from flowmap.reference.epss import EpssScores, load_epss
@@ -175,8 +176,9 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         copies = data_copies(enriched)
         step()
         by_id = systems.set_index("system_id")
-        G = movement_graph(enriched, by_id["likelihood"], by_id["entry_likelihood"])
-        attack = most_likely_paths(G, backend=settings.path_backend)
+        moves = movement_edges(enriched, by_id["likelihood"], by_id["entry_likelihood"])
+        G = moves.to_networkx()
+        attack = most_likely_paths(moves, backend=settings.path_backend, G=G)
         impact = assets.set_index("asset_id")["impact"]
         entry_kind = _entry_kinds(systems, settings)
         paths = asset_paths(attack, copies, inventory.assets, impact, entry_kind)

@@ -24,145 +24,76 @@ import numpy as np
 import pandas as pd
 
 from flowmap.inventory import Inventory
+from flowmap.movement import ATTACKER, Movement, movement_edges, search
 from flowmap.schema import ELECTRONIC_TRANSPORTS
 
-ATTACKER = "attacker"
+__all__ = ["ATTACKER", "AttackGraph", "asset_paths", "blast_radius", "describe_path",
+           "most_likely_paths", "movement_graph"]
 
 
 @dataclass
 class AttackGraph:
-    """The movement graph, the cost of the most likely path to every node, and its tree."""
+    """The movement graph and the most likely path from the attacker to every node."""
 
     G: nx.DiGraph
-    distance: dict[str, float]
-    parent: dict[str, str]
+    movement: Movement
+    dist: np.ndarray
+    parents: np.ndarray
+
+    def __post_init__(self) -> None:
+        self._index = {n: i for i, n in enumerate(self.movement.names.tolist())}
+
+    @property
+    def distance(self) -> dict[str, float]:
+        """``-log`` probability of the most likely path to each reached node."""
+        reached = np.flatnonzero(np.isfinite(self.dist))
+        return dict(zip(self.movement.names[reached].tolist(), self.dist[reached].tolist()))
+
+    @property
+    def parent(self) -> dict[str, str]:
+        """Each reached node's predecessor on its most likely path."""
+        child = np.flatnonzero(self.parents >= 0)
+        names = self.movement.names
+        return dict(zip(names[child].tolist(), names[self.parents[child]].tolist()))
+
+    def probability(self, node: str) -> float:
+        """Probability of the most likely path to a node (0 when unreachable)."""
+        i = self._index.get(node)
+        return 0.0 if i is None or not np.isfinite(self.dist[i]) else math.exp(-self.dist[i])
 
     def reach(self, system_id: str) -> float:
         """Probability of the most likely path to a system (0 when unreachable)."""
-        d = self.distance.get(f"system:{system_id}")
-        return 0.0 if d is None else math.exp(-d)
+        return self.probability(f"system:{system_id}")
 
     def path(self, node: str) -> list[str]:
         """The most likely path from the attacker to ``node`` ([] when unreachable)."""
-        if node not in self.distance:
+        i = self._index.get(node)
+        if i is None or not np.isfinite(self.dist[i]):
             return []
-        path = [node]
-        while path[-1] != ATTACKER:
-            path.append(self.parent[path[-1]])
-        return path[::-1]
+        chain = [i]
+        while chain[-1] != 0:
+            chain.append(int(self.parents[chain[-1]]))
+        return self.movement.names[chain[::-1]].tolist()
 
 
-def _cost(p: float) -> float:
-    return -math.log(max(p, 1e-9))
+def movement_graph(inventory: Inventory, likelihood: pd.Series, entry: pd.Series) -> nx.DiGraph:
+    """The attacker's movement graph as networkx (see :mod:`flowmap.movement`)."""
+    return movement_edges(inventory, likelihood, entry).to_networkx()
 
 
-def movement_graph(inventory: Inventory, likelihood: pd.Series,
-                   entry: pd.Series) -> nx.DiGraph:
-    """The directed graph an attacker moves on, with ``weight = -log(likelihood)``.
-
-    Parameters
-    ----------
-    inventory : Inventory
-    likelihood, entry : Series
-        Per system (indexed by system_id): likelihood of compromise, and probability
-        of a first foothold from outside.
-    """
-    systems = inventory.systems
-    ids = systems["system_id"].tolist()
-    cost = {s: _cost(p) for s, p in likelihood.items()}
-    G = nx.DiGraph()
-    G.add_node(ATTACKER, kind="attacker")
-    G.add_nodes_from((f"system:{s}", {"kind": "system", "cost": cost[s]}) for s in ids)
-    zone_of = dict(zip(ids, systems["zone"]))
-    for s in ids:
-        z = f"zone:{zone_of[s]}"
-        G.add_edge(f"system:{s}", z, weight=0.0, how="zone")
-        G.add_edge(z, f"system:{s}", weight=cost[s], how="zone")
-    for r in inventory.zone_links.itertuples(index=False):
-        a, b = f"zone:{r.from_zone}", f"zone:{r.to_zone}"
-        G.add_edge(a, b, weight=0.0, how="zone_link")
-        if r.bidirectional is not False:
-            G.add_edge(b, a, weight=0.0, how="zone_link")
-    flows = inventory.flows
-    electronic = flows[flows["transport"].isin(ELECTRONIC_TRANSPORTS) | (flows["transport"] == "")]
-    for u, v, f in zip(electronic["source_system_id"], electronic["target_system_id"],
-                       electronic["flow_id"]):
-        if u != v and not G.has_edge(f"system:{u}", f"system:{v}"):
-            G.add_edge(f"system:{u}", f"system:{v}", weight=cost[v], how="flow", flow_id=f)
-    hosted = systems[systems["supplier_org_id"] != ""]
-    suppliers = set(hosted["supplier_org_id"])
-    for s, org in zip(ids, systems["org_id"]):
-        if org in suppliers:
-            G.add_edge(f"system:{s}", f"supplier:{org}", weight=0.0, how="supplier")
-    for s, org in zip(hosted["system_id"], hosted["supplier_org_id"]):
-        G.add_edge(f"supplier:{org}", f"system:{s}", weight=cost[s], how="supplier")
-    for s, p in entry.items():
-        if p > 0:
-            G.add_edge(ATTACKER, f"system:{s}", weight=_cost(p), how="entry")
-    return G
-
-
-BACKENDS = ("rustworkx", "networkx")
-TIGHT = 1e-9  # relative tolerance for "this edge lies on a shortest path"
-
-
-def most_likely_paths(G: nx.DiGraph, *, backend: str = "rustworkx") -> AttackGraph:
+def most_likely_paths(graph: nx.DiGraph | Movement, *, backend: str = "rustworkx",
+                      G: nx.DiGraph | None = None) -> AttackGraph:
     """The most likely path from the attacker node to every node: one Dijkstra search.
 
-    ``backend="rustworkx"`` runs the search in compiled code (benchmarks/run.py shows
-    why); ``"networkx"`` is the plain reference. Both then pick each node's path the
-    same way from the distances (fewest steps among the shortest, then node names), so
-    they return identical paths even where two paths tie.
+    ``backend="rustworkx"`` runs the search in compiled code (``benchmarks/run.py``
+    shows why); ``"networkx"`` is the plain reference. Both pick each node's path the
+    same way from the distances, so they return identical paths even where paths tie.
     """
-    if backend == "rustworkx":
-        distance = _rustworkx_distances(G)
-    elif backend == "networkx":
-        distance = nx.single_source_dijkstra_path_length(G, ATTACKER, weight="weight")
-    else:
-        from flowmap.errors import UsageError
-        raise UsageError(f"No path backend named {backend!r}: use one of {', '.join(BACKENDS)}.")
-    return AttackGraph(G=G, distance=distance, parent=shortest_path_tree(G, distance))
-
-
-def _rustworkx_distances(G: nx.DiGraph) -> dict[str, float]:
-    import rustworkx as rx
-
-    names = list(G.nodes)
-    index = {n: i for i, n in enumerate(names)}
-    R = rx.PyDiGraph(multigraph=False)
-    R.add_nodes_from(names)
-    R.add_edges_from([(index[u], index[v], w) for u, v, w in G.edges(data="weight")])
-    lengths = rx.digraph_dijkstra_shortest_path_lengths(R, index[ATTACKER], edge_cost_fn=float)
-    distance = {ATTACKER: 0.0}
-    distance.update((names[i], d) for i, d in lengths.items())
-    return distance
-
-
-def shortest_path_tree(G: nx.DiGraph, distance: dict[str, float]) -> dict[str, str]:
-    """Each reached node's parent on its most likely path, chosen deterministically.
-
-    Among the edges that lie on some shortest path, a breadth-first walk from the
-    attacker (neighbours in name order) picks for each node the path with the fewest
-    steps, and the first by name among those.
-    """
-    tight: dict[str, list[str]] = {}
-    for u, v, w in G.edges(data="weight"):
-        du, dv = distance.get(u), distance.get(v)
-        if du is not None and dv is not None and abs(du + w - dv) <= TIGHT * max(1.0, dv):
-            tight.setdefault(u, []).append(v)
-    parent: dict[str, str] = {}
-    frontier = [ATTACKER]
-    seen = {ATTACKER}
-    while frontier:
-        following: list[str] = []
-        for u in frontier:
-            for v in sorted(tight.get(u, ())):
-                if v not in seen:
-                    seen.add(v)
-                    parent[v] = u
-                    following.append(v)
-        frontier = following
-    return parent
+    m = graph if isinstance(graph, Movement) else Movement.from_networkx(graph)
+    dist, parents = search(m, backend=backend)
+    if G is None:
+        G = graph if isinstance(graph, nx.DiGraph) else m.to_networkx()
+    return AttackGraph(G=G, movement=m, dist=dist, parents=parents)
 
 
 def describe_path(G: nx.DiGraph, path: list[str]) -> list[dict[str, object]]:
@@ -203,8 +134,7 @@ def asset_paths(attack: AttackGraph, copies: pd.DataFrame, assets: pd.DataFrame,
     have probability 0.
     """
     loc = copies[["asset_id", "system_id"]].copy()
-    loc["probability"] = [math.exp(-attack.distance[f"system:{s}"])
-                          if f"system:{s}" in attack.distance else 0.0 for s in loc["system_id"]]
+    loc["probability"] = [attack.reach(s) for s in loc["system_id"]]
     loc = loc.sort_values(["asset_id", "probability", "system_id"],
                           ascending=[True, False, True], kind="stable")
     best = loc.drop_duplicates("asset_id").set_index("asset_id")
