@@ -32,4 +32,16 @@ def __getattr__(name: str):
     if name in ("analyse", "Analysis"):
         from flowmap import analysis
         return getattr(analysis, name)
+    if name in ("report", "report_all", "ReportResult", "BatchResult"):
+        from flowmap import reporting
+        return getattr(reporting, name)
+    if name in ("render_map", "show_map", "write_map", "MapDocument"):
+        from flowmap import mapview
+        return getattr(mapview, name)
+    if name in ("plan", "Plan", "write_plan", "apply_actions"):
+        from flowmap import planning
+        return getattr(planning, name)
+    if name in ("diff", "InventoryDiff", "write_diff"):
+        from flowmap import inventory_diff  # not flowmap/diff.py: it would shadow diff()
+        return getattr(inventory_diff, name)
     raise AttributeError(f"module 'flowmap' has no attribute {name!r}")

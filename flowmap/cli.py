@@ -140,13 +140,183 @@ def synth(orgs: int, seed: int, out: Path, as_of: str | None) -> None:
     click.echo(f"Wrote a synthetic inventory to {out}: {counts}")
 
 
-# --- map command (issue 4) ---
+@cli.command(name="map")
+@INVENTORY
+@click.argument("asset_arg", metavar="[ASSET_ID]", required=False)
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="HTML file to write (one self-contained file you can email).")
+@click.option("--view", type=click.Choice(["systems", "organisations", "asset", "paths"]),
+              default="systems", show_default=True, help="What to draw.")
+@click.option("--asset", "asset_opt", metavar="ASSET_ID",
+              help="The asset of --view asset (or give it after PATH).")
+@click.option("--org", "org_id", metavar="ORG_ID",
+              help="One organisation and its direct partners.")
+@click.option("--redact", is_flag=True,
+              help="Pseudonyms for names and ids; no owners or free text (for sharing).")
+@click.option("--redact-key", metavar="KEY",
+              help="Key of the pseudonyms: the same key gives the same ones (implies --redact).")
+@click.option("--max-nodes", type=int, default=3000, show_default=True,
+              help="Above this many systems, draw the organisations view instead.")
+@AS_OF
+@click.option("--kev", type=click.Path(path_type=Path),
+              help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV).")
+@click.option("--epss", type=click.Path(path_type=Path),
+              help="FIRST EPSS scores (CSV, gzipped or not).")
+@click.option("--eol", type=click.Path(path_type=Path),
+              help="More end-of-life products (endoflife.date API JSON).")
+def map_command(path: Path, asset_arg: str | None, out: Path, view: str,
+                asset_opt: str | None, org_id: str | None, redact: bool,
+                redact_key: str | None, max_nodes: int, as_of: str | None, kev: Path | None,
+                epss: Path | None, eol: Path | None) -> None:
+    """Write the interactive data-flow map: one offline HTML file, safe to email."""
+    from flowmap.analysis import analyse as run
+    from flowmap.mapview import write_map
+    from flowmap.validate import load_inventory
+
+    if asset_arg and asset_opt and asset_arg != asset_opt:
+        raise UsageError(f"Two different assets given ({asset_arg} and --asset {asset_opt}): "
+                         "give one.")
+    asset_id = asset_opt or asset_arg
+    if asset_id and view != "asset":
+        raise UsageError(f"An asset id ({asset_id}) only goes with --view asset.")
+    day = _as_of(as_of)
+    analysis = run(load_inventory(path, as_of=day), as_of=day, kev=kev, epss=epss, eol=eol,
+                   progress=False)
+    doc = write_map(analysis, out, view=view, asset_id=asset_id, org_id=org_id,
+                    redact=redact or redact_key is not None, redact_key=redact_key,
+                    max_nodes=max_nodes)
+    size = out.stat().st_size / 1e6
+    notes = "".join(f" Note: {n}" for n in doc.notes)
+    click.echo(f"Wrote the {doc.view} view ({doc.nodes:,} nodes, {doc.edges:,} edges, "
+               f"{size:.1f} MB) to {out}.{notes}")
 
 
-# --- report command (issue 5) ---
+
+@cli.command()
+@INVENTORY
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder for report.html (and report.pdf, the executed notebook).")
+@click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
+@click.option("--previous", type=click.Path(path_type=Path),
+              help="Last report's inventory: show what changed since.")
+@click.option("--org", "org_id", metavar="ORG_ID", help="Report on one organisation.")
+@AS_OF
+@click.option("-p", "--parameter", "parameters", multiple=True, metavar="NAME=VALUE",
+              help="A notebook parameter (e.g. -p budget=250000); repeat for more.")
+@click.option("--per-org", is_flag=True,
+              help="One report per organisation under OUT/<org_id>/ plus OUT/index.html.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Reports run at once with --per-org (local processes).")
+@click.option("--dask-scheduler", metavar="ADDRESS",
+              help="Run --per-org reports on this dask.distributed scheduler.")
+def report(path: Path, out: Path, pdf: bool, previous: Path | None, org_id: str | None,
+           as_of: str | None, parameters: tuple[str, ...], per_org: bool, workers: int,
+           dask_scheduler: str | None) -> None:
+    """Run the board-report notebook and publish a code-free HTML (and PDF) board pack.
+
+    Exit 0 when every report was written, 4 when any failed (each failure is listed).
+    """
+    from flowmap.reporting import report as run, report_all
+    from flowmap.reporting.params import parse_assignments
+
+    day = _as_of(as_of)
+    values = parse_assignments(parameters)
+    if per_org:
+        if pdf or previous or org_id:
+            raise UsageError("--per-org cannot be combined with --pdf, --previous or --org")
+        batch = report_all(path, out_dir=out, workers=workers, dask_scheduler=dask_scheduler,
+                           as_of=day, parameters=values)
+        click.echo(f"Wrote {len(batch.outcomes) - len(batch.failed)} of {len(batch.outcomes)} "
+                   f"reports and {batch.index} in {batch.seconds:.0f} s")
+        if batch.failed:
+            click.echo(f"{len(batch.failed)} report(s) failed:", err=True)
+            for o in batch.failed:
+                click.echo(f"  {o.org_id}: {o.error}", err=True)
+            sys.exit(4)
+        return
+    result = run(path, out_dir=out, pdf=pdf, previous=previous, org_id=org_id, as_of=day,
+                 parameters=values)
+    written = [result.html] + ([result.pdf] if result.pdf else [])
+    click.echo(f"Wrote {', '.join(map(str, written))} in {result.seconds:.0f} s "
+               f"(executed notebook: {result.executed})")
 
 
-# --- plan and diff commands (issue 6) ---
+def _feeds(f):
+    """The --kev, --epss and --eol options of the plan and diff commands."""
+    for opt in reversed((
+            click.option("--kev", type=click.Path(path_type=Path),
+                         help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV)."),
+            click.option("--epss", type=click.Path(path_type=Path),
+                         help="FIRST EPSS scores (CSV, gzipped or not)."),
+            click.option("--eol", type=click.Path(path_type=Path),
+                         help="More end-of-life products (endoflife.date API JSON)."))):
+        f = opt(f)
+    return f
+
+
+@cli.command("plan")
+@INVENTORY
+@click.option("--budget", type=float, required=True, help="Pounds available, e.g. 250000.")
+@click.option("--must", multiple=True, metavar="ACTION_ID",
+              help="An action to fund first whatever it removes (repeat for more).")
+@click.option("--exclude", multiple=True, metavar="ACTION_ID",
+              help="An action never to fund (repeat for more).")
+@click.option("--costs", type=click.Path(path_type=Path),
+              help="Cost overrides: CSV with action, subject_id, cost_gbp, note.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder for plan.json, plan.csv, plan.xlsx and plan_curve.png.")
+@AS_OF
+@_feeds
+def plan_command(path: Path, budget: float, must: tuple[str, ...], exclude: tuple[str, ...],
+                 costs: Path | None, out: Path, as_of: str | None, kev: Path | None,
+                 epss: Path | None, eol: Path | None) -> None:
+    """Choose the security actions that remove the most risk within a budget."""
+    from flowmap.analysis import analyse as run
+    from flowmap.planning import plan, write_plan
+    from flowmap.validate import load_inventory
+
+    day = _as_of(as_of)
+    analysis = run(load_inventory(path, as_of=day), as_of=day, kev=kev, epss=epss, eol=eol)
+    result = plan(analysis, budget=budget, must=must, exclude=exclude, costs=costs)
+    written = write_plan(result, out)
+    click.echo(f"Plan: {len(result.steps)} actions, £{result.spent:,.0f} of "
+               f"£{result.budget:,.0f}; total risk {result.risk_before:,.1f} -> "
+               f"{result.risk_after:,.1f} ({result.risk_removed:,.1f} removed)")
+    for r in result.steps.head(10).itertuples(index=False):
+        click.echo(f"{r.order:>3}. {r.action_id:<40} £{r.cost_gbp:>9,.0f}  "
+                   f"-{r.risk_removed:,.1f}  {r.reason}")
+    if len(result.steps) > 10:
+        click.echo(f"     ... and {len(result.steps) - 10} more in plan.csv")
+    click.echo("Wrote " + ", ".join(str(p) for p in written))
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder for diff.json, diff.csv and diff.xlsx.")
+@AS_OF
+@_feeds
+def diff_command(old: Path, new: Path, out: Path, as_of: str | None, kev: Path | None,
+                 epss: Path | None, eol: Path | None) -> None:
+    """What changed between two inventories: entities, findings and total risk."""
+    from flowmap.analysis import analyse as run
+    from flowmap.inventory_diff import diff, write_diff
+    from flowmap.validate import load_inventory
+
+    day = _as_of(as_of)
+    before, after = (run(load_inventory(p, as_of=day), as_of=day, kev=kev, epss=epss, eol=eol)
+                     for p in (old, new))
+    d = diff(before, after)
+    written = write_diff(d, out)
+    s = d.summary
+    click.echo(f"{len(d.entities)} entity changes; findings: "
+               + ", ".join(f"{v} {k}" for k, v in s["findings"].items())
+               + f"; total risk {d.risk_before:,.2f} -> {d.risk_after:,.2f} "
+               f"({s['risk_change']:+,.2f})")
+    for r in d.contributions.head(5).itertuples(index=False):
+        click.echo(f"  {r.asset_id} {r.name}: {r.change:+,.2f}")
+    click.echo("Wrote " + ", ".join(str(p) for p in written))
 
 
 def main(argv: list[str] | None = None) -> None:

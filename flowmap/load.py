@@ -152,7 +152,8 @@ def _read_csv(name: str, path: Path) -> tuple[RawTable, list[ReadProblem]]:
     frame = frame.astype(object)
     lines = _csv_line_numbers(text, len(frame))
     frame.index = pd.Index(lines, name="row")
-    frame, problems = _tidy(name, frame, [str(c) for c in frame.columns], pandas_unnamed=True)
+    frame, problems = _tidy(name, frame, [str(c) for c in frame.columns], pandas_unnamed=True,
+                            padded=maybe_padded(text))
     table.frame = frame
     return table, problems
 
@@ -300,8 +301,8 @@ def cell_text(value: object) -> str:
 
 # ----------------------------------------------------------------------- shared
 
-def _tidy(name: str, frame: pd.DataFrame, header: list[str],
-          pandas_unnamed: bool) -> tuple[pd.DataFrame, list[ReadProblem]]:
+def _tidy(name: str, frame: pd.DataFrame, header: list[str], pandas_unnamed: bool,
+          padded: bool = True) -> tuple[pd.DataFrame, list[ReadProblem]]:
     """Normalise column names, drop blank rows and nameless empty columns."""
     problems: list[ReadProblem] = []
     names: list[str] = []
@@ -333,7 +334,31 @@ def _tidy(name: str, frame: pd.DataFrame, header: list[str],
     frame = frame.iloc[:, keep].copy()
     frame.columns = names
     if len(frame.columns):
-        stripped = frame.apply(lambda s: s.astype(str).str.strip())
-        blank = (stripped == "").all(axis=1)
-        frame = stripped.loc[~blank]
+        frame = _strip_and_drop_blank_rows(frame, padded)
     return frame, problems
+
+
+#: Text that can only occur where a cell starts or ends with white space.
+PADDING = (" ,", ", ", " \n", "\n ", " \r", "\t", '" ', ' "')
+
+
+def maybe_padded(text: str) -> bool:
+    r"""Whether any cell of a CSV text might start or end with white space (cheap check).
+
+    >>> maybe_padded("a,b\n1,2\n"), maybe_padded("a,b\n1, 2\n")
+    (False, True)
+    """
+    return text.startswith((" ", "\t")) or any(p in text for p in PADDING)
+
+
+def _strip_and_drop_blank_rows(frame: pd.DataFrame, padded: bool) -> pd.DataFrame:
+    """Trim white space around cells (when any may have it) and drop fully blank rows."""
+    if padded:
+        frame = frame.apply(lambda s: s.astype(str).str.strip()).astype(object)
+    first_empty = (frame.iloc[:, 0] == "").to_numpy()
+    if not first_empty.any():  # a blank row has an empty first cell: usually none do
+        return frame
+    candidates = frame.loc[first_empty]
+    blank = pd.Series(False, index=frame.index)
+    blank.loc[candidates.index] = (candidates == "").all(axis=1).to_numpy()
+    return frame.loc[~blank.to_numpy()]

@@ -1,0 +1,336 @@
+/* flowmap map page. Every value from the inventory is shown with textContent or DOM
+   nodes, never innerHTML; the data comes from the JSON block, never from the network. */
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("flowmap-data").textContent);
+  var SEVERITIES = DATA.legend.severities.map(function (s) { return s[0]; });
+  var SECTOR_COLOURS = {};
+  DATA.legend.sectors.forEach(function (s) { SECTOR_COLOURS[s[0]] = s[2]; });
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { view: null, pathsOn: false, saved: {}, visibleOrgs: null };
+  var nodes = new vis.DataSet([]);
+  var edges = new vis.DataSet([]);
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function clear(e) { while (e.firstChild) { e.removeChild(e.firstChild); } }
+
+  /* A tooltip as DOM: a table of the item's rows and its findings as a list. */
+  function tipElement(item) {
+    var box = el("div", "fm-tip");
+    var table = el("table");
+    (item.tip || []).forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("th", "", row[0]));
+      tr.appendChild(el("td", "", row[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    if (item.fx && item.fx.length) {
+      box.appendChild(el("div", "fm-tip-h", "Findings"));
+      var list = el("ul");
+      item.fx.forEach(function (f) {
+        var li = el("li");
+        if (f[0]) {
+          li.appendChild(el("span", "fm-sev fm-sev-" + String(f[0]).replace(/[^a-z]/g, ""), f[0]));
+          li.appendChild(document.createTextNode(" "));
+        }
+        li.appendChild(document.createTextNode(f[1] + (f[2] ? ": " + f[2] : "")));
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+    return box;
+  }
+
+  function withTitle(item) {
+    var copy = Object.assign({}, item);
+    copy.title = tipElement(item);
+    return copy;
+  }
+
+  var view = function () { return DATA.views[state.view]; };
+  var network = new vis.Network($("fm-canvas"), { nodes: nodes, edges: edges },
+                                DATA.views[DATA.start].options);
+
+  /* Organisation discs behind the systems, drawn on the canvas as text and circles. */
+  network.on("beforeDrawing", function (ctx) {
+    var halos = view() ? view().halos : [];
+    halos.forEach(function (h) {
+      if (state.visibleOrgs && !state.visibleOrgs[h.id]) { return; }
+      ctx.save();
+      ctx.beginPath();
+      ctx.arc(h.x, h.y, h.r, 0, 2 * Math.PI);
+      ctx.globalAlpha = 0.08;
+      ctx.fillStyle = SECTOR_COLOURS[h.sector] || "#999999";
+      ctx.fill();
+      ctx.globalAlpha = 0.5;
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = SECTOR_COLOURS[h.sector] || "#999999";
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.font = "bold 15px system-ui, Arial, sans-serif";
+      ctx.textAlign = "center";
+      ctx.fillStyle = "#222222";
+      ctx.fillText(h.label, h.x, h.y - h.r - 8);
+      ctx.restore();
+    });
+  });
+
+  function showDetails(item, kind) {
+    var box = $("fm-details");
+    clear(box);
+    box.appendChild(el("h2", "", kind === "edge" ? "Selected link" : "Selected node"));
+    box.appendChild(tipElement(item));
+  }
+
+  network.on("click", function (params) {
+    var v = view();
+    if (params.nodes.length) {
+      var n = v.nodes.find(function (x) { return x.id === params.nodes[0]; });
+      if (n) { showDetails(n, "node"); }
+    } else if (params.edges.length) {
+      var all = v.edges.concat(v.overlay || []);
+      var e = all.find(function (x) { return x.id === params.edges[0]; });
+      if (e) { showDetails(e, "edge"); }
+    }
+  });
+
+  function fillSelect(select, first, options) {
+    var keep = select.value;
+    clear(select);
+    var o = el("option", "", first);
+    o.value = "";
+    select.appendChild(o);
+    options.forEach(function (pair) {
+      var opt = el("option", "", pair[1]);
+      opt.value = pair[0];
+      select.appendChild(opt);
+    });
+    select.value = options.some(function (p) { return p[0] === keep; }) ? keep : "";
+  }
+
+  function buildFilters() {
+    var v = view();
+    var orgs = {}, sectors = {}, cats = {};
+    (v.halos.length ? v.halos : v.nodes).forEach(function (h) { orgs[h.id] = h.label; });
+    v.nodes.forEach(function (n) {
+      if (n.sector) { sectors[n.sector] = true; }
+      (n.cats || []).forEach(function (c) { cats[c] = true; });
+    });
+    var orgList = Object.keys(orgs).map(function (k) { return [k, orgs[k]]; });
+    orgList.sort(function (a, b) { return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0; });
+    fillSelect($("fm-org"), "All organisations", orgList);
+    fillSelect($("fm-sector"), "All sectors", DATA.legend.sectors
+      .filter(function (s) { return sectors[s[0]]; }).map(function (s) { return [s[0], s[1]]; }));
+    fillSelect($("fm-severity"), "Any severity", DATA.legend.severities
+      .filter(function (s) { return s[0] !== "none"; })
+      .map(function (s) { return [s[0], s[1] + (s[0] === "info" ? "" : " or worse")]; }));
+    fillSelect($("fm-category"), "All data", Object.keys(cats).sort()
+      .map(function (c) { return [c, c.replace(/_/g, " ")]; }));
+  }
+
+  function applyFilters() {
+    var v = view();
+    var org = $("fm-org").value, sector = $("fm-sector").value;
+    var sev = $("fm-severity").value, cat = $("fm-category").value;
+    var worst = sev ? SEVERITIES.indexOf(sev) : SEVERITIES.length;
+    var near = null;
+    if (org) {  /* the organisation and everything it exchanges data with */
+      near = {};
+      var mine = {};
+      v.nodes.forEach(function (n) { if (n.org === org) { mine[n.id] = true; near[n.id] = true; } });
+      v.edges.forEach(function (e) {
+        if (mine[e.from]) { near[e.to] = true; }
+        if (mine[e.to]) { near[e.from] = true; }
+      });
+    }
+    var shown = {}, orgsShown = {};
+    var nodeUpdates = v.nodes.map(function (n) {
+      var ok = (!near || near[n.id]) && (!sector || n.sector === sector) &&
+        SEVERITIES.indexOf(n.sev) <= worst && (!cat || (n.cats || []).indexOf(cat) >= 0);
+      if (ok) { shown[n.id] = true; orgsShown[n.org] = true; }
+      return { id: n.id, hidden: !ok };
+    });
+    var edgeUpdates = v.edges.map(function (e) {
+      var ok = shown[e.from] && shown[e.to] && (!cat || e.kind === "backup" ||
+        (e.cats || []).indexOf(cat) >= 0);
+      return { id: e.id, hidden: !ok };
+    });
+    state.visibleOrgs = orgsShown;
+    nodes.update(nodeUpdates);
+    edges.update(edgeUpdates);
+    status();
+  }
+
+  function counts() {
+    var n = nodes.get({ filter: function (x) { return !x.hidden; } }).length;
+    var e = edges.get({ filter: function (x) { return !x.hidden; } }).length;
+    return { view: state.view, nodes: n, edges: e, totalNodes: nodes.length,
+             totalEdges: edges.length, paths: state.pathsOn };
+  }
+
+  function status() {
+    var c = counts();
+    $("fm-status").textContent = view().title + ": " + c.nodes.toLocaleString("en-GB") +
+      " nodes and " + c.edges.toLocaleString("en-GB") + " links shown";
+  }
+
+  function setPaths(on) {
+    var v = view();
+    var overlay = v.overlay || [];
+    on = Boolean(on) && overlay.length > 0;
+    if (on === state.pathsOn) { return; }
+    state.pathsOn = on;
+    var button = $("fm-paths");
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    var touched = {};
+    overlay.forEach(function (e) { touched[e.from] = true; touched[e.to] = true; });
+    if (on) {
+      edges.add(overlay.map(withTitle));
+      var updates = Object.keys(touched).filter(function (id) { return nodes.get(id); })
+        .map(function (id) {
+          var n = nodes.get(id);
+          state.saved[id] = { color: n.color, borderWidth: n.borderWidth };
+          return { id: id, borderWidth: 7, color: Object.assign({}, n.color,
+            { border: "#c2185b" }) };
+        });
+      nodes.update(updates);
+    } else {
+      edges.remove(overlay.map(function (e) { return e.id; }));
+      nodes.update(Object.keys(state.saved).map(function (id) {
+        return Object.assign({ id: id }, state.saved[id]);
+      }));
+      state.saved = {};
+    }
+    status();
+  }
+
+  function setView(name) {
+    if (!DATA.views[name]) { return; }
+    if (state.view) { setPaths(false); }
+    state.view = name;
+    var v = view();
+    network.setOptions(v.options);
+    nodes.clear();
+    edges.clear();
+    nodes.add(v.nodes.map(withTitle));
+    edges.add(v.edges.map(withTitle));
+    Array.prototype.forEach.call($("fm-views").children, function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-view") === name ? "true" : "false");
+    });
+    $("fm-paths").hidden = !(v.overlay && v.overlay.length);
+    var notes = $("fm-notes");
+    clear(notes);
+    (v.notes || []).forEach(function (t) { notes.appendChild(el("li", "", t)); });
+    buildFilters();
+    applyFilters();
+    network.fit({ animation: false });
+  }
+
+  function focusNode(id) {
+    var n = view().nodes.find(function (x) { return x.id === id; });
+    if (!n) { return; }
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.3, animation: false });
+    showDetails(n, "node");
+  }
+
+  function search(query) {
+    var q = String(query || "").trim().toLowerCase();
+    if (!q) { return []; }
+    return view().nodes.filter(function (n) {
+      var name = n.tip && n.tip[0] ? String(n.tip[0][1]) : "";
+      return (String(n.id) + "\u0000" + name + "\u0000" + n.label).toLowerCase().indexOf(q) >= 0;
+    }).slice(0, 15);
+  }
+
+  function showResults() {
+    var list = $("fm-results");
+    clear(list);
+    var found = search($("fm-search").value);
+    found.forEach(function (n) {
+      var li = el("li");
+      var b = el("button", "fm-result", (n.tip && n.tip[0] ? n.tip[0][1] : n.label) + " \u00b7 " + n.id);
+      b.type = "button";
+      b.addEventListener("click", function () { list.hidden = true; focusNode(n.id); });
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+    if (!found.length && $("fm-search").value.trim()) {
+      list.appendChild(el("li", "fm-hint", "No match in this view"));
+    }
+    list.hidden = !$("fm-search").value.trim();
+  }
+
+  $("fm-search").addEventListener("input", showResults);
+  $("fm-search").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      var found = search($("fm-search").value);
+      if (found.length) { $("fm-results").hidden = true; focusNode(found[0].id); }
+    } else if (ev.key === "Escape") {
+      $("fm-results").hidden = true;
+    }
+  });
+  ["fm-org", "fm-sector", "fm-severity", "fm-category"].forEach(function (id) {
+    $(id).addEventListener("change", applyFilters);
+  });
+  $("fm-paths").addEventListener("click", function () { setPaths(!state.pathsOn); });
+  $("fm-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+
+  var names = { systems: "Systems", organisations: "Organisations", asset: "Asset copies",
+                paths: "Attack paths" };
+  if (DATA.order.length > 1) {
+    DATA.order.forEach(function (name) {
+      var b = el("button", "", names[name] || name);
+      b.type = "button";
+      b.setAttribute("data-view", name);
+      b.addEventListener("click", function () { setView(name); });
+      $("fm-views").appendChild(b);
+    });
+  }
+
+  function buildLegend() {
+    var box = $("fm-legend");
+    function section(title, rows, make) {
+      box.appendChild(el("h3", "", title));
+      var ul = el("ul");
+      rows.forEach(function (r) { var li = el("li"); make(li, r); ul.appendChild(li); });
+      box.appendChild(ul);
+    }
+    section("Worst finding (system fill, organisation ring)", DATA.legend.severities,
+      function (li, r) {
+        var s = el("span", "fm-swatch"); s.style.background = r[2];
+        li.appendChild(s); li.appendChild(el("span", "", r[1]));
+      });
+    section("Sector (organisation fill, system outline)", DATA.legend.sectors,
+      function (li, r) {
+        var s = el("span", "fm-swatch"); s.style.background = r[2];
+        li.appendChild(s); li.appendChild(el("span", "", r[1]));
+      });
+    section("System kind (shape)", DATA.legend.kinds, function (li, r) {
+      li.appendChild(el("span", "fm-symbol", r[2])); li.appendChild(el("span", "", r[1]));
+    });
+    section("Links", DATA.legend.edges, function (li, r) {
+      var s = el("span", "fm-line");
+      s.style.borderTopStyle = r[3]; s.style.borderTopColor = r[2];
+      li.appendChild(s); li.appendChild(el("span", "", r[1]));
+    });
+  }
+
+  buildLegend();
+  window.flowmap = { network: network, nodes: nodes, edges: edges, counts: counts,
+                     setView: setView, setPaths: setPaths, search: search,
+                     focusNode: focusNode, data: DATA };
+  window.flowmapNetwork = network;
+  network.once("afterDrawing", function () {
+    window.flowmapReady = true;
+    document.documentElement.setAttribute("data-flowmap-ready", "true");
+  });
+  setView(DATA.start);
+}());

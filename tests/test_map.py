@@ -1,0 +1,276 @@
+"""The interactive map at data and HTML level: views, redaction, safety, determinism, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import flowmap
+from flowmap.errors import UsageError
+from flowmap.mapview.page import VIS_DIR, script_json
+from tests.conftest import SAMPLE, small_tables, write_csv_tables
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return flowmap.analyse(flowmap.load_inventory(SAMPLE), as_of=AS_OF)
+
+
+def page_data(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="flowmap-data">(.*?)</script>', html,
+                  re.DOTALL)
+    assert m, "no data block"
+    return json.loads(m.group(1))
+
+
+def first_view(html: str) -> dict:
+    data = page_data(html)
+    return data["views"][data["start"]]
+
+
+def test_systems_view_counts_match_the_analysis(analysis) -> None:
+    doc = flowmap.render_map(analysis)
+    inv = analysis.inventory
+    assert doc.view == "systems"
+    assert doc.nodes == len(inv.systems)
+    assert doc.edges == len(inv.flows) + len(inv.backups)
+    v = first_view(doc.html)
+    assert {n["id"] for n in v["nodes"]} == set(inv.systems["system_id"])
+    assert len(v["halos"]) == inv.systems["org_id"].nunique()
+    assert v["overlay"], "the top attack paths are ready to highlight"
+    assert set(page_data(doc.html)["order"]) == {"systems", "organisations"}
+
+
+def test_weak_flows_dashed_and_backups_dotted(analysis) -> None:
+    edges = first_view(flowmap.render_map(analysis).html)["edges"]
+    weak = [e for e in edges if e["weak"]]
+    backups = [e for e in edges if e["kind"] == "backup"]
+    assert weak and all(e["dashes"] == [10, 5] for e in weak)
+    assert len(backups) == len(analysis.inventory.backups)
+    assert all(e["dashes"] == [2, 4] for e in backups)
+    assert all("dashes" not in e for e in edges if e["kind"] == "flow" and not e["weak"])
+
+
+def test_organisations_view_aggregates_counts_and_worst_severity(analysis) -> None:
+    doc = flowmap.render_map(analysis, view="organisations")
+    f = analysis.flows
+    cross = f[f["sender_org_id"] != f["receiver_org_id"]]
+    v = first_view(doc.html)
+    flows = [e for e in v["edges"] if e["kind"] == "flow"]
+    assert doc.nodes == len(analysis.inventory.organisations)
+    assert len(flows) == cross.groupby(["sender_org_id", "receiver_org_id"]).ngroups
+    assert sum(e["count"] for e in flows) == len(cross)
+    from flowmap.settings import SEVERITIES
+    order = [*SEVERITIES, "none"]
+    flow_sev = analysis.findings[analysis.findings["subject_type"] == "flow"] \
+        .groupby("subject_id")["severity"].agg(lambda s: min(s, key=order.index))
+    for e in flows:
+        ids = cross.loc[(cross["sender_org_id"] == e["from"])
+                        & (cross["receiver_org_id"] == e["to"]), "flow_id"]
+        worst = min((flow_sev.get(i, "none") for i in ids), key=order.index)
+        assert e["sev"] == worst, e["id"]
+
+
+def test_asset_view_holds_exactly_the_assets_copies(analysis) -> None:
+    doc = flowmap.render_map(analysis, view="asset", asset_id="IA-0001")
+    copies = analysis.copies[analysis.copies["asset_id"] == "IA-0001"]
+    v = first_view(doc.html)
+    assert doc.view == "asset"
+    assert {n["id"] for n in v["nodes"]} == set(copies["system_id"])
+    flows = analysis.flows[analysis.flows["asset_id"] == "IA-0001"]
+    assert {e["id"] for e in v["edges"] if e["kind"] == "flow"} == \
+        {"flow:" + i for i in flows["flow_id"]}
+
+
+def test_paths_view_draws_the_top_paths(analysis) -> None:
+    doc = flowmap.render_map(analysis, view="paths")
+    top = analysis.attack_paths.head(analysis.settings.top_paths)
+    systems = {s for p in top["path"] for s in p.split(" > ")}
+    steps = {(a, b) for p in top["path"] for a, b in zip(p.split(" > "), p.split(" > ")[1:])}
+    v = first_view(doc.html)
+    assert {n["id"] for n in v["nodes"]} == systems
+    assert {(e["from"], e["to"]) for e in v["edges"]} == steps
+
+
+def test_org_filter_keeps_one_organisation_and_its_partners(analysis) -> None:
+    doc = flowmap.render_map(analysis, view="organisations", org_id="M85001")
+    f = analysis.flows
+    partners = set(f.loc[f["sender_org_id"] == "M85001", "receiver_org_id"]) | set(
+        f.loc[f["receiver_org_id"] == "M85001", "sender_org_id"]) | {"M85001"}
+    org_of = analysis.systems.set_index("system_id")["org_id"]
+    b = analysis.inventory.backups
+    a_org, b_org = b["source_system_id"].map(org_of), b["target_system_id"].map(org_of)
+    partners |= set(b_org[a_org == "M85001"]) | set(a_org[b_org == "M85001"])
+    v = first_view(doc.html)
+    assert {n["id"] for n in v["nodes"]} == partners
+    assert all("M85001" in (e["from"], e["to"]) for e in v["edges"])
+    systems = first_view(flowmap.render_map(analysis, org_id="M85001").html)
+    own = set(analysis.systems.loc[analysis.systems["org_id"] == "M85001", "system_id"])
+    assert own <= {n["id"] for n in systems["nodes"]}
+
+
+def test_auto_switch_to_organisations_above_max_nodes(analysis) -> None:
+    doc = flowmap.render_map(analysis, max_nodes=10)
+    assert doc.view == "organisations" and doc.nodes == 16
+    assert doc.notes and "63 systems are more than 10 nodes" in doc.notes[0]
+    assert page_data(doc.html)["order"] == ["organisations"]
+
+
+def test_bad_view_and_unknown_ids_are_usage_errors(analysis) -> None:
+    with pytest.raises(UsageError, match="choose one of"):
+        flowmap.render_map(analysis, view="galaxy")
+    with pytest.raises(UsageError, match="some ids: IA-0001"):
+        flowmap.render_map(analysis, view="asset", asset_id="IA-9999")
+    with pytest.raises(UsageError, match="needs an asset id"):
+        flowmap.render_map(analysis, view="asset")
+    with pytest.raises(UsageError, match="No organisation 'XX'"):
+        flowmap.render_map(analysis, org_id="XX")
+
+
+def originals(analysis) -> set[str]:
+    inv = analysis.inventory
+    values = set(inv.organisations["org_id"]) | set(inv.organisations["name"])
+    values |= set(inv.organisations["ods_code"])
+    values |= set(inv.systems["system_id"]) | set(inv.systems["name"]) | set(inv.systems["zone"])
+    values |= set(inv.assets["asset_id"]) | set(inv.assets["name"]) | set(inv.assets["owner"])
+    values |= set(inv.flows["flow_id"]) | set(inv.flows["dsa_ref"]) | set(inv.flows["s251_ref"])
+    values |= set(inv.backups["backup_id"]) | set(inv.zone_links["note"])
+    values |= set(inv.vulnerabilities["risk_acceptance_ref"])
+    return {v for v in values if isinstance(v, str) and v.strip()}
+
+
+@pytest.mark.parametrize("kw", [{}, {"view": "organisations"}, {"view": "paths"},
+                                {"view": "asset", "asset_id": "IA-0001"},
+                                {"org_id": "RXA"}])
+def test_redacted_map_contains_no_original_name_id_or_owner(analysis, kw) -> None:
+    html = flowmap.render_map(analysis, redact=True, redact_key="board", **kw).html
+    # The whole file is searched; a short id may occur by chance inside the inlined
+    # vis-network library (e.g. in a base64 image), so a hit only counts as a leak when
+    # the file holds it more often than the library and flowmap's templates do.
+    library = "".join(p.read_text(encoding="utf-8") for p in [
+        VIS_DIR / "vis-network.min.js", VIS_DIR / "vis-network.css",
+        *(Path(flowmap.__file__).parent / "templates").glob("map.*")])
+    leaked = sorted(v for v in originals(analysis) if html.count(v) > library.count(v))
+    assert leaked == []
+    assert "inventories/sample" not in html
+
+
+def test_redaction_is_stable_with_a_key_and_differs_without(analysis) -> None:
+    a = flowmap.render_map(analysis, redact=True, redact_key="k1").html
+    b = flowmap.render_map(analysis, redact=True, redact_key="k1").html
+    c = flowmap.render_map(analysis, redact=True).html
+    d = flowmap.render_map(analysis, redact=True).html
+    assert a == b
+    assert c != d and a != c
+    ids = {n["id"] for n in first_view(a)["nodes"]}
+    assert all(re.fullmatch(r"SYS-[0-9a-f]{10}", i) for i in ids)
+
+
+def test_same_inventory_and_options_give_a_byte_identical_file(analysis, tmp_path) -> None:
+    flowmap.write_map(analysis, tmp_path / "a" / "map.html", view="systems")
+    flowmap.write_map(analysis, tmp_path / "b" / "map.html", view="systems")
+    assert (tmp_path / "a" / "map.html").read_bytes() == (tmp_path / "b" / "map.html").read_bytes()
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.refs += [v or "" for k, v in attrs if k in ("src", "href", "srcset", "action")]
+
+
+def assert_no_remote_reference(html: str) -> None:
+    parser = _Refs()
+    parser.feed(html)
+    assert not [r for r in parser.refs if re.match(r"\s*(https?:)?//", r, re.I)]
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*https?:""", html, re.I)
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.starts.append(tag)
+
+
+def test_no_http_src_or_href_in_any_view(analysis) -> None:
+    for kw in ({}, {"view": "organisations"}, {"view": "paths"}, {"redact": True}):
+        assert_no_remote_reference(flowmap.render_map(analysis, **kw).html)
+
+
+def test_script_json_escapes_everything_that_could_end_a_script() -> None:
+    text = script_json({"n": "</script><img src=x onerror=alert(1)>&\u2028\u2029"})
+    assert not re.search("[<>&\u2028\u2029]", text)
+    assert json.loads(text)["n"].startswith("</script>")
+
+
+def hostile_tables() -> dict:
+    tables = small_tables()
+    tables["organisations"][0]["name"] = "</script><script>window.__xss=1</script>"
+    tables["systems"][0]["name"] = "<img src=x onerror=window.__xss=1>"
+    tables["systems"][1]["name"] = "\u2028</SCRIPT><!--"
+    tables["assets"][0]["owner"] = "<b onmouseover=alert(1)>owner</b>"
+    return tables
+
+
+def test_hostile_names_stay_inside_the_json_block(tmp_path) -> None:
+    inv = flowmap.load_inventory(write_csv_tables(tmp_path / "inv", hostile_tables()))
+    html = flowmap.render_map(flowmap.analyse(inv, as_of=AS_OF), title="<i>t</i>").html
+    tags = _Tags()
+    tags.feed(html)
+    assert tags.starts.count("script") == 3 and "img" not in tags.starts  # data, vis, page
+    assert "<img" not in html and "<SCRIPT" not in html  # only as \\u003c... inside JSON
+    assert "<title>&lt;i&gt;t&lt;/i&gt;</title>" in html
+    names = {n["label"] for n in first_view(html)["nodes"]}
+    assert "<img src=x onerror=window.__xss=1>" in names
+
+
+def test_show_map_is_a_sandboxed_srcdoc_iframe(analysis) -> None:
+    out = flowmap.show_map(analysis, view="organisations", height=400)
+    text = out.data
+    assert text.startswith("<iframe srcdoc=\"") and 'sandbox="allow-scripts"' in text
+    assert "height:400px" in text and "<script" not in text  # all escaped in the attribute
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flowmap.cli", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_writes_a_map_and_says_what_it_drew(tmp_path) -> None:
+    out = tmp_path / "maps" / "asset.html"
+    r = run_cli("map", str(SAMPLE), "IA-0001", "--view", "asset", "--out", str(out),
+                "--as-of", "2026-11-01")
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and r.stdout.count("\n") == 1
+    assert "asset view" in r.stdout and "nodes" in r.stdout and "MB" in r.stdout
+    r = run_cli("map", str(SAMPLE), "--view", "asset", "--asset", "IA-0001", "--out",
+                str(out), "--as-of", "2026-11-01")
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--view", "asset"], "needs an asset id"),
+    (["--org", "NOPE"], "No organisation 'NOPE'"),
+    (["IA-0001"], "only goes with --view asset"),
+    (["--view", "galaxy"], "galaxy"),
+])
+def test_cli_mistakes_are_one_line_and_exit_2(tmp_path, args, message) -> None:
+    r = run_cli("map", str(SAMPLE), "--out", str(tmp_path / "m.html"), *args)
+    assert r.returncode == 2
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert message in r.stderr.strip().splitlines()[-1]  # the message is one line
