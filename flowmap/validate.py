@@ -162,11 +162,11 @@ def parse_inventory(raw: RawInventory, *,
             typed[name] = _empty(table)
             report.row_counts[name] = 0
             continue
-        frame, problems = _parse_table(table, rt)
+        frame, problems, empty = _parse_table(table, rt)
         report.problems.extend(problems)
         typed[name] = frame
         report.row_counts[name] = len(frame)
-        quality.extend(_quality(table, rt.frame))
+        quality.extend(_quality(table, rt.frame, empty))
     report.problems.extend(_check_references(typed, raw))
     report.problems.extend(_warnings(typed, raw, as_of))
     order = {name: i for i, name in enumerate(TABLES)}
@@ -197,7 +197,8 @@ def _dtype(column: Column) -> str:
 
 # ------------------------------------------------------------------ one table
 
-def _parse_table(table: Table, rt: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
+def _parse_table(table: Table, rt: RawTable
+                 ) -> tuple[pd.DataFrame, list[Problem], dict[str, np.ndarray]]:
     raw = rt.frame
     problems: list[Problem] = []
 
@@ -209,11 +210,13 @@ def _parse_table(table: Table, rt: RawTable) -> tuple[pd.DataFrame, list[Problem
         add(None, col, None, f"the required column {col!r} is missing from the header "
             f"(found: {', '.join(raw.columns) or 'no columns'})")
     out = pd.DataFrame(index=raw.index)
+    empty: dict[str, np.ndarray] = {}  # each column's empty cells, computed once
     for col in table.columns.values():
         if col.name in raw.columns:
             text = raw[col.name].astype(object)
         else:
             text = pd.Series("", index=raw.index, dtype=object)
+        empty[col.name] = text.to_numpy(dtype=object) == ""
         parsed, bad, allowed = _parse_column(col, text)
         _report_cells(add, col.name, text, bad, allowed)
         out[col.name] = parsed
@@ -221,10 +224,10 @@ def _parse_table(table: Table, rt: RawTable) -> tuple[pd.DataFrame, list[Problem
         if extra not in table.columns:
             out[extra] = raw[extra].astype(object)
     out.index.name = "row"
-    problems.extend(_pandera_checks(table, rt, out, missing))
+    problems.extend(_pandera_checks(table, rt, out, missing, empty))
     problems.extend(_duplicates(table, rt, out, missing))
-    _fill_defaults(table, out)
-    return out, problems
+    _fill_defaults(table, out, empty)
+    return out, problems, empty
 
 
 def _report_cells(add, column: str, text: pd.Series, bad: pd.Series, allowed: str) -> None:
@@ -239,7 +242,23 @@ def _report_cells(add, column: str, text: pd.Series, bad: pd.Series, allowed: st
 
 
 def _parse_column(col: Column, text: pd.Series) -> tuple[pd.Series, pd.Series, str]:
-    """Parse one column's text; return values, a mask of unparseable cells, and why."""
+    """Parse one column's text; return values, a mask of unparseable cells, and why.
+
+    Inventories repeat a few values down long columns (enumerations, yes/no, dates),
+    so each distinct text is parsed once and the results spread back by code.
+    """
+    if col.type in ("id", "text"):
+        return text, pd.Series(False, index=text.index), ""
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object), sort=False)
+    distinct = pd.Series(uniques, dtype=object)
+    values, bad, why = _parse_distinct(col, distinct)
+    spread = values.take(codes)
+    spread.index = text.index
+    return spread, pd.Series(bad.to_numpy()[codes], index=text.index), why
+
+
+def _parse_distinct(col: Column, text: pd.Series) -> tuple[pd.Series, pd.Series, str]:
+    """Parse each distinct cell text of a column (index 0..n-1)."""
     empty = text == ""
     no_bad = pd.Series(False, index=text.index)
     if col.type == "bool":
@@ -262,7 +281,7 @@ def _parse_column(col: Column, text: pd.Series) -> tuple[pd.Series, pd.Series, s
             return values.astype("Int64"), bad, "not a whole number"
         return values.astype("float64"), bad, "not a number"
     if col.type == "enum":
-        return text.str.lower(), no_bad, ""
+        return text.str.lower().astype(object), no_bad, ""
     if col.type in ("list", "enum_list"):
         return _split_list(text, lower=col.type == "enum_list"), no_bad, ""
     return text, no_bad, ""
@@ -294,7 +313,7 @@ def _split_list(text: pd.Series, lower: bool) -> pd.Series:
 
 
 def _pandera_checks(table: Table, rt: RawTable, out: pd.DataFrame,
-                    missing: list[str]) -> list[Problem]:
+                    missing: list[str], empty: dict[str, np.ndarray]) -> list[Problem]:
     """Required cells, enumerations and ranges, checked lazily by pandera."""
     import pandera.pandas as pa
     from pandera.errors import SchemaErrors
@@ -308,7 +327,7 @@ def _pandera_checks(table: Table, rt: RawTable, out: pd.DataFrame,
         series = out[col.name]
         checks: list[tuple[pa.Check, str]] = []
         if col.type in ("id", "text", "enum"):
-            series = series.where(series != "")
+            series = series.where(~empty[col.name])
         if col.type == "list":
             series = series.where(series.map(len) > 0)
         if col.type == "enum":
@@ -403,26 +422,27 @@ def _duplicates(table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str
     return problems
 
 
-def _fill_defaults(table: Table, out: pd.DataFrame) -> None:
+def _fill_defaults(table: Table, out: pd.DataFrame, empty: dict[str, np.ndarray]) -> None:
     for col in table.columns.values():
         if col.default is None:
             continue
         if col.type == "bool":
             out[col.name] = out[col.name].fillna(col.default.lower() in TRUE_WORDS)
         else:
-            out[col.name] = out[col.name].where(out[col.name] != "", col.default)
+            out[col.name] = out[col.name].where(~empty[col.name], col.default)
     if table.name == "systems" and len(out):
         empty = out["zone"] == ""
         out.loc[empty, "zone"] = out.loc[empty, "org_id"].map(default_zone)
 
 
-def _quality(table: Table, raw: pd.DataFrame) -> list[dict[str, object]]:
+def _quality(table: Table, raw: pd.DataFrame,
+             empty: dict[str, np.ndarray]) -> list[dict[str, object]]:
     rows = len(raw)
     result = []
     for col in table.columns.values():
         if not col.risk_relevant:
             continue
-        unknown = rows if col.name not in raw.columns else int((raw[col.name] == "").sum())
+        unknown = rows if col.name not in raw.columns else int(empty[col.name].sum())
         result.append({"table": table.name, "column": col.name, "unknown": unknown, "rows": rows,
                        "share_unknown": round(unknown / rows, 4) if rows else 0.0})
     return result
@@ -502,14 +522,14 @@ def _orphan_flows(typed: dict[str, pd.DataFrame], rt: RawTable) -> list[Problem]
     """Flows that send an asset from a system that neither holds it nor receives it."""
     assets, flows = typed["assets"], typed["flows"]
     held = assets[["asset_id", "system_id"]].explode("system_id")
-    pairs = set(zip(held["asset_id"], held["system_id"]))
-    pairs |= set(zip(flows["asset_id"], flows["target_system_id"]))
-    known_assets = set(assets["asset_id"])
+    known = pd.MultiIndex.from_arrays([
+        pd.concat([held["asset_id"], flows["asset_id"]], ignore_index=True),
+        pd.concat([held["system_id"], flows["target_system_id"]], ignore_index=True)])
+    sent = pd.MultiIndex.from_arrays([flows["asset_id"], flows["source_system_id"]])
+    orphan = flows[flows["asset_id"].isin(assets["asset_id"]).to_numpy()
+                   & ~sent.isin(known)]
     problems = []
-    orphan = [row for row, a, s in zip(flows.index, flows["asset_id"], flows["source_system_id"])
-              if a in known_assets and (a, s) not in pairs]
-    for row in orphan[:MAX_PROBLEMS_PER_CHECK]:
-        flow = flows.loc[row]
+    for row, flow in orphan.head(MAX_PROBLEMS_PER_CHECK).iterrows():
         problems.append(Problem(
             "warning", "flows", int(row), "source_system_id", flow["source_system_id"],
             f"the register does not hold asset {flow['asset_id']!r} on this system and no flow "
