@@ -44,8 +44,16 @@ def _score(base: float):
                              == "identifiable" else 0)
 
 
+#: Every column a flow message or score reads (rows are iterated, so fewer is faster).
+MESSAGE_COLUMNS = ["asset_name", "sender_name", "receiver_name", "data_categories",
+                   "destination_country", "dsa_expires", "dsa_ref", "encrypted",
+                   "identifiability_effective", "opt_out_applied", "receiver_dspt",
+                   "special_category", "lawful_basis", "sender_sector"]
+
+
 def _rule_hits(f: pd.DataFrame, message, extra: list[str], base: float) -> pd.DataFrame:
-    return hits(f, subject="flow_id", org="sender_org_id", message=message,
+    columns = list(dict.fromkeys(FLOW_EVIDENCE + extra + MESSAGE_COLUMNS))
+    return hits(f[columns], subject="flow_id", org="sender_org_id", message=message,
                 evidence=FLOW_EVIDENCE + extra, score=_score(base))
 
 

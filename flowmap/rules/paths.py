@@ -50,11 +50,11 @@ def _sensitive_copy_exposed(ctx: RuleContext) -> pd.DataFrame:
     if c.empty:
         return hits(c, subject="asset_id", org="asset_id", message=str, evidence=[])
     a = ctx.assets.set_index("asset_id")
-    grouped = c.groupby("asset_id", sort=True).apply(
-        lambda g: [{"system_id": s, "org_id": o, "how": h, "route": r, "weaknesses": w}
-                   for s, o, h, r, w in zip(g["system_id"], g["system_org_id"], g["how"],
-                                            g["route"], g["weaknesses"])],
-        include_groups=False).rename("copies").reset_index()
+    c = c.sort_values(["asset_id", "hops", "system_id"], kind="stable")
+    c["copy"] = [{"system_id": s, "org_id": o, "how": h, "route": r, "weaknesses": w}
+                 for s, o, h, r, w in zip(c["system_id"], c["system_org_id"], c["how"],
+                                          c["route"], c["weaknesses"])]
+    grouped = c.groupby("asset_id", sort=True)["copy"].agg(list).rename("copies").reset_index()
     grouped["org_id"] = grouped["asset_id"].map(a["org_id"])
     grouped["name"] = grouped["asset_id"].map(a["name"])
     grouped["elsewhere"] = [any(x["org_id"] != o for x in cs)
