@@ -99,8 +99,8 @@ def analyse(path: Path, out: Path, as_of: str | None, kev: Path | None, epss: Pa
     from flowmap.validate import load_inventory
 
     day = _as_of(as_of)
-    analysis = run(load_inventory(path, as_of=day), as_of=day, kev=kev, epss=epss, eol=eol,
-                   progress=not quiet)
+    analysis = run(load_inventory(path, as_of=day, progress=not quiet), as_of=day, kev=kev,
+                   epss=epss, eol=eol, progress=not quiet)
     written = write_findings(analysis, out)
     click.echo(format_analysis(analysis))
     click.echo("Wrote " + ", ".join(str(p) for p in written))

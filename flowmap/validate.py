@@ -20,6 +20,7 @@ import pandas as pd
 from flowmap.errors import InvalidInventoryError
 from flowmap.inventory import Inventory
 from flowmap.load import RawInventory, RawTable, read_inventory
+from flowmap.progress import stages
 from flowmap.schema import (
     FALSE_WORDS, LIST_SEPARATOR, TABLES, TRUE_WORDS, Column, Table, default_zone,
 )
@@ -107,7 +108,7 @@ def validate(path_or_raw: str | Path | RawInventory, *,
 
 
 def load_inventory(path: str | Path, *, strict: bool = True,
-                   as_of: dt.date | None = None) -> Inventory:
+                   as_of: dt.date | None = None, progress: bool = False) -> Inventory:
     """Load, parse and validate an inventory folder or workbook.
 
     Parameters
@@ -120,6 +121,8 @@ def load_inventory(path: str | Path, *, strict: bool = True,
         failed to parse left unknown, and ``inventory.report`` lists the problems.
     as_of : date, optional
         The date warnings about future dates are judged against; default today.
+    progress : bool
+        Show a progress bar (terminal or notebook) over reading and validating.
 
     Examples
     --------
@@ -128,8 +131,11 @@ def load_inventory(path: str | Path, *, strict: bool = True,
     True
     >>> inv.systems.loc[:, ["system_id", "kind"]].head(2)  # doctest: +SKIP
     """
-    raw = read_inventory(path)
-    inventory, report = parse_inventory(raw, as_of=as_of)
+    with stages(["reading", "validating"], enabled=progress) as step:
+        step()
+        raw = read_inventory(path)
+        step()
+        inventory, report = parse_inventory(raw, as_of=as_of)
     if strict and not report.ok:
         raise InvalidInventoryError(report)
     return inventory
