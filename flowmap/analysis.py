@@ -231,10 +231,11 @@ CYBER_RULES = frozenset({"ATTACK_PATH", "SENSITIVE_COPY_EXPOSED"})
 
 def finding_asset(findings: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
     """The asset each finding concerns ('' for system findings)."""
-    flow_asset = flows.set_index("flow_id")["asset_id"]
+    flow_asset = findings["subject_id"].map(flows.set_index("flow_id")["asset_id"])
+    flow_asset = flow_asset.astype(object).where(flow_asset.notna(), "")
     return pd.Series(np.select(
         [findings["subject_type"] == "asset", findings["subject_type"] == "flow"],
-        [findings["subject_id"], findings["subject_id"].map(flow_asset).fillna("")], ""),
+        [findings["subject_id"].astype(object), flow_asset], ""),
         index=findings.index, dtype=object)
 
 
