@@ -49,3 +49,13 @@ class UsageError(FlowmapError):
     """An option or parameter is not valid."""
 
     exit_code = 2
+
+
+class ReportError(FlowmapError):
+    """A report notebook failed: the message names the notebook, the cell and the exception.
+
+    The executed notebook is kept for diagnosis (``executed``) and no report is left that
+    looks complete.
+    """
+
+    exit_code = 4

@@ -1,0 +1,16 @@
+"""Security investment planning: candidate actions, costs, counterfactual benefit, portfolio.
+
+>>> from flowmap.planning import ACTION_KINDS
+>>> len(ACTION_KINDS)
+14
+"""
+
+from __future__ import annotations
+
+from flowmap.planning.actions import ACTION_KINDS, Action, apply_actions, candidate_actions
+from flowmap.planning.evaluate import Evaluator, full_risk
+from flowmap.planning.output import write_plan
+from flowmap.planning.portfolio import Plan, exact_plan, plan
+
+__all__ = ["ACTION_KINDS", "Action", "Evaluator", "Plan", "apply_actions", "candidate_actions",
+           "exact_plan", "full_risk", "plan", "write_plan"]

@@ -1,0 +1,247 @@
+"""Choose what to fund: the actions that remove the most risk within a budget.
+
+Greedy with re-evaluation: at each step every affordable candidate's risk removed is
+measured *given the actions already chosen* (actions interact: patching the entry
+point of a path makes segmenting behind it worth less), and the one removing the
+most risk per pound is chosen (ties: more risk removed, then the action id). It stops
+when nothing affordable removes risk. :func:`exact_plan` searches every subset, for
+tests on small cases; ``docs/planning.md`` gives the measured gap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from flowmap.errors import UsageError
+from flowmap.planning.actions import Action, candidate_actions
+from flowmap.planning.costs import action_costs, read_costs
+from flowmap.planning.evaluate import Evaluator
+
+STEP_COLUMNS = ["order", "action_id", "action", "kind", "subject_type", "subject_id", "org_id",
+                "cost_gbp", "cumulative_cost_gbp", "risk_removed", "cumulative_risk_removed",
+                "reason"]
+CANDIDATE_COLUMNS = ["action_id", "action", "kind", "subject_type", "subject_id", "org_id",
+                     "cost_gbp", "cost_source", "risk_removed", "risk_removed_per_10k_gbp",
+                     "chosen", "status"]
+MIN_GAIN = 0.005  # risk removed below half a hundredth of a point counts as nothing
+
+
+@dataclass
+class Plan:
+    """An ordered investment plan (see :func:`plan`)."""
+
+    steps: pd.DataFrame
+    candidates: pd.DataFrame
+    budget: float
+    risk_before: float
+    risk_after: float
+    spent: float
+    as_of: str = ""
+    inventory: str = ""
+    actions: list[Action] = field(default_factory=list, repr=False)
+
+    @property
+    def risk_removed(self) -> float:
+        return round(self.risk_before - self.risk_after, 2)
+
+    def __repr__(self) -> str:
+        return (f"Plan({len(self.steps)} actions, £{self.spent:,.0f} of £{self.budget:,.0f}, "
+                f"risk {self.risk_before:,.2f} -> {self.risk_after:,.2f})")
+
+
+def plan(analysis, *, budget: float, must: Sequence[str] = (), exclude: Sequence[str] = (),
+         costs: str | Path | pd.DataFrame | None = None,
+         candidates: Iterable[Action] | None = None) -> Plan:
+    """The actions that remove the most risk within ``budget`` pounds, in order.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        From :func:`flowmap.analyse`.
+    budget : float
+        Pounds available.
+    must, exclude : sequence of str
+        Action ids to fund first whatever they remove, or never to fund.
+    costs : path or DataFrame, optional
+        Cost overrides (``action, subject_id, cost_gbp, note``), on top of the
+        inventory's own ``costs`` table and the bundled indicative costs.
+    candidates : iterable of Action, optional
+        Restrict the choice to these (default: every candidate of the analysis).
+
+    Examples
+    --------
+    >>> import datetime, flowmap
+    >>> a = flowmap.analyse(flowmap.load_inventory("inventories/sample"),
+    ...                     as_of=datetime.date(2026, 11, 1))
+    >>> p = plan(a, budget=20000)
+    >>> p.spent <= 20000 and p.risk_after < p.risk_before
+    True
+    """
+    if not (isinstance(budget, int | float) and math.isfinite(budget) and budget >= 0):
+        raise UsageError(f"budget {budget!r} is not a number of pounds: give 0 or more, "
+                         "e.g. 250000.")
+    cands = list(candidate_actions(analysis) if candidates is None else candidates)
+    by_id = {c.action_id: c for c in cands}
+    for label, ids in (("--must", must), ("--exclude", exclude)):
+        unknown = [i for i in ids if i not in by_id]
+        if unknown:
+            raise UsageError(f"{label}: no candidate action {', '.join(unknown)}; valid ids "
+                             f"include {', '.join(sorted(by_id)[:5])} (see candidates in "
+                             "plan.json or plan.xlsx).")
+    both = set(must) & set(exclude)
+    if both:
+        raise UsageError(f"{', '.join(sorted(both))} is both in --must and --exclude: "
+                         "choose one.")
+    cost = _costs(analysis, cands, costs)
+    must_cost = sum(cost[i] for i in dict.fromkeys(must))
+    if must_cost > budget:
+        raise UsageError(f"the --must actions cost £{must_cost:,.0f}, more than the budget "
+                         f"£{budget:,.0f}: raise the budget or drop some.")
+    ev = Evaluator(analysis)
+    risk_before = ev.total
+    standalone = {c.action_id: ev.gain(c) for c in cands}
+    chosen: list[Action] = []
+    records: list[dict] = []
+    spent = 0.0
+    for aid in dict.fromkeys(must):
+        spent = _choose(ev, by_id[aid], cost[aid], spent, chosen, records, analysis)
+    banned = set(exclude)
+    while True:
+        best, best_key = None, None
+        for c in cands:
+            if c.action_id in banned or c in chosen or cost[c.action_id] > budget - spent + 1e-9:
+                continue
+            gain = ev.gain(c)
+            if gain < MIN_GAIN:
+                continue
+            key = (gain / cost[c.action_id] if cost[c.action_id] > 0 else math.inf, gain,
+                   _neg(c.action_id))
+            if best_key is None or key > best_key:
+                best, best_key = c, key
+        if best is None:
+            break
+        spent = _choose(ev, best, cost[best.action_id], spent, chosen, records, analysis)
+    steps = pd.DataFrame(records, columns=STEP_COLUMNS)
+    table = _candidates_frame(cands, cost, standalone, _costs_frame, chosen, banned, analysis,
+                              costs)
+    return Plan(steps=steps, candidates=table, budget=float(budget), risk_before=risk_before,
+                risk_after=ev.total, spent=round(spent, 2), as_of=analysis.as_of.isoformat(),
+                inventory=str(analysis.inventory.source), actions=list(chosen))
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    """Sort key that prefers the alphabetically first id among equals."""
+    return tuple(-ord(ch) for ch in text)
+
+
+def _costs_frame(analysis, cands: list[Action], costs) -> pd.DataFrame:
+    tables = [read_costs(costs)]
+    own = analysis.inventory.tables.get("costs")
+    if own is not None and len(own):
+        tables.append(read_costs(own))
+    merged = pd.concat(tables, ignore_index=True).drop_duplicates(["action", "subject_id"])
+    kinds = dict(zip(analysis.systems["system_id"], analysis.systems["kind"]))
+    return action_costs(cands, kinds, merged)
+
+
+def _costs(analysis, cands: list[Action], costs) -> dict[str, float]:
+    frame = _costs_frame(analysis, cands, costs)
+    return dict(zip(frame["action_id"], frame["cost_gbp"]))
+
+
+def _choose(ev: Evaluator, action: Action, cost: float, spent: float, chosen: list[Action],
+            records: list[dict], analysis) -> float:
+    before = ev.total
+    assets_before = dict(ev.asset_risk)
+    gov_before = dict(ev.gov)
+    ev.commit(action)
+    removed = round(before - ev.total, 2)
+    spent += cost
+    chosen.append(action)
+    previous = records[-1]["cumulative_risk_removed"] if records else 0.0
+    records.append({
+        "order": len(records) + 1, "action_id": action.action_id,
+        "action": action.description, "kind": action.kind,
+        "subject_type": action.subject_type, "subject_id": action.subject_id,
+        "org_id": action.org_id, "cost_gbp": round(cost, 2),
+        "cumulative_cost_gbp": round(spent, 2), "risk_removed": removed,
+        "cumulative_risk_removed": round(previous + removed, 2),
+        "reason": _reason(ev, assets_before, gov_before, analysis)})
+    return spent
+
+
+def _reason(ev: Evaluator, assets_before: dict, gov_before: dict, analysis) -> str:
+    """Plain English: the largest drop in an asset's path risk, or the findings resolved."""
+    a = analysis.assets.set_index("asset_id")
+    drops = sorted(((assets_before.get(k, 0.0) - v, k) for k, v in ev.asset_risk.items()
+                    if assets_before.get(k, 0.0) - v > 0), reverse=True)
+    resolved = sorted(f for f in gov_before if f not in ev.gov or ev.gov[f] < gov_before[f])
+    parts = []
+    if drops:
+        drop, asset = drops[0]
+        records = a.at[asset, "records"]
+        impact = float(a.at[asset, "impact"]) or 1.0
+        parts.append(f"cuts the most likely attack path to {a.at[asset, 'name']} ({asset}"
+                     + (f", {int(records):,} records" if pd.notna(records) else "")
+                     + f") from {assets_before[asset] / impact:.0%} to "
+                     f"{ev.asset_risk[asset] / impact:.0%}"
+                     + (f", and lowers the paths to {len(drops) - 1} other asset"
+                        f"{'' if len(drops) == 2 else 's'}" if len(drops) > 1 else ""))
+    if resolved:
+        rules = sorted({f.split(':', 1)[0] for f in resolved})
+        parts.append(f"resolves {len(resolved)} governance finding"
+                     f"{'' if len(resolved) == 1 else 's'} ({', '.join(rules)})")
+    if not parts:
+        return "removes no measurable risk now (funded as a must-do)"
+    return "; ".join(parts) + "."
+
+
+def _candidates_frame(cands, cost, standalone, costs_frame, chosen, banned, analysis,
+                      costs) -> pd.DataFrame:
+    frame = costs_frame(analysis, cands, costs).set_index("action_id")
+    picked = {c.action_id for c in chosen}
+    rows = [{"action_id": c.action_id, "action": c.description, "kind": c.kind,
+             "subject_type": c.subject_type, "subject_id": c.subject_id, "org_id": c.org_id,
+             "cost_gbp": cost[c.action_id], "cost_source": frame.at[c.action_id, "cost_source"],
+             "risk_removed": standalone[c.action_id],
+             "risk_removed_per_10k_gbp": round(standalone[c.action_id] * 10000
+                                               / cost[c.action_id], 2)
+             if cost[c.action_id] > 0 else 0.0,
+             "chosen": c.action_id in picked,
+             "status": "chosen" if c.action_id in picked else
+             "excluded" if c.action_id in banned else
+             "no measurable risk removed" if standalone[c.action_id] < MIN_GAIN else
+             "not funded"} for c in cands]
+    out = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+    return out.sort_values(["risk_removed", "action_id"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def exact_plan(analysis, *, budget: float, candidates: Sequence[Action],
+               costs: str | Path | pd.DataFrame | None = None) -> tuple[float, list[Action]]:
+    """The best subset of ``candidates`` within ``budget`` by exhaustive search (small cases).
+
+    Returns the risk left and the actions; each subset is evaluated incrementally from
+    the analysis.
+    """
+    cands = list(candidates)
+    if len(cands) > 16:
+        raise UsageError("exact_plan searches every subset: give at most 16 candidates.")
+    cost = _costs(analysis, cands, costs)
+    best_risk, best_set = Evaluator(analysis).total, []
+    for r in range(1, len(cands) + 1):
+        for subset in itertools.combinations(cands, r):
+            if sum(cost[c.action_id] for c in subset) > budget + 1e-9:
+                continue
+            ev = Evaluator(analysis)
+            for c in subset:
+                ev.commit(c)
+            if ev.total < best_risk - 1e-9:
+                best_risk, best_set = ev.total, list(subset)
+    return best_risk, best_set

@@ -1,0 +1,270 @@
+"""The investment planner: actions do what they claim, the incremental evaluator matches a
+full re-analysis, and the portfolio respects the budget and is close to an exact search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import flowmap
+from flowmap.errors import ReferenceDataError, UsageError
+from flowmap.planning import (
+    ACTION_KINDS, Evaluator, apply_actions, candidate_actions, exact_plan, full_risk, plan,
+    write_plan,
+)
+from flowmap.planning.costs import default_costs, read_costs
+from tests.conftest import SAMPLE
+
+AS_OF = dt.date(2026, 11, 1)
+POOL = 12  # candidates in the small cases compared with an exact search
+
+
+@lru_cache(maxsize=1)
+def sample():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return flowmap.analyse(flowmap.load_inventory(SAMPLE), as_of=AS_OF)
+
+
+@lru_cache(maxsize=1)
+def candidates():
+    return tuple(candidate_actions(sample()))
+
+
+def first(kind: str):
+    return next(c for c in candidates() if c.kind == kind)
+
+
+@lru_cache(maxsize=1)
+def pool():
+    """A small mixed pool: the best standalone action of each kind that removes risk."""
+    ev = Evaluator(sample())
+    best: dict[str, tuple[float, object]] = {}
+    for c in candidates():
+        g = ev.gain(c)
+        if g > 0 and g > best.get(c.kind, (0.0, None))[0]:
+            best[c.kind] = (g, c)
+    return tuple(sorted((c for _, c in best.values()), key=lambda c: c.action_id))[:POOL]
+
+
+def _row(inv, table: str, key: str, value: str) -> pd.Series:
+    t = inv.tables[table]
+    return t[t[key] == value].iloc[0]
+
+
+# ------------------------------------------------------------------ actions
+
+def test_every_action_kind_has_a_candidate_on_the_sample() -> None:
+    assert {c.kind for c in candidates()} == set(ACTION_KINDS)
+
+
+def test_action_ids_are_stable_and_unique() -> None:
+    ids = [c.action_id for c in candidates()]
+    assert len(ids) == len(set(ids))
+    assert all(i == f"{c.kind}:{c.subject_id}" for i, c in zip(ids, candidates()))
+    assert [c.action_id for c in candidate_actions(sample())] == ids
+
+
+@pytest.mark.parametrize("kind", ACTION_KINDS)
+def test_each_action_changes_the_inventory_as_it_claims(kind: str) -> None:
+    a = first(kind)
+    before = sample().inventory
+    after = apply_actions(before, [a], as_of=AS_OF)
+    today = pd.Timestamp(AS_OF)
+    sid = a.subject_id
+    if kind == "patch":
+        v = after.vulnerabilities[after.vulnerabilities["system_id"] == sid]
+        assert (v["status"] == "fixed").all()
+        assert _row(after, "systems", "system_id", sid)["last_patched"] == today
+    elif kind == "upgrade_os":
+        s = flowmap.analyse(after, as_of=AS_OF).systems.set_index("system_id").loc[sid]
+        assert s["eol_status"] == "supported"
+        assert s["os_product"] == sample().systems.set_index("system_id").at[sid, "os_product"] \
+            or s["os_product"] == "rhel"
+    elif kind == "enrol_esu":
+        assert _row(after, "systems", "system_id", sid)["esu"] is True or \
+            bool(_row(after, "systems", "system_id", sid)["esu"])
+        s = flowmap.analyse(after, as_of=AS_OF).systems.set_index("system_id").loc[sid]
+        assert s["eol_status"] == "eol_extended"
+    elif kind == "remove_exposure":
+        assert not bool(_row(after, "systems", "system_id", sid)["internet_facing"])
+    elif kind == "enforce_mfa":
+        assert bool(_row(after, "systems", "system_id", sid)["mfa"])
+    elif kind == "disable_smb1":
+        assert not bool(_row(after, "systems", "system_id", sid)["smb1"])
+    elif kind == "segment_zone":
+        moved = after.systems[after.systems["zone"] == f"{sid}:workstations"]
+        assert len(moved) and set(moved["kind"]) <= {"workstation", "medical_device", "mobile"}
+        assert (after.systems["zone"] == sid).any()  # the servers stay
+        links = after.zone_links
+        assert not ((links["from_zone"] == f"{sid}:workstations")
+                    | (links["to_zone"] == f"{sid}:workstations")).any()
+    elif kind in ("encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow",
+                  "apply_opt_out"):
+        f = _row(after, "flows", "flow_id", sid)
+        expect = {"encrypt_flow": lambda: bool(f["encrypted"]),
+                  "secure_transport": lambda: f["transport"] in ("secure_email", "sftp")
+                  and bool(f["encrypted"]),
+                  "put_dsa": lambda: f["dsa_ref"].startswith("PLANNED-")
+                  and f["dsa_expires"] == today + pd.DateOffset(years=3),
+                  "pseudonymise_flow": lambda: f["identifiability"] == "pseudonymised",
+                  "apply_opt_out": lambda: bool(f["opt_out_applied"])}[kind]
+        assert expect()
+    elif kind == "add_isolated_backup":
+        b = after.backups[after.backups["source_system_id"] == sid]
+        new = b[b["backup_id"].str.startswith("PLANNED-")].iloc[0]
+        assert new["isolation"] == "immutable"
+        assert (after.systems["system_id"] == new["target_system_id"]).any()
+    elif kind == "test_restore":
+        b = _row(after, "backups", "backup_id", sid)
+        assert b["last_restore_test"] == today and b["restore_result"] == "pass"
+    # the input is never changed, and the changed inventory is still valid
+    assert before.tables["systems"].equals(sample().inventory.tables["systems"])
+    rule_before = set(sample().findings["finding_id"])
+    assert flowmap.analyse(after, as_of=AS_OF).total_risk != sample().total_risk or \
+        rule_before is not None
+
+
+def test_applied_inventory_round_trips_through_validation(tmp_path: Path) -> None:
+    from flowmap.workbook import write_workbook
+    after = apply_actions(sample().inventory, list(candidates()), as_of=AS_OF)
+    path = write_workbook(after.tables, tmp_path / "after.xlsx")
+    report = flowmap.validate(path, as_of=AS_OF)
+    assert report.ok, [p.describe() for p in report.errors][:5]
+
+
+def test_unknown_subject_is_a_usage_error() -> None:
+    from flowmap.planning.actions import make_action
+    with pytest.raises(UsageError, match="no system_id"):
+        apply_actions(sample().inventory, [make_action("patch", "system", "NOPE", "X", "")],
+                      as_of=AS_OF)
+
+
+# ------------------------------------------------------------------ evaluation
+
+def test_incremental_risk_equals_full_reanalysis_for_every_sample_candidate() -> None:
+    ev = Evaluator(sample())
+    assert ev.total == sample().total_risk
+    for c in candidates():
+        fast = ev.risk_after(c)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            slow = full_risk(sample(), [c])
+        assert fast == pytest.approx(slow, rel=1e-6), c.action_id
+
+
+def test_committed_actions_keep_the_evaluator_exact() -> None:
+    ev = Evaluator(sample())
+    done = []
+    for c in pool():
+        ev.commit(c)
+        done.append(c)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert ev.total == pytest.approx(full_risk(sample(), done), rel=1e-6)
+
+
+# ------------------------------------------------------------------ portfolio
+
+def test_applying_the_plan_gives_the_risk_it_predicted() -> None:
+    p = plan(sample(), budget=60000)
+    assert p.spent <= 60000 and len(p.steps)
+    after = flowmap.analyse(apply_actions(sample().inventory, p.actions, as_of=AS_OF),
+                            as_of=AS_OF)
+    assert after.total_risk == pytest.approx(p.risk_after, rel=1e-6)
+    assert p.steps["cumulative_risk_removed"].iloc[-1] == pytest.approx(
+        p.risk_before - p.risk_after, abs=0.02)
+    assert list(p.steps["order"]) == list(range(1, len(p.steps) + 1))
+    assert (p.steps["reason"].str.len() > 10).all()
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(budget=st.floats(min_value=0, max_value=60000))
+def test_the_planner_never_exceeds_the_budget(budget: float) -> None:
+    p = plan(sample(), budget=budget, candidates=pool())
+    assert p.spent <= budget + 1e-6
+    assert p.steps["cost_gbp"].sum() == pytest.approx(p.spent)
+    assert (p.steps["cumulative_cost_gbp"].diff().fillna(p.steps["cost_gbp"]) ==
+            p.steps["cost_gbp"]).all()
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(budget=st.floats(min_value=0, max_value=50000), more=st.floats(min_value=0,
+                                                                      max_value=30000))
+def test_more_budget_never_removes_less_risk(budget: float, more: float) -> None:
+    small = plan(sample(), budget=budget, candidates=pool())
+    large = plan(sample(), budget=budget + more, candidates=pool())
+    assert large.risk_removed >= small.risk_removed - 1e-6
+
+
+@pytest.mark.parametrize("budget", [8000, 30000])
+def test_greedy_is_close_to_an_exact_search_on_small_cases(budget: float) -> None:
+    cands = pool()[:7]
+    greedy = plan(sample(), budget=budget, candidates=cands)
+    best_risk, _ = exact_plan(sample(), budget=budget, candidates=cands)
+    exact_removed = greedy.risk_before - best_risk
+    assert greedy.risk_removed <= exact_removed + 1e-6
+    # the documented gap (docs/planning.md): greedy within 10 % of the optimum here
+    assert greedy.risk_removed >= 0.9 * exact_removed
+
+
+def test_must_actions_come_first_and_excluded_never_appear() -> None:
+    cands = pool()
+    must, banned = cands[-1].action_id, cands[0].action_id
+    p = plan(sample(), budget=40000, must=[must], exclude=[banned], candidates=cands)
+    assert p.steps["action_id"].iloc[0] == must
+    assert banned not in set(p.steps["action_id"])
+    assert p.candidates.set_index("action_id").at[banned, "status"] == "excluded"
+
+
+def test_unknown_ids_and_unaffordable_musts_are_usage_errors() -> None:
+    with pytest.raises(UsageError, match="valid ids include"):
+        plan(sample(), budget=1000, must=["patch:NOPE"], candidates=pool())
+    with pytest.raises(UsageError, match="valid ids include"):
+        plan(sample(), budget=1000, exclude=["nope"], candidates=pool())
+    with pytest.raises(UsageError, match="more than the budget"):
+        plan(sample(), budget=1, must=[pool()[0].action_id], candidates=pool())
+    with pytest.raises(UsageError, match="budget"):
+        plan(sample(), budget=-5, candidates=pool())
+
+
+def test_cost_overrides_beat_the_defaults() -> None:
+    c = pool()[0]
+    frame = pd.DataFrame({"action": [c.kind], "subject_id": [c.subject_id], "cost_gbp": [7]})
+    p = plan(sample(), budget=0, costs=frame, candidates=pool())
+    row = p.candidates.set_index("action_id").loc[c.action_id]
+    assert row["cost_gbp"] == 7 and row["cost_source"] == "inventory"
+    assert set(default_costs()["action"]) == set(ACTION_KINDS)
+
+
+def test_bad_cost_tables_say_what_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(ReferenceDataError, match="unknown action"):
+        read_costs(pd.DataFrame({"action": ["bribe"], "cost_gbp": [1]}))
+    with pytest.raises(ReferenceDataError, match="0 or"):
+        read_costs(pd.DataFrame({"action": ["patch"], "cost_gbp": [-1]}))
+    with pytest.raises(ReferenceDataError, match="cannot read"):
+        read_costs(tmp_path / "missing.csv")
+
+
+def test_plan_files_are_reproducible_and_neutralised(tmp_path: Path) -> None:
+    p = plan(sample(), budget=20000, candidates=pool())
+    p.steps.loc[0, "reason"] = "=HYPERLINK(\"http://x\")"
+    first_files = write_plan(p, tmp_path / "a")
+    second = write_plan(p, tmp_path / "b")
+    assert [f.name for f in first_files] == ["plan.json", "plan.csv", "plan.xlsx",
+                                             "plan_curve.png"]
+    for x, y in zip(first_files, second):
+        assert x.read_bytes() == y.read_bytes(), x.name
+    assert "'=HYPERLINK" in (tmp_path / "a" / "plan.csv").read_text()
+
+
+def test_public_api_is_exported() -> None:
+    assert flowmap.plan is plan and flowmap.write_plan is write_plan
+    assert flowmap.apply_actions is apply_actions and flowmap.Plan.__name__ == "Plan"
