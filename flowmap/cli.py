@@ -31,6 +31,29 @@ AS_OF = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
 INVENTORY = click.argument("path", type=click.Path(path_type=Path))
 
 
+def FEEDS(f):  # noqa: N802  (used as a decorator, like the options above)
+    """The --kev, --epss and --eol options of every command that analyses."""
+    for opt in reversed((
+            click.option("--kev", type=click.Path(path_type=Path),
+                         help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV)."),
+            click.option("--epss", type=click.Path(path_type=Path),
+                         help="FIRST EPSS scores (CSV, gzipped or not)."),
+            click.option("--eol", type=click.Path(path_type=Path),
+                         help="More end-of-life products (endoflife.date API JSON)."))):
+        f = opt(f)
+    return f
+
+
+def _analysed(path: Path, day: dt.date | None, kev: Path | None, epss: Path | None,
+              eol: Path | None, *, progress: bool = False):
+    """Load, validate and analyse an inventory (what every analysing command starts with)."""
+    from flowmap.analysis import analyse
+    from flowmap.validate import load_inventory
+
+    return analyse(load_inventory(path, as_of=day, progress=progress), as_of=day, kev=kev,
+                   epss=epss, eol=eol, progress=progress)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="flowmap")
 def cli() -> None:
@@ -80,27 +103,18 @@ def export(path: Path, fmt: str, out: Path) -> None:
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Folder for findings.json, findings.csv and findings.xlsx.")
 @AS_OF
-@click.option("--kev", type=click.Path(path_type=Path),
-              help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV).")
-@click.option("--epss", type=click.Path(path_type=Path),
-              help="FIRST EPSS scores (CSV, gzipped or not).")
-@click.option("--eol", type=click.Path(path_type=Path),
-              help="More end-of-life products (endoflife.date API JSON).")
+@FEEDS
 @click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]),
               help="Exit 3 if any finding is at or above this severity.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def analyse(path: Path, out: Path, as_of: str | None, kev: Path | None, epss: Path | None,
             eol: Path | None, fail_on: str | None, quiet: bool) -> None:
     """Score systems and data, find attack paths and copies, and report every finding."""
-    from flowmap.analysis import analyse as run
     from flowmap.console import format_analysis
     from flowmap.outputs import write_findings
     from flowmap.settings import SEVERITIES
-    from flowmap.validate import load_inventory
 
-    day = _as_of(as_of)
-    analysis = run(load_inventory(path, as_of=day, progress=not quiet), as_of=day, kev=kev,
-                   epss=epss, eol=eol, progress=not quiet)
+    analysis = _analysed(path, _as_of(as_of), kev, epss, eol, progress=not quiet)
     written = write_findings(analysis, out)
     click.echo(format_analysis(analysis))
     click.echo("Wrote " + ", ".join(str(p) for p in written))
@@ -158,20 +172,13 @@ def synth(orgs: int, seed: int, out: Path, as_of: str | None) -> None:
 @click.option("--max-nodes", type=int, default=3000, show_default=True,
               help="Above this many systems, draw the organisations view instead.")
 @AS_OF
-@click.option("--kev", type=click.Path(path_type=Path),
-              help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV).")
-@click.option("--epss", type=click.Path(path_type=Path),
-              help="FIRST EPSS scores (CSV, gzipped or not).")
-@click.option("--eol", type=click.Path(path_type=Path),
-              help="More end-of-life products (endoflife.date API JSON).")
+@FEEDS
 def map_command(path: Path, asset_arg: str | None, out: Path, view: str,
                 asset_opt: str | None, org_id: str | None, redact: bool,
                 redact_key: str | None, max_nodes: int, as_of: str | None, kev: Path | None,
                 epss: Path | None, eol: Path | None) -> None:
     """Write the interactive data-flow map: one offline HTML file, safe to email."""
-    from flowmap.analysis import analyse as run
     from flowmap.mapview import write_map
-    from flowmap.validate import load_inventory
 
     if asset_arg and asset_opt and asset_arg != asset_opt:
         raise UsageError(f"Two different assets given ({asset_arg} and --asset {asset_opt}): "
@@ -179,9 +186,7 @@ def map_command(path: Path, asset_arg: str | None, out: Path, view: str,
     asset_id = asset_opt or asset_arg
     if asset_id and view != "asset":
         raise UsageError(f"An asset id ({asset_id}) only goes with --view asset.")
-    day = _as_of(as_of)
-    analysis = run(load_inventory(path, as_of=day), as_of=day, kev=kev, epss=epss, eol=eol,
-                   progress=False)
+    analysis = _analysed(path, _as_of(as_of), kev, epss, eol)
     doc = write_map(analysis, out, view=view, asset_id=asset_id, org_id=org_id,
                     redact=redact or redact_key is not None, redact_key=redact_key,
                     max_nodes=max_nodes)
@@ -241,19 +246,6 @@ def report(path: Path, out: Path, pdf: bool, previous: Path | None, org_id: str 
                f"(executed notebook: {result.executed})")
 
 
-def _feeds(f):
-    """The --kev, --epss and --eol options of the plan and diff commands."""
-    for opt in reversed((
-            click.option("--kev", type=click.Path(path_type=Path),
-                         help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV)."),
-            click.option("--epss", type=click.Path(path_type=Path),
-                         help="FIRST EPSS scores (CSV, gzipped or not)."),
-            click.option("--eol", type=click.Path(path_type=Path),
-                         help="More end-of-life products (endoflife.date API JSON)."))):
-        f = opt(f)
-    return f
-
-
 @cli.command("plan")
 @INVENTORY
 @click.option("--budget", type=float, required=True, help="Pounds available, e.g. 250000.")
@@ -266,17 +258,14 @@ def _feeds(f):
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Folder for plan.json, plan.csv, plan.xlsx and plan_curve.png.")
 @AS_OF
-@_feeds
+@FEEDS
 def plan_command(path: Path, budget: float, must: tuple[str, ...], exclude: tuple[str, ...],
                  costs: Path | None, out: Path, as_of: str | None, kev: Path | None,
                  epss: Path | None, eol: Path | None) -> None:
     """Choose the security actions that remove the most risk within a budget."""
-    from flowmap.analysis import analyse as run
     from flowmap.planning import plan, write_plan
-    from flowmap.validate import load_inventory
 
-    day = _as_of(as_of)
-    analysis = run(load_inventory(path, as_of=day), as_of=day, kev=kev, epss=epss, eol=eol)
+    analysis = _analysed(path, _as_of(as_of), kev, epss, eol)
     result = plan(analysis, budget=budget, must=must, exclude=exclude, costs=costs)
     written = write_plan(result, out)
     click.echo(f"Plan: {len(result.steps)} actions, £{result.spent:,.0f} of "
@@ -296,17 +285,14 @@ def plan_command(path: Path, budget: float, must: tuple[str, ...], exclude: tupl
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Folder for diff.json, diff.csv and diff.xlsx.")
 @AS_OF
-@_feeds
+@FEEDS
 def diff_command(old: Path, new: Path, out: Path, as_of: str | None, kev: Path | None,
                  epss: Path | None, eol: Path | None) -> None:
     """What changed between two inventories: entities, findings and total risk."""
-    from flowmap.analysis import analyse as run
     from flowmap.inventory_diff import diff, write_diff
-    from flowmap.validate import load_inventory
 
     day = _as_of(as_of)
-    before, after = (run(load_inventory(p, as_of=day), as_of=day, kev=kev, epss=epss, eol=eol)
-                     for p in (old, new))
+    before, after = (_analysed(p, day, kev, epss, eol) for p in (old, new))
     d = diff(before, after)
     written = write_diff(d, out)
     s = d.summary

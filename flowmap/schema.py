@@ -58,6 +58,13 @@ TRANSFER_MECHANISMS = ("adequacy", "idta", "scc_addendum", "bcr", "art49")
 ISOLATIONS = ("offline", "immutable", "online")
 RESTORE_RESULTS = ("pass", "partial", "fail")
 VULN_STATUSES = ("open", "mitigated", "risk_accepted", "fixed")
+#: The kinds of action the investment planner prices (``flowmap.planning`` imports this
+#: tuple, in the order candidates are listed; the ``costs`` table's ``action`` values).
+ACTION_KINDS = (
+    "patch", "upgrade_os", "enrol_esu", "remove_exposure", "enforce_mfa", "disable_smb1",
+    "segment_zone", "encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow",
+    "apply_opt_out", "add_isolated_backup", "test_restore",
+)
 
 TRUE_WORDS = frozenset({"yes", "true", "y", "1"})
 FALSE_WORDS = frozenset({"no", "false", "n", "0"})
@@ -285,14 +292,27 @@ ZONE_LINKS = _table("zone_links", ("from_zone", "to_zone"), False,
     Column("note", "text", description="Free-text note.", example="Firewall rule FW-12"),
 ])
 
+COSTS = _table("costs", ("action", "subject_id"), False,
+               "What security actions cost here (overrides the planner's indicative costs).", [
+    Column("action", "enum", True, ACTION_KINDS, description="The kind of action.",
+           example="patch"),
+    Column("subject_id", "id", description="The system, zone, flow or backup it applies to; "
+           "empty means every subject of that action.", example="RXA-PAS-01"),
+    Column("cost_gbp", "float", True, minimum=0, description="Cost in pounds.",
+           example="2500"),
+    Column("note", "text", description="Free-text note: what the figure covers.",
+           example="Supplier quote, includes out-of-hours"),
+])
+
 TABLES: dict[str, Table] = {t.name: t for t in (
-    ORGANISATIONS, SYSTEMS, ASSETS, FLOWS, BACKUPS, VULNERABILITIES, ZONE_LINKS)}
+    ORGANISATIONS, SYSTEMS, ASSETS, FLOWS, BACKUPS, VULNERABILITIES, ZONE_LINKS, COSTS)}
 
 #: Columns holding free text a person typed (dropped by redaction, escaped everywhere).
 FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "assets": ("owner",),
     "zone_links": ("note",),
     "vulnerabilities": ("risk_acceptance_ref",),
+    "costs": ("note",),
 }
 
 #: Electronic transports (everything but paper and removable media and fax).

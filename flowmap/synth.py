@@ -114,6 +114,7 @@ def synthesize(orgs: int, *, seed: int = 0,
         "backups": synthesize_backups(rng, layout, systems, as_of),
         "vulnerabilities": synthesize_vulnerabilities(rng, layout, systems, as_of),
         "zone_links": synthesize_zone_links(rng, layout, systems),
+        "costs": {},  # optional: the planner's indicative costs apply (header only)
     }
     return {name: _frame(name, tables[name]) for name in TABLES}
 
@@ -153,7 +154,7 @@ def write_inventory_csv(tables: dict[str, pd.DataFrame], out_dir: str | Path) ->
 def _frame(name: str, columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """A table's frame: the schema's columns in schema order, every cell a str."""
     names = list(TABLES[name].columns)
-    n = len(next(iter(columns.values())))
+    n = len(next(iter(columns.values()))) if columns else 0
     data = {c: columns[c] if c in columns else np.full(n, "", dtype=object) for c in names}
     return pd.DataFrame(data, columns=names)
 

@@ -409,7 +409,8 @@ def _duplicates(table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str
     if any(k in missing for k in key) or out.empty:
         return []
     keys = out[key]
-    filled = (keys != "").all(axis=1)
+    # an optional key column may be blank (costs.subject_id: every subject); blank counts
+    filled = (keys[[k for k in key if table.columns[k].required]] != "").all(axis=1)
     dup = keys.duplicated(keep=False) & filled
     if not dup.any():
         return []

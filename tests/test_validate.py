@@ -65,6 +65,26 @@ def test_duplicate_vulnerability_pair_is_an_error(tmp_path: Path) -> None:
     _only(_problems(tmp_path, tables), table="vulnerabilities", row=3)
 
 
+def test_duplicate_cost_with_a_blank_subject_is_an_error(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["costs"] = [{"action": "put_dsa", "subject_id": "", "cost_gbp": "900"},
+                       {"action": "put_dsa", "subject_id": "F1", "cost_gbp": "700"},
+                       {"action": "put_dsa", "subject_id": "", "cost_gbp": "1200"}]
+    errors = _problems(tmp_path, tables)
+    p = _only(errors, table="costs", row=4)
+    assert p.column == "action+subject_id" and "costs.csv line 2" in p.message
+    assert len([e for e in errors if e.table == "costs"]) == 1  # F1 is its own key
+
+
+def test_blank_optional_key_cells_need_no_column(tmp_path: Path) -> None:
+    tables = small_tables()
+    tables["costs"] = [{"action": "patch", "cost_gbp": "900"},
+                       {"action": "test_restore", "cost_gbp": "2000"}]
+    assert _problems(tmp_path, tables) == []
+    tables["costs"].append({"action": "patch", "cost_gbp": "1000"})
+    _only(_problems(tmp_path, tables), table="costs", row=4, column="action+subject_id")
+
+
 def test_unknown_reference_names_the_missing_id(tmp_path: Path) -> None:
     tables = small_tables()
     tables["flows"][1]["target_system_id"] = "S99"
@@ -202,4 +222,5 @@ def test_load_inventory_raises_with_the_report_when_invalid(tmp_path: Path) -> N
 
 def test_row_counts_equal_the_input_rows(small_inventory: Path) -> None:
     report = flowmap.validate(small_inventory, as_of=AS_OF)
-    assert report.row_counts == {k: len(v) for k, v in small_tables().items()}
+    # every table is counted; the optional costs table is absent from small_tables()
+    assert report.row_counts == {k: len(v) for k, v in small_tables().items()} | {"costs": 0}

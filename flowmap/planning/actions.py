@@ -20,13 +20,9 @@ from flowmap.inventory import Inventory
 from flowmap.likelihood import ACTIVE_STATUSES, OS_KINDS
 from flowmap.reference.eol import EolTable
 from flowmap.rules.backups import ISOLATED
+from flowmap.schema import ACTION_KINDS  # every action kind, in candidate order
 from flowmap.settings import DEFAULT_SETTINGS
 
-#: Every action kind, in the order candidates are listed (also the inventory ``costs``
-#: table's ``action`` values, once that table is in flowmap.schema).
-ACTION_KINDS = ("patch", "upgrade_os", "enrol_esu", "remove_exposure", "enforce_mfa",
-                "disable_smb1", "segment_zone", "encrypt_flow", "secure_transport", "put_dsa",
-                "pseudonymise_flow", "apply_opt_out", "add_isolated_backup", "test_restore")
 SYSTEM_ACTIONS = frozenset({"patch", "upgrade_os", "enrol_esu", "remove_exposure",
                             "enforce_mfa", "disable_smb1"})
 FLOW_ACTIONS = frozenset({"encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow",
