@@ -1,0 +1,134 @@
+"""The map in Firefox: Debian firefox-esr, headless, driven over WebDriver BiDi from file://.
+
+Playwright cannot drive a stock Firefox and Debian has no geckodriver, so tests/firefox_bidi.py
+talks BiDi directly. Every non-file request goes to a dead proxy and is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import flowmap
+from tests.conftest import SAMPLE, small_tables, write_csv_tables
+
+pytest.importorskip("websocket", reason="websocket-client is in the test extra")
+from tests import firefox_bidi  # noqa: E402
+
+if firefox_bidi.FIREFOX is None:
+    pytest.skip("Debian firefox-esr is not installed (.ci/run installs it)",
+                allow_module_level=True)
+
+AS_OF = dt.date(2026, 11, 1)
+READY = "window.flowmapReady"
+LOCAL = ("file:", "data:", "blob:", "about:")  # inline/embedded; anything else is network
+XSS_IMG = '<img src=x onerror="window.__xss=1">'
+XSS_SCRIPT = "</script><script>window.__xss=2;alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def firefox():
+    ff = firefox_bidi.Firefox()
+    try:
+        ff.send("session.subscribe",
+                {"events": ["log.entryAdded", "network.beforeRequestSent",
+                            "browsingContext.userPromptOpened"]})
+        yield ff
+    finally:
+        ff.close()
+
+
+class Opened:
+    """A tab showing one map, loaded from file:// and ready."""
+
+    def __init__(self, ff: firefox_bidi.Firefox, path: Path) -> None:
+        self.ff = ff
+        self.ctx = ff.new_tab()
+        ff.navigate(self.ctx, path.resolve().as_uri())
+        ff.wait_for(self.ctx, READY, timeout=60)
+
+    def eval(self, expression: str):
+        return self.ff.evaluate(self.ctx, expression)
+
+    def counts(self) -> dict:
+        return json.loads(self.eval("JSON.stringify(window.flowmap.counts())"))
+
+    def requests(self) -> list[str]:
+        return [e["params"]["request"]["url"] for e in self.ff.events
+                if e["method"] == "network.beforeRequestSent"
+                and e["params"].get("context") == self.ctx
+                and not e["params"]["request"]["url"].startswith(LOCAL)]
+
+    def prompts(self) -> list[str]:
+        return [e["params"].get("message", "") for e in self.ff.events
+                if e["method"] == "browsingContext.userPromptOpened"
+                and e["params"].get("context") == self.ctx]
+
+    def clean(self) -> None:
+        errors = self.ff.console_errors(self.ctx)
+        assert (errors, self.requests(), self.prompts()) == ([], [], [])
+
+    def close(self) -> None:
+        self.ff.close_tab(self.ctx)
+
+
+@pytest.fixture(scope="module")
+def sample_map(tmp_path_factory):
+    analysis = flowmap.analyse(flowmap.load_inventory(SAMPLE), as_of=AS_OF)
+    path = tmp_path_factory.mktemp("ffmap") / "sample.html"
+    return path, analysis, flowmap.write_map(analysis, path)
+
+
+def test_error_hooks_see_errors(firefox, tmp_path) -> None:
+    """Guard against a vacuous pass: errors and network requests are recorded, and fail."""
+    page = tmp_path / "bad.html"
+    page.write_text("<!doctype html><script>console.error('seen-1');"
+                    "fetch('http://example.com/x').then(() => window.fetched = 'yes',"
+                    " () => window.fetched = 'no');"
+                    "window.flowmapReady = true; throw new Error('seen-2');</script>")
+    opened = Opened(firefox, page)
+    firefox.wait_for(opened.ctx, "typeof window.fetched === 'string'", timeout=30)
+    assert opened.eval("window.fetched") == "no"  # the dead proxy refused it
+    assert opened.requests() == ["http://example.com/x"]
+    errors = firefox.console_errors(opened.ctx)
+    assert any("seen-1" in e for e in errors) and any("seen-2" in e for e in errors)
+    opened.close()
+
+
+def test_sample_map_draws_every_node_and_edge_offline(firefox, sample_map) -> None:
+    path, analysis, doc = sample_map
+    opened = Opened(firefox, path)
+    c = opened.counts()
+    assert (c["view"], c["nodes"], c["edges"]) == ("systems", doc.nodes, doc.edges)
+    assert c["nodes"] == len(analysis.inventory.systems)
+    assert "63 nodes" in opened.eval("document.querySelector('#fm-status').textContent")
+    assert opened.eval("window.flowmapNetwork.body.data.nodes.length") == doc.nodes
+    opened.clean()
+    opened.close()
+
+
+def test_hostile_names_are_text_and_run_nothing(firefox, tmp_path) -> None:
+    tables = small_tables()
+    tables["organisations"][0]["name"] = XSS_SCRIPT
+    tables["systems"][0]["name"] = XSS_IMG
+    tables["systems"][2]["name"] = XSS_SCRIPT
+    inv = flowmap.load_inventory(write_csv_tables(tmp_path / "inv", tables))
+    path = tmp_path / "hostile.html"
+    flowmap.write_map(flowmap.analyse(inv, as_of=AS_OF), path, title=XSS_IMG)
+    opened = Opened(firefox, path)
+    assert opened.eval("typeof window.__xss") == "undefined"
+    assert opened.counts()["nodes"] == 4
+    assert opened.eval("document.querySelector('h1').textContent") == XSS_IMG
+    # Search renders the hostile names into the results list: still text, still inert.
+    opened.eval("(() => { const s = document.querySelector('#fm-search'); s.value = 'onerror';"
+                " s.dispatchEvent(new Event('input', {bubbles: true})); })()")
+    first = opened.eval("document.querySelector('#fm-results button')?.textContent ?? ''")
+    assert XSS_IMG in first
+    assert opened.eval("document.querySelectorAll('#fm-results img, h1 img').length") == 0
+    assert opened.eval("new Promise(r => setTimeout(() => r(typeof window.__xss), 300))") \
+        == "undefined"
+    opened.clean()
+    opened.close()
