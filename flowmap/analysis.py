@@ -8,6 +8,9 @@ is judged as of ``as_of``, so the same inventory and ``as_of`` give the same res
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,7 +159,7 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
     as_of = as_of or dt.date.today()
     settings = settings or DEFAULT_SETTINGS
     sources: dict[str, str] = {}
-    with stages(["reference data", "likelihood", "impact", "copies", "attack paths",
+    with cyclic_gc_paused(), stages(["reference data", "likelihood", "impact", "copies", "attack paths",
                  "blast radius", "rules"], enabled=progress) as step:
         step()
         vulns = _with_feeds(inventory.vulnerabilities, _kev(kev, sources), _epss(epss, sources))
@@ -196,6 +199,25 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
     return Analysis(inventory=enriched, as_of=as_of, settings=settings, findings=findings,
                     systems=systems, assets=assets, flows=flows, attack_paths=paths,
                     copies=copies, movement=G, sources=sources)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of the block.
+
+    An analysis makes millions of small objects that hold no reference cycles
+    (evidence dicts, tuples, strings); reference counting frees them all the same.
+    Left on, the cyclic collector re-walks every live object at each full
+    collection, which made analysing 5,000 organisations super-linear
+    (``benchmarks/run.py``).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def python_strings(frame: pd.DataFrame) -> pd.DataFrame:

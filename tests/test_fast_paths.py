@@ -68,3 +68,20 @@ def test_unknown_backend_is_a_usage_error():
 
     with pytest.raises(flowmap.UsageError, match="No path backend named"):
         most_likely_paths(nx.DiGraph([("attacker", "x")]), backend="igraph")
+
+
+def test_analyse_restores_the_garbage_collector_even_when_it_fails():
+    import gc
+
+    import pytest
+
+    from flowmap.analysis import cyclic_gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+    assert gc.isenabled()
+    flowmap.analyse(flowmap.load_inventory("inventories/sample"), as_of=AS_OF)
+    assert gc.isenabled()
