@@ -94,6 +94,30 @@ def write_xlsx_tables(path: Path, tables: dict[str, list[dict[str, object]]]) ->
     return path
 
 
+#: Names that would run script if a page ever put them into HTML unescaped.
+XSS_IMG = '<img src=x onerror="window.__xss=1">'
+XSS_SCRIPT = "</script><script>window.__xss=2;alert(1)</script>"
+
+
+def write_hostile_map(folder: Path) -> Path:
+    """The small inventory with script-bearing names (organisation, systems, title), as a map.
+
+    Browser tests load it and check the names show as text and nothing runs.
+    """
+    import datetime as dt
+
+    import flowmap
+
+    tables = small_tables()
+    tables["organisations"][0]["name"] = XSS_SCRIPT
+    tables["systems"][0]["name"] = XSS_IMG
+    tables["systems"][2]["name"] = XSS_SCRIPT
+    inv = flowmap.load_inventory(write_csv_tables(folder / "inv", tables))
+    path = folder / "hostile.html"
+    flowmap.write_map(flowmap.analyse(inv, as_of=dt.date(2026, 11, 1)), path, title=XSS_IMG)
+    return path
+
+
 @pytest.fixture
 def small_inventory(tmp_path: Path) -> Path:
     return write_csv_tables(tmp_path / "inv", small_tables())

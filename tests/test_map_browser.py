@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import flowmap
-from tests.conftest import SAMPLE, small_tables, write_csv_tables
+from tests.conftest import SAMPLE, XSS_IMG, XSS_SCRIPT, write_hostile_map
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -19,8 +19,6 @@ AS_OF = dt.date(2026, 11, 1)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 READY = "window.flowmapReady === true"
-XSS_IMG = "<img src=x onerror=window.__xss=1>"
-XSS_SCRIPT = "</script><script>window.__xss=2;alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
@@ -120,13 +118,7 @@ def test_view_switch_filters_and_attack_path_toggle(browser, sample_map) -> None
 
 
 def test_hostile_names_are_text_and_run_nothing(browser, tmp_path) -> None:
-    tables = small_tables()
-    tables["organisations"][0]["name"] = XSS_SCRIPT
-    tables["systems"][0]["name"] = XSS_IMG
-    tables["systems"][2]["name"] = XSS_SCRIPT
-    inv = flowmap.load_inventory(write_csv_tables(tmp_path / "inv", tables))
-    path = tmp_path / "hostile.html"
-    flowmap.write_map(flowmap.analyse(inv, as_of=AS_OF), path, title=XSS_IMG)
+    path = write_hostile_map(tmp_path)
     opened = Opened(browser, path)
     page = opened.page
     assert page.evaluate("typeof window.__xss") == "undefined"

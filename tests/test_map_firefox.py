@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import flowmap
-from tests.conftest import SAMPLE, small_tables, write_csv_tables
+from tests.conftest import SAMPLE, XSS_IMG, XSS_SCRIPT, write_hostile_map
 
 pytest.importorskip("websocket", reason="websocket-client is in the test extra")
 from tests import firefox_bidi  # noqa: E402
@@ -25,8 +25,6 @@ if firefox_bidi.FIREFOX is None:
 AS_OF = dt.date(2026, 11, 1)
 READY = "window.flowmapReady"
 LOCAL = ("file:", "data:", "blob:", "about:")  # inline/embedded; anything else is network
-XSS_IMG = '<img src=x onerror="window.__xss=1">'
-XSS_SCRIPT = "</script><script>window.__xss=2;alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
@@ -111,13 +109,7 @@ def test_sample_map_draws_every_node_and_edge_offline(firefox, sample_map) -> No
 
 
 def test_hostile_names_are_text_and_run_nothing(firefox, tmp_path) -> None:
-    tables = small_tables()
-    tables["organisations"][0]["name"] = XSS_SCRIPT
-    tables["systems"][0]["name"] = XSS_IMG
-    tables["systems"][2]["name"] = XSS_SCRIPT
-    inv = flowmap.load_inventory(write_csv_tables(tmp_path / "inv", tables))
-    path = tmp_path / "hostile.html"
-    flowmap.write_map(flowmap.analyse(inv, as_of=AS_OF), path, title=XSS_IMG)
+    path = write_hostile_map(tmp_path)
     opened = Opened(firefox, path)
     assert opened.eval("typeof window.__xss") == "undefined"
     assert opened.counts()["nodes"] == 4
