@@ -50,12 +50,11 @@ def format_validation(report: ValidationReport, *, max_listed: int = MAX_LISTED)
 
 def write_problems(report: ValidationReport, path: str | Path) -> Path:
     """Write every problem to a CSV file, with formula-like text neutralised."""
-    from flowmap.workbook import neutralise_frame
+    from flowmap.outputs import write_csv
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    neutralise_frame(report.to_frame()).to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(report.to_frame(), path)
 
 
 def format_analysis(analysis: "Analysis", *, top: int = 10) -> str:

@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,9 +178,7 @@ def diff(old, new) -> InventoryDiff:
 
 def write_diff(d: InventoryDiff, out_dir: str | Path) -> list[Path]:
     """Write ``diff.json``, ``diff.csv`` (entity changes) and ``diff.xlsx`` to ``out_dir``."""
-    import xlsxwriter
-
-    from flowmap.outputs import FIXED_CREATED, _write_sheet
+    from flowmap.outputs import new_workbook, write_csv, write_json, write_sheet
     from flowmap.workbook import neutralise_frame
 
     out = Path(out_dir)
@@ -190,24 +187,15 @@ def write_diff(d: InventoryDiff, out_dir: str | Path) -> list[Path]:
     def records(frame: pd.DataFrame) -> list[dict]:
         return [{k: plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
 
-    json_path = out / "diff.json"
-    json_path.write_text(json.dumps({"schema_version": 1, "summary": d.summary,
-                                     "entities": records(d.entities),
-                                     "findings": records(d.findings),
-                                     "contributions": records(d.contributions)},
-                                    indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
-    csv_path = out / "diff.csv"
-    neutralise_frame(d.entities).to_csv(csv_path, index=False, lineterminator="\n")
+    json_path = write_json({"schema_version": 1, "summary": d.summary,
+                            "entities": records(d.entities), "findings": records(d.findings),
+                            "contributions": records(d.contributions)}, out / "diff.json")
+    csv_path = write_csv(d.entities, out / "diff.csv")
     xlsx_path = out / "diff.xlsx"
-    wb = xlsxwriter.Workbook(str(xlsx_path), {"strings_to_formulas": False,
-                                              "strings_to_urls": False,
-                                              "strings_to_numbers": False, "in_memory": True,
-                                              "nan_inf_to_errors": True})
-    wb.set_properties({"title": "flowmap diff", "created": FIXED_CREATED})
+    wb = new_workbook(xlsx_path, "flowmap diff")
     bold = wb.add_format({"bold": True})
     for name, frame in (("entities", d.entities), ("findings", d.findings),
                         ("risk", d.contributions)):
-        _write_sheet(wb.add_worksheet(name), neutralise_frame(frame), bold)
+        write_sheet(wb.add_worksheet(name), neutralise_frame(frame), bold)
     wb.close()
     return [json_path, csv_path, xlsx_path]

@@ -41,28 +41,51 @@ def findings_document(analysis: Analysis) -> dict[str, object]:
     return {"schema_version": SCHEMA_VERSION, "summary": analysis.summary, "findings": records}
 
 
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False, "in_memory": True, "nan_inf_to_errors": True}
+
+
+def write_json(document: object, path: str | Path) -> Path:
+    """Write a JSON document reproducibly (sorted keys, UTF-8, one trailing newline)."""
+    path = Path(path)
+    path.write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table as CSV with formula-like text neutralised (``\\n`` line ends, no index)."""
+    path = Path(path)
+    neutralise_frame(frame).to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def new_workbook(path: str | Path, title: str):
+    """An XlsxWriter workbook that writes text as text and the same bytes every time."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb.set_properties({"title": title, "created": FIXED_CREATED})
+    return wb
+
+
 def write_findings(analysis: Analysis, out_dir: str | Path) -> list[Path]:
     """Write ``findings.json``, ``findings.csv`` and ``findings.xlsx`` to ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    json_path = out / "findings.json"
-    json_path.write_text(json.dumps(findings_document(analysis), indent=1, sort_keys=True,
-                                    ensure_ascii=False) + "\n", encoding="utf-8")
-    csv_path = out / "findings.csv"
-    flat_findings(analysis.findings).to_csv(csv_path, index=False, lineterminator="\n")
-    xlsx_path = out / "findings.xlsx"
-    write_findings_workbook(analysis, xlsx_path)
-    return [json_path, csv_path, xlsx_path]
+    xlsx_path = write_findings_workbook(analysis, out / "findings.xlsx")
+    return [write_json(findings_document(analysis), out / "findings.json"),
+            write_csv(flat_findings(analysis.findings), out / "findings.csv"), xlsx_path]
 
 
 def flat_findings(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings with evidence as JSON text and references joined, formulas neutralised."""
+    """Findings with evidence as JSON text and references joined (one cell each)."""
     flat = findings.copy()
     flat["evidence"] = [json.dumps(plain(e) if not isinstance(e, dict) else
                                    {k: plain(v) for k, v in e.items()},
                                    sort_keys=True, ensure_ascii=False) for e in flat["evidence"]]
     flat["references"] = ["; ".join(r) for r in flat["references"]]
-    return neutralise_frame(flat)
+    return flat
 
 
 def _sheet_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -81,21 +104,16 @@ def _sheet_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def write_findings_workbook(analysis: Analysis, path: str | Path) -> Path:
     """The Excel workbook: summary, findings, attack paths, systems, assets and flows."""
-    import xlsxwriter
-
     path = Path(path)
     summary = analysis.summary
     sheets = {
-        "findings": flat_findings(analysis.findings),
+        "findings": neutralise_frame(flat_findings(analysis.findings)),
         "attack_paths": _sheet_frame(analysis.attack_paths, PATH_COLUMNS),
         "systems": _sheet_frame(analysis.systems, SYSTEM_COLUMNS),
         "assets": _sheet_frame(analysis.assets, ASSET_COLUMNS),
         "flows": _sheet_frame(analysis.flows, FLOW_COLUMNS),
     }
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False, "in_memory": True,
-                                         "nan_inf_to_errors": True})
-    wb.set_properties({"title": "flowmap findings", "created": FIXED_CREATED})
+    wb = new_workbook(path, "flowmap findings")
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet("summary")
     rows = [("Inventory", str(summary["inventory"])), ("As of", summary["as_of"]),
@@ -109,12 +127,13 @@ def write_findings_workbook(analysis: Analysis, path: str | Path) -> Path:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 60)
     for name, frame in sheets.items():
-        _write_sheet(wb.add_worksheet(name), frame, bold)
+        write_sheet(wb.add_worksheet(name), frame, bold)
     wb.close()
     return path
 
 
-def _write_sheet(ws, frame: pd.DataFrame, bold) -> None:
+def write_sheet(ws, frame: pd.DataFrame, bold) -> None:
+    """One sheet: bold frozen header, filters, fitted widths; unknown cells left empty."""
     for c, col in enumerate(frame.columns):
         ws.write_string(0, c, str(col), bold)
         width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])

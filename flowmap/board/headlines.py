@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from flowmap.board._html import RAG_COLOURS, STYLE, HtmlBlock, esc
+from flowmap.board._html import RAG_COLOURS, STYLE, esc
 from flowmap.board.load import scoped
 
 #: Flow rules that mean a sensitive flow lacks a lawful basis, condition or agreement.

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.board._html import STYLE, HtmlBlock, esc
 from flowmap.errors import UsageError
+
+if TYPE_CHECKING:
+    from flowmap.analysis import Analysis
 
 
 def _date(value: str | dt.date | None) -> dt.date | None:

@@ -21,7 +21,7 @@ from flowmap.mapview import layout
 from flowmap.mapview.frames import MapFrames
 from flowmap.mapview.style import (
     KIND_ORDER, NO_FINDING, PATH_COLOUR, SEVERITY_RANK, WEAK_FLOW_RULES, backup_style, flow_style,
-    label, organisation_style, system_style,
+    label, system_style,
 )
 
 VIEWS = ("systems", "organisations", "asset", "paths")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from flowmap.errors import UsageError
 from flowmap.inventory import Inventory
-from flowmap.likelihood import ACTIVE_STATUSES, OS_KINDS
+from flowmap.likelihood import ACTIVE_STATUSES
 from flowmap.reference.eol import EolTable
 from flowmap.rules.backups import ISOLATED
 from flowmap.schema import ACTION_KINDS  # every action kind, in candidate order

@@ -6,12 +6,11 @@ the workbook and the chart carry fixed metadata, so the same plan gives the same
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from flowmap.outputs import FIXED_CREATED, _write_sheet
+from flowmap.outputs import new_workbook, write_csv, write_json, write_sheet
 from flowmap.planning.portfolio import Plan
 from flowmap.rules.base import plain
 from flowmap.workbook import neutralise_frame
@@ -44,11 +43,8 @@ def write_plan(plan: Plan, out_dir: str | Path) -> list[Path]:
     """Write ``plan.json``, ``plan.csv``, ``plan.xlsx`` and ``plan_curve.png`` to ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    json_path = out / "plan.json"
-    json_path.write_text(json.dumps(plan_document(plan), indent=1, sort_keys=True,
-                                    ensure_ascii=False) + "\n", encoding="utf-8")
-    csv_path = out / "plan.csv"
-    neutralise_frame(plan.steps).to_csv(csv_path, index=False, lineterminator="\n")
+    json_path = write_json(plan_document(plan), out / "plan.json")
+    csv_path = write_csv(plan.steps, out / "plan.csv")
     xlsx_path = out / "plan.xlsx"
     _workbook(plan, xlsx_path)
     png_path = out / "plan_curve.png"
@@ -57,12 +53,7 @@ def write_plan(plan: Plan, out_dir: str | Path) -> list[Path]:
 
 
 def _workbook(plan: Plan, path: Path) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False, "in_memory": True,
-                                         "nan_inf_to_errors": True})
-    wb.set_properties({"title": "flowmap investment plan", "created": FIXED_CREATED})
+    wb = new_workbook(path, "flowmap investment plan")
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet("summary")
     for i, (k, v) in enumerate(plan_summary(plan).items()):
@@ -73,8 +64,8 @@ def _workbook(plan: Plan, path: Path) -> None:
             ws.write_number(i, 1, float(v))
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 60)
-    _write_sheet(wb.add_worksheet("plan"), neutralise_frame(plan.steps), bold)
-    _write_sheet(wb.add_worksheet("candidates"), neutralise_frame(plan.candidates), bold)
+    write_sheet(wb.add_worksheet("plan"), neutralise_frame(plan.steps), bold)
+    write_sheet(wb.add_worksheet("candidates"), neutralise_frame(plan.candidates), bold)
     wb.close()
 
 
