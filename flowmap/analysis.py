@@ -23,7 +23,8 @@ from flowmap.impact import asset_impact
 from flowmap.inventory import Inventory
 from flowmap.likelihood import entry_likelihood, system_likelihood
 from flowmap.movement import movement_edges
-from flowmap.paths import asset_paths, blast_radius, most_likely_paths
+from flowmap.blast import blast_radius
+from flowmap.paths import AttackGraph, asset_paths, most_likely_paths
 from flowmap.progress import stages
 from flowmap.reference.eol import EolTable, load_endoflife
 from flowmap.reference.epss import EpssScores, load_epss
@@ -54,6 +55,9 @@ class Analysis:
         The most likely path to each asset, riskiest first.
     copies : DataFrame
         Every place each asset is held and how it got there.
+    attack_graph : AttackGraph
+        The movement graph as arrays and the most likely path to every node;
+        ``movement`` is the same graph as networkx, built on first use.
     summary : dict
         Headline counts and total risk.
     """
@@ -67,8 +71,14 @@ class Analysis:
     flows: pd.DataFrame
     attack_paths: pd.DataFrame
     copies: pd.DataFrame
-    movement: nx.DiGraph = field(repr=False)
+    attack_graph: AttackGraph = field(repr=False)
     sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def movement(self) -> nx.DiGraph:
+        """The attacker's movement graph as networkx (built on first use; see
+        :mod:`flowmap.movement`)."""
+        return self.attack_graph.G
 
     @property
     def cyber_risk(self) -> float:
@@ -180,12 +190,11 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         step()
         by_id = systems.set_index("system_id")
         moves = movement_edges(enriched, by_id["likelihood"], by_id["entry_likelihood"])
-        G = moves.to_networkx()
-        attack = most_likely_paths(moves, backend=settings.path_backend, G=G)
+        attack = most_likely_paths(moves, backend=settings.path_backend)
         impact = assets.set_index("asset_id")["impact"]
         entry_kind = _entry_kinds(systems, settings)
         paths = asset_paths(attack, copies, inventory.assets, impact, entry_kind)
-        systems["reach"] = [round(attack.reach(s), 4) for s in systems["system_id"]]
+        systems["reach"] = [round(p, 4) for p in attack.reach_many(systems["system_id"]).tolist()]
         step()
         systems["blast_radius"] = systems["system_id"].map(
             blast_radius(enriched, copies, by_id["likelihood"], impact)).fillna(0.0)
@@ -198,7 +207,7 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         findings = run_rules(ctx, rules)
     return Analysis(inventory=enriched, as_of=as_of, settings=settings, findings=findings,
                     systems=systems, assets=assets, flows=flows, attack_paths=paths,
-                    copies=copies, movement=G, sources=sources)
+                    copies=copies, attack_graph=attack, sources=sources)
 
 
 @contextmanager

@@ -17,15 +17,15 @@ are never enumerated.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from flowmap.blast import blast_radius
 from flowmap.inventory import Inventory
 from flowmap.movement import ATTACKER, Movement, movement_edges, search
-from flowmap.schema import ELECTRONIC_TRANSPORTS
 
 __all__ = ["ATTACKER", "AttackGraph", "asset_paths", "blast_radius", "describe_path",
            "most_likely_paths", "movement_graph"]
@@ -33,15 +33,30 @@ __all__ = ["ATTACKER", "AttackGraph", "asset_paths", "blast_radius", "describe_p
 
 @dataclass
 class AttackGraph:
-    """The movement graph and the most likely path from the attacker to every node."""
+    """The movement graph and the most likely path from the attacker to every node.
 
-    G: nx.DiGraph
+    ``G`` (the graph as networkx, for people and notebooks) is built on first use.
+    """
+
     movement: Movement
     dist: np.ndarray
     parents: np.ndarray
+    graph: nx.DiGraph | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        self._nodes = pd.Index(self.movement.names)
         self._index = {n: i for i, n in enumerate(self.movement.names.tolist())}
+        # math.exp, not numpy's: the two can differ in the last bit, and every
+        # probability must be the same however it is asked for.
+        self._p = np.array([math.exp(-d) if d != math.inf else 0.0
+                            for d in self.dist.tolist()], dtype=np.float64)
+
+    @property
+    def G(self) -> nx.DiGraph:
+        """The movement graph as networkx (built once, on first use)."""
+        if self.graph is None:
+            self.graph = self.movement.to_networkx()
+        return self.graph
 
     @property
     def distance(self) -> dict[str, float]:
@@ -59,11 +74,17 @@ class AttackGraph:
     def probability(self, node: str) -> float:
         """Probability of the most likely path to a node (0 when unreachable)."""
         i = self._index.get(node)
-        return 0.0 if i is None or not np.isfinite(self.dist[i]) else math.exp(-self.dist[i])
+        return 0.0 if i is None else float(self._p[i])
 
     def reach(self, system_id: str) -> float:
         """Probability of the most likely path to a system (0 when unreachable)."""
         return self.probability(f"system:{system_id}")
+
+    def reach_many(self, system_ids: pd.Series | np.ndarray | list[str]) -> np.ndarray:
+        """:meth:`reach` of many systems at once."""
+        ids = pd.Series(system_ids, dtype=object)
+        i = self._nodes.get_indexer("system:" + ids)
+        return np.where(i >= 0, self._p[i], 0.0)
 
     def path(self, node: str) -> list[str]:
         """The most likely path from the attacker to ``node`` ([] when unreachable)."""
@@ -75,14 +96,25 @@ class AttackGraph:
             chain.append(int(self.parents[chain[-1]]))
         return self.movement.names[chain[::-1]].tolist()
 
+    def tree_edges(self, nodes: list[str]) -> dict[str, dict[str, object]]:
+        """The attributes of the edge into each of ``nodes`` on its most likely path."""
+        m = self.movement
+        child = np.array([self._index[n] for n in nodes], np.int64)
+        parent = self.parents[child]
+        key = m.src * len(m.names) + m.dst
+        order = np.argsort(key, kind="stable")
+        at = order[np.searchsorted(key, parent * len(m.names) + child, sorter=order)]
+        return {n: {"how": h, "flow_id": f, "weight": w}
+                for n, h, f, w in zip(nodes, m.how[at].tolist(), m.flow_id[at].tolist(),
+                                      m.weight[at].tolist())}
+
 
 def movement_graph(inventory: Inventory, likelihood: pd.Series, entry: pd.Series) -> nx.DiGraph:
     """The attacker's movement graph as networkx (see :mod:`flowmap.movement`)."""
     return movement_edges(inventory, likelihood, entry).to_networkx()
 
 
-def most_likely_paths(graph: nx.DiGraph | Movement, *, backend: str = "rustworkx",
-                      G: nx.DiGraph | None = None) -> AttackGraph:
+def most_likely_paths(graph: nx.DiGraph | Movement, *, backend: str = "rustworkx") -> AttackGraph:
     """The most likely path from the attacker node to every node: one Dijkstra search.
 
     ``backend="rustworkx"`` runs the search in compiled code (``benchmarks/run.py``
@@ -91,35 +123,38 @@ def most_likely_paths(graph: nx.DiGraph | Movement, *, backend: str = "rustworkx
     """
     m = graph if isinstance(graph, Movement) else Movement.from_networkx(graph)
     dist, parents = search(m, backend=backend)
-    if G is None:
-        G = graph if isinstance(graph, nx.DiGraph) else m.to_networkx()
-    return AttackGraph(G=G, movement=m, dist=dist, parents=parents)
+    return AttackGraph(movement=m, dist=dist, parents=parents,
+                       graph=graph if isinstance(graph, nx.DiGraph) else None)
 
 
 def describe_path(G: nx.DiGraph, path: list[str]) -> list[dict[str, object]]:
     """The systems of a path, each with how the attacker got there."""
+    return _describe(path, lambda u, v: G.edges[u, v])
+
+
+def _describe(path: list[str], edge) -> list[dict[str, object]]:
     steps: list[dict[str, object]] = []
     via: list[str] = []
     for prev, node in zip(path, path[1:]):
-        edge = G.edges[prev, node]
         if not node.startswith("system:"):
             if node.startswith("zone:") and prev.startswith("zone:"):
                 via.append(f"zone link to {node[5:]}")
             elif node.startswith("supplier:"):
                 via.append(f"supplier platform of {node[9:]}")
             continue
-        if edge["how"] == "entry":
+        e = edge(prev, node)
+        if e["how"] == "entry":
             how = "entry point"
-        elif edge["how"] == "flow":
-            how = f"flow {edge['flow_id']}"
-        elif edge["how"] == "supplier":
+        elif e["how"] == "flow":
+            how = f"flow {e['flow_id']}"
+        elif e["how"] == "supplier":
             how = via[-1] if via else "supplier platform"
         else:
             how = "same zone" if not via else "; ".join(via)
             if prev.startswith("zone:") and not via:
                 how = f"same zone ({prev[5:]})"
         steps.append({"system_id": node[7:], "how": how,
-                      "cost": round(float(edge["weight"]), 6)})
+                      "cost": round(float(e["weight"]), 6)})
         via = []
     return steps
 
@@ -131,23 +166,27 @@ def asset_paths(attack: AttackGraph, copies: pd.DataFrame, assets: pd.DataFrame,
     Returns one row per asset (``asset_id``, ``target_system_id``, ``probability``,
     ``impact``, ``risk`` = probability x impact, ``entry_system_id``, ``entry_kind``,
     ``hops``, ``path`` and ``steps``), most risky first; assets no path reaches
-    have probability 0.
+    have probability 0. Ties between copies go to the system whose id sorts first.
     """
-    loc = copies[["asset_id", "system_id"]].copy()
-    loc["probability"] = [attack.reach(s) for s in loc["system_id"]]
-    loc = loc.sort_values(["asset_id", "probability", "system_id"],
-                          ascending=[True, False, True], kind="stable")
-    best = loc.drop_duplicates("asset_id").set_index("asset_id")
+    asset, asset_names = pd.factorize(copies["asset_id"], sort=True)
+    system, system_names = pd.factorize(copies["system_id"], sort=True)
+    probability = attack.reach_many(copies["system_id"])
+    order = np.lexsort((system, -probability, asset))
+    first = order[np.r_[True, asset[order][1:] != asset[order][:-1]]] if len(order) else order
+    best_system = dict(zip(asset_names[asset[first]], system_names[system[first]]))
+    best_p = dict(zip(asset_names[asset[first]], probability[first].tolist()))
+    paths = {a: attack.path(f"system:{best_system[a]}") for a, p in best_p.items() if p > 0}
+    on_path = sorted({n for path in paths.values() for n in path[1:] if n.startswith("system:")})
+    tree = attack.tree_edges(on_path)
     rows = []
     for asset_id, name, org_id in zip(assets["asset_id"], assets["name"], assets["org_id"]):
-        target = best["system_id"].get(asset_id)
-        p = float(best["probability"].get(asset_id, 0.0))
-        path = attack.path(f"system:{target}") if p > 0 else []
-        steps = describe_path(attack.G, path)
+        p = float(best_p.get(asset_id, 0.0))
+        steps = _describe(paths.get(asset_id, []), lambda u, v: tree[v])
         systems = [s["system_id"] for s in steps]
         entry = systems[0] if systems else ""
         rows.append({"asset_id": asset_id, "asset_name": name, "org_id": org_id,
-                     "target_system_id": target if p > 0 else "", "probability": round(p, 4),
+                     "target_system_id": best_system[asset_id] if p > 0 else "",
+                     "probability": round(p, 4),
                      "impact": float(impact.get(asset_id, 0.0)),
                      "entry_system_id": entry, "entry_kind": entry_kind.get(entry, ""),
                      "hops": max(len(steps) - 1, 0), "path": " > ".join(systems),
@@ -156,61 +195,3 @@ def asset_paths(attack: AttackGraph, copies: pd.DataFrame, assets: pd.DataFrame,
     out["risk"] = (out["probability"] * out["impact"]).round(2)
     return out.sort_values(["risk", "asset_id"], ascending=[False, True],
                            kind="stable").reset_index(drop=True)
-
-
-def blast_radius(inventory: Inventory, copies: pd.DataFrame, likelihood: pd.Series,
-                 impact: pd.Series) -> pd.Series:
-    """The impact an attacker who holds each system could reach in one move.
-
-    For system S: the sum over assets of impact x the best chance of reaching a copy
-    in one move from S (1 for copies on S itself; ``likelihood(v)`` for a copy on a
-    system v in S's zone or a zone it links to, on the target of an electronic flow
-    S sends, or hosted by S's organisation as a supplier). Computed with a few
-    vectorised joins on integer codes, so it grows with the inventory, not its square.
-    """
-    systems = inventory.systems[["system_id", "org_id", "zone"]]
-    at = copies[["asset_id", "system_id"]].drop_duplicates()
-    assets, asset_code = np.unique(at["asset_id"].to_numpy(dtype=object).astype(str),
-                                   return_inverse=True)
-    at = pd.DataFrame({"asset": asset_code, "system_id": at["system_id"].to_numpy(),
-                       "p": at["system_id"].map(likelihood).fillna(0.0).to_numpy(),
-                       "zone": at["system_id"].map(systems.set_index("system_id")["zone"])
-                       .to_numpy()})
-    reachable_zones = _reachable_zones(systems, inventory.zone_links)
-    zone_best = at.groupby(["zone", "asset"], as_index=False)["p"].max()
-    by_zone = reachable_zones.merge(zone_best, left_on="to_zone", right_on="zone")
-    flows = inventory.flows
-    electronic = flows[flows["transport"].isin(ELECTRONIC_TRANSPORTS) | (flows["transport"] == "")]
-    by_flow = electronic[["source_system_id", "target_system_id"]].drop_duplicates().merge(
-        at, left_on="target_system_id", right_on="system_id")
-    hosted = inventory.systems[inventory.systems["supplier_org_id"] != ""]
-    hosted_best = at.merge(hosted[["system_id", "supplier_org_id"]], on="system_id").groupby(
-        ["supplier_org_id", "asset"], as_index=False)["p"].max()
-    by_supplier = systems.merge(hosted_best, left_on="org_id", right_on="supplier_org_id")
-    origin = pd.Index(systems["system_id"])
-    parts = [(by_zone["system_id"], by_zone["asset"], by_zone["p"]),
-             (by_flow["source_system_id"], by_flow["asset"], by_flow["p"]),
-             (by_supplier["system_id"], by_supplier["asset"], by_supplier["p"]),
-             (at["system_id"], at["asset"], pd.Series(1.0, index=at.index))]
-    key = np.concatenate([origin.get_indexer(o).astype(np.int64) * len(assets) + a.to_numpy()
-                          for o, a, _ in parts])
-    p = np.concatenate([pr.to_numpy(dtype="float64") for _, _, pr in parts])
-    best = pd.Series(p).groupby(key).max()
-    value = best.to_numpy() * pd.Series(assets).map(impact).fillna(0.0).to_numpy()[
-        best.index.to_numpy() % len(assets)]
-    total = np.bincount(best.index.to_numpy() // len(assets), weights=value,
-                        minlength=len(origin))
-    return pd.Series(np.round(total, 2), index=origin, name="blast_radius")
-
-
-def _reachable_zones(systems: pd.DataFrame, zone_links: pd.DataFrame) -> pd.DataFrame:
-    """(system_id, to_zone): the system's own zone and every zone its zone links to."""
-    own = pd.DataFrame({"system_id": systems["system_id"], "to_zone": systems["zone"]})
-    links = zone_links[["from_zone", "to_zone"]]
-    back = zone_links[zone_links["bidirectional"] != False][["to_zone", "from_zone"]]  # noqa: E712
-    back.columns = ["from_zone", "to_zone"]
-    edges = pd.concat([links, back], ignore_index=True).drop_duplicates()
-    linked = systems.merge(edges, left_on="zone", right_on="from_zone")[["system_id", "to_zone"]]
-    return pd.concat([own, linked], ignore_index=True).drop_duplicates()
-
-
