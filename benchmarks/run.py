@@ -2,14 +2,15 @@
 
 Run with ``make bench`` (or ``.venv/bin/python benchmarks/run.py --orgs 10 100 1000 5000``).
 For each size it builds a synthetic inventory with ``flowmap synth`` and, in a fresh process
-(so that peak memory is that size's alone), times every stage once and the floors it is
-compared with, side by side in the same process so machine noise cancels:
+(so that peak memory is that size's alone), times every stage (the median of ``--repeat``
+runs, default 3) and the floors it is compared with, side by side in the same process so
+machine noise cancels:
 
 - *I/O floor*: load + validate time / the time pandas alone takes to read the same CSVs;
 - *analysis floor*: analyse time / the same pandas read time;
 - *graph floor*: the attack-path stage (the search and the choice of each node's path,
-  on the movement graph built from the tables) / rustworkx's Dijkstra with paths on the
-  same graph;
+  on the movement graph already built from the tables, which is its own stage) /
+  rustworkx's Dijkstra with paths on the same graph;
 - *growth*: the log-log slope of analyse time against the number of flows.
 
 Writes ``benchmarks/results/latest.md`` and ``latest.json``; ``docs/performance.md`` shows
@@ -25,6 +26,7 @@ import json
 import math
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,8 +44,9 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def measure(orgs: int, seed: int) -> dict[str, object]:
-    """Every stage once on a synthetic inventory of ``orgs`` organisations."""
+def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
+    """Every stage on a synthetic inventory of ``orgs`` organisations: the median of
+    ``repeat`` runs (the planner and map run once)."""
     import pandas as pd
     import pandera.pandas  # noqa: F401  (imports are not part of any stage)
     import rustworkx as rx
@@ -56,12 +59,16 @@ def measure(orgs: int, seed: int) -> dict[str, object]:
 
     stages: dict[str, dict[str, float]] = {}
 
-    def stage(name: str, fn):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        stages[name] = {"seconds": round(time.perf_counter() - start, 4),
-                        "peak_mb": round(peak_mb(), 1)}
+    def stage(name: str, fn, runs: int = repeat):
+        times = []
+        for _ in range(runs):
+            gc.collect()
+            start = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - start)
+        stages[name] = {"seconds": round(statistics.median(times), 4),
+                        "peak_mb": round(peak_mb(), 1), "runs": runs,
+                        "spread": round(max(times) - min(times), 4)}
         return result
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,16 +81,19 @@ def measure(orgs: int, seed: int) -> dict[str, object]:
         raw = stage("load", lambda: read_inventory(folder))
         inventory, report = stage("validate", lambda: parse_inventory(raw, as_of=AS_OF))
         assert report.ok, [p.describe() for p in report.errors[:3]]
-        stage("build graph", lambda: flowmap.build_graph(inventory))
+        stage("build graph", lambda: flowmap.build_graph(inventory), runs=1)
         analysis = stage("analyse", lambda: flowmap.analyse(inventory, as_of=AS_OF))
         systems = analysis.systems.set_index("system_id")
-        moves = movement_edges(analysis.inventory, systems["likelihood"],
+
+        def movement():
+            m = movement_edges(analysis.inventory, systems["likelihood"],
                                systems["entry_likelihood"])
+            m.rustworkx()
+            return m
+
+        moves = stage("movement graph (tables to rustworkx)", movement)
         stage("attack paths", lambda: search(moves))
-        R = rx.PyDiGraph()
-        R.add_nodes_from(range(len(moves.names)))
-        R.add_edges_from(list(zip(moves.src.tolist(), moves.dst.tolist(),
-                                  moves.weight.tolist())))
+        R = moves.rustworkx()
         stage("rustworkx dijkstra (floor)", lambda: rx.digraph_dijkstra_shortest_paths(
             R, 0, weight_fn=float))
         extras: dict[str, float] = {}
@@ -96,7 +106,7 @@ def measure(orgs: int, seed: int) -> dict[str, object]:
         "graph_floor": stages["attack paths"]["seconds"]
         / stages["rustworkx dijkstra (floor)"]["seconds"],
     }
-    return {"orgs": orgs, "systems": counts["systems"], "flows": counts["flows"],
+    return {"orgs": orgs, "repeat": repeat, "systems": counts["systems"], "flows": counts["flows"],
             "findings": int(len(analysis.findings)), "peak_mb": round(peak_mb(), 1), **extras,
             "stages": stages, "ratios": {k: round(v, 2) for k, v in ratios.items()}}
 
@@ -121,9 +131,9 @@ def _optional_stages(stage, analysis, extras: dict[str, float]) -> None:
             evaluator.gain(action)
         return len(sample)
 
-    extras["plan_evaluated"] = stage("plan (evaluate candidates)", evaluate)
+    extras["plan_evaluated"] = stage("plan (evaluate candidates)", evaluate, runs=1)
     doc = stage("map (organisations view)",
-                lambda: flowmap.render_map(analysis, view="organisations"))
+                lambda: flowmap.render_map(analysis, view="organisations"), runs=1)
     extras["map_mb"] = round(len(doc.html.encode("utf-8")) / 1e6, 2)
 
 
@@ -144,7 +154,9 @@ def markdown(results: list[dict[str, object]], slope: float | None) -> str:
     stages = list(dict.fromkeys(s for r in results for s in r["stages"]))
     head = "| stage | " + " | ".join(f"{r['orgs']:,} orgs" for r in results) + " |"
     lines = [f"Machine: {platform.machine()}, Python {platform.python_version()}, "
-             f"{_cores()} cores. Times in seconds (peak RSS MB).", "",
+             f"{_cores()} cores. Times in seconds, the median of "
+             f"{results[0]['repeat'] if results else '-'} runs (peak RSS MB); the planner "
+             "and map run once.", "",
              "| size | " + " | ".join(f"{r['orgs']:,} orgs" for r in results) + " |",
              "|---|" + "---:|" * len(results),
              "| systems | " + " | ".join(f"{r['systems']:,}" for r in results) + " |",
@@ -182,16 +194,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, nargs="+", default=[10, 100, 1000, 5000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per stage; the median is reported (default 3)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.orgs[0], args.seed)))
+        print(json.dumps(measure(args.orgs[0], args.seed, args.repeat)))
         return
     results = []
     for n in args.orgs:
         print(f"measuring {n:,} organisations ...", file=sys.stderr, flush=True)
         out = subprocess.run([sys.executable, __file__, "--one", "--orgs", str(n), "--seed",
-                              str(args.seed)],
+                              str(args.seed), "--repeat", str(args.repeat)],
                              capture_output=True, text=True)
         if out.returncode != 0:
             sys.exit(f"benchmark at {n} organisations failed:\n{out.stderr[-2000:]}")

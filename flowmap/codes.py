@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["expand", "max_by", "sorted_codes"]
+__all__ = ["expand", "max_by", "member", "sorted_codes"]
 
 
 def sorted_codes(*columns: pd.Series | np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -72,3 +72,14 @@ def expand(group_of_pair: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np
     pair = np.repeat(np.arange(len(g)), count)
     row = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(total)
     return pair, row
+
+
+def member(keys: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Mask of the ``keys`` found in ``pool`` (pandas hashes; ``numpy.isin`` would sort).
+
+    Examples
+    --------
+    >>> member(np.array([3, 9, 4]), np.array([4, 3, 3])).tolist()
+    [True, False, True]
+    """
+    return pd.Series(keys, copy=False).isin(pool).to_numpy(dtype=bool)

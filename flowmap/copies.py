@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from flowmap.codes import expand, sorted_codes
+from flowmap.codes import expand, member, sorted_codes
 from flowmap.inventory import Inventory
 
 COLUMNS = ["asset_id", "system_id", "how", "via", "hops", "route"]
@@ -56,7 +56,7 @@ def data_copies(inventory: Inventory) -> pd.DataFrame:
 
     # A flow from a system the register does not list: the asset is there too.
     reached = np.concatenate([a_held * width + s_held, a_flow * width + s_dst])
-    orphan = np.flatnonzero(~np.isin(a_flow * width + s_src, reached))
+    orphan = np.flatnonzero(~member(a_flow * width + s_src, reached))
     _, first = np.unique(a_flow[orphan] * width + s_src[orphan], return_index=True)
     orphan = orphan[np.sort(first)]
     parts.append(_Part(a_flow[orphan], s_src[orphan], FLOW_SOURCE, flow_ids[orphan],
@@ -81,7 +81,7 @@ def data_copies(inventory: Inventory) -> pd.DataFrame:
         step = _Part(a_flow[f], s_dst[f], FLOW, flow_ids[f], frontier.hops[pair] + 1, route)
         step = step.take(np.lexsort((rank, step.system, step.asset)))
         step = step.take(_first_of_each(step.key(width)))
-        frontier = step.take(np.flatnonzero(~np.isin(step.key(width), seen)))
+        frontier = step.take(np.flatnonzero(~member(step.key(width), seen)))
         seen = np.concatenate([seen, frontier.key(width)])
         parts.append(frontier)
 
@@ -97,7 +97,7 @@ def data_copies(inventory: Inventory) -> pd.DataFrame:
         via_rank = pd.factorize(copied.via, sort=True)[0]
         copied = copied.take(np.lexsort((via_rank, copied.system, copied.asset)))
         copied = copied.take(_first_of_each(copied.key(width)))
-        copied = copied.take(np.flatnonzero(~np.isin(copied.key(width), seen)))
+        copied = copied.take(np.flatnonzero(~member(copied.key(width), seen)))
         located = _Part.concat([located, copied])
     located = located.take(np.lexsort((located.system, located.how, located.hops,
                                        located.asset)))

@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flowmap.errors import InventoryReadError
@@ -119,13 +120,14 @@ def _read_folder(folder: Path) -> RawInventory:
     return inventory
 
 
-def _decode(data: bytes, path: Path) -> str:
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    """The text and the encoding it was read with (UTF-8, else Windows-1252)."""
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise InventoryReadError(
             f"{path} is neither UTF-8 nor Windows-1252 text (byte {exc.start}): "
@@ -137,14 +139,15 @@ def _read_csv(name: str, path: Path) -> tuple[RawTable, list[ReadProblem]]:
         data = path.read_bytes()
     except OSError as exc:
         raise InventoryReadError(f"Cannot read {path}: {exc.strerror}.") from None
-    text = _decode(data, path)
+    text, encoding = _decode(data, path)
     table = RawTable(name, pd.DataFrame(), path.name, "csv")
     if not text.strip():
         return table, [ReadProblem(name, None, None, None,
                                    "the file is empty: it needs at least a header row")]
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, header=0, engine="c")
+    try:  # the C parser reads the bytes faster than the decoded text
+        frame = pd.read_csv(io.BytesIO(data), encoding=encoding, dtype=str,
+                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            header=0, engine="c")
     except (pd.errors.ParserError, csv.Error) as exc:
         return table, [ReadProblem(name, None, None, None,
                                    f"the file is not well-formed CSV ({_first_line(exc)}); "
@@ -153,7 +156,7 @@ def _read_csv(name: str, path: Path) -> tuple[RawTable, list[ReadProblem]]:
     lines = _csv_line_numbers(text, len(frame))
     frame.index = pd.Index(lines, name="row")
     frame, problems = _tidy(name, frame, [str(c) for c in frame.columns], pandas_unnamed=True,
-                            padded=maybe_padded(text))
+                            padded=maybe_padded(data))
     table.frame = frame
     return table, problems
 
@@ -338,17 +341,33 @@ def _tidy(name: str, frame: pd.DataFrame, header: list[str], pandas_unnamed: boo
     return frame, problems
 
 
-#: Text that can only occur where a cell starts or ends with white space.
-PADDING = (" ,", ", ", " \n", "\n ", " \r", "\t", '" ', ' "')
+#: Bytes next to a space that show a cell may start or end with white space.
+CELL_EDGES = frozenset(b',\n\r"')
 
 
-def maybe_padded(text: str) -> bool:
-    r"""Whether any cell of a CSV text might start or end with white space (cheap check).
+def maybe_padded(data: bytes) -> bool:
+    r"""Whether any cell of a CSV file might start or end with white space (cheap check).
 
-    >>> maybe_padded("a,b\n1,2\n"), maybe_padded("a,b\n1, 2\n")
-    (False, True)
+    True when there is a tab, or a space at the start or end of the file or next to a
+    comma, a line break or a quote. Works on the raw bytes: in UTF-8 and Windows-1252
+    these ASCII characters are always themselves.
+
+    >>> maybe_padded(b"a,b\n1,2\n"), maybe_padded(b"a,b\n1, 2\n"), maybe_padded(b"a b,c\n")
+    (False, True, False)
     """
-    return text.startswith((" ", "\t")) or any(p in text for p in PADDING)
+    if b"\t" in data or data[:1] == b" " or data[-1:] == b" ":
+        return True
+    if data.count(b" ") <= 10_000:  # few spaces: look at each one
+        i = data.find(b" ")
+        while i >= 0:
+            if data[i - 1] in CELL_EDGES or data[i + 1] in CELL_EDGES:
+                return True
+            i = data.find(b" ", i + 1)
+        return False
+    a = np.frombuffer(data, np.uint8)
+    at = np.flatnonzero(a[1:-1] == 32) + 1
+    edges = np.frombuffer(bytes(sorted(CELL_EDGES)), np.uint8)
+    return bool(np.isin(a[at - 1], edges).any() or np.isin(a[at + 1], edges).any())
 
 
 def _strip_and_drop_blank_rows(frame: pd.DataFrame, padded: bool) -> pd.DataFrame:

@@ -10,7 +10,7 @@ costs ``-log(entry likelihood)``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -35,6 +35,20 @@ class Movement:
     weight: np.ndarray     # float64, -log(probability) of entering dst
     how: np.ndarray        # entry, zone, zone_link, flow, supplier
     flow_id: np.ndarray    # the flow for "flow" edges, else ""
+    _compiled: object = field(default=None, repr=False, compare=False)
+
+    def rustworkx(self):
+        """The same graph as a ``rustworkx.PyDiGraph`` (node i is ``names[i]``, edge
+        payloads are the weights), built once and kept."""
+        if self._compiled is None:
+            import rustworkx as rx
+
+            R = rx.PyDiGraph()  # edges are already unique: no per-edge duplicate check
+            R.add_nodes_from(range(len(self.names)))
+            R.add_edges_from(list(zip(self.src.tolist(), self.dst.tolist(),
+                                      self.weight.tolist())))
+            self._compiled = R
+        return self._compiled
 
     def to_networkx(self) -> nx.DiGraph:
         """The same graph as networkx, with ``weight``, ``how`` and ``flow_id`` on edges."""
@@ -149,10 +163,7 @@ def search(m: Movement, *, backend: str = "rustworkx") -> tuple[np.ndarray, np.n
 def _rustworkx_distances(m: Movement) -> np.ndarray:
     import rustworkx as rx
 
-    R = rx.PyDiGraph()  # edges are already unique: no per-edge duplicate check needed
-    R.add_nodes_from(range(len(m.names)))
-    R.add_edges_from(list(zip(m.src.tolist(), m.dst.tolist(), m.weight.tolist())))
-    lengths = rx.digraph_dijkstra_shortest_path_lengths(R, 0, edge_cost_fn=float)
+    lengths = rx.digraph_dijkstra_shortest_path_lengths(m.rustworkx(), 0, edge_cost_fn=float)
     distance = np.full(len(m.names), np.inf)
     distance[0] = 0.0
     if len(lengths):

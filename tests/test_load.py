@@ -95,3 +95,24 @@ def test_formula_without_cached_value_names_the_cell(tmp_path: Path) -> None:
     report = flowmap.validate(book)
     messages = [p.describe() for p in report.errors]
     assert any("sheet assets row 2" in m and "cell H2" in m and "formula" in m for m in messages)
+
+
+@pytest.mark.parametrize("extra_rows", [0, 12_000])  # few spaces, and more than 10,000
+@pytest.mark.parametrize("padding", [" RXA", "RXA ", "RXA\t"])
+def test_a_padded_cell_is_trimmed_however_many_spaces_the_file_has(
+        tmp_path: Path, extra_rows: int, padding: str) -> None:
+    tables = small_tables()
+    tables["systems"] += [{"system_id": f"X{i}", "name": "Ward PC in bay one", "org_id": "RXA",
+                           "kind": "workstation"} for i in range(extra_rows)]
+    tables["systems"][0]["org_id"] = padding
+    inv = flowmap.load_inventory(write_csv_tables(tmp_path / "i", tables))
+    assert inv.systems.set_index("system_id").loc["S1", "org_id"] == "RXA"
+    assert (inv.systems["name"] == "Ward PC in bay one").sum() == extra_rows
+
+
+def test_spaces_inside_cells_are_not_padding() -> None:
+    from flowmap.load import maybe_padded
+
+    body = b"name,zone\n" + b"Ward PC in bay one,A B\n" * 12_000
+    assert not maybe_padded(body)
+    assert maybe_padded(body + b'"Ward PC ",A\n') and maybe_padded(body + b"x,A \r\n")
