@@ -125,11 +125,9 @@ def _optional_stages(stage, analysis, extras: dict[str, float]) -> None:
     step = max(1, len(candidates) // PLAN_SAMPLE)
     sample = candidates[::step][:PLAN_SAMPLE]
 
-    def evaluate() -> int:
+    def evaluate() -> int:  # as the planner does: one evaluator, then every gain
         evaluator = Evaluator(analysis)
-        for action in sample:
-            evaluator.gain(action)
-        return len(sample)
+        return len(evaluator.gains(sample))
 
     extras["plan_evaluated"] = stage("plan (evaluate candidates)", evaluate, runs=1)
     doc = stage("map (organisations view)",

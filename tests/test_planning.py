@@ -160,6 +160,19 @@ def test_incremental_risk_equals_full_reanalysis_for_every_sample_candidate() ->
         assert fast == pytest.approx(slow, rel=1e-6), c.action_id
 
 
+def test_gains_worked_out_in_one_batch_equal_gains_one_at_a_time() -> None:
+    cands = list(candidates())
+    alone = Evaluator(sample())
+    one_by_one = {c.action_id: alone.gain(c) for c in cands}
+    assert Evaluator(sample()).gains(cands) == one_by_one
+    assert len({g for g in one_by_one.values()}) > 10  # the batch covers varied effects
+    # after a commit, the invalidated effects are batched again and stay equal
+    batch, single = Evaluator(sample()), Evaluator(sample())
+    for ev in (batch, single):
+        ev.commit(pool()[0])
+    assert batch.gains(cands) == {c.action_id: single.gain(c) for c in cands}
+
+
 def test_committed_actions_keep_the_evaluator_exact() -> None:
     ev = Evaluator(sample())
     done = []

@@ -31,43 +31,33 @@ True
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import networkx as nx
 import pandas as pd
 
 from flowmap.analysis import Analysis, analyse, finding_risk, flow_context
-from flowmap.likelihood import entry_likelihood, system_likelihood
 from flowmap.paths import ATTACKER
 from flowmap.planning.actions import (
     FLOW_ACTIONS, SECURE_TRANSPORT, SEGMENT_SUFFIX, SYSTEM_ACTIONS, Action, apply_actions,
     segment_members, vault_id,
 )
-from flowmap.reference.eol import EolTable
+from flowmap.planning.repair import INF, repair_distances
+from flowmap.planning.rescore import OS_MATCH, bundled_eol, rescore
 from flowmap.rules import backups as backup_rules
 from flowmap.rules import flows as flow_rules
 from flowmap.rules.base import RuleContext
 from flowmap.schema import ELECTRONIC_TRANSPORTS
 
-OS_MATCH = ("os_product", "os_cycle", "os_label", "support_end", "extended_end", "eol_source",
-            "os_recognised", "os_match_reason")
-INF = math.inf
 MIN_PROBABILITY = 1e-9  # as flowmap.movement: a probability of 0 costs -log(1e-9)
 
 
 def _cost(p: float) -> float:
     """Cost of entering a system with probability ``p``: ``-log(p)``."""
     return -math.log(max(p, MIN_PROBABILITY))
-
-
-@lru_cache(maxsize=1)
-def _bundled() -> EolTable:
-    return EolTable.bundled()
 
 
 def full_risk(analysis: Analysis, actions: Iterable[Action]) -> float:
@@ -124,6 +114,7 @@ class Evaluator:
         self.cyber_sum = math.fsum(self.asset_risk.values())
         self.gov_sum = math.fsum(self.gov.values())
         self._cache: dict[str, Effect] = {}
+        self._rows: tuple | None = None  # row positions in self.inventory (see _index)
 
     # ------------------------------------------------------------------ totals
 
@@ -144,6 +135,12 @@ class Evaluator:
     def gain(self, action: Action) -> float:
         """Risk removed by ``action`` now (negative when it adds risk)."""
         return round(self.total - self.risk_after(action), 2)
+
+    def gains(self, actions: Iterable[Action]) -> dict[str, float]:
+        """:meth:`gain` of each action, by ``action_id`` (see :meth:`prepare`)."""
+        actions = list(actions)
+        self.prepare(actions)
+        return {a.action_id: self.gain(a) for a in actions}
 
     def commit(self, action: Action) -> None:
         """Apply ``action`` to the state, so later gains are measured after it."""
@@ -179,9 +176,10 @@ class Evaluator:
             self.gov_sum += r
         self.like.update({s: lk for s, (lk, _) in effect.likelihood.items()})
         self.inventory = apply_actions(self.inventory, [action], as_of=self.as_of)
+        self._rows = None
         if action.kind == "upgrade_os":
             rows = self.inventory.systems[self.inventory.systems["system_id"] == action.subject_id]
-            match = _bundled().match_many(rows["os"]).set_axis(rows["system_id"])
+            match = bundled_eol().match_many(rows["os"]).set_axis(rows["system_id"])
             self.os_match.loc[action.subject_id, list(OS_MATCH)] = match.loc[
                 action.subject_id, list(OS_MATCH)].to_numpy()
         self._cache = {k: e for k, e in self._cache.items() if not (e.touches & effect.touches)}
@@ -191,18 +189,38 @@ class Evaluator:
     def effect(self, action: Action) -> Effect:
         """What ``action`` changes in the current state (cached until a commit touches it)."""
         if action.action_id not in self._cache:
-            self._cache[action.action_id] = self._effect(action)
+            if action.kind in SYSTEM_ACTIONS or action.kind in FLOW_ACTIONS:
+                self.prepare([action])
+            else:
+                self._cache[action.action_id] = self._effect(action)
         return self._cache[action.action_id]
+
+    def prepare(self, actions: Iterable[Action]) -> None:
+        """Work out the effects of many actions at once, ahead of :meth:`gain`.
+
+        The systems that system actions change are re-scored in one batch
+        (:func:`flowmap.planning.rescore.rescore`), and the flow rules run once over
+        the flows that flow actions change: far faster than one by one, and the same
+        figures, as every score and rule is worked out row by row.
+        """
+        todo = list({a.action_id: a for a in actions if a.action_id not in self._cache}.values())
+        self._prepare_flows([a for a in todo if a.kind in FLOW_ACTIONS])
+        todo = [a for a in todo if a.kind in SYSTEM_ACTIONS]
+        if not todo:
+            return
+        changed = [(a.subject_id, apply_actions(self._mini(a.subject_id), [a], as_of=self.as_of))
+                   for a in todo]
+        scores = rescore(changed, os_match=self.os_match, current_os=self._index()[2],
+                         as_of=self.as_of, settings=self.settings)
+        for a, (like, entry) in zip(todo, scores):
+            e = Effect(touches={f"system:{a.subject_id}"})
+            self._system_effect(e, a.subject_id, like, entry)
+            self._cache[a.action_id] = e
 
     def _effect(self, action: Action) -> Effect:
         e = Effect()
         inv = self.inventory
-        if action.kind in SYSTEM_ACTIONS:
-            sid = action.subject_id
-            e.touches = {f"system:{sid}"}
-            self._system_effect(e, apply_actions(self._mini(sid), [action], as_of=self.as_of),
-                                sid)
-        elif action.kind == "segment_zone":
+        if action.kind == "segment_zone":
             moved = inv.systems.loc[segment_members(inv.systems, action.subject_id,
                                                     self.settings.phishing_kinds), "system_id"]
             zone, new = f"zone:{action.subject_id}", f"zone:{action.subject_id}{SEGMENT_SUFFIX}"
@@ -215,18 +233,6 @@ class Evaluator:
             e.touches = {f"system:{s}" for s in moved} | {zone}
             after = apply_actions(inv, [action], as_of=self.as_of)
             self._backup_governance(e, after, self._assets_near(set(moved)))
-        elif action.kind in FLOW_ACTIONS:
-            f = inv.flows[inv.flows["flow_id"] == action.subject_id]
-            after = apply_actions(inv.with_tables(flows=f), [action], as_of=self.as_of)
-            e.touches = {f"flow:{action.subject_id}"}
-            old, new = f["transport"].iloc[0], after.flows["transport"].iloc[0]
-            u, v = f["source_system_id"].iloc[0], f["target_system_id"].iloc[0]
-            if (action.kind == "secure_transport" and old in SECURE_TRANSPORT
-                    and not _electronic(old) and _electronic(new) and u != v
-                    and f"system:{v}" not in self.succ.get(f"system:{u}", {})):
-                e.edges[(f"system:{u}", f"system:{v}")] = _cost(self.like[v])
-                e.touches |= {f"system:{u}", f"system:{v}"}
-            self._flow_governance(e, after)
         else:  # backups
             b = inv.backups
             if action.kind == "test_restore":
@@ -240,29 +246,57 @@ class Evaluator:
             self._backup_governance(e, after, held)
         return e
 
-    def _mini(self, sid: str):
+    def _prepare_flows(self, todo: list[Action]) -> None:
+        by_kind: dict[str, list[Action]] = defaultdict(list)
+        for a in todo:  # one batch per kind, so each flow appears once in a batch
+            by_kind[a.kind].append(a)
         inv = self.inventory
-        return inv.with_tables(systems=inv.systems[inv.systems["system_id"] == sid],
-                               vulnerabilities=inv.vulnerabilities[
-                                   inv.vulnerabilities["system_id"] == sid])
+        for kind, acts in by_kind.items():
+            f = inv.flows.iloc[[self._index()[3][a.subject_id] for a in acts]]
+            after = apply_actions(inv.with_tables(flows=f), acts, as_of=self.as_of)
+            flows = flow_context(after, self.assets)
+            found = _run(flow_rules.RULES, self._context(after, flows, self.assets))
+            risk = (finding_risk(found, flows, self.assets, self.settings) if len(found)
+                    else pd.Series(dtype="float64"))
+            new_findings: dict[str, dict[str, float]] = defaultdict(dict)
+            for fid, finding, r in zip(found["subject_id"], found["finding_id"], risk):
+                if r != 0:
+                    new_findings[fid][finding] = r
+            new_transport = dict(zip(after.flows["flow_id"], after.flows["transport"]))
+            for a, old, u, v in zip(acts, f["transport"], f["source_system_id"],
+                                    f["target_system_id"]):
+                e = Effect(touches={f"flow:{a.subject_id}"})
+                new = new_transport[a.subject_id]
+                if (kind == "secure_transport" and old in SECURE_TRANSPORT
+                        and not _electronic(old) and _electronic(new) and u != v
+                        and f"system:{v}" not in self.succ.get(f"system:{u}", {})):
+                    e.edges[(f"system:{u}", f"system:{v}")] = _cost(self.like[v])
+                    e.touches |= {f"system:{u}", f"system:{v}"}
+                ids = (f"{r.id}:{a.subject_id}" for r in flow_rules.RULES)
+                e.removed_findings |= {i for i in ids if i in self.gov}
+                e.governance.update(new_findings.get(a.subject_id, {}))
+                self._cache[a.action_id] = e
 
-    def _likelihood(self, inv, sid: str) -> tuple[float, float]:
-        systems = inv.systems[inv.systems["system_id"] == sid]
-        if sid in self.os_match.index and systems["os"].iloc[0] == self._os(sid):
-            match = self.os_match.loc[[sid]].set_axis(systems.index)
-        else:
-            match = _bundled().match_many(systems["os"]).set_axis(systems.index)
-        vulns = inv.vulnerabilities[inv.vulnerabilities["system_id"] == sid]
-        scored = system_likelihood(systems, vulns, match, as_of=self.as_of, settings=self.settings)
-        entry = entry_likelihood(systems, scored["likelihood"], self.settings).round(4)
-        return float(scored["likelihood"].iloc[0]), float(entry.iloc[0])
+    def _index(self) -> tuple[pd.Index, dict, dict[str, str], dict[str, int]]:
+        """Row positions of systems and of each system's vulnerabilities, each
+        system's OS, and each flow's row position, in the current inventory."""
+        if self._rows is None:
+            s, v = self.inventory.systems, self.inventory.vulnerabilities
+            flows = self.inventory.flows["flow_id"]
+            self._rows = (pd.Index(s["system_id"]),
+                          v.groupby("system_id", sort=False).indices if len(v) else {},
+                          dict(zip(s["system_id"], s["os"])),
+                          dict(zip(flows, range(len(flows)))))
+        return self._rows
 
-    def _os(self, sid: str) -> str:
-        s = self.inventory.systems
-        return s.loc[s["system_id"] == sid, "os"].iloc[0]
+    def _mini(self, sid: str):
+        """The inventory cut down to one system and its vulnerabilities."""
+        inv = self.inventory
+        systems, vulns, _, _ = self._index()
+        return inv.with_tables(systems=inv.systems.iloc[[systems.get_loc(sid)]],
+                               vulnerabilities=inv.vulnerabilities.iloc[vulns.get(sid, [])])
 
-    def _system_effect(self, e: Effect, after, sid: str) -> None:
-        like, entry = self._likelihood(after, sid)
+    def _system_effect(self, e: Effect, sid: str, like: float, entry: float) -> None:
         e.likelihood[sid] = (like, entry)
         node = f"system:{sid}"
         for u, w in self.pred.get(node, {}).items():
@@ -279,7 +313,13 @@ class Evaluator:
         if f"system:{vault}" not in self.pred:
             after = apply_actions(self._mini(action.subject_id).with_tables(
                 backups=self.inventory.backups.iloc[:0]), [action], as_of=self.as_of)
-            like, _ = self._likelihood(after, vault)
+            after = after.with_tables(
+                systems=after.systems[after.systems["system_id"] == vault],
+                vulnerabilities=after.vulnerabilities[
+                    after.vulnerabilities["system_id"] == vault])
+            [(like, _)] = rescore([(vault, after)], os_match=self.os_match,
+                                  current_os=self._index()[2], as_of=self.as_of,
+                                  settings=self.settings)
             node, zone = f"system:{vault}", f"zone:{org}:vault"
             e.edges[(node, zone)] = 0.0
             e.edges[(zone, node)] = _cost(like)
@@ -313,13 +353,6 @@ class Evaluator:
                            systems=inv.systems, assets=assets, copies=pd.DataFrame(),
                            paths=pd.DataFrame(), flows=flows)
 
-    def _flow_governance(self, e: Effect, after) -> None:
-        flows = flow_context(after, self.assets)
-        ctx = self._context(after, flows, self.assets)
-        found = _run(flow_rules.RULES, ctx)
-        fid = after.flows["flow_id"].iloc[0]
-        self._replace(e, found, flows, (f"{r.id}:{fid}" for r in flow_rules.RULES))
-
     def _backup_governance(self, e: Effect, after, assets: set[str]) -> None:
         if not assets:
             return
@@ -335,56 +368,8 @@ class Evaluator:
     def _repair(self, edits: dict[tuple[str, str], float | None],
                 parents: dict[str, str] | None = None) -> dict[str, float]:
         """New distances of the nodes an edge change moves (others are unchanged)."""
-        if not edits:
-            return {}
-        parents = {} if parents is None else parents
-        out_extra: dict[str, dict[str, float | None]] = defaultdict(dict)
-        in_extra: dict[str, dict[str, float | None]] = defaultdict(dict)
-        for (u, v), w in edits.items():
-            out_extra[u][v] = w
-            in_extra[v][u] = w
-
-        def edges(table, extra, n):
-            merged = dict(table.get(n, {}))
-            merged.update(extra.get(n, {}))
-            return [(m, w) for m, w in merged.items() if w is not None]
-
-        affected: set[str] = set()
-        for (u, v), w in edits.items():
-            old = self.succ.get(u, {}).get(v)
-            if old is not None and (w is None or w > old) and self.parent.get(v) == u:
-                stack = [v]
-                while stack:
-                    n = stack.pop()
-                    if n not in affected:
-                        affected.add(n)
-                        stack.extend(self.children.get(n, ()))
-        new: dict[str, float] = {n: INF for n in affected}
-
-        def current(n: str) -> float:
-            return new[n] if n in new else self.dist.get(n, INF)
-
-        heap: list[tuple[float, str]] = []
-        for n in affected:
-            for u, w in edges(self.pred, in_extra, n):
-                d = current(u)
-                if u not in affected and d + w < new[n]:
-                    new[n], parents[n] = d + w, u
-            if new[n] < INF:
-                heapq.heappush(heap, (new[n], n))
-        for (u, v), w in edits.items():
-            if w is not None and u not in affected and current(u) + w < current(v):
-                new[v], parents[v] = current(u) + w, u
-                heapq.heappush(heap, (new[v], v))
-        while heap:
-            d, n = heapq.heappop(heap)
-            if d > current(n):
-                continue
-            for m, w in edges(self.succ, out_extra, n):
-                if d + w < current(m):
-                    new[m], parents[m] = d + w, n
-                    heapq.heappush(heap, (d + w, m))
-        return {n: d for n, d in new.items() if d != self.dist.get(n, INF)}
+        return repair_distances(self.succ, self.pred, self.dist, self.parent, self.children,
+                                edits, parents)
 
     def _asset_risk(self, asset: str, dist, extra: Iterable[str] = ()) -> float:
         best = 0.0

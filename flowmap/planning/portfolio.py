@@ -105,7 +105,7 @@ def plan(analysis, *, budget: float, must: Sequence[str] = (), exclude: Sequence
                          f"£{budget:,.0f}: raise the budget or drop some.")
     ev = Evaluator(analysis)
     risk_before = ev.total
-    standalone = {c.action_id: ev.gain(c) for c in cands}
+    standalone = ev.gains(cands)
     chosen: list[Action] = []
     records: list[dict] = []
     spent = 0.0
@@ -114,6 +114,7 @@ def plan(analysis, *, budget: float, must: Sequence[str] = (), exclude: Sequence
     banned = set(exclude)
     while True:
         best, best_key = None, None
+        ev.prepare(cands)  # re-score, in one batch, what the last commit invalidated
         for c in cands:
             if c.action_id in banned or c in chosen or cost[c.action_id] > budget - spent + 1e-9:
                 continue
