@@ -296,18 +296,23 @@ def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
     orgs = inventory.organisations.set_index("org_id")
     a = assets.set_index("asset_id")
     f = inventory.flows.copy()
-    f["sender_org_id"] = f["source_system_id"].map(systems["org_id"])
-    f["receiver_org_id"] = f["target_system_id"].map(systems["org_id"])
-    f["sender_name"] = f["sender_org_id"].map(orgs["name"])
-    f["receiver_name"] = f["receiver_org_id"].map(orgs["name"])
-    f["sender_sector"] = f["sender_org_id"].map(orgs["sector"])
-    f["receiver_sector"] = f["receiver_org_id"].map(orgs["sector"])
-    f["receiver_dspt"] = f["receiver_org_id"].map(orgs["dspt_status"])
-    f["asset_name"] = f["asset_id"].map(a["name"])
-    f["data_categories"] = f["asset_id"].map(a["data_categories"])
-    f["special_category"] = f["asset_id"].map(a["special_category"]).astype(bool)
+    # one hash lookup per key column, then every wanted column taken by position
+    f["sender_org_id"] = systems["org_id"].reindex(f["source_system_id"]).to_numpy()
+    f["receiver_org_id"] = systems["org_id"].reindex(f["target_system_id"]).to_numpy()
+    sender = orgs[["name", "sector"]].reindex(f["sender_org_id"])
+    receiver = orgs[["name", "sector", "dspt_status"]].reindex(f["receiver_org_id"])
+    asset = a[["name", "data_categories", "special_category", "identifiability"]].reindex(
+        f["asset_id"])
+    f["sender_name"] = sender["name"].to_numpy()
+    f["receiver_name"] = receiver["name"].to_numpy()
+    f["sender_sector"] = sender["sector"].to_numpy()
+    f["receiver_sector"] = receiver["sector"].to_numpy()
+    f["receiver_dspt"] = receiver["dspt_status"].to_numpy()
+    f["asset_name"] = asset["name"].to_numpy()
+    f["data_categories"] = asset["data_categories"].to_numpy()
+    f["special_category"] = asset["special_category"].astype(bool).to_numpy()
     f["identifiability_effective"] = f["identifiability"].where(
-        f["identifiability"] != "", f["asset_id"].map(a["identifiability"]))
+        f["identifiability"] != "", pd.Series(asset["identifiability"].to_numpy(), index=f.index))
     corporate_only = a["data_categories"].map(lambda c: bool(c) and set(c) <= {"corporate"})
     f["personal"] = (f["identifiability_effective"].isin(["identifiable", "pseudonymised"])
                      & ~f["asset_id"].map(corporate_only).fillna(False).astype(bool))
@@ -324,13 +329,12 @@ def _entry_kinds(systems: pd.DataFrame, settings: AnalysisSettings) -> dict[str,
 
 
 def _annotate_copies(copies: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
-    s = systems.set_index("system_id")
+    columns = ["org_id", "name", "eol_status", "likelihood", "reach"]
+    looked = systems.set_index("system_id")[columns].reindex(copies["system_id"])
     out = copies.copy()
-    out["org_id"] = out["system_id"].map(s["org_id"])
-    out["system_name"] = out["system_id"].map(s["name"])
-    out["eol_status"] = out["system_id"].map(s["eol_status"])
-    out["likelihood"] = out["system_id"].map(s["likelihood"])
-    out["reach"] = out["system_id"].map(s["reach"])
+    for column, name in zip(columns, ["org_id", "system_name", "eol_status", "likelihood",
+                                      "reach"]):
+        out[name] = looked[column].to_numpy()
     return out
 
 

@@ -130,13 +130,20 @@ def movement_edges(inventory: Inventory, likelihood: pd.Series, entry: pd.Series
     hv = "system:" + hosted["system_id"].astype(object)
     add("supplier:" + hosted["supplier_org_id"].astype(object), hv, cost.reindex(hv).to_numpy(),
         "supplier")
-    edges = pd.concat(parts, ignore_index=True).drop_duplicates(["u", "v"])
+    edges = pd.concat(parts, ignore_index=True)
+    # Code every endpoint with one hash pass; keep the first of parallel edges. Codes
+    # follow first appearance, so node order is the same as dropping duplicates by name.
+    code, uniques = pd.factorize(pd.concat([edges["u"], edges["v"]], ignore_index=True))
+    n_edges, width = len(edges), max(len(uniques), 1)
+    u, v = code[:n_edges].astype(np.int64), code[n_edges:].astype(np.int64)
+    keep = np.sort(np.unique(u * width + v, return_index=True)[1])
     names = pd.Index([ATTACKER]).append(pd.Index(sid.values)).append(
-        pd.Index(pd.unique(pd.concat([edges["u"], edges["v"]])))).unique()
-    return Movement(names=np.asarray(names, dtype=object), src=names.get_indexer(edges["u"]),
-                    dst=names.get_indexer(edges["v"]), weight=edges["w"].to_numpy(),
-                    how=edges["how"].to_numpy(dtype=object),
-                    flow_id=edges["flow_id"].to_numpy(dtype=object))
+        pd.Index(uniques)).unique()
+    position = names.get_indexer(uniques)
+    return Movement(names=np.asarray(names, dtype=object), src=position[u[keep]],
+                    dst=position[v[keep]], weight=edges["w"].to_numpy()[keep],
+                    how=edges["how"].to_numpy(dtype=object)[keep],
+                    flow_id=edges["flow_id"].to_numpy(dtype=object)[keep])
 
 
 def search(m: Movement, *, backend: str = "rustworkx") -> tuple[np.ndarray, np.ndarray]:
