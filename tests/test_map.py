@@ -14,6 +14,7 @@ import pytest
 
 import flowmap
 from flowmap.errors import UsageError
+from flowmap.mapview.orgview import DEFAULT_DETAIL_LIMIT
 from flowmap.mapview.page import VIS_DIR, script_json
 from tests.conftest import SAMPLE, small_tables, write_csv_tables
 
@@ -35,6 +36,34 @@ def page_data(html: str) -> dict:
 def first_view(html: str) -> dict:
     data = page_data(html)
     return data["views"][data["start"]]
+
+
+def org_items(view: dict) -> tuple[list[dict], list[dict]]:
+    """The organisations view's nodes and links as dicts, read from its columns (what
+    the page's script does, independently written)."""
+    assert view["format"] == "organisations"
+    S, N, F, B, sevs = (view["strings"], view["nodes"], view["flows"], view["backups"],
+                        view["severities"])
+    assert len({len(c) for c in N.values()}) == 1, "node columns are aligned"
+    assert len({len(c) for c in F.values()}) == 1, "flow columns are aligned"
+    nodes = [{"id": i, "name": N["name"][k], "sev": sevs[N["sev"][k]],
+              "sector": S[N["sector"][k]], "systems": N["systems"][k],
+              "inside": N["inside"][k], "out": N["out"][k], "in": N["in"][k],
+              "bySev": N["bySev"][k], "cats": [S[c] for c in N["cats"][k]],
+              "findings": N["findings"][k] if "findings" in N else None,
+              "rules": N["rules"][k] if "rules" in N else None}
+             for k, i in enumerate(N["id"])]
+    edges = [{"kind": "flow", "from": N["id"][a], "to": N["id"][F["to"][k]],
+              "count": F["count"][k], "weak": F["weak"][k], "special": F["special"][k],
+              "sev": sevs[F["sev"][k]], "bySev": F["bySev"][k],
+              "cats": [S[c] for c in F["cats"][k]],
+              "transports": [S[c] for c in F["transports"][k]],
+              "assetCount": F["assetCount"][k],
+              "assets": [S[c] for c in F["assets"][k]] if "assets" in F else None}
+             for k, a in enumerate(F["from"])]
+    edges += [{"kind": "backup", "from": N["id"][a], "to": N["id"][B["to"][k]],
+               "count": B["count"][k]} for k, a in enumerate(B["from"])]
+    return nodes, edges
 
 
 def test_systems_view_counts_match_the_analysis(analysis) -> None:
@@ -64,20 +93,96 @@ def test_organisations_view_aggregates_counts_and_worst_severity(analysis) -> No
     doc = flowmap.render_map(analysis, view="organisations")
     f = analysis.flows
     cross = f[f["sender_org_id"] != f["receiver_org_id"]]
-    v = first_view(doc.html)
-    flows = [e for e in v["edges"] if e["kind"] == "flow"]
-    assert doc.nodes == len(analysis.inventory.organisations)
-    assert len(flows) == cross.groupby(["sender_org_id", "receiver_org_id"]).ngroups
+    nodes, edges = org_items(first_view(doc.html))
+    flows = [e for e in edges if e["kind"] == "flow"]
+    assert doc.nodes == len(nodes) == len(analysis.inventory.organisations)
+    assert doc.edges == len(edges)
+    pairs = cross.groupby(["sender_org_id", "receiver_org_id"])
+    assert len(flows) == pairs.ngroups  # one link per organisation pair and direction
+    assert len({(e["from"], e["to"]) for e in flows}) == len(flows)
     assert sum(e["count"] for e in flows) == len(cross)
+    from flowmap.impact import SPECIAL_CATEGORIES
     from flowmap.settings import SEVERITIES
     order = [*SEVERITIES, "none"]
     flow_sev = analysis.findings[analysis.findings["subject_type"] == "flow"] \
         .groupby("subject_id")["severity"].agg(lambda s: min(s, key=order.index))
+    weak_rules = {"FLOW_NO_LAWFUL_BASIS", "FLOW_NO_DSA", "FLOW_DSA_EXPIRED", "FLOW_UNENCRYPTED",
+                  "FLOW_INSECURE_TRANSPORT"}
+    fi = analysis.findings
+    weak_ids = set(fi.loc[fi["rule"].isin(weak_rules), "subject_id"])
     for e in flows:
-        ids = cross.loc[(cross["sender_org_id"] == e["from"])
-                        & (cross["receiver_org_id"] == e["to"]), "flow_id"]
-        worst = min((flow_sev.get(i, "none") for i in ids), key=order.index)
-        assert e["sev"] == worst, e["id"]
+        g = pairs.get_group((e["from"], e["to"]))
+        sevs = [flow_sev.get(i, "none") for i in g["flow_id"]]
+        assert e["count"] == len(g)
+        assert e["sev"] == min(sevs, key=order.index), (e["from"], e["to"])
+        assert e["bySev"] == [sevs.count(s) for s in SEVERITIES]
+        assert e["weak"] == int(g["flow_id"].isin(weak_ids).sum())
+        assert e["special"] == sum(bool(SPECIAL_CATEGORIES & set(c)) for c in g["data_categories"])
+        assert e["cats"] == sorted({c for t in g["data_categories"] for c in t})
+        assert e["assetCount"] == g["asset_id"].nunique()
+        assert len(e["assets"]) == min(5, e["assetCount"])  # full detail: assets by name
+    by_org = {n["id"]: n for n in nodes}
+    assert sum(n["out"] for n in nodes) == sum(n["in"] for n in nodes) == len(cross)
+    assert sum(n["inside"] for n in nodes) == len(f) - len(cross)
+    per_org = analysis.findings.groupby("org_id").size()
+    assert all(sum(by_org[o]["bySev"]) == n for o, n in per_org.items())
+    assert all(n["findings"] is not None and n["rules"] is None for n in nodes)
+
+
+def test_organisations_view_trims_detail_above_the_limit_and_says_so(analysis) -> None:
+    f = analysis.flows
+    cross = f[f["sender_org_id"] != f["receiver_org_id"]]
+    full = flowmap.render_map(analysis, view="organisations")
+    links = full.edges
+    assert links < DEFAULT_DETAIL_LIMIT and full.notes == []
+    at_limit = flowmap.render_map(analysis, view="organisations", detail_limit=links)
+    assert at_limit.html == full.html  # the limit itself is still full detail
+    trimmed = flowmap.render_map(analysis, view="organisations", detail_limit=links - 1)
+    v = first_view(trimmed.html)
+    pairs = cross.groupby(["sender_org_id", "receiver_org_id"]).ngroups
+    note = (f"{len(cross):,} flows between organisations are aggregated into {pairs:,} "
+            f"organisation links")
+    assert v["banner"].startswith(note) and f"detail limit of {links - 1:,}" in v["banner"]
+    assert "--org ORG_ID" in v["banner"]
+    assert trimmed.notes == [v["banner"]]  # the CLI prints it too
+    assert first_view(full.html)["banner"] == ""
+    # Still every organisation and link, with the same counts; only the lists go.
+    nodes, edges = org_items(v)
+    full_nodes, full_edges = org_items(first_view(full.html))
+    assert (trimmed.nodes, trimmed.edges) == (full.nodes, full.edges)
+    strip = ("assets", "findings", "rules")
+    assert [{k: x for k, x in e.items() if k not in strip} for e in edges] == \
+        [{k: x for k, x in e.items() if k not in strip} for e in full_edges]
+    assert all(e["assets"] is None for e in edges if e["kind"] == "flow")
+    assert all(n["findings"] is None and n["rules"] is not None for n in nodes)
+    titles = analysis.findings.groupby(["org_id", "title"]).size()
+    for n in nodes:  # rules listed with their true counts, most severe first
+        assert [r[2] for r in n["rules"]] == [int(titles[(n["id"], v["strings"][r[1]])])
+                                              for r in n["rules"]]
+        assert [r[0] for r in n["rules"]] == sorted(r[0] for r in n["rules"])
+        assert sum(r[2] for r in n["rules"]) <= sum(n["bySev"])
+    assert len(trimmed.html) < len(full.html)
+
+
+def test_detail_limit_is_declared_once() -> None:
+    import inspect
+
+    from flowmap.mapview.orgview import organisations_view
+    assert inspect.signature(flowmap.render_map).parameters["detail_limit"].default \
+        == DEFAULT_DETAIL_LIMIT
+    assert inspect.signature(organisations_view).parameters["detail_limit"].default \
+        == DEFAULT_DETAIL_LIMIT
+
+
+def test_organisations_view_is_compact(analysis) -> None:
+    """Columns, not one object per item; each repeated text once; whole-number positions."""
+    doc = flowmap.render_map(analysis, view="organisations", detail_limit=0)
+    v = first_view(doc.html)
+    assert v["edges"] == [] and isinstance(v["nodes"], dict)
+    assert len(v["strings"]) == len(set(v["strings"]))
+    assert all(isinstance(x, int) for x in v["nodes"]["x"] + v["nodes"]["y"])
+    assert len(v["edgeStyles"]) <= 2 * 6 * 7 + 1  # severity x weak x width, backups
+    assert '"tip"' not in doc.html and '"title":' not in json.dumps(v["nodes"])
 
 
 def test_asset_view_holds_exactly_the_assets_copies(analysis) -> None:
@@ -110,9 +215,9 @@ def test_org_filter_keeps_one_organisation_and_its_partners(analysis) -> None:
     b = analysis.inventory.backups
     a_org, b_org = b["source_system_id"].map(org_of), b["target_system_id"].map(org_of)
     partners |= set(b_org[a_org == "M85001"]) | set(a_org[b_org == "M85001"])
-    v = first_view(doc.html)
-    assert {n["id"] for n in v["nodes"]} == partners
-    assert all("M85001" in (e["from"], e["to"]) for e in v["edges"])
+    nodes, edges = org_items(first_view(doc.html))
+    assert {n["id"] for n in nodes} == partners
+    assert edges and all("M85001" in (e["from"], e["to"]) for e in edges)
     systems = first_view(flowmap.render_map(analysis, org_id="M85001").html)
     own = set(analysis.systems.loc[analysis.systems["org_id"] == "M85001", "system_id"])
     assert own <= {n["id"] for n in systems["nodes"]}
@@ -134,6 +239,8 @@ def test_bad_view_and_unknown_ids_are_usage_errors(analysis) -> None:
         flowmap.render_map(analysis, view="asset")
     with pytest.raises(UsageError, match="No organisation 'XX'"):
         flowmap.render_map(analysis, org_id="XX")
+    with pytest.raises(UsageError, match="detail_limit must be 0 or more"):
+        flowmap.render_map(analysis, view="organisations", detail_limit=-1)
 
 
 def originals(analysis) -> set[str]:
@@ -149,6 +256,7 @@ def originals(analysis) -> set[str]:
 
 
 @pytest.mark.parametrize("kw", [{}, {"view": "organisations"}, {"view": "paths"},
+                                {"view": "organisations", "detail_limit": 0},
                                 {"view": "asset", "asset_id": "IA-0001"},
                                 {"org_id": "RXA"}])
 def test_redacted_map_contains_no_original_name_id_or_owner(analysis, kw) -> None:
@@ -175,9 +283,11 @@ def test_redaction_is_stable_with_a_key_and_differs_without(analysis) -> None:
     assert all(re.fullmatch(r"SYS-[0-9a-f]{10}", i) for i in ids)
 
 
-def test_same_inventory_and_options_give_a_byte_identical_file(analysis, tmp_path) -> None:
-    flowmap.write_map(analysis, tmp_path / "a" / "map.html", view="systems")
-    flowmap.write_map(analysis, tmp_path / "b" / "map.html", view="systems")
+@pytest.mark.parametrize("kw", [{"view": "systems"}, {"view": "organisations"},
+                                {"view": "organisations", "detail_limit": 0}])
+def test_same_inventory_and_options_give_a_byte_identical_file(analysis, tmp_path, kw) -> None:
+    flowmap.write_map(analysis, tmp_path / "a" / "map.html", **kw)
+    flowmap.write_map(analysis, tmp_path / "b" / "map.html", **kw)
     assert (tmp_path / "a" / "map.html").read_bytes() == (tmp_path / "b" / "map.html").read_bytes()
 
 

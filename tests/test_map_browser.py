@@ -140,6 +140,84 @@ def test_hostile_names_are_text_and_run_nothing(browser, tmp_path) -> None:
     page.close()
 
 
+#: Where an item is on screen (vis-network's own geometry: an edge's midpoint on its curve).
+WHERE = """([kind, id]) => {
+  const net = window.flowmapNetwork;
+  const p = kind === "edge" ? net.body.edges[id].edgeType.getPoint(0.5)
+    : net.getPositions([id])[id];
+  const d = net.canvasToDOM(p);
+  const r = document.querySelector("#fm-canvas").getBoundingClientRect();
+  return [r.left + d.x, r.top + d.y];
+}"""
+
+
+def hover(page, kind: str, item_id: str) -> str:
+    """Move the mouse onto an item and return the tooltip's text ('' if none shows)."""
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(250)
+    x, y = page.evaluate(WHERE, [kind, item_id])
+    page.mouse.move(x, y)
+    tip = page.locator("div.vis-tooltip")
+    try:
+        tip.wait_for(state="visible", timeout=1500)
+    except sync_api.TimeoutError:
+        return ""
+    return tip.inner_text()
+
+
+def test_aggregated_organisations_view_draws_and_tooltips_count(browser, sample_map,
+                                                                tmp_path) -> None:
+    _, analysis, _ = sample_map
+    f = analysis.flows
+    cross = f[f["sender_org_id"] != f["receiver_org_id"]]
+    per_pair = cross.groupby(["sender_org_id", "receiver_org_id"]).size()
+    names = analysis.inventory.organisations.set_index("org_id")["name"]
+    full = flowmap.write_map(analysis, tmp_path / "full.html", view="organisations")
+    opened = Opened(browser, tmp_path / "full.html")
+    assert not opened.page.locator("#fm-banner").is_visible()  # nothing trimmed
+    opened.clean()
+    opened.page.close()
+
+    path = tmp_path / "trimmed.html"
+    doc = flowmap.write_map(analysis, path, view="organisations", detail_limit=10)
+    assert doc.edges == full.edges > 10
+    opened = Opened(browser, path)
+    page = opened.page
+    c = opened.counts()
+    assert (c["view"], c["nodes"], c["edges"]) == ("organisations", doc.nodes, doc.edges)
+    banner = page.locator("#fm-banner")
+    assert banner.is_visible() and banner.text_content() == doc.notes[-1]
+    assert f"{len(cross):,} flows between organisations are aggregated" in doc.notes[-1]
+    # Hover the busiest links until one shows its tooltip: it counts what it stands for.
+    links = page.evaluate("window.flowmap.data.views.organisations.edges"
+                          ".filter(e => e.kind === 'flow').map(e => [e.id, e.from, e.to])")
+    links.sort(key=lambda e: (-int(per_pair[(e[1], e[2])]), e[0]))
+    for link_id, a, b in links:
+        text = hover(page, "edge", link_id)
+        if text:
+            break
+    n = int(per_pair[(a, b)])
+    assert f"{n:,} from {names[a]} to {names[b]}" in text
+    assert f"of {n:,} flows" in text and "Worst finding" in text and "Transports" in text
+    assert "named in the systems view" in text  # assets counted, not named, when trimmed
+    org = "RXA"
+    text = hover(page, "node", org)
+    assert names[org] in text and "Flows out to partners" in text
+    findings = int((analysis.findings["org_id"] == org).sum())
+    assert "more findings under other rules" in text and "\u00d7" in text
+    assert findings > 5
+    # Search and filters work on the decoded items.
+    page.fill("#fm-search", org)
+    page.locator("#fm-results button").first.click()
+    assert names[org] in page.locator("#fm-details").text_content()
+    page.select_option("#fm-org", org)
+    partners = set(cross.loc[cross["sender_org_id"] == org, "receiver_org_id"]) | set(
+        cross.loc[cross["receiver_org_id"] == org, "sender_org_id"])
+    assert opened.counts()["nodes"] >= len(partners | {org})
+    opened.clean()
+    page.close()
+
+
 def test_large_organisations_view_opens_and_becomes_interactive(browser, tmp_path) -> None:
     from flowmap.synth import synthesize, write_inventory_csv
 
@@ -148,9 +226,11 @@ def test_large_organisations_view_opens_and_becomes_interactive(browser, tmp_pat
     path = tmp_path / "big.html"
     doc = flowmap.write_map(analysis, path, max_nodes=3000)
     assert doc.view == "organisations" and doc.notes
-    assert path.stat().st_size < 10_000_000
+    assert path.stat().st_size < 1_500_000  # compact: 300 organisations, ~1,900 links
     opened = Opened(browser, path)
     c = opened.counts()
     assert (c["nodes"], c["edges"]) == (doc.nodes, doc.edges)
+    links = opened.page.evaluate("window.flowmap.data.views.organisations.edges.length")
+    assert links == doc.edges
     opened.clean()
     opened.page.close()

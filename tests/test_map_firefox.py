@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -122,5 +123,62 @@ def test_hostile_names_are_text_and_run_nothing(firefox, tmp_path) -> None:
     assert opened.eval("document.querySelectorAll('#fm-results img, h1 img').length") == 0
     assert opened.eval("new Promise(r => setTimeout(() => r(typeof window.__xss), 300))") \
         == "undefined"
+    opened.clean()
+    opened.close()
+
+
+#: Where an item is on screen (vis-network's own geometry: an edge's midpoint on its curve).
+WHERE = """(([kind, id]) => {
+  const net = window.flowmapNetwork;
+  const p = kind === "edge" ? net.body.edges[id].edgeType.getPoint(0.5)
+    : net.getPositions([id])[id];
+  const d = net.canvasToDOM(p);
+  const r = document.querySelector("#fm-canvas").getBoundingClientRect();
+  return JSON.stringify([Math.round(r.left + d.x), Math.round(r.top + d.y)]);
+})"""
+TOOLTIP = ("(() => { const t = document.querySelector('div.vis-tooltip');"
+           " return t && t.style.visibility === 'visible' ? t.innerText : ''; })()")
+
+
+def hover(opened: Opened, kind: str, item_id: str) -> str:
+    """Move the pointer onto an item (WebDriver BiDi input) and return the tooltip's text."""
+    x, y = json.loads(opened.eval(f"{WHERE}({json.dumps([kind, item_id])})"))
+    opened.ff.send("input.performActions", {"context": opened.ctx, "actions": [{
+        "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+        "actions": [{"type": "pointerMove", "x": 5, "y": 5}, {"type": "pause", "duration": 250},
+                    {"type": "pointerMove", "x": x, "y": y}]}]})
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        text = opened.eval(TOOLTIP)
+        if text:
+            return text
+        time.sleep(0.1)
+    return ""
+
+
+def test_aggregated_organisations_view_draws_and_a_link_tooltip_counts(firefox, sample_map,
+                                                                       tmp_path) -> None:
+    _, analysis, _ = sample_map
+    f = analysis.flows
+    cross = f[f["sender_org_id"] != f["receiver_org_id"]]
+    per_pair = cross.groupby(["sender_org_id", "receiver_org_id"]).size()
+    names = analysis.inventory.organisations.set_index("org_id")["name"]
+    path = tmp_path / "orgs.html"
+    doc = flowmap.write_map(analysis, path, view="organisations", detail_limit=10)
+    opened = Opened(firefox, path)
+    c = opened.counts()
+    assert (c["view"], c["nodes"], c["edges"]) == ("organisations", doc.nodes, doc.edges)
+    assert opened.eval("document.querySelector('#fm-banner').hidden") is False
+    assert opened.eval("document.querySelector('#fm-banner').textContent") == doc.notes[-1]
+    links = json.loads(opened.eval(
+        "JSON.stringify(window.flowmap.data.views.organisations.edges"
+        ".filter(e => e.kind === 'flow').map(e => [e.id, e.from, e.to]))"))
+    links.sort(key=lambda e: (-int(per_pair[(e[1], e[2])]), e[0]))
+    for link_id, a, b in links:
+        text = hover(opened, "edge", link_id)
+        if text:
+            break
+    n = int(per_pair[(a, b)])
+    assert f"{n:,} from {names[a]} to {names[b]}" in text and f"of {n:,} flows" in text
     opened.clean()
     opened.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 from flowmap.errors import UsageError
 from flowmap.mapview.focus import asset_view, paths_view
 from flowmap.mapview.frames import MapFrames, frames_of
-from flowmap.mapview.orgview import organisations_view
+from flowmap.mapview.orgview import DEFAULT_DETAIL_LIMIT, organisations_view
 from flowmap.mapview.page import render_page
 from flowmap.mapview.redact import Pseudonymiser, redact_frames
 from flowmap.mapview.views import VIEWS, View, systems_view
@@ -32,7 +32,8 @@ class MapDocument:
     nodes, edges : int
         Nodes and edges of that view.
     notes : list of str
-        What the reader should know (an automatic switch of view, an ignored option).
+        What the reader should know (an automatic switch of view, an ignored option,
+        detail summarised above ``detail_limit``).
     """
 
     html: str
@@ -48,7 +49,7 @@ class MapDocument:
 def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
                org_id: str | None = None, redact: bool = False,
                redact_key: str | bytes | None = None, max_nodes: int = DEFAULT_MAX_NODES,
-               title: str | None = None) -> MapDocument:
+               detail_limit: int = DEFAULT_DETAIL_LIMIT, title: str | None = None) -> MapDocument:
     """Draw an analysis as one self-contained, offline HTML page.
 
     Parameters
@@ -68,6 +69,12 @@ def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
         Key of the pseudonyms: the same key gives the same pseudonyms (default random).
     max_nodes : int
         Largest systems view drawn before switching to the organisations view.
+    detail_limit : int
+        Most links the organisations view draws with full detail (default
+        :data:`~flowmap.mapview.orgview.DEFAULT_DETAIL_LIMIT`). Above it every
+        organisation and link is still drawn with its counts, but links count their
+        assets instead of naming them and organisations list their findings by rule;
+        the page's header and ``notes`` say so.
     title : str, optional
         Heading of the page.
 
@@ -89,13 +96,16 @@ def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
         raise UsageError(f"Unknown view {view!r}: choose one of {', '.join(VIEWS)}.")
     if max_nodes < 1:
         raise UsageError(f"--max-nodes must be 1 or more, not {max_nodes}.")
+    if detail_limit < 0:
+        raise UsageError(f"detail_limit must be 0 or more, not {detail_limit}.")
     frames = frames_of(analysis)
     _check_ids(frames, view, asset_id, org_id)
     notes: list[str] = []
     if redact:
         frames, asset_id, org_id = _redacted(frames, redact_key, asset_id, org_id)
-    views = _views(frames, view, asset_id, org_id, max_nodes, notes)
-    views[0].notes = notes
+    views = _views(frames, view, asset_id, org_id, max_nodes, detail_limit, notes)
+    views[0].notes = list(notes)  # the page lists these; the banner has its own place
+    notes += [v.banner for v in views[:1] if v.banner]
     heading = title or f"Data-flow map: {views[0].title}"
     subtitle = f"As of {frames.as_of.isoformat()}"
     if frames.source:
@@ -103,8 +113,8 @@ def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
     if frames.redacted:
         subtitle += " \u00b7 redacted: names and ids are pseudonyms"
     page = render_page(views, title=heading, subtitle=subtitle)
-    return MapDocument(html=page, view=views[0].name, nodes=len(views[0].nodes),
-                       edges=len(views[0].edges), notes=notes)
+    return MapDocument(html=page, view=views[0].name, nodes=views[0].node_count,
+                       edges=views[0].edge_count, notes=notes)
 
 
 def write_map(analysis, path: str | Path, **options) -> MapDocument:
@@ -158,19 +168,19 @@ def _redacted(frames: MapFrames, key: str | bytes | None, asset_id: str | None,
 
 
 def _views(frames: MapFrames, view: str, asset_id, org_id, max_nodes: int,
-           notes: list[str]) -> list[View]:
+           detail_limit: int, notes: list[str]) -> list[View]:
     if view == "asset":
         if org_id:
             notes.append("--org is ignored in the asset view: it shows every copy.")
         return [asset_view(frames, asset_id)]
     if view == "paths":
         return [paths_view(frames, org_id)]
-    orgs = organisations_view(frames, org_id)
+    orgs = organisations_view(frames, org_id, detail_limit)
     if view == "organisations":
         return [orgs]
     systems = _system_count(frames, org_id)
     if systems > max_nodes:
-        notes.append(f"{len(orgs.nodes):,} organisations' {systems:,} systems are more than "
+        notes.append(f"{orgs.node_count:,} organisations' {systems:,} systems are more than "
                      f"{max_nodes:,} nodes: showing the organisations view "
                      f"(use --org ORG_ID for one organisation's systems).")
         return [orgs]

@@ -73,8 +73,20 @@ def vis_options(large: bool) -> dict:
 
 
 def view_data(view: View) -> dict:
-    """A view's nodes and edges as vis-network items, assembled with pyvis's Network."""
-    large = len(view.nodes) + len(view.edges) > LARGE
+    """A view's nodes and edges as vis-network items, assembled with pyvis's Network.
+
+    A compact view (:attr:`View.compact`, the organisations view) travels as its columns:
+    the page's script makes the items (see :mod:`~flowmap.mapview.orgview`).
+    """
+    large = view.node_count + view.edge_count > LARGE
+    common = {"name": view.name, "title": view.title, "halos": view.halos,
+              "overlay": view.overlay, "notes": view.notes, "banner": view.banner,
+              "options": vis_options(large)}
+    if view.compact is not None:
+        compact = dict(view.compact)
+        if large:
+            compact["edgeStyles"] = [{**s, "smooth": False} for s in compact["edgeStyles"]]
+        return {**common, "nodes": [], "edges": [], **compact}
     net = _Network(directed=True, cdn_resources="in_line")
     for node in view.nodes:
         options = {k: v for k, v in node.items() if k != "id"}
@@ -84,9 +96,7 @@ def view_data(view: View) -> dict:
         if large:
             options["smooth"] = False
         net.add_edge(edge["from"], edge["to"], **options)
-    return {"name": view.name, "title": view.title, "nodes": net.nodes, "edges": net.edges,
-            "halos": view.halos, "overlay": view.overlay, "notes": view.notes,
-            "options": vis_options(large)}
+    return {**common, "nodes": net.nodes, "edges": net.edges}
 
 
 def render_page(views: list[View], *, title: str, subtitle: str) -> str:

@@ -7,7 +7,8 @@ narrows ``systems``, ``organisations`` and ``paths`` to one organisation and its
 partners. Each node and edge carries its vis-network options, the fields the page's
 filters read (``org``, ``sector``, ``sev``, ``cats``) and its tooltip as data (``tip``:
 rows of [label, text]; ``fx``: findings as [severity, title, message]); the page turns
-those into DOM text, never HTML.
+those into DOM text, never HTML. The organisations view, the one drawn at thousands of
+organisations, is encoded compactly instead (:attr:`View.compact`, see :mod:`~.orgview`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,20 @@ class View:
     halos: list[dict] = field(default_factory=list)    # organisation discs (systems views)
     overlay: list[dict] = field(default_factory=list)  # attack path edges, shown on demand
     notes: list[str] = field(default_factory=list)
+    #: Columns instead of item dicts (the organisations view; see :mod:`~.orgview`).
+    compact: dict | None = None
+    #: What the reader must know about this view (trimmed detail), shown in the header.
+    banner: str = ""
+
+    @property
+    def node_count(self) -> int:
+        return len(self.compact["nodes"]["id"]) if self.compact else len(self.nodes)
+
+    @property
+    def edge_count(self) -> int:
+        if self.compact:
+            return len(self.compact["flows"]["from"]) + len(self.compact["backups"]["from"])
+        return len(self.edges)
 
 
 def text(value: object) -> str:
@@ -76,11 +91,19 @@ class Findings:
     """Worst severity and top findings per subject, most severe first."""
 
     def __init__(self, findings: pd.DataFrame) -> None:
-        f = findings.sort_values(["score", "rule", "subject_id"], ascending=[False, True, True],
-                                 kind="stable").copy()
-        f["rank"] = f["severity"].map(SEVERITY_RANK).fillna(SEVERITY_RANK[NO_FINDING])
-        self.frame = f
+        #: Every finding with ``rank`` (its severity's index in :data:`SEVERITY_RANK`).
+        self.all = findings.assign(rank=findings["severity"].map(SEVERITY_RANK).fillna(
+            SEVERITY_RANK[NO_FINDING]).astype(int))
+        self._frame: pd.DataFrame | None = None
         self._cache: dict[tuple[str, str], tuple[dict, dict, dict]] = {}
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The findings most severe first (score, then rule and subject), sorted once."""
+        if self._frame is None:
+            self._frame = self.all.sort_values(["score", "rule", "subject_id"],
+                                               ascending=[False, True, True], kind="stable")
+        return self._frame
 
     def of(self, key: str, subject_type: str | None = None) -> tuple[dict, dict, dict]:
         """(worst severity, top findings, count) per ``key`` value."""
@@ -98,8 +121,16 @@ class Findings:
             self._cache[cache_key] = (worst, top, groups.size().to_dict())
         return self._cache[cache_key]
 
+    def worst_rank(self, subject_type: str, ids: pd.Series | None = None) -> pd.Series:
+        """Rank of the worst finding per subject id (of ``ids`` only, if given)."""
+        f = self.all
+        f = f.loc[f["subject_type"] == subject_type]
+        if ids is not None:
+            f = f.loc[f["subject_id"].isin(ids)]
+        return f.groupby("subject_id")["rank"].min()
+
     def weak_flows(self) -> set[str]:
-        f = self.frame
+        f = self.all
         return set(f.loc[(f["subject_type"] == "flow") & f["rule"].isin(WEAK_FLOW_RULES),
                          "subject_id"])
 
@@ -113,10 +144,11 @@ def _findings_rows(top: list, count: int) -> list:
 
 def _categories(fr: MapFrames, by: str) -> dict[str, list[str]]:
     """Data categories of the assets held on each system (``by="system_id"``) or org."""
-    c = fr.copies[["asset_id", "system_id"]].merge(
-        fr.assets[["asset_id", "data_categories"]], on="asset_id", how="left")
-    if by == "org_id":
-        c = c.merge(fr.systems[["system_id", "org_id"]], on="system_id", how="left")
+    c = fr.copies[["asset_id", "system_id"]]
+    if by == "org_id":  # one row per (organisation, asset) before the categories multiply it
+        c = c.assign(org_id=c["system_id"].map(fr.systems.set_index("system_id")["org_id"]))
+        c = c[["asset_id", "org_id"]].drop_duplicates()
+    c = c.merge(fr.assets[["asset_id", "data_categories"]], on="asset_id", how="left")
     c = c.explode("data_categories").dropna(subset=["data_categories"])
     return {k: sorted(set(v)) for k, v in c.groupby(by)["data_categories"]}
 

@@ -7,7 +7,8 @@
   var SECTOR_COLOURS = {};
   DATA.legend.sectors.forEach(function (s) { SECTOR_COLOURS[s[0]] = s[2]; });
   var $ = function (id) { return document.getElementById(id); };
-  var state = { view: null, pathsOn: false, saved: {}, visibleOrgs: null };
+  var state = { view: null, pathsOn: false, saved: {}, visibleOrgs: null,
+                hidden: { nodes: {}, edges: {} } };
   var nodes = new vis.DataSet([]);
   var edges = new vis.DataSet([]);
 
@@ -48,11 +49,124 @@
     return box;
   }
 
+  /* Each item's tooltip is an empty <fm-tip> that builds its table (as DOM text) when
+     vis-network puts it on screen: appendChild runs connectedCallback before the popup
+     is measured, so a map with tens of thousands of links builds only what is hovered. */
+  var LAZY = Boolean(window.customElements);
+  if (LAZY && !window.customElements.get("fm-tip")) {
+    window.customElements.define("fm-tip", class extends HTMLElement {
+      connectedCallback() {
+        if (!this.firstChild && this.fmItem) { this.appendChild(tipElement(this.fmItem)); }
+      }
+    });
+  }
+
   function withTitle(item) {
     var copy = Object.assign({}, item);
-    copy.title = tipElement(item);
+    if (LAZY) {
+      copy.title = document.createElement("fm-tip");
+      copy.title.fmItem = item;
+    } else {
+      copy.title = tipElement(item);
+    }
     return copy;
   }
+
+  /* The organisations view travels as columns (flowmap/mapview/orgview.py): make its
+     vis-network items and tooltip rows here, once, from the counts and string table. */
+  var SEVERITY_LABELS = {}, SECTOR_LABELS = {};
+  DATA.legend.severities.forEach(function (s) { SEVERITY_LABELS[s[0]] = s[1]; });
+  DATA.legend.sectors.forEach(function (s) { SECTOR_LABELS[s[0]] = s[1]; });
+
+  var NUMBER = new Intl.NumberFormat("en-GB");
+  function num(n) { return NUMBER.format(n); }
+
+  function shortLabel(name, max) {
+    var chars = Array.from(String(name));
+    return chars.length <= max ? String(name) : chars.slice(0, max - 1).join("") + "\u2026";
+  }
+
+  function decodeOrganisations(v) {
+    var S = v.strings, sevs = v.severities, N = v.nodes, F = v.flows, B = v.backups;
+    var str = function (i) { return S[i]; };
+    var bySevText = function (counts) {
+      return counts.map(function (c, i) { return c ? sevs[i] + " " + num(c) : ""; })
+        .filter(Boolean).join(", ") || "none";
+    };
+    var worstText = function (s) { return s === "none" ? "none" : SEVERITY_LABELS[s] || s; };
+    var sum = function (xs) { return xs.reduce(function (a, b) { return a + b; }, 0); };
+    var nodesOut = N.id.map(function (id, i) {
+      var total = sum(N.bySev[i]), fx;
+      if (N.findings) {  /* full detail: the most severe findings, one by one */
+        fx = N.findings[i].map(function (f) { return [sevs[f[0]], S[f[1]], S[f[2]]]; });
+        if (total > fx.length) {
+          fx.push(["", "and " + num(total - fx.length) + " more findings", ""]);
+        }
+      } else {  /* above the detail limit: the most severe rules and their counts */
+        var listed = 0;
+        fx = N.rules[i].map(function (r) {
+          listed += r[2];
+          return [sevs[r[0]], S[r[1]] + " \u00d7 " + num(r[2]), ""];
+        });
+        if (total > listed) {
+          fx.push(["", "and " + num(total - listed) + " more findings under other rules", ""]);
+        }
+      }
+      var sector = S[N.sector[i]];
+      return Object.assign({}, v.nodeStyles[N.style[i]], {
+        id: id, label: shortLabel(N.name[i], v.labelChars), x: N.x[i], y: N.y[i], org: id,
+        sector: sector, sev: sevs[N.sev[i]], cats: N.cats[i].map(str), fx: fx,
+        tip: [["Organisation", N.name[i]], ["Id", id], ["Sector", SECTOR_LABELS[sector] || sector],
+              ["DSPT", S[N.dspt[i]]], ["Cyber Essentials Plus", S[N.cePlus[i]]],
+              ["Systems", num(N.systems[i])], ["Assets", num(N.assets[i])],
+              ["Flows inside", num(N.inside[i])], ["Flows out to partners", num(N.out[i])],
+              ["Flows in from partners", num(N.in[i])], ["Findings", bySevText(N.bySev[i])]]
+      });
+    });
+    var flowsOut = F.from.map(function (a, i) {
+      var from = N.id[a], to = N.id[F.to[i]], count = F.count[i], sev = sevs[F.sev[i]];
+      var cats = F.cats[i].map(str), assets;
+      if (F.assets) {
+        var names = F.assets[i].map(str);
+        if (F.assetCount[i] > names.length) {
+          names.push("and " + num(F.assetCount[i] - names.length) + " more");
+        }
+        assets = names.join("; ");
+      } else {
+        assets = num(F.assetCount[i]) + " (named in the systems view; left out above the " +
+          "detail limit)";
+      }
+      return Object.assign({}, v.edgeStyles[F.style[i]], {
+        id: "flows:" + from + ">" + to, from: from, to: to, sev: sev, weak: F.weak[i] > 0,
+        kind: "flow", count: count, cats: cats, fx: [],
+        tip: [["Flows", num(count) + " from " + N.name[a] + " to " + N.name[F.to[i]]],
+              ["Special-category data", num(F.special[i]) + " of " + num(count) + " flows"],
+              ["Weak flows", num(F.weak[i])], ["Worst finding", worstText(sev)],
+              ["Flows with findings", bySevText(F.bySev[i])],
+              ["Data categories", cats.join("; ") || "unknown"],
+              ["Transports", F.transports[i].map(str).join("; ") || "unknown"],
+              ["Assets", assets]]
+      });
+    });
+    var backupsOut = B.from.map(function (a, i) {
+      var from = N.id[a], to = N.id[B.to[i]];
+      return Object.assign({}, v.edgeStyles[B.style[i]], {
+        id: "backups:" + from + ">" + to, from: from, to: to, sev: "none", weak: false,
+        kind: "backup", count: B.count[i], cats: [], fx: [],
+        tip: [["Backups", num(B.count[i]) + " of " + N.name[a] + " systems kept at " +
+               N.name[B.to[i]]],
+              ["Isolation", B.isolation[i].map(str).join("; ") || "unknown"]]
+      });
+    });
+    v.nodes = nodesOut;
+    v.edges = flowsOut.concat(backupsOut);
+    v.decoded = true;
+  }
+
+  Object.keys(DATA.views).forEach(function (name) {
+    var v = DATA.views[name];
+    if (v.format === "organisations" && !v.decoded) { decodeOrganisations(v); }
+  });
 
   var view = function () { return DATA.views[state.view]; };
   var network = new vis.Network($("fm-canvas"), { nodes: nodes, edges: edges },
@@ -150,21 +264,28 @@
         if (mine[e.to]) { near[e.from] = true; }
       });
     }
-    var shown = {}, orgsShown = {};
-    var nodeUpdates = v.nodes.map(function (n) {
-      var ok = (!near || near[n.id]) && (!sector || n.sector === sector) &&
-        SEVERITIES.indexOf(n.sev) <= worst && (!cat || (n.cats || []).indexOf(cat) >= 0);
+    var shown = {}, orgsShown = {}, hidden = state.hidden;
+    var nodeUpdates = [], edgeUpdates = [];
+    v.nodes.forEach(function (n) {
+      var ok = Boolean((!near || near[n.id]) && (!sector || n.sector === sector) &&
+        SEVERITIES.indexOf(n.sev) <= worst && (!cat || (n.cats || []).indexOf(cat) >= 0));
       if (ok) { shown[n.id] = true; orgsShown[n.org] = true; }
-      return { id: n.id, hidden: !ok };
+      if (Boolean(hidden.nodes[n.id]) === ok) {  /* only what changes is sent to vis */
+        hidden.nodes[n.id] = !ok;
+        nodeUpdates.push({ id: n.id, hidden: !ok });
+      }
     });
-    var edgeUpdates = v.edges.map(function (e) {
-      var ok = shown[e.from] && shown[e.to] && (!cat || e.kind === "backup" ||
-        (e.cats || []).indexOf(cat) >= 0);
-      return { id: e.id, hidden: !ok };
+    v.edges.forEach(function (e) {
+      var ok = Boolean(shown[e.from] && shown[e.to] && (!cat || e.kind === "backup" ||
+        (e.cats || []).indexOf(cat) >= 0));
+      if (Boolean(hidden.edges[e.id]) === ok) {
+        hidden.edges[e.id] = !ok;
+        edgeUpdates.push({ id: e.id, hidden: !ok });
+      }
     });
     state.visibleOrgs = orgsShown;
-    nodes.update(nodeUpdates);
-    edges.update(edgeUpdates);
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
     status();
   }
 
@@ -219,12 +340,16 @@
     network.setOptions(v.options);
     nodes.clear();
     edges.clear();
+    state.hidden = { nodes: {}, edges: {} };  /* everything is added visible */
     nodes.add(v.nodes.map(withTitle));
     edges.add(v.edges.map(withTitle));
     Array.prototype.forEach.call($("fm-views").children, function (b) {
       b.setAttribute("aria-pressed", b.getAttribute("data-view") === name ? "true" : "false");
     });
     $("fm-paths").hidden = !(v.overlay && v.overlay.length);
+    var banner = $("fm-banner");
+    banner.textContent = v.banner || "";
+    banner.hidden = !v.banner;
     var notes = $("fm-notes");
     clear(notes);
     (v.notes || []).forEach(function (t) { notes.appendChild(el("li", "", t)); });
