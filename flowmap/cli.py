@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from flowmap.errors import FlowmapError, UsageError
+from flowmap.mapview.api import DEFAULT_DETAIL_LIMIT, DEFAULT_MAX_NODES
 
 
 def _as_of(value: str | None) -> dt.date | None:
@@ -169,14 +170,18 @@ def synth(orgs: int, seed: int, out: Path, as_of: str | None) -> None:
               help="Pseudonyms for names and ids; no owners or free text (for sharing).")
 @click.option("--redact-key", metavar="KEY",
               help="Key of the pseudonyms: the same key gives the same ones (implies --redact).")
-@click.option("--max-nodes", type=int, default=3000, show_default=True,
+@click.option("--max-nodes", type=int, default=DEFAULT_MAX_NODES, show_default=True,
               help="Above this many systems, draw the organisations view instead.")
+@click.option("--detail-limit", type=int, default=DEFAULT_DETAIL_LIMIT, show_default=True,
+              help="Above this many organisation links, links count their assets and "
+                   "organisations list findings by rule, and the page says so.")
 @AS_OF
 @FEEDS
 def map_command(path: Path, asset_arg: str | None, out: Path, view: str,
                 asset_opt: str | None, org_id: str | None, redact: bool,
-                redact_key: str | None, max_nodes: int, as_of: str | None, kev: Path | None,
-                epss: Path | None, eol: Path | None) -> None:
+                redact_key: str | None, max_nodes: int, detail_limit: int,
+                as_of: str | None, kev: Path | None, epss: Path | None,
+                eol: Path | None) -> None:
     """Write the interactive data-flow map: one offline HTML file, safe to email."""
     from flowmap.mapview import write_map
 
@@ -189,7 +194,7 @@ def map_command(path: Path, asset_arg: str | None, out: Path, view: str,
     analysis = _analysed(path, _as_of(as_of), kev, epss, eol)
     doc = write_map(analysis, out, view=view, asset_id=asset_id, org_id=org_id,
                     redact=redact or redact_key is not None, redact_key=redact_key,
-                    max_nodes=max_nodes)
+                    max_nodes=max_nodes, detail_limit=detail_limit)
     size = out.stat().st_size / 1e6
     notes = "".join(f" Note: {n}" for n in doc.notes)
     click.echo(f"Wrote the {doc.view} view ({doc.nodes:,} nodes, {doc.edges:,} edges, "

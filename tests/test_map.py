@@ -373,7 +373,21 @@ def test_cli_writes_a_map_and_says_what_it_drew(tmp_path) -> None:
     assert r.returncode == 0, r.stderr
 
 
+def test_cli_detail_limit_trims_the_organisations_view_and_says_so(tmp_path) -> None:
+    out = tmp_path / "orgs.html"
+    args = ("map", str(SAMPLE), "--view", "organisations", "--out", str(out),
+            "--as-of", "2026-11-01")
+    full = run_cli(*args)
+    assert full.returncode == 0, full.stderr
+    assert "Note:" not in full.stdout
+    trimmed = run_cli(*args, "--detail-limit", "0")
+    assert trimmed.returncode == 0, trimmed.stderr
+    assert "Note:" in trimmed.stdout and "aggregated" in trimmed.stdout
+    assert "aggregated" in out.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("args,message", [
+    (["--detail-limit", "-1"], "must be 0 or more"),
     (["--view", "asset"], "needs an asset id"),
     (["--org", "NOPE"], "No organisation 'NOPE'"),
     (["IA-0001"], "only goes with --view asset"),
