@@ -4,39 +4,43 @@ from __future__ import annotations
 
 import pandas as pd
 
-from flowmap.rules.base import Rule, RuleContext, date_text, hits
+from flowmap.rules.base import Rule, RuleContext, hits
+from flowmap.rules.text import dates, fill, when
 
 ASSET_EVIDENCE = ["asset_id", "name", "org_id"]
 
 
 def _no_owner(ctx: RuleContext) -> pd.DataFrame:
     a = ctx.assets
-    return hits(a[a["owner"] == ""], subject="asset_id", org="org_id",
-                message=lambda r: f"{r.name} ({r.asset_id}) has no information asset owner.",
+    a = a[a["owner"] == ""]
+    return hits(a, subject="asset_id", org="org_id",
+                message=fill(a, "{name} ({asset_id}) has no information asset owner."),
                 evidence=ASSET_EVIDENCE + ["owner"],
-                score=lambda r: 30 + (10 if r.special_category else 0))
+                score=30 + 10 * a["special_category"].to_numpy(dtype=bool))
 
 
 def _review_stale(ctx: RuleContext) -> pd.DataFrame:
     a = ctx.assets
     months = ctx.settings.review_months
     limit = ctx.today - pd.DateOffset(months=months)
-    stale = (a["last_reviewed"] < limit) | a["last_reviewed"].isna()
-    return hits(a[stale], subject="asset_id", org="org_id",
-                message=lambda r: (f"{r.name} ({r.asset_id}) " + (
-                    f"was last reviewed on {date_text(r.last_reviewed)}, more than {months} "
-                    "months ago." if pd.notna(r.last_reviewed) else
-                    "has no review date recorded.")),
-                evidence=ASSET_EVIDENCE + ["last_reviewed"], score=lambda r: 25)
+    a = a[(a["last_reviewed"] < limit) | a["last_reviewed"].isna()]
+    return hits(a, subject="asset_id", org="org_id",
+                message=fill(a, "{name} ({asset_id}) {review}",
+                             review=when(a["last_reviewed"].notna(),
+                                         fill(a, "was last reviewed on {date}, more than "
+                                              "{months} months ago.",
+                                              date=dates(a["last_reviewed"]), months=str(months)),
+                                         "has no review date recorded.")),
+                evidence=ASSET_EVIDENCE + ["last_reviewed"], score=25)
 
 
 def _no_retention(ctx: RuleContext) -> pd.DataFrame:
     a = ctx.assets
-    return hits(a[a["retention_years"].isna()], subject="asset_id", org="org_id",
-                message=lambda r: (f"{r.name} ({r.asset_id}) has no retention period: records "
-                                   "may be kept longer than the Records Management Code "
-                                   "allows."),
-                evidence=ASSET_EVIDENCE + ["retention_years"], score=lambda r: 20)
+    a = a[a["retention_years"].isna()]
+    return hits(a, subject="asset_id", org="org_id",
+                message=fill(a, "{name} ({asset_id}) has no retention period: records may be "
+                             "kept longer than the Records Management Code allows."),
+                evidence=ASSET_EVIDENCE + ["retention_years"], score=20)
 
 
 RULES = (
