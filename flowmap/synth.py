@@ -42,13 +42,16 @@ from flowmap.errors import UsageError
 from flowmap.schema import DSPT_STATUSES, TABLES
 from flowmap.synth_flows import synthesize_flows
 from flowmap.synth_model import (
-    ASSET_TEMPLATES, ESU_ELIGIBLE_OS, GP_LETTERS, GUARANTEED_SECTORS, LEGACY_WINDOWS, OS_CHOICES,
-    PLACE_ENDINGS, PLACE_STEMS, SECTOR_INDEX, SECTOR_PROFILES, SYSTEM_TEMPLATES, YES_NO, Layout,
-    blank_where, cat, choose, date_strings, int_strings, numbered, scaled_counts,
+    ASSET_TEMPLATES, GP_LETTERS, GUARANTEED_SECTORS, PLACE_ENDINGS, PLACE_STEMS, SECTOR_INDEX,
+    SECTOR_PROFILES, SYSTEM_TEMPLATES, Layout,
+)
+from flowmap.synth_sampling import (
+    YES_NO, blank_where, cat, choose, date_strings, int_strings, numbered, scaled_counts,
 )
 from flowmap.synth_security import (
     synthesize_backups, synthesize_vulnerabilities, synthesize_zone_links,
 )
+from flowmap.synth_software import ESU_ELIGIBLE_OS, LEGACY_WINDOWS, OS_CHOICES
 
 DEFAULT_AS_OF = dt.date(2026, 11, 1)
 #: Share of cells left empty (unknown) in columns that real registers often leave blank.

@@ -31,6 +31,8 @@ import pandas as pd
 
 from flowmap.synth_model import (
     ASSET_POSITION, CORE_POSITION, PROFILE_BY_SECTOR, SECTOR_INDEX, SECTOR_PROFILES, Layout,
+)
+from flowmap.synth_sampling import (
     blank_where, choose, choose_map, date_strings, int_strings, numbered, scaled_counts,
 )
 

@@ -19,9 +19,10 @@ import datetime as dt
 
 import numpy as np
 
-from flowmap.synth_model import (
-    CORE_POSITION, CVE_NUMBER_RANGE, END_OF_LIFE_OS, GENERATED_CVES, KNOWN_CVES, LEGACY_WINDOWS,
-    SECTOR_PROFILES, YES_NO, ZONE_LINK_RULES, Layout, cat, choose, date_strings, numbered,
+from flowmap.synth_model import CORE_POSITION, SECTOR_PROFILES, ZONE_LINK_RULES, Layout
+from flowmap.synth_sampling import YES_NO, cat, choose, date_strings, numbered
+from flowmap.synth_software import (
+    CVE_NUMBER_RANGE, END_OF_LIFE_OS, GENERATED_CVES, KNOWN_CVES, LEGACY_WINDOWS,
 )
 
 BACKUP_SOURCE_KINDS = frozenset({"server", "database", "application", "storage"})

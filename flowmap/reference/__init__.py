@@ -1,7 +1,8 @@
 """Reference data flowmap scores against: end-of-life dates, CISA KEV and FIRST EPSS.
 
 * :mod:`flowmap.reference.eol` -- bundled end-of-life table, endoflife.date files, and
-  matching free-text OS names to releases;
+  matching free-text OS names to releases; it reads its files with
+  :mod:`flowmap.reference.eol_files` and OS names with :mod:`flowmap.reference.os_names`;
 * :mod:`flowmap.reference.kev` -- the CISA Known Exploited Vulnerabilities catalogue;
 * :mod:`flowmap.reference.epss` -- FIRST EPSS exploit-prediction scores.
 
