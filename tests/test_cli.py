@@ -86,3 +86,9 @@ def test_synth_writes_an_inventory_that_validates(tmp_path: Path) -> None:
     assert flowmap("synth", "--orgs", "5", "--seed", "3", "--out", str(out)).returncode == 0
     r = flowmap("validate", str(out), "--as-of", "2026-11-01")
     assert r.returncode == 0, r.stdout
+
+
+def test_python_dash_m_flowmap_is_the_flowmap_command() -> None:
+    r = subprocess.run([sys.executable, "-m", "flowmap", "--help"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0 and "Usage: flowmap" in r.stdout
