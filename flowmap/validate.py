@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from flowmap.codes import member, sorted_codes
 from flowmap.errors import InvalidInventoryError
 from flowmap.inventory import Inventory
 from flowmap.load import RawInventory, RawTable, read_inventory
@@ -528,13 +529,14 @@ def _warnings(typed: dict[str, pd.DataFrame], raw: RawInventory,
 def _orphan_flows(typed: dict[str, pd.DataFrame], rt: RawTable) -> list[Problem]:
     """Flows that send an asset from a system that neither holds it nor receives it."""
     assets, flows = typed["assets"], typed["flows"]
-    held = assets[["asset_id", "system_id"]].explode("system_id")
-    known = pd.MultiIndex.from_arrays([
-        pd.concat([held["asset_id"], flows["asset_id"]], ignore_index=True),
-        pd.concat([held["system_id"], flows["target_system_id"]], ignore_index=True)])
-    sent = pd.MultiIndex.from_arrays([flows["asset_id"], flows["source_system_id"]])
+    held = assets[["asset_id", "system_id"]].explode("system_id").dropna()
+    (a_held, a_flow), _ = sorted_codes(held["asset_id"], flows["asset_id"])
+    (s_held, s_src, s_dst), systems = sorted_codes(held["system_id"], flows["source_system_id"],
+                                                   flows["target_system_id"])
+    width = max(len(systems), 1)
+    known = np.concatenate([a_held * width + s_held, a_flow * width + s_dst])
     orphan = flows[flows["asset_id"].isin(assets["asset_id"]).to_numpy()
-                   & ~sent.isin(known)]
+                   & ~member(a_flow * width + s_src, known)]
     problems = []
     for row, flow in orphan.head(MAX_PROBLEMS_PER_CHECK).iterrows():
         problems.append(Problem(
