@@ -178,7 +178,7 @@ def diff(old, new) -> InventoryDiff:
 
 def write_diff(d: InventoryDiff, out_dir: str | Path) -> list[Path]:
     """Write ``diff.json``, ``diff.csv`` (entity changes) and ``diff.xlsx`` to ``out_dir``."""
-    from flowmap.outputs import new_workbook, write_csv, write_json, write_sheet
+    from flowmap.outputs import new_workbook, write_csv, write_json, write_sheets
     from flowmap.workbook import neutralise_frame
 
     out = Path(out_dir)
@@ -196,6 +196,6 @@ def write_diff(d: InventoryDiff, out_dir: str | Path) -> list[Path]:
     bold = wb.add_format({"bold": True})
     for name, frame in (("entities", d.entities), ("findings", d.findings),
                         ("risk", d.contributions)):
-        write_sheet(wb.add_worksheet(name), neutralise_frame(frame), bold)
+        write_sheets(wb, name, neutralise_frame(frame), bold)
     wb.close()
     return [json_path, csv_path, xlsx_path]

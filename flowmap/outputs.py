@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from flowmap.analysis import Analysis
-from flowmap.rules.base import plain
+from flowmap.rules.base import evidence_values, plain, row_dicts
 from flowmap.workbook import neutralise_frame
 
 SCHEMA_VERSION = 1
@@ -36,8 +36,10 @@ PATH_COLUMNS = ["asset_id", "asset_name", "org_id", "impact", "probability", "ri
 
 def findings_document(analysis: Analysis) -> dict[str, object]:
     """The findings as the JSON document ``findings.json`` holds."""
-    records = [{k: plain(v) for k, v in row.items()}
-               for row in analysis.findings.to_dict(orient="records")]
+    f = analysis.findings
+    columns = tuple(str(c) for c in f.columns)
+    values = [evidence_values(f[c]) for c in f.columns]  # JSON-ready, a column at a time
+    records = row_dicts(columns)(zip(*values)) if len(f) else []
     return {"schema_version": SCHEMA_VERSION, "summary": analysis.summary, "findings": records}
 
 
@@ -46,11 +48,37 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
 
 
 def write_json(document: object, path: str | Path) -> Path:
-    """Write a JSON document reproducibly (sorted keys, UTF-8, one trailing newline)."""
+    """Write a JSON document reproducibly (sorted keys, UTF-8, one trailing newline).
+
+    Indented for reading, except that a top-level list of more than
+    :data:`ONE_PER_LINE` items (the findings of a region) is written one compact item
+    per line: Python's fast encoder cannot indent, and the indenting one takes seconds
+    per 100,000 findings.
+    """
     path = Path(path)
-    path.write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    path.write_text(_json_text(document) + "\n", encoding="utf-8")
     return path
+
+
+ONE_PER_LINE = 1000
+
+
+def _json_text(document: object) -> str:
+    def dumps(value: object, **options) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, **options)
+
+    if not isinstance(document, dict) or not any(
+            isinstance(v, list) and len(v) > ONE_PER_LINE for v in document.values()):
+        return dumps(document, indent=1)
+    parts = []
+    for key in sorted(document):
+        value = document[key]
+        if isinstance(value, list) and len(value) > ONE_PER_LINE:
+            text = "[\n" + ",\n".join("  " + dumps(v) for v in value) + "\n ]"
+        else:
+            text = dumps(value, indent=1).replace("\n", "\n ")
+        parts.append(f" {dumps(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}"
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
@@ -73,9 +101,10 @@ def write_findings(analysis: Analysis, out_dir: str | Path) -> list[Path]:
     """Write ``findings.json``, ``findings.csv`` and ``findings.xlsx`` to ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    xlsx_path = write_findings_workbook(analysis, out / "findings.xlsx")
+    flat = flat_findings(analysis.findings)
+    xlsx_path = write_findings_workbook(analysis, out / "findings.xlsx", flat=flat)
     return [write_json(findings_document(analysis), out / "findings.json"),
-            write_csv(flat_findings(analysis.findings), out / "findings.csv"), xlsx_path]
+            write_csv(flat, out / "findings.csv"), xlsx_path]
 
 
 def flat_findings(findings: pd.DataFrame) -> pd.DataFrame:
@@ -102,12 +131,18 @@ def _sheet_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return neutralise_frame(out)
 
 
-def write_findings_workbook(analysis: Analysis, path: str | Path) -> Path:
-    """The Excel workbook: summary, findings, attack paths, systems, assets and flows."""
+def write_findings_workbook(analysis: Analysis, path: str | Path, *,
+                            flat: pd.DataFrame | None = None) -> Path:
+    """The Excel workbook: summary, findings, attack paths, systems, assets and flows.
+
+    ``flat`` is :func:`flat_findings` of the analysis, when the caller has it already.
+    A table longer than an Excel sheet continues on ``name (2)``, ``name (3)`` ...
+    """
     path = Path(path)
     summary = analysis.summary
     sheets = {
-        "findings": neutralise_frame(flat_findings(analysis.findings)),
+        "findings": neutralise_frame(flat_findings(analysis.findings) if flat is None
+                                     else flat),
         "attack_paths": _sheet_frame(analysis.attack_paths, PATH_COLUMNS),
         "systems": _sheet_frame(analysis.systems, SYSTEM_COLUMNS),
         "assets": _sheet_frame(analysis.assets, ASSET_COLUMNS),
@@ -127,9 +162,25 @@ def write_findings_workbook(analysis: Analysis, path: str | Path) -> Path:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 60)
     for name, frame in sheets.items():
-        write_sheet(wb.add_worksheet(name), frame, bold)
+        write_sheets(wb, name, frame, bold)
     wb.close()
     return path
+
+
+#: Rows an Excel sheet holds, the header row included.
+EXCEL_ROWS = 1_048_576
+
+
+def write_sheets(wb, name: str, frame: pd.DataFrame, bold, *,
+                 rows_per_sheet: int = EXCEL_ROWS - 1) -> list[str]:
+    """Write a table to the sheet ``name``, continued on ``name (2)``, ``name (3)`` ...
+    when it has more rows than a sheet holds, so no row is lost. Returns the sheet names."""
+    names = []
+    for part, start in enumerate(range(0, max(len(frame), 1), rows_per_sheet), start=1):
+        sheet = name if part == 1 else f"{name} ({part})"
+        write_sheet(wb.add_worksheet(sheet), frame.iloc[start:start + rows_per_sheet], bold)
+        names.append(sheet)
+    return names
 
 
 def write_sheet(ws, frame: pd.DataFrame, bold) -> None:
@@ -140,7 +191,8 @@ def write_sheet(ws, frame: pd.DataFrame, bold) -> None:
         ws.set_column(c, c, min(max(width + 2, 8), 60))
     for r, row in enumerate(frame.itertuples(index=False), start=1):
         for c, value in enumerate(row):
-            if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            if value is None or value is pd.NA or value == "" or (
+                    isinstance(value, float) and value != value):
                 continue
             if isinstance(value, str):
                 ws.write_string(r, c, value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import signal
 import subprocess
 import sys
@@ -11,14 +13,31 @@ from pathlib import Path
 from flowmap.synth import synthesize, write_inventory_csv
 
 
+def _stderr_until(proc: subprocess.Popen, text: bytes, timeout: float = 120) -> bytes:
+    """What the process wrote to stderr up to (and including) ``text``."""
+    seen, deadline = b"", time.monotonic() + timeout
+    while text not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stderr], [], [], 1.0)
+        if ready:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
 def test_ctrl_c_during_analyse_exits_130_without_a_traceback(tmp_path: Path) -> None:
     folder = write_inventory_csv(synthesize(300, seed=2), tmp_path / "inv")[0].parent
     proc = subprocess.Popen([sys.executable, "-m", "flowmap.cli", "analyse", str(folder),
                             "--out", str(tmp_path / "out"), "--as-of", "2026-11-01"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)  # past start-up, inside loading or analysis
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # interrupt once the progress bar shows loading has begun: analysis and writing the
+    # findings are still to come, however fast the machine
+    early = _stderr_until(proc, b"reading")
+    assert b"reading" in early, early.decode(errors="replace")
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
+    out, rest = proc.communicate(timeout=120)
+    err = (early + rest).decode(errors="replace")
     assert proc.returncode == 130, (proc.returncode, err[-2000:])
     assert "Traceback" not in err and "interrupted" in err
     assert not (tmp_path / "out" / "findings.json").exists()

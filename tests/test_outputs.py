@@ -114,3 +114,36 @@ def test_missing_epss_file_is_a_one_line_error(tmp_path: Path) -> None:
     r = run("analyse", str(SAMPLE), "--out", str(tmp_path / "o"), "--epss",
             str(tmp_path / "none.csv"), "--quiet")
     assert r.returncode == 2 and "Traceback" not in r.stderr and "none.csv" in r.stderr
+
+
+def test_a_long_findings_list_is_one_finding_per_line_and_still_the_same_json(
+        tmp_path: Path) -> None:
+    from flowmap.outputs import ONE_PER_LINE, write_json
+
+    doc = {"summary": {"n": ONE_PER_LINE + 5, "name": "Ward =1+1 <b>"},
+           "findings": [{"finding_id": f"R:{i}", "evidence": {"x": [i, None]}}
+                        for i in range(ONE_PER_LINE + 5)]}
+    text = write_json(doc, tmp_path / "f.json").read_text(encoding="utf-8")
+    assert json.loads(text) == doc
+    lines = text.splitlines()
+    assert sum(line.lstrip().startswith('{"evidence"') for line in lines) == ONE_PER_LINE + 5
+    short = write_json({"findings": doc["findings"][:3]}, tmp_path / "s.json").read_text()
+    assert json.loads(short)["findings"] == doc["findings"][:3] and '{"evidence"' not in short
+
+
+def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from flowmap.outputs import EXCEL_ROWS, new_workbook, write_sheets
+
+    assert EXCEL_ROWS == 2 ** 20  # Excel's documented sheet size
+    frame = pd.DataFrame({"flow_id": [f"F{i}" for i in range(25)], "n": range(25)})
+    wb = new_workbook(tmp_path / "t.xlsx", "test")
+    names = write_sheets(wb, "flows", frame, wb.add_format({"bold": True}), rows_per_sheet=10)
+    wb.close()
+    assert names == ["flows", "flows (2)", "flows (3)"]
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)
+    ids = [row[0] for name in names for row in book[name].iter_rows(min_row=2, values_only=True)]
+    assert ids == list(frame["flow_id"])  # every row once, in order
+    assert all(next(book[n].iter_rows(max_row=1, values_only=True))[0] == "flow_id"
+               for n in names)

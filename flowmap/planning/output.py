@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flowmap.outputs import new_workbook, write_csv, write_json, write_sheet
+from flowmap.outputs import new_workbook, write_csv, write_json, write_sheets
 from flowmap.planning.portfolio import Plan
 from flowmap.rules.base import plain
 from flowmap.workbook import neutralise_frame
@@ -64,8 +64,8 @@ def _workbook(plan: Plan, path: Path) -> None:
             ws.write_number(i, 1, float(v))
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 60)
-    write_sheet(wb.add_worksheet("plan"), neutralise_frame(plan.steps), bold)
-    write_sheet(wb.add_worksheet("candidates"), neutralise_frame(plan.candidates), bold)
+    write_sheets(wb, "plan", neutralise_frame(plan.steps), bold)
+    write_sheets(wb, "candidates", neutralise_frame(plan.candidates), bold)
     wb.close()
 
 
