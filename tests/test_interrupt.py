@@ -30,7 +30,10 @@ def test_ctrl_c_during_analyse_exits_130_without_a_traceback(tmp_path: Path) -> 
     folder = write_inventory_csv(synthesize(300, seed=2), tmp_path / "inv")[0].parent
     proc = subprocess.Popen([sys.executable, "-m", "flowmap.cli", "analyse", str(folder),
                             "--out", str(tmp_path / "out"), "--as-of", "2026-11-01"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           # a shell running the tests in the background ignores SIGINT,
+                           # and children inherit that: give the command the default
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # interrupt once the progress bar shows loading has begun: analysis and writing the
     # findings are still to come, however fast the machine
     early = _stderr_until(proc, b"reading")
