@@ -116,7 +116,7 @@ def analyse(path: Path, out: Path, as_of: str | None, kev: Path | None, epss: Pa
     from flowmap.settings import SEVERITIES
 
     analysis = _analysed(path, _as_of(as_of), kev, epss, eol, progress=not quiet)
-    written = write_findings(analysis, out)
+    written = write_findings(analysis, out, progress=not quiet)
     click.echo(format_analysis(analysis))
     click.echo("Wrote " + ", ".join(str(p) for p in written))
     if fail_on:
