@@ -108,7 +108,9 @@ class Evaluator:
             self.asset_systems[a].add(sid)
             self.system_assets[sid].add(a)
         self.impact = dict(zip(analysis.assets["asset_id"], analysis.assets["impact"]))
-        self.asset_risk = {a: self._asset_risk(a, self.dist) for a in self.impact}
+        # each asset's nearest copy: (distance, system); risk follows from the distance
+        self.best = {a: self._best_copy(a, self.dist.get) for a in self.impact}
+        self.asset_risk = {a: self._risk_of(a, self.best[a][0]) for a in self.impact}
         risk = finding_risk(analysis.findings, analysis.flows, analysis.assets, self.settings)
         self.gov = {f: r for f, r in zip(analysis.findings["finding_id"], risk) if r != 0}
         self.cyber_sum = math.fsum(self.asset_risk.values())
@@ -146,7 +148,7 @@ class Evaluator:
         """Apply ``action`` to the state, so later gains are measured after it."""
         effect = self.effect(action)
         dist = self._repair(effect.edges, parents := {})
-        delta, risks = self._cyber_delta(dist, effect.copies)
+        delta, risks, best = self._cyber_delta(dist, effect.copies)
         for (u, v), w in effect.edges.items():
             if w is None:
                 self.succ.get(u, {}).pop(v, None)
@@ -168,6 +170,7 @@ class Evaluator:
             self.asset_systems[a].add(sid)
             self.system_assets[sid].add(a)
         self.asset_risk.update(risks)
+        self.best.update(best)
         self.cyber_sum += delta
         for f in effect.removed_findings:
             self.gov_sum -= self.gov.pop(f, 0.0)
@@ -371,30 +374,56 @@ class Evaluator:
         return repair_distances(self.succ, self.pred, self.dist, self.parent, self.children,
                                 edits, parents)
 
-    def _asset_risk(self, asset: str, dist, extra: Iterable[str] = ()) -> float:
-        best = 0.0
+    def _best_copy(self, asset: str, dist, extra: Iterable[str] = ()) -> tuple[float, str | None]:
+        """The distance to the asset's nearest copy, and that copy's system (None when no
+        copy is reachable); ``dist`` gives a node's distance or None."""
+        best, where = INF, None
         for sid in (*self.asset_systems.get(asset, ()), *extra):
-            d = dist(f"system:{sid}") if callable(dist) else dist.get(f"system:{sid}")
-            if d is not None and d < INF:
-                best = max(best, math.exp(-d))
-        return round(round(best, 4) * float(self.impact.get(asset, 0.0)), 2)
+            d = dist(f"system:{sid}")
+            if d is not None and d < best:
+                best, where = d, sid
+        return best, where
 
-    def _cyber_delta(self, dist: dict[str, float],
-                     copies: list[tuple[str, str]]) -> tuple[float, dict[str, float]]:
-        assets: dict[str, list[str]] = defaultdict(list)
+    def _risk_of(self, asset: str, distance: float) -> float:
+        """Probability of the most likely path to the asset (exp(-distance)) x impact."""
+        p = math.exp(-distance) if distance < INF else 0.0
+        return round(round(p, 4) * float(self.impact.get(asset, 0.0)), 2)
+
+    def _cyber_delta(self, dist: dict[str, float], copies: list[tuple[str, str]]
+                     ) -> tuple[float, dict[str, float], dict[str, tuple[float, str | None]]]:
+        """Change in cyber risk when the distances in ``dist`` change and ``copies`` are
+        added, with the new risk and nearest copy of every asset that moved.
+
+        An asset is re-scanned in full only when its nearest copy is one that moved;
+        otherwise its nearest copy is the better of the old one and the moved ones.
+        """
+        moved: dict[str, list[str]] = defaultdict(list)
         for n in dist:
             if n.startswith("system:"):
                 for a in self.system_assets.get(n[7:], ()):
-                    assets[a]
+                    moved[a].append(n[7:])
+        added: dict[str, list[str]] = defaultdict(list)
         for a, sid in copies:
-            assets[a].append(sid)
+            added[a].append(sid)
 
         def lookup(n: str) -> float | None:
             return dist[n] if n in dist else self.dist.get(n)
 
-        risks = {a: self._asset_risk(a, lookup, extra) for a, extra in assets.items()
-                 if a in self.impact}
-        return math.fsum(r - self.asset_risk[a] for a, r in risks.items()), risks
+        risks, best = {}, {}
+        for a in {**moved, **added}:
+            if a not in self.impact:
+                continue
+            d, where = self.best[a]
+            if where is not None and f"system:{where}" in dist:
+                d, where = self._best_copy(a, lookup, added.get(a, ()))
+            else:
+                for sid in (*moved.get(a, ()), *added.get(a, ())):
+                    nd = lookup(f"system:{sid}")
+                    if nd is not None and nd < d:
+                        d, where = nd, sid
+            best[a] = (d, where)
+            risks[a] = self._risk_of(a, d)
+        return math.fsum(r - self.asset_risk[a] for a, r in risks.items()), risks, best
 
 
 def _electronic(transport: str) -> bool:
