@@ -13,6 +13,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,14 +148,17 @@ def _read_csv(name: str, path: Path) -> tuple[RawTable, list[ReadProblem]]:
     if not text.strip():
         return table, [ReadProblem(name, None, None, None,
                                    "the file is empty: it needs at least a header row")]
-    try:  # the C parser reads the bytes faster than the decoded text
-        frame = pd.read_csv(io.BytesIO(data), encoding=encoding, dtype=str,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                            header=0, engine="c")
-    except (pd.errors.ParserError, csv.Error) as exc:
-        return table, [ReadProblem(name, None, None, None,
-                                   f"the file is not well-formed CSV ({_first_line(exc)}); "
-                                   "every row needs as many cells as the header")]
+    with _interrupts_noted() as interrupted:
+        try:  # the C parser reads the bytes faster than the decoded text
+            frame = pd.read_csv(io.BytesIO(data), encoding=encoding, dtype=str,
+                                keep_default_na=False, na_filter=False,
+                                skip_blank_lines=False, header=0, engine="c")
+        except (pd.errors.ParserError, csv.Error) as exc:
+            if interrupted():  # Ctrl-C inside the parser comes back as a parser error
+                raise KeyboardInterrupt from None
+            return table, [ReadProblem(name, None, None, None,
+                                       f"the file is not well-formed CSV ({_first_line(exc)}); "
+                                       "every row needs as many cells as the header")]
     frame = frame.astype(object)
     lines = _csv_line_numbers(text, len(frame))
     frame.index = pd.Index(lines, name="row")
@@ -159,6 +166,28 @@ def _read_csv(name: str, path: Path) -> tuple[RawTable, list[ReadProblem]]:
                             padded=maybe_padded(data))
     table.frame = frame
     return table, problems
+
+
+@contextmanager
+def _interrupts_noted() -> Iterator[Callable[[], bool]]:
+    """Note a Ctrl-C even where a library turns the KeyboardInterrupt into its own error
+    (pandas' C parser reports it as a failed read). Yields "was there one?"."""
+    seen = {"interrupt": False}
+    previous = signal.getsignal(signal.SIGINT)
+    if (previous is not signal.default_int_handler
+            or threading.current_thread() is not threading.main_thread()):
+        yield lambda: False  # someone else handles Ctrl-C here (a notebook kernel)
+        return
+
+    def note(signum, frame) -> None:
+        seen["interrupt"] = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield lambda: seen["interrupt"]
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _first_line(exc: BaseException) -> str:

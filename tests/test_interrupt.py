@@ -44,3 +44,29 @@ def test_ctrl_c_during_analyse_exits_130_without_a_traceback(tmp_path: Path) -> 
     assert proc.returncode == 130, (proc.returncode, err[-2000:])
     assert "Traceback" not in err and "interrupted" in err
     assert not (tmp_path / "out" / "findings.json").exists()
+
+
+def test_ctrl_c_inside_the_csv_parser_is_an_interrupt_not_a_malformed_file(
+        tmp_path: Path, monkeypatch) -> None:
+    import pandas as pd
+    import pytest
+
+    import flowmap
+    from tests.conftest import small_tables, write_csv_tables
+
+    folder = write_csv_tables(tmp_path / "inv", small_tables())
+
+    def read_csv_interrupted(*args, **kwargs):
+        """What pandas' C parser does when Ctrl-C lands in its read callback (seen in a
+        real run): the KeyboardInterrupt comes back as a ParserError."""
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass
+        raise pd.errors.ParserError("Error tokenizing data. C error: calling read(nbytes) "
+                                    "on source failed. Try engine='python'.")
+
+    monkeypatch.setattr(pd, "read_csv", read_csv_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        flowmap.load_inventory(folder)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
