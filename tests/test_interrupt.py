@@ -67,6 +67,11 @@ def test_ctrl_c_inside_the_csv_parser_is_an_interrupt_not_a_malformed_file(
                                     "on source failed. Try engine='python'.")
 
     monkeypatch.setattr(pd, "read_csv", read_csv_interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        flowmap.load_inventory(folder)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    # Python's own Ctrl-C handling, as in a terminal (a background test run ignores SIGINT)
+    outer = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            flowmap.load_inventory(folder)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    finally:
+        signal.signal(signal.SIGINT, outer)
