@@ -35,6 +35,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 import pandas as pd
@@ -64,6 +65,15 @@ def full_risk(analysis: Analysis, actions: Iterable[Action]) -> float:
     """The slow, obviously correct counterfactual: re-analyse the changed inventory."""
     inv = apply_actions(analysis.inventory, list(actions), as_of=analysis.as_of)
     return analyse(inv, as_of=analysis.as_of, settings=analysis.settings).total_risk
+
+
+class _Rows(NamedTuple):
+    """Row positions in an inventory, for cutting out one system or flow quickly."""
+
+    systems: pd.Index                   # system_id, by row
+    vulnerabilities: dict               # system_id -> row positions of its vulnerabilities
+    os: dict[str, str]                  # system_id -> OS text
+    flows: dict[str, int]               # flow_id -> row position
 
 
 @dataclass
@@ -116,7 +126,7 @@ class Evaluator:
         self.cyber_sum = math.fsum(self.asset_risk.values())
         self.gov_sum = math.fsum(self.gov.values())
         self._cache: dict[str, Effect] = {}
-        self._rows: tuple | None = None  # row positions in self.inventory (see _index)
+        self._rows: _Rows | None = None  # where things are in self.inventory (see _index)
 
     # ------------------------------------------------------------------ totals
 
@@ -213,7 +223,7 @@ class Evaluator:
             return
         changed = [(a.subject_id, apply_actions(self._mini(a.subject_id), [a], as_of=self.as_of))
                    for a in todo]
-        scores = rescore(changed, os_match=self.os_match, current_os=self._index()[2],
+        scores = rescore(changed, os_match=self.os_match, current_os=self._index().os,
                          as_of=self.as_of, settings=self.settings)
         for a, (like, entry) in zip(todo, scores):
             e = Effect(touches={f"system:{a.subject_id}"})
@@ -255,7 +265,7 @@ class Evaluator:
             by_kind[a.kind].append(a)
         inv = self.inventory
         for kind, acts in by_kind.items():
-            f = inv.flows.iloc[[self._index()[3][a.subject_id] for a in acts]]
+            f = inv.flows.iloc[[self._index().flows[a.subject_id] for a in acts]]
             after = apply_actions(inv.with_tables(flows=f), acts, as_of=self.as_of)
             flows = flow_context(after, self.assets)
             found = _run(flow_rules.RULES, self._context(after, flows, self.assets))
@@ -280,24 +290,25 @@ class Evaluator:
                 e.governance.update(new_findings.get(a.subject_id, {}))
                 self._cache[a.action_id] = e
 
-    def _index(self) -> tuple[pd.Index, dict, dict[str, str], dict[str, int]]:
-        """Row positions of systems and of each system's vulnerabilities, each
-        system's OS, and each flow's row position, in the current inventory."""
+    def _index(self) -> "_Rows":
+        """Where things are in the current inventory (rebuilt after a commit)."""
         if self._rows is None:
             s, v = self.inventory.systems, self.inventory.vulnerabilities
             flows = self.inventory.flows["flow_id"]
-            self._rows = (pd.Index(s["system_id"]),
-                          v.groupby("system_id", sort=False).indices if len(v) else {},
-                          dict(zip(s["system_id"], s["os"])),
-                          dict(zip(flows, range(len(flows)))))
+            self._rows = _Rows(systems=pd.Index(s["system_id"]),
+                               vulnerabilities=(v.groupby("system_id", sort=False).indices
+                                                if len(v) else {}),
+                               os=dict(zip(s["system_id"], s["os"])),
+                               flows=dict(zip(flows, range(len(flows)))))
         return self._rows
 
     def _mini(self, sid: str):
         """The inventory cut down to one system and its vulnerabilities."""
         inv = self.inventory
-        systems, vulns, _, _ = self._index()
-        return inv.with_tables(systems=inv.systems.iloc[[systems.get_loc(sid)]],
-                               vulnerabilities=inv.vulnerabilities.iloc[vulns.get(sid, [])])
+        rows = self._index()
+        return inv.with_tables(
+            systems=inv.systems.iloc[[rows.systems.get_loc(sid)]],
+            vulnerabilities=inv.vulnerabilities.iloc[rows.vulnerabilities.get(sid, [])])
 
     def _system_effect(self, e: Effect, sid: str, like: float, entry: float) -> None:
         e.likelihood[sid] = (like, entry)
@@ -321,7 +332,7 @@ class Evaluator:
                 vulnerabilities=after.vulnerabilities[
                     after.vulnerabilities["system_id"] == vault])
             [(like, _)] = rescore([(vault, after)], os_match=self.os_match,
-                                  current_os=self._index()[2], as_of=self.as_of,
+                                  current_os=self._index().os, as_of=self.as_of,
                                   settings=self.settings)
             node, zone = f"system:{vault}", f"zone:{org}:vault"
             e.edges[(node, zone)] = 0.0
