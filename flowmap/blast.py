@@ -21,7 +21,7 @@ import pandas as pd
 
 from flowmap.codes import expand, max_by
 from flowmap.inventory import Inventory
-from flowmap.schema import ELECTRONIC_TRANSPORTS
+from flowmap.schema import electronic
 
 __all__ = ["blast_radius"]
 
@@ -105,9 +105,9 @@ def blast_radius(inventory: Inventory, copies: pd.DataFrame, likelihood: pd.Seri
 
     # Per system: its own copies (certain) and the targets of the flows it sends.
     flows = inventory.flows
-    electronic = flows["transport"].isin(ELECTRONIC_TRANSPORTS) | (flows["transport"] == "")
-    source = origin.get_indexer(flows.loc[electronic, "source_system_id"]).astype(np.int64)
-    target = origin.get_indexer(flows.loc[electronic, "target_system_id"]).astype(np.int64)
+    moves = electronic(flows["transport"])
+    source = origin.get_indexer(flows.loc[moves, "source_system_id"]).astype(np.int64)
+    target = origin.get_indexer(flows.loc[moves, "target_system_id"]).astype(np.int64)
     sent = np.unique((source * n + target)[(source >= 0) & (target >= 0)])
     order = np.argsort(holder, kind="stable")
     by_target = _join((sent % n, sent // n), holder[order], asset[order],

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from flowmap.inventory import Inventory
-from flowmap.schema import ELECTRONIC_TRANSPORTS
+from flowmap.schema import electronic
 
 ATTACKER = "attacker"
 BACKENDS = ("rustworkx", "networkx")
@@ -118,11 +118,11 @@ def movement_edges(inventory: Inventory, likelihood: pd.Series, entry: pd.Series
         add("zone:" + back["to_zone"].astype(object), "zone:" + back["from_zone"].astype(object),
             np.zeros(len(back)), "zone_link")
     flows = inventory.flows
-    electronic = flows[(flows["transport"].isin(ELECTRONIC_TRANSPORTS) | (flows["transport"] == ""))
-                       & (flows["source_system_id"] != flows["target_system_id"])]
-    fv = "system:" + electronic["target_system_id"].astype(object)
-    add("system:" + electronic["source_system_id"].astype(object), fv, cost.reindex(fv).to_numpy(),
-        "flow", electronic["flow_id"])
+    by_wire = flows[electronic(flows["transport"])
+                    & (flows["source_system_id"] != flows["target_system_id"])]
+    fv = "system:" + by_wire["target_system_id"].astype(object)
+    add("system:" + by_wire["source_system_id"].astype(object), fv, cost.reindex(fv).to_numpy(),
+        "flow", by_wire["flow_id"])
     hosted = systems[systems["supplier_org_id"] != ""]
     suppliers = systems["org_id"].isin(set(hosted["supplier_org_id"]))
     add(sid[suppliers], "supplier:" + systems.loc[suppliers, "org_id"].astype(object),

@@ -19,7 +19,10 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ColumnType = Literal["id", "text", "enum", "bool", "date", "int", "float", "list", "enum_list"]
 
@@ -319,6 +322,16 @@ FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
 ELECTRONIC_TRANSPORTS = frozenset(
     {"hscn", "api", "sftp", "nhsmail", "secure_email", "email", "web_upload", "cloud_share",
      "internal", "other"})
+
+
+def electronic(transport: pd.Series) -> pd.Series:
+    """Which flows move electronically (an unrecorded transport counts: it may).
+
+    >>> import pandas as pd
+    >>> electronic(pd.Series(["api", "paper", ""])).tolist()
+    [True, False, True]
+    """
+    return transport.isin(ELECTRONIC_TRANSPORTS) | (transport == "")
 
 
 def default_zone(org_id: str) -> str:

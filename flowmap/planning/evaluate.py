@@ -41,6 +41,7 @@ import networkx as nx
 import pandas as pd
 
 from flowmap.analysis import Analysis, analyse, finding_risk, flow_context
+from flowmap.movement import MIN_PROBABILITY
 from flowmap.paths import ATTACKER
 from flowmap.planning.actions import (
     FLOW_ACTIONS, SECURE_TRANSPORT, SEGMENT_SUFFIX, SYSTEM_ACTIONS, Action, apply_actions,
@@ -52,8 +53,6 @@ from flowmap.rules import backups as backup_rules
 from flowmap.rules import flows as flow_rules
 from flowmap.rules.base import RuleContext
 from flowmap.schema import ELECTRONIC_TRANSPORTS
-
-MIN_PROBABILITY = 1e-9  # as flowmap.movement: a probability of 0 costs -log(1e-9)
 
 
 def _cost(p: float) -> float:
