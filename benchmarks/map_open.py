@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     import flowmap
-    from flowmap.synth import synthesize, write_inventory_csv
+    from flowmap.synth.generate import synthesize, write_inventory_csv
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -52,10 +52,10 @@ def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
     import rustworkx as rx
 
     import flowmap
-    from flowmap.load import read_inventory
-    from flowmap.movement import movement_edges, search
-    from flowmap.synth import synthesize, write_inventory_csv
-    from flowmap.validate import parse_inventory
+    from flowmap.inventory.read import read_inventory
+    from flowmap.engine.movement import movement_edges, search
+    from flowmap.synth.generate import synthesize, write_inventory_csv
+    from flowmap.inventory.validate import parse_inventory
 
     stages: dict[str, dict[str, float]] = {}
 

@@ -2,46 +2,95 @@
 
 The pipeline is plain functions, data in and data out::
 
-    inventory = flowmap.load_inventory("inventories/sample")   # load + validate
+    inventory = flowmap.load_inventory("inventories/sample")   # read + validate
     G = flowmap.build_graph(inventory)                        # networkx MultiDiGraph
     analysis = flowmap.analyse(inventory, as_of=date(2026, 11, 1))
+    plan = flowmap.plan(analysis, budget=250_000)
+    flowmap.write_map(analysis, "map.html")
+
+The package is laid out as that pipeline: :mod:`flowmap.inventory` (schema, read,
+validate), :mod:`flowmap.engine` (scoring, paths, copies, rules, analysis),
+:mod:`flowmap.planning`, :mod:`flowmap.render` (findings files, export, map, board
+report), with :mod:`flowmap.reference` and :mod:`flowmap.synth` beside it and the
+command line in :mod:`flowmap.cli`. Importing ``flowmap`` is cheap: each name below is
+imported from its module when first used, and nothing changes global state.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from flowmap.errors import (
-    FlowmapError, InvalidInventoryError, InventoryReadError, ReferenceDataError, UsageError,
+    FlowmapError, InvalidInventoryError, InventoryReadError, ReferenceDataError, ReportError,
+    UsageError,
 )
-from flowmap.export import export_graph
-from flowmap.graph import build_graph
-from flowmap.inventory import Inventory
-from flowmap.load import read_inventory
-from flowmap.settings import AnalysisSettings
-from flowmap.validate import ValidationReport, load_inventory, validate
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Analysis", "AnalysisSettings", "FlowmapError", "InvalidInventoryError",
-    "InventoryReadError", "Inventory", "ReferenceDataError", "UsageError", "ValidationReport",
-    "analyse", "build_graph", "export_graph", "load_inventory", "read_inventory", "validate",
-    "__version__",
-]
+#: Public name -> the module that defines it (imported on first use).
+_LAZY: dict[str, str] = {
+    "Inventory": "flowmap.inventory.model",
+    "read_inventory": "flowmap.inventory.read",
+    "ValidationReport": "flowmap.inventory.problems",
+    "Problem": "flowmap.inventory.problems",
+    "validate": "flowmap.inventory.validate",
+    "load_inventory": "flowmap.inventory.validate",
+    "AnalysisSettings": "flowmap.engine.settings",
+    "build_graph": "flowmap.engine.graph",
+    "analyse": "flowmap.engine.analysis",
+    "Analysis": "flowmap.engine.analysis",
+    "diff": "flowmap.engine.diff",
+    "InventoryDiff": "flowmap.engine.diff",
+    "plan": "flowmap.planning",
+    "Plan": "flowmap.planning",
+    "apply_actions": "flowmap.planning",
+    "export_graph": "flowmap.render.export",
+    "write_findings": "flowmap.render.findings",
+    "write_plan": "flowmap.render.plan",
+    "write_diff": "flowmap.render.diff",
+    "render_map": "flowmap.render.mapview",
+    "show_map": "flowmap.render.mapview",
+    "write_map": "flowmap.render.mapview",
+    "MapDocument": "flowmap.render.mapview",
+    "report": "flowmap.render.report",
+    "report_all": "flowmap.render.report",
+    "ReportResult": "flowmap.render.report",
+    "BatchResult": "flowmap.render.report",
+    "synthesize": "flowmap.synth",
+}
+
+__all__ = sorted([*_LAZY, "FlowmapError", "InvalidInventoryError", "InventoryReadError",
+                  "ReferenceDataError", "ReportError", "UsageError", "__version__"])
 
 
-def __getattr__(name: str):
-    # The risk engine pulls in more modules; import it when first used.
-    if name in ("analyse", "Analysis"):
-        from flowmap import analysis
-        return getattr(analysis, name)
-    if name in ("report", "report_all", "ReportResult", "BatchResult"):
-        from flowmap import reporting
-        return getattr(reporting, name)
-    if name in ("render_map", "show_map", "write_map", "MapDocument"):
-        from flowmap import mapview
-        return getattr(mapview, name)
-    if name in ("plan", "Plan", "write_plan", "apply_actions"):
-        from flowmap import planning
-        return getattr(planning, name)
-    if name in ("diff", "InventoryDiff", "write_diff"):
-        from flowmap import inventory_diff  # not flowmap/diff.py: it would shadow diff()
-        return getattr(inventory_diff, name)
-    raise AttributeError(f"module 'flowmap' has no attribute {name!r}")
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'flowmap' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazily
+    from flowmap.engine.analysis import Analysis, analyse
+    from flowmap.engine.diff import InventoryDiff, diff
+    from flowmap.engine.graph import build_graph
+    from flowmap.engine.settings import AnalysisSettings
+    from flowmap.inventory.model import Inventory
+    from flowmap.inventory.problems import Problem, ValidationReport
+    from flowmap.inventory.read import read_inventory
+    from flowmap.inventory.validate import load_inventory, validate
+    from flowmap.planning import Plan, apply_actions, plan
+    from flowmap.render.diff import write_diff
+    from flowmap.render.export import export_graph
+    from flowmap.render.findings import write_findings
+    from flowmap.render.mapview import MapDocument, render_map, show_map, write_map
+    from flowmap.render.plan import write_plan
+    from flowmap.render.report import BatchResult, ReportResult, report, report_all
+    from flowmap.synth import synthesize

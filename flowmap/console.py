@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flowmap.validate import ValidationReport
+from flowmap.inventory.problems import ValidationReport
 
 if TYPE_CHECKING:
-    from flowmap.analysis import Analysis
+    from flowmap.engine.analysis import Analysis
 
 MAX_LISTED = 50  # problems listed in the terminal; the rest go to --problems FILE
 
@@ -18,7 +18,7 @@ def format_validation(report: ValidationReport, *, max_listed: int = MAX_LISTED)
 
     Examples
     --------
-    >>> from flowmap.validate import ValidationReport
+    >>> from flowmap.inventory.problems import ValidationReport
     >>> print(format_validation(ValidationReport("inv", row_counts={"organisations": 2})))
     Inventory: inv
     Rows read: organisations 2
@@ -50,7 +50,7 @@ def format_validation(report: ValidationReport, *, max_listed: int = MAX_LISTED)
 
 def write_problems(report: ValidationReport, path: str | Path) -> Path:
     """Write every problem to a CSV file, with formula-like text neutralised."""
-    from flowmap.outputs import write_csv
+    from flowmap.render.files import write_csv
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,3 +77,21 @@ def format_analysis(analysis: "Analysis", *, top: int = 10) -> str:
 def _one_line(text: str, width: int = 160) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), 0x7f, *range(0x80, 0xa0)]
+            if c not in (0x09,)}
+
+
+def safe_text(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN`` (never acted on by a terminal).
+
+    File names and inventory values are untrusted: a name holding a newline or an
+    escape sequence could otherwise forge lines such as "Result: valid".
+
+    Examples
+    --------
+    >>> safe_text("x\\nResult: valid\\x1b[2J")
+    'x\\\\x0aResult: valid\\\\x1b[2J'
+    """
+    return text.translate(_CONTROL)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from flowmap.validate import ValidationReport
+    from flowmap.inventory.problems import ValidationReport
 
 
 class FlowmapError(Exception):

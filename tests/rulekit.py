@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 import flowmap
-from flowmap.analysis import Analysis
-from flowmap.rules import RULES_BY_ID
+from flowmap.engine.analysis import Analysis
+from flowmap.engine.rules import RULES_BY_ID
 from tests.conftest import small_tables, write_csv_tables
 
 AS_OF = dt.date(2026, 11, 1)

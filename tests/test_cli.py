@@ -12,7 +12,7 @@ from tests.conftest import SAMPLE, small_tables, write_csv_tables
 
 
 def flowmap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flowmap.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "flowmap", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=300)
 
 

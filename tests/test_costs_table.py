@@ -12,7 +12,7 @@ import pytest
 import flowmap
 from flowmap.errors import InvalidInventoryError
 from flowmap.planning import plan
-from flowmap.schema import ACTION_KINDS, TABLES
+from flowmap.inventory.schema import ACTION_KINDS, TABLES
 from tests.conftest import small_tables, write_csv_tables
 
 AS_OF = dt.date(2026, 11, 1)

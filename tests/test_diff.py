@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import flowmap
-from flowmap.inventory_diff import diff, write_diff
+from flowmap.engine.diff import diff
+from flowmap.render.diff import write_diff
 from tests.rulekit import AS_OF, analyse_tables, edit, tables
 
 
@@ -93,7 +94,7 @@ def test_diff_across_quarters_and_public_api(tmp_path: Path) -> None:
 
 def test_cli_plan_and_diff(tmp_path: Path) -> None:
     from click.testing import CliRunner
-    from flowmap.cli import cli
+    from flowmap.cli.group import cli
     from tests.conftest import SAMPLE
     runner = CliRunner()
     r = runner.invoke(cli, ["diff", str(SAMPLE), str(SAMPLE), "--as-of", "2026-11-01",

@@ -1,8 +1,8 @@
-"""The format document and the bundled sample stay in step with flowmap.schema.
+"""The format document and the bundled sample stay in step with flowmap.inventory.schema.
 
 ``docs/inventory-format.md`` is what users fill their inventory in from, so every
 table, column, type, allowed value, default and required marker declared in
-:mod:`flowmap.schema` must appear in it, in the right table's section, and its
+:mod:`flowmap.inventory.schema` must appear in it, in the right table's section, and its
 example rows must be real rows of the sample inventory. The sample inventory is the
 demonstration data for every report, so it must stay valid, clean and varied.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import flowmap
-from flowmap.schema import TABLES, TRUE_WORDS, Column, default_zone
+from flowmap.inventory.schema import TABLES, TRUE_WORDS, Column, default_zone
 from tests.conftest import ROOT, SAMPLE
 
 DOC = ROOT / "docs" / "inventory-format.md"

@@ -1,7 +1,7 @@
 """The vectorised copies and blast radius agree with plain Python on random inventories.
 
 ``data_copies`` and ``blast_radius`` run on integer codes with sort-based joins
-(flowmap/codes.py) for speed; the references here follow their definitions
+(flowmap/inventory/codes.py) for speed; the references here follow their definitions
 (docs/scoring.md) one row at a time.
 """
 
@@ -12,10 +12,10 @@ import math
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from flowmap.blast import blast_radius
-from flowmap.copies import data_copies
-from flowmap.inventory import Inventory
-from flowmap.schema import ELECTRONIC_TRANSPORTS
+from flowmap.engine.blast import blast_radius
+from flowmap.engine.copies import data_copies
+from flowmap.inventory.model import Inventory
+from flowmap.inventory.schema import ELECTRONIC_TRANSPORTS
 
 SYSTEMS = [f"S{i}" for i in range(7)]
 ASSETS = ["A1", "A2", "A3"]

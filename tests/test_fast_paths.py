@@ -11,8 +11,8 @@ import pandas as pd
 from hypothesis import given, settings, strategies as st
 
 import flowmap
-from flowmap.paths import most_likely_paths
-from flowmap.synth import synthesize, write_inventory_csv
+from flowmap.engine.paths import most_likely_paths
+from flowmap.synth.generate import synthesize, write_inventory_csv
 
 AS_OF = dt.date(2026, 11, 1)
 
@@ -75,7 +75,7 @@ def test_analyse_restores_the_garbage_collector_even_when_it_fails():
 
     import pytest
 
-    from flowmap.analysis import cyclic_gc_paused
+    from flowmap.engine.analysis import cyclic_gc_paused
 
     assert gc.isenabled()
     with pytest.raises(RuntimeError):

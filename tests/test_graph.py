@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 import flowmap
-from flowmap.export import export_graph
+from flowmap.render.export import export_graph
 from tests.conftest import SAMPLE, small_tables, write_csv_tables
 
 

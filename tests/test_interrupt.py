@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from flowmap.synth import synthesize, write_inventory_csv
+from flowmap.synth.generate import synthesize, write_inventory_csv
 
 
 def _stderr_until(proc: subprocess.Popen, text: bytes, timeout: float = 120) -> bytes:
@@ -28,7 +28,7 @@ def _stderr_until(proc: subprocess.Popen, text: bytes, timeout: float = 120) -> 
 
 def test_ctrl_c_during_analyse_exits_130_without_a_traceback(tmp_path: Path) -> None:
     folder = write_inventory_csv(synthesize(300, seed=2), tmp_path / "inv")[0].parent
-    proc = subprocess.Popen([sys.executable, "-m", "flowmap.cli", "analyse", str(folder),
+    proc = subprocess.Popen([sys.executable, "-m", "flowmap", "analyse", str(folder),
                             "--out", str(tmp_path / "out"), "--as-of", "2026-11-01"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            # a shell running the tests in the background ignores SIGINT,

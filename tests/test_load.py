@@ -111,7 +111,7 @@ def test_a_padded_cell_is_trimmed_however_many_spaces_the_file_has(
 
 
 def test_spaces_inside_cells_are_not_padding() -> None:
-    from flowmap.load import maybe_padded
+    from flowmap.inventory.read import maybe_padded
 
     body = b"name,zone\n" + b"Ward PC in bay one,A B\n" * 12_000
     assert not maybe_padded(body)

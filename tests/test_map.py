@@ -14,8 +14,8 @@ import pytest
 
 import flowmap
 from flowmap.errors import UsageError
-from flowmap.mapview.orgview import DEFAULT_DETAIL_LIMIT
-from flowmap.mapview.page import VIS_DIR, script_json
+from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT
+from flowmap.render.mapview.page import VIS_DIR, script_json
 from tests.conftest import SAMPLE, small_tables, write_csv_tables
 
 AS_OF = dt.date(2026, 11, 1)
@@ -101,8 +101,8 @@ def test_organisations_view_aggregates_counts_and_worst_severity(analysis) -> No
     assert len(flows) == pairs.ngroups  # one link per organisation pair and direction
     assert len({(e["from"], e["to"]) for e in flows}) == len(flows)
     assert sum(e["count"] for e in flows) == len(cross)
-    from flowmap.impact import SPECIAL_CATEGORIES
-    from flowmap.settings import SEVERITIES
+    from flowmap.engine.impact import SPECIAL_CATEGORIES
+    from flowmap.engine.settings import SEVERITIES
     order = [*SEVERITIES, "none"]
     flow_sev = analysis.findings[analysis.findings["subject_type"] == "flow"] \
         .groupby("subject_id")["severity"].agg(lambda s: min(s, key=order.index))
@@ -167,7 +167,7 @@ def test_organisations_view_trims_detail_above_the_limit_and_says_so(analysis) -
 def test_detail_limit_is_declared_once() -> None:
     import inspect
 
-    from flowmap.mapview.orgview import organisations_view
+    from flowmap.render.mapview.orgview import organisations_view
     assert inspect.signature(flowmap.render_map).parameters["detail_limit"].default \
         == DEFAULT_DETAIL_LIMIT
     assert inspect.signature(organisations_view).parameters["detail_limit"].default \
@@ -357,7 +357,7 @@ def test_show_map_is_a_sandboxed_srcdoc_iframe(analysis) -> None:
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flowmap.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "flowmap", *args], capture_output=True,
                           text=True, timeout=300)
 
 

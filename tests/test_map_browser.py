@@ -219,7 +219,7 @@ def test_aggregated_organisations_view_draws_and_tooltips_count(browser, sample_
 
 
 def test_large_organisations_view_opens_and_becomes_interactive(browser, tmp_path) -> None:
-    from flowmap.synth import synthesize, write_inventory_csv
+    from flowmap.synth.generate import synthesize, write_inventory_csv
 
     write_inventory_csv(synthesize(300, seed=3), tmp_path / "synth")
     analysis = flowmap.analyse(flowmap.load_inventory(tmp_path / "synth"), as_of=AS_OF)

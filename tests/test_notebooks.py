@@ -8,12 +8,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from flowmap.reporting.run import KERNEL_NAME, NOTEBOOKS
-from tests.conftest import SAMPLE
+from flowmap.render.report.run import BOARD_NOTEBOOK, KERNEL_NAME
+from tests.conftest import ROOT, SAMPLE
+
+NOTEBOOKS = ROOT / "notebooks"
 
 EXPECTED = ["01_inventory_explorer", "02_data_flow_map", "03_cyber_risk", "04_investment_plan",
             "board_report"]
-ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
+#: The JupyterLab notebooks, and the board report shipped inside the package.
+ALL = sorted([*NOTEBOOKS.glob("*.ipynb"), Path(str(BOARD_NOTEBOOK))], key=lambda p: p.stem)
 
 
 def test_the_suite_is_complete():
@@ -40,7 +43,7 @@ def test_committed_clean_and_thin(path: Path):
                          ids=lambda p: p.stem)
 def test_notebook_runs_against_the_sample(path: Path, tmp_path):
     """The board report is executed by tests/test_report.py through flowmap.report."""
-    from flowmap.reporting.run import execute
+    from flowmap.render.report.run import execute
 
     out = execute(path, tmp_path / path.name, {"inventory": str(SAMPLE.resolve()),
                                                "as_of": "2026-11-01"})

@@ -17,7 +17,7 @@ AS_OF = "2026-11-01"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flowmap.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "flowmap", *args], capture_output=True,
                           text=True, timeout=300)
 
 
@@ -118,7 +118,7 @@ def test_missing_epss_file_is_a_one_line_error(tmp_path: Path) -> None:
 
 def test_a_long_findings_list_is_one_finding_per_line_and_still_the_same_json(
         tmp_path: Path) -> None:
-    from flowmap.outputs import ONE_PER_LINE, write_json
+    from flowmap.render.files import ONE_PER_LINE, write_json
 
     doc = {"summary": {"n": ONE_PER_LINE + 5, "name": "Ward =1+1 <b>"},
            "findings": [{"finding_id": f"R:{i}", "evidence": {"x": [i, None]}}
@@ -134,7 +134,7 @@ def test_a_long_findings_list_is_one_finding_per_line_and_still_the_same_json(
 def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(tmp_path: Path) -> None:
     import pandas as pd
 
-    from flowmap.outputs import EXCEL_ROWS, new_workbook, write_sheets
+    from flowmap.render.files import EXCEL_ROWS, new_workbook, write_sheets
 
     assert EXCEL_ROWS == 2 ** 20  # Excel's documented sheet size
     frame = pd.DataFrame({"flow_id": [f"F{i}" for i in range(25)], "n": range(25)})

@@ -17,8 +17,8 @@ import flowmap
 from flowmap.errors import ReferenceDataError, UsageError
 from flowmap.planning import (
     ACTION_KINDS, Evaluator, apply_actions, candidate_actions, exact_plan, full_risk, plan,
-    write_plan,
 )
+from flowmap.render.plan import write_plan
 from flowmap.planning.costs import default_costs, read_costs
 from tests.conftest import SAMPLE
 
@@ -133,7 +133,7 @@ def test_each_action_changes_the_inventory_as_it_claims(kind: str) -> None:
 
 
 def test_applied_inventory_round_trips_through_validation(tmp_path: Path) -> None:
-    from flowmap.workbook import write_workbook
+    from flowmap.render.workbook import write_workbook
     after = apply_actions(sample().inventory, list(candidates()), as_of=AS_OF)
     path = write_workbook(after.tables, tmp_path / "after.xlsx")
     report = flowmap.validate(path, as_of=AS_OF)

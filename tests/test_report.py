@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import flowmap
-from flowmap.board.matrix import PATH_BAND_EDGES
+from flowmap.render.board.matrix import PATH_BAND_EDGES
 from flowmap.cli import main
-from flowmap.likelihood import band_of
-from flowmap.reporting.convert import remote_references
+from flowmap.engine.likelihood import band_of
+from flowmap.render.report.convert import remote_references
 from tests.conftest import SAMPLE, small_tables, write_csv_tables
 
 AS_OF = "2026-11-01"

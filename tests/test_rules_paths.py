@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import flowmap
-from flowmap.rules import RULES
+from flowmap.engine.rules import RULES
 from tests import test_rules_assets_backups, test_rules_flows, test_rules_systems
 from tests.conftest import SAMPLE
 from tests.rulekit import (

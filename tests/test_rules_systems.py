@@ -8,7 +8,7 @@ S3 a GP SaaS system on the internet (MFA not recorded) and S4 a backup store
 
 from __future__ import annotations
 
-from flowmap.settings import DEFAULT_SETTINGS
+from flowmap.engine.settings import DEFAULT_SETTINGS
 from tests.rulekit import analyse_tables, edit, finding, fired, fires, quiet, tables
 
 # --- EOL_OS, EOL_EXTENDED, EOL_SOON, OS_UNKNOWN

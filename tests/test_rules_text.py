@@ -13,12 +13,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from flowmap.rules.base import (date_text, evidence_values, findings_frame, hits, plain,
+from flowmap.engine.rules.base import (date_text, evidence_values, findings_frame, hits, plain,
                                 row_dicts, severity_column)
-from flowmap.rules.columns import equals, grouped_lists, known, per_value
-from flowmap.rules.flows import RULES as FLOW_RULES
-from flowmap.rules.text import dates, each, fill, template_fields, text, when, words
-from flowmap.settings import severity_of
+from flowmap.engine.rules.columns import equals, grouped_lists, known, per_value
+from flowmap.engine.rules.flows import RULES as FLOW_RULES
+from flowmap.engine.rules.text import dates, each, fill, template_fields, text, when, words
+from flowmap.engine.settings import severity_of
 
 HOSTILE = ["=cmd|' /C calc'!A0", "<script>alert(1)</script>", "{name}", "{{", "100%", "\u202e",
            "a\nb", '"quoted"', "@SUM(1+1)", ""]

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import flowmap
-from flowmap.impact import asset_impact
-from flowmap.inventory import Inventory
-from flowmap.schema import TABLES
-from flowmap.settings import DEFAULT_SETTINGS
+from flowmap.engine.impact import asset_impact
+from flowmap.inventory.model import Inventory
+from flowmap.inventory.schema import TABLES
+from flowmap.engine.settings import DEFAULT_SETTINGS
 from tests.conftest import small_tables, write_csv_tables
 from tests.rulekit import AS_OF, analyse_tables, edit, tables
 
@@ -268,7 +268,7 @@ def test_marking_a_vulnerability_known_exploited_never_lowers_likelihood(tmp_pat
 
 @functools.lru_cache(maxsize=8)
 def _synthetic(orgs: int, seed: int) -> Inventory:
-    synth = pytest.importorskip("flowmap.synth")
+    synth = pytest.importorskip("flowmap.synth.generate")
     frames = synth.synthesize(orgs, seed=seed, as_of=AS_OF)
     with tempfile.TemporaryDirectory() as d:
         for name, frame in frames.items():
@@ -282,8 +282,8 @@ def _synthetic(orgs: int, seed: int) -> Inventory:
 def test_synthetic_partnership_kev_and_fix_move_risk_the_right_way(orgs, seed, data):
     try:
         inv = _synthetic(orgs, seed)
-    except ImportError:  # flowmap.synth does not import yet
-        pytest.skip("flowmap.synth is not importable")
+    except ImportError:  # flowmap.synth.generate does not import yet
+        pytest.skip("flowmap.synth.generate is not importable")
     base = scores(inv)
     system = data.draw(st.sampled_from(list(inv.systems["system_id"])), label="system")
     assert_not_lower(scores(with_kev(inv, system, ransomware=True)), base)

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flowmap import UsageError, validate
-from flowmap.schema import TABLES
-from flowmap.synth import synthesize, write_inventory_csv
-from flowmap.synth_model import END_OF_LIFE_OS
+from flowmap.inventory.schema import TABLES
+from flowmap.synth.generate import synthesize, write_inventory_csv
+from flowmap.synth.model import END_OF_LIFE_OS
 
 AS_OF = dt.date(2026, 11, 1)
 

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 import flowmap
-from flowmap import workbook
-from flowmap.schema import TABLES
-from flowmap.workbook import (
-    FORMULA_TRIGGERS, neutralise_formula, neutralise_frame, write_template, write_workbook,
+from flowmap.render import workbook
+from flowmap.inventory.schema import TABLES
+from flowmap.render.files import FORMULA_TRIGGERS, neutralise_formula, neutralise_frame
+from flowmap.render.workbook import (
+    write_template, write_workbook,
 )
 
 REPO = Path(__file__).resolve().parents[1]

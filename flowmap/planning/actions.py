@@ -1,7 +1,7 @@
 """Candidate security and governance actions, and applying them to an inventory.
 
 An :class:`Action` is data: what to do (``kind``) to which subject. The candidates
-are generated from an :class:`~flowmap.analysis.Analysis` (one per weakness the
+are generated from an :class:`~flowmap.engine.analysis.Analysis` (one per weakness the
 analysis found that an action can remove), and :func:`apply_actions` is a pure
 function that returns a changed copy of the inventory, so the risk an action
 removes can be measured by analysing the changed copy (``docs/planning.md``).
@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from flowmap.errors import UsageError
-from flowmap.inventory import Inventory
-from flowmap.likelihood import ACTIVE_STATUSES
+from flowmap.inventory.model import Inventory
+from flowmap.engine.likelihood import ACTIVE_STATUSES
 from flowmap.reference.eol import EolTable
-from flowmap.rules.backups import ISOLATED
-from flowmap.schema import ACTION_KINDS  # every action kind, in candidate order
-from flowmap.settings import DEFAULT_SETTINGS
+from flowmap.engine.rules.backups import ISOLATED
+from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
+from flowmap.engine.settings import DEFAULT_SETTINGS
 
 SYSTEM_ACTIONS = frozenset({"patch", "upgrade_os", "enrol_esu", "remove_exposure",
                             "enforce_mfa", "disable_smb1"})

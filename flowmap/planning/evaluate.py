@@ -40,19 +40,19 @@ from typing import NamedTuple
 import networkx as nx
 import pandas as pd
 
-from flowmap.analysis import Analysis, analyse, finding_risk, flow_context
-from flowmap.movement import MIN_PROBABILITY
-from flowmap.paths import ATTACKER
+from flowmap.engine.analysis import Analysis, analyse, finding_risk, flow_context
+from flowmap.engine.movement import MIN_PROBABILITY
+from flowmap.engine.paths import ATTACKER
 from flowmap.planning.actions import (
     FLOW_ACTIONS, SECURE_TRANSPORT, SEGMENT_SUFFIX, SYSTEM_ACTIONS, Action, apply_actions,
     segment_members, vault_id,
 )
 from flowmap.planning.repair import INF, repair_distances
 from flowmap.planning.rescore import OS_MATCH, bundled_eol, rescore
-from flowmap.rules import backups as backup_rules
-from flowmap.rules import flows as flow_rules
-from flowmap.rules.base import RuleContext
-from flowmap.schema import ELECTRONIC_TRANSPORTS
+from flowmap.engine.rules import backups as backup_rules
+from flowmap.engine.rules import flows as flow_rules
+from flowmap.engine.rules.base import RuleContext
+from flowmap.inventory.schema import ELECTRONIC_TRANSPORTS
 
 
 def _cost(p: float) -> float:

@@ -3,7 +3,7 @@
 A system action (patch, upgrade the OS, enable MFA ...) changes one system's row and
 its vulnerabilities. Scoring a one-row frame costs as much pandas overhead as scoring
 a thousand, so the planner gathers the changed systems of many candidate actions and
-scores them in one :func:`flowmap.likelihood.system_likelihood` call. Every row is
+scores them in one :func:`flowmap.engine.likelihood.system_likelihood` call. Every row is
 scored on its own (no value depends on another row), so a batch gives each system
 exactly the score it would get alone.
 """
@@ -15,10 +15,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from flowmap.inventory import Inventory
-from flowmap.likelihood import entry_likelihood, system_likelihood
+from flowmap.inventory.model import Inventory
+from flowmap.engine.likelihood import entry_likelihood, system_likelihood
 from flowmap.reference.eol import EolTable
-from flowmap.settings import AnalysisSettings
+from flowmap.engine.settings import AnalysisSettings
 
 OS_MATCH = ("os_product", "os_cycle", "os_label", "support_end", "extended_end", "eol_source",
             "os_recognised", "os_match_reason")

@@ -1,0 +1,50 @@
+"""The ``flowmap`` command line: one command per verb, each a thin adapter over the API.
+
+Each command parses its options, calls the public API once and prints a short summary.
+Errors a user can fix are printed as one line and turned into exit codes
+(:attr:`flowmap.errors.FlowmapError.exit_code`); Ctrl-C stops with exit 130 and no
+traceback, from the first moment: this module imports nothing heavy, and each command's
+module is imported only when that command runs (``flowmap --help`` imports no pandas).
+"""
+
+from __future__ import annotations
+
+import sys
+
+#: Verb -> "module:function" of its click command, in the order ``--help`` lists them.
+COMMANDS: dict[str, str] = {
+    "validate": "flowmap.cli.inventory:validate",
+    "analyse": "flowmap.cli.analyse:analyse",
+    "map": "flowmap.cli.mapping:map_command",
+    "report": "flowmap.cli.report:report",
+    "plan": "flowmap.cli.analyse:plan_command",
+    "diff": "flowmap.cli.analyse:diff_command",
+    "export": "flowmap.cli.inventory:export",
+    "template": "flowmap.cli.inventory:template",
+    "synth": "flowmap.cli.inventory:synth",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning a user's mistake into a message and exit code."""
+    try:
+        import click
+
+        from flowmap.cli.group import cli
+        from flowmap.errors import FlowmapError
+
+        try:
+            cli.main(args=argv, prog_name="flowmap", standalone_mode=False)
+        except click.exceptions.Abort:
+            raise KeyboardInterrupt from None
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except FlowmapError as exc:
+            from flowmap.console import safe_text
+
+            click.echo(f"flowmap: error: {safe_text(str(exc))}", err=True)
+            sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("flowmap: interrupted\n")
+        sys.exit(130)

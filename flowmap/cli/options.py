@@ -1,0 +1,56 @@
+"""Options shared by several commands, and the load-then-analyse step they start with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from flowmap.errors import UsageError
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    """The ``--as-of`` text as a date (``None`` when not given: today)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01.") \
+            from None
+
+
+as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+                            help="Judge every date rule as of this day (default: today).")
+inventory_argument = click.argument("path", type=click.Path(path_type=Path))
+
+
+def feed_options(f: F) -> F:
+    """The --kev, --epss and --eol options of every command that analyses."""
+    for opt in reversed((
+            click.option("--kev", type=click.Path(path_type=Path),
+                         help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV)."),
+            click.option("--epss", type=click.Path(path_type=Path),
+                         help="FIRST EPSS scores (CSV, gzipped or not)."),
+            click.option("--eol", type=click.Path(path_type=Path),
+                         help="More end-of-life products (endoflife.date API JSON)."))):
+        f = opt(f)
+    return f
+
+
+def analysed(path: Path, day: dt.date | None, kev: Path | None, epss: Path | None,
+             eol: Path | None, *, progress: bool = False) -> Analysis:
+    """Load, validate and analyse an inventory (what every analysing command starts with)."""
+    from flowmap.engine.analysis import analyse
+    from flowmap.inventory.validate import load_inventory
+
+    return analyse(load_inventory(path, as_of=day, progress=progress), as_of=day, kev=kev,
+                   epss=epss, eol=eol, progress=progress)

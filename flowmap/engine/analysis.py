@@ -1,0 +1,398 @@
+"""``analyse``: score systems and data, find attack paths and copies, run every rule.
+
+One call turns a loaded inventory into an :class:`Analysis` of pandas DataFrames
+that notebooks can slice and that the map, report and planner read. Every date rule
+is judged as of ``as_of``, so the same inventory and ``as_of`` give the same result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from flowmap.engine.copies import data_copies
+from flowmap.engine.impact import asset_impact
+from flowmap.inventory.model import Inventory
+from flowmap.engine.likelihood import entry_likelihood, system_likelihood
+from flowmap.engine.movement import movement_edges
+from flowmap.engine.blast import blast_radius
+from flowmap.engine.paths import AttackGraph, asset_paths, most_likely_paths
+from flowmap.progress import stages
+from flowmap.reference.eol import EolTable, load_endoflife
+from flowmap.reference.epss import EpssScores, load_epss
+from flowmap.reference.kev import KevCatalogue, load_kev
+from flowmap.engine.rules import FINDING_COLUMNS, RULES, Rule, RuleContext
+from flowmap.engine.settings import DEFAULT_SETTINGS, SEVERITIES, AnalysisSettings
+
+
+@dataclass
+class Analysis:
+    """The result of :func:`analyse`.
+
+    Attributes
+    ----------
+    findings : DataFrame
+        One row per finding (columns in :data:`flowmap.engine.rules.FINDING_COLUMNS`), most
+        severe first.
+    systems : DataFrame
+        The inventory's systems with OS support status, likelihood factors,
+        ``likelihood`` (0-1), ``entry_likelihood``, ``reach`` (probability of the most
+        likely attack path to it) and ``blast_radius``.
+    assets : DataFrame
+        The inventory's assets with ``impact`` (0-100), ``copies``, ``exposure``
+        (likelihood of the weakest system holding a copy), ``reach`` and ``risk``.
+    flows : DataFrame
+        The inventory's flows with sender and receiver organisations.
+    attack_paths : DataFrame
+        The most likely path to each asset, riskiest first.
+    copies : DataFrame
+        Every place each asset is held and how it got there.
+    attack_graph : AttackGraph
+        The movement graph as arrays and the most likely path to every node;
+        ``movement`` is the same graph as networkx, built on first use.
+    summary : dict
+        Headline counts and total risk.
+    """
+
+    inventory: Inventory
+    as_of: dt.date
+    settings: AnalysisSettings
+    findings: pd.DataFrame
+    systems: pd.DataFrame
+    assets: pd.DataFrame
+    flows: pd.DataFrame
+    attack_paths: pd.DataFrame
+    copies: pd.DataFrame
+    attack_graph: AttackGraph = field(repr=False)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def movement(self) -> nx.DiGraph:
+        """The attacker's movement graph as networkx (built on first use; see
+        :mod:`flowmap.engine.movement`)."""
+        return self.attack_graph.G
+
+    @property
+    def cyber_risk(self) -> float:
+        """Sum over assets of (probability of the most likely attack path) x impact."""
+        return round(float(self.assets["risk"].sum()), 2)
+
+    @property
+    def governance_risk(self) -> float:
+        """Sum over flow, asset and backup findings of (score / 100) x the data's impact."""
+        return round(float(finding_risk(self.findings, self.flows, self.assets,
+                                        self.settings).sum()), 2)
+
+    @property
+    def total_risk(self) -> float:
+        """Cyber plus governance risk, in impact points (see docs/scoring.md)."""
+        return round(self.cyber_risk + self.governance_risk, 2)
+
+    def risk_by_asset(self) -> pd.DataFrame:
+        """Each asset's cyber, governance and total risk, largest first."""
+        f = self.findings.assign(risk=finding_risk(self.findings, self.flows, self.assets,
+                                                   self.settings),
+                                 asset_id=finding_asset(self.findings, self.flows))
+        governance = f.groupby("asset_id")["risk"].sum()
+        out = self.assets[["asset_id", "name", "org_id", "impact"]].copy()
+        out["cyber_risk"] = self.assets["risk"].to_numpy()
+        out["governance_risk"] = out["asset_id"].map(governance).fillna(0.0).round(2)
+        out["total_risk"] = (out["cyber_risk"] + out["governance_risk"]).round(2)
+        return out.sort_values(["total_risk", "asset_id"], ascending=[False, True],
+                               kind="stable").reset_index(drop=True)
+
+    @property
+    def summary(self) -> dict[str, object]:
+        f = self.findings
+        return {
+            "as_of": self.as_of.isoformat(),
+            "inventory": self.inventory.source,
+            "rows": self.inventory.row_counts(),
+            "findings": int(len(f)),
+            "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
+            "by_rule": {k: int(v) for k, v in f["rule"].value_counts().sort_index().items()},
+            "total_risk": self.total_risk,
+            "cyber_risk": self.cyber_risk,
+            "governance_risk": self.governance_risk,
+            "sources": dict(self.sources),
+        }
+
+    def __repr__(self) -> str:
+        sev = ", ".join(f"{k} {v}" for k, v in self.summary["by_severity"].items())
+        return f"Analysis(as_of={self.as_of}, findings={len(self.findings)}: {sev})"
+
+
+def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
+            kev: str | Path | KevCatalogue | None = None,
+            epss: str | Path | EpssScores | None = None,
+            eol: str | Path | EolTable | None = None,
+            settings: AnalysisSettings | None = None,
+            rules: tuple[Rule, ...] = RULES, progress: bool = False) -> Analysis:
+    """Analyse an inventory.
+
+    Parameters
+    ----------
+    inventory : Inventory
+        From :func:`flowmap.load_inventory`.
+    as_of : date, optional
+        The day every date rule is judged on (default today).
+    kev : path or KevCatalogue, optional
+        The CISA Known Exploited Vulnerabilities catalogue: matching vulnerabilities
+        are marked ``kev`` (and ``ransomware`` where known).
+    epss : path or EpssScores, optional
+        FIRST EPSS scores, which replace the inventory's ``epss`` where present.
+    eol : path or EolTable, optional
+        More end-of-life products (endoflife.date JSON) on top of the bundled table.
+    settings : AnalysisSettings, optional
+        Thresholds and weights (default :data:`flowmap.engine.settings.DEFAULT_SETTINGS`).
+    progress : bool
+        Show a progress bar over the stages.
+
+    Examples
+    --------
+    >>> import datetime, flowmap
+    >>> inv = flowmap.load_inventory("inventories/sample")
+    >>> a = flowmap.analyse(inv, as_of=datetime.date(2026, 11, 1))
+    >>> bool((a.findings["rule"] == "EOL_OS").any())
+    True
+    >>> bool(a.systems["likelihood"].between(0, 1).all())
+    True
+    """
+    as_of = as_of or dt.date.today()
+    settings = settings or DEFAULT_SETTINGS
+    sources: dict[str, str] = {}
+    with cyclic_gc_paused(), stages(["reference data", "likelihood", "impact", "copies", "attack paths",
+                 "blast radius", "rules"], enabled=progress) as step:
+        step()
+        vulns = _with_feeds(inventory.vulnerabilities, _kev(kev, sources), _epss(epss, sources))
+        table = _eol_table(eol, sources)
+        os_match = table.match_many(inventory.systems["os"])
+        step()
+        scored = system_likelihood(inventory.systems, vulns, os_match, as_of=as_of,
+                                   settings=settings)
+        systems = python_strings(pd.concat([inventory.systems, scored], axis=1))
+        systems["entry_likelihood"] = entry_likelihood(inventory.systems, scored["likelihood"],
+                                                       settings).round(4)
+        step()
+        assets = pd.concat([inventory.assets, asset_impact(inventory.assets, settings=settings)],
+                           axis=1)
+        step()
+        enriched = inventory.with_tables(vulnerabilities=vulns)
+        copies = data_copies(enriched)
+        step()
+        by_id = systems.set_index("system_id")
+        moves = movement_edges(enriched, by_id["likelihood"], by_id["entry_likelihood"])
+        attack = most_likely_paths(moves, backend=settings.path_backend)
+        impact = assets.set_index("asset_id")["impact"]
+        entry_kind = _entry_kinds(systems, settings)
+        paths = asset_paths(attack, copies, inventory.assets, impact, entry_kind)
+        systems["reach"] = [round(p, 4) for p in attack.reach_many(systems["system_id"]).tolist()]
+        step()
+        systems["blast_radius"] = systems["system_id"].map(
+            blast_radius(enriched, copies, by_id["likelihood"], impact)).fillna(0.0)
+        copies = _annotate_copies(copies, systems)
+        assets = _asset_exposure(assets, copies, paths)
+        flows = flow_context(enriched, assets)
+        step()
+        ctx = RuleContext(inventory=enriched, as_of=as_of, settings=settings, systems=systems,
+                          assets=assets, copies=copies, paths=paths, flows=flows)
+        findings = run_rules(ctx, rules)
+    return Analysis(inventory=enriched, as_of=as_of, settings=settings, findings=findings,
+                    systems=systems, assets=assets, flows=flows, attack_paths=paths,
+                    copies=copies, attack_graph=attack, sources=sources)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of the block.
+
+    An analysis makes millions of small objects that hold no reference cycles
+    (evidence dicts, tuples, strings); reference counting frees them all the same.
+    Left on, the cyclic collector re-walks every live object at each full
+    collection, which made analysing 5,000 organisations super-linear
+    (``benchmarks/run.py``).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def python_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with pandas ``str`` columns as plain object columns of Python strings.
+
+    The inventory's text columns are object columns; columns computed here (e.g. by
+    ``numpy.select``) come out as pandas' ``str`` dtype, which is slow to iterate
+    row by row. One dtype for text keeps every rule on the fast path.
+    """
+    text = [c for c, d in frame.dtypes.items() if isinstance(d, pd.StringDtype)]
+    if not text:
+        return frame
+    return frame.astype({c: object for c in text})
+
+
+def run_rules(ctx: RuleContext, rules: tuple[Rule, ...] = RULES) -> pd.DataFrame:
+    """Every rule's findings in one frame, most severe first, then by rule and subject."""
+    parts = [rule.run(ctx) for rule in rules]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    findings = pd.concat(parts, ignore_index=True)
+    order = {r.id: i for i, r in enumerate(rules)}
+    findings["_rule_order"] = findings["rule"].map(order)
+    findings = findings.sort_values(["score", "_rule_order", "subject_id"],
+                                    ascending=[False, True, True], kind="stable")
+    return findings.drop(columns="_rule_order").reset_index(drop=True)
+
+
+#: Rules whose risk is already counted as cyber risk (through likelihood and paths).
+CYBER_RULES = frozenset({"ATTACK_PATH", "SENSITIVE_COPY_EXPOSED"})
+
+
+def finding_asset(findings: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
+    """The asset each finding concerns ('' for system findings)."""
+    flow_asset = findings["subject_id"].map(flows.set_index("flow_id")["asset_id"])
+    flow_asset = flow_asset.astype(object).where(flow_asset.notna(), "")
+    return pd.Series(np.select(
+        [findings["subject_type"] == "asset", findings["subject_type"] == "flow"],
+        [findings["subject_id"].astype(object), flow_asset], ""),
+        index=findings.index, dtype=object)
+
+
+def finding_risk(findings: pd.DataFrame, flows: pd.DataFrame, assets: pd.DataFrame,
+                 settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.Series:
+    """Governance risk of each finding: weight x (score / 100) x the impact of the data.
+
+    System findings and the path and copy rules count 0 here: their risk is the cyber
+    risk, through each system's likelihood.
+    """
+    impact = assets.set_index("asset_id")["impact"]
+    asset = finding_asset(findings, flows)
+    counted = findings["subject_type"].isin(["flow", "asset", "backup"]) & ~findings["rule"].isin(
+        CYBER_RULES)
+    risk = (settings.governance_weight * findings["score"].astype("float64") / 100.0
+            * asset.map(impact).fillna(0.0))
+    return risk.where(counted, 0.0).round(4)
+
+
+def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
+    """Flows with sender and receiver organisation details and the asset's sensitivity.
+
+    ``personal`` marks flows carrying personal data: identifiable or pseudonymised, and
+    not only corporate data.
+    """
+    systems = inventory.systems.set_index("system_id")
+    orgs = inventory.organisations.set_index("org_id")
+    a = assets.set_index("asset_id")
+    f = inventory.flows.copy()
+    # one hash lookup per key column, then every wanted column taken by position
+    f["sender_org_id"] = systems["org_id"].reindex(f["source_system_id"]).to_numpy()
+    f["receiver_org_id"] = systems["org_id"].reindex(f["target_system_id"]).to_numpy()
+    sender = orgs[["name", "sector"]].reindex(f["sender_org_id"])
+    receiver = orgs[["name", "sector", "dspt_status"]].reindex(f["receiver_org_id"])
+    asset = a[["name", "data_categories", "special_category", "identifiability"]].reindex(
+        f["asset_id"])
+    f["sender_name"] = sender["name"].to_numpy()
+    f["receiver_name"] = receiver["name"].to_numpy()
+    f["sender_sector"] = sender["sector"].to_numpy()
+    f["receiver_sector"] = receiver["sector"].to_numpy()
+    f["receiver_dspt"] = receiver["dspt_status"].to_numpy()
+    f["asset_name"] = asset["name"].to_numpy()
+    f["data_categories"] = asset["data_categories"].to_numpy()
+    f["special_category"] = asset["special_category"].astype(bool).to_numpy()
+    f["identifiability_effective"] = f["identifiability"].where(
+        f["identifiability"] != "", pd.Series(asset["identifiability"].to_numpy(), index=f.index))
+    corporate_only = a["data_categories"].map(lambda c: bool(c) and set(c) <= {"corporate"})
+    f["personal"] = (f["identifiability_effective"].isin(["identifiable", "pseudonymised"])
+                     & ~f["asset_id"].map(corporate_only).fillna(False).astype(bool))
+    return f
+
+
+def _entry_kinds(systems: pd.DataFrame, settings: AnalysisSettings) -> dict[str, str]:
+    facing = systems["internet_facing"].fillna(False).astype(bool)
+    phish = systems["kind"].isin(settings.phishing_kinds)
+    kinds = pd.Series("", index=systems.index)
+    kinds[phish] = "phishing"
+    kinds[facing] = "internet-facing"
+    return dict(zip(systems["system_id"], kinds))
+
+
+def _annotate_copies(copies: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFrame:
+    columns = ["org_id", "name", "eol_status", "likelihood", "reach"]
+    looked = systems.set_index("system_id")[columns].reindex(copies["system_id"])
+    out = copies.copy()
+    for column, name in zip(columns, ["org_id", "system_name", "eol_status", "likelihood",
+                                      "reach"]):
+        out[name] = looked[column].to_numpy()
+    return out
+
+
+def _asset_exposure(assets: pd.DataFrame, copies: pd.DataFrame,
+                    paths: pd.DataFrame) -> pd.DataFrame:
+    per = copies.groupby("asset_id").agg(copies=("system_id", "count"),
+                                         exposure=("likelihood", "max"),
+                                         copy_orgs=("org_id", "nunique"))
+    p = paths.set_index("asset_id")
+    out = assets.copy()
+    out["copies"] = out["asset_id"].map(per["copies"]).fillna(0).astype(int)
+    out["copy_orgs"] = out["asset_id"].map(per["copy_orgs"]).fillna(0).astype(int)
+    out["exposure"] = out["asset_id"].map(per["exposure"]).fillna(0.0)
+    out["reach"] = out["asset_id"].map(p["probability"]).fillna(0.0)
+    out["risk"] = out["asset_id"].map(p["risk"]).fillna(0.0)
+    return out
+
+
+def _kev(kev: str | Path | KevCatalogue | None, sources: dict[str, str]) -> KevCatalogue | None:
+    if kev is None:
+        return None
+    catalogue = kev if isinstance(kev, KevCatalogue) else load_kev(kev)
+    sources["kev"] = f"{catalogue.source} (catalogue {catalogue.version or 'unknown version'})"
+    return catalogue
+
+
+def _epss(epss: str | Path | EpssScores | None, sources: dict[str, str]) -> EpssScores | None:
+    if epss is None:
+        return None
+    scores = epss if isinstance(epss, EpssScores) else load_epss(epss)
+    sources["epss"] = f"{scores.source} (scores of {scores.score_date or 'unknown date'})"
+    return scores
+
+
+def _eol_table(eol: str | Path | EolTable | None, sources: dict[str, str]) -> EolTable:
+    table = EolTable.bundled()
+    if eol is None:
+        return table
+    extra = eol if isinstance(eol, EolTable) else load_endoflife(eol)
+    sources["eol"] = str(eol) if not isinstance(eol, EolTable) else "EolTable"
+    return table.extend(extra)
+
+
+def _with_feeds(vulns: pd.DataFrame, kev: KevCatalogue | None,
+                epss: EpssScores | None) -> pd.DataFrame:
+    """Mark KEV and ransomware use from the catalogue; take EPSS from the feed."""
+    if kev is None and epss is None:
+        return vulns
+    out = vulns.copy()
+    cve = out["cve_id"].str.strip().str.upper()
+    if kev is not None:
+        catalogue = kev.frame.drop_duplicates("cve_id").set_index("cve_id")
+        listed = cve.isin(catalogue.index)
+        out["kev"] = out["kev"].mask(listed, True).astype("boolean")
+        ransom = cve.map(catalogue["ransomware"]).fillna(False).astype(bool)
+        out["ransomware"] = out["ransomware"].mask(ransom, True).astype("boolean")
+    if epss is not None:
+        scores = epss.frame.drop_duplicates("cve_id").set_index("cve_id")["epss"]
+        feed = cve.map(scores)
+        out["epss"] = feed.where(feed.notna(), out["epss"]).astype("float64")
+    return out

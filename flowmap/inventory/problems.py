@@ -1,0 +1,64 @@
+"""What validation reports: located problems, and the report that holds them all.
+
+A :class:`Problem` names the table, the row as the user sees it (CSV line or Excel
+row), the column, the value and what is allowed; a :class:`ValidationReport` holds
+every problem found (never only the first) and the counts that show no row was lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+MAX_PROBLEMS_PER_CHECK = 1000  # beyond this, a check's problems are summarised
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation error or warning, located as the user would find it."""
+
+    severity: str  # "error" or "warning"
+    table: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    where: str = ""
+
+    def describe(self) -> str:
+        """One line: where, which column, which value, what is wrong."""
+        parts = [self.where or self.table]
+        if self.column:
+            parts.append(f"column {self.column}")
+        if self.value is not None and self.value != "":
+            parts.append(f"value {self.value!r}")
+        return ", ".join(parts) + f": {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """Everything validation found, and the counts that show nothing was lost."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    data_quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a table (for notebooks and CSV export)."""
+        cols = ["severity", "table", "row", "column", "value", "message", "where"]
+        return pd.DataFrame([[getattr(p, c) for c in cols] for p in self.problems], columns=cols)

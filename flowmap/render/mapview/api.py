@@ -1,0 +1,202 @@
+"""``render_map``, ``write_map`` and ``show_map``: the map's public functions."""
+
+from __future__ import annotations
+
+import html
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flowmap.errors import UsageError
+from flowmap.render.mapview.focus import asset_view, paths_view
+from flowmap.render.mapview.frames import MapFrames, frames_of
+from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT, DEFAULT_MAX_NODES
+from flowmap.render.mapview.orgview import organisations_view
+from flowmap.render.mapview.page import render_page
+from flowmap.render.mapview.redact import Pseudonymiser, redact_frames
+from flowmap.render.mapview.views import VIEWS, View, systems_view
+
+EXAMPLES = 5  # valid ids listed in an error message
+
+
+@dataclass
+class MapDocument:
+    """A rendered map.
+
+    Attributes
+    ----------
+    html : str
+        The whole page, one self-contained file.
+    view : str
+        The view actually drawn first (``organisations`` when ``systems`` was too big).
+    nodes, edges : int
+        Nodes and edges of that view.
+    notes : list of str
+        What the reader should know (an automatic switch of view, an ignored option,
+        detail summarised above ``detail_limit``).
+    """
+
+    html: str
+    view: str
+    nodes: int
+    edges: int
+    notes: list[str] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:  # a notebook shows the map itself
+        return _iframe(self.html, 650)
+
+
+def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
+               org_id: str | None = None, redact: bool = False,
+               redact_key: str | bytes | None = None, max_nodes: int = DEFAULT_MAX_NODES,
+               detail_limit: int = DEFAULT_DETAIL_LIMIT, title: str | None = None) -> MapDocument:
+    """Draw an analysis as one self-contained, offline HTML page.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        From :func:`flowmap.analyse`.
+    view : {"systems", "organisations", "asset", "paths"}
+        What to draw. ``systems`` above ``max_nodes`` systems becomes ``organisations``.
+    asset_id : str, optional
+        The asset of the ``asset`` view (every copy of it and how it got there).
+    org_id : str, optional
+        One organisation and its direct partners (``systems``, ``organisations``,
+        ``paths``).
+    redact : bool
+        Replace names and ids by keyed-hash pseudonyms and drop owners and free text.
+    redact_key : str or bytes, optional
+        Key of the pseudonyms: the same key gives the same pseudonyms (default random).
+    max_nodes : int
+        Largest systems view drawn before switching to the organisations view.
+    detail_limit : int
+        Most links the organisations view draws with full detail (default
+        :data:`~flowmap.render.mapview.limits.DEFAULT_DETAIL_LIMIT`). Above it every
+        organisation and link is still drawn with its counts, but links count their
+        assets instead of naming them and organisations list their findings by rule;
+        the page's header and ``notes`` say so.
+    title : str, optional
+        Heading of the page.
+
+    Examples
+    --------
+    >>> import datetime, flowmap
+    >>> a = flowmap.analyse(flowmap.load_inventory("inventories/sample"),
+    ...                     as_of=datetime.date(2026, 11, 1))
+    >>> doc = render_map(a, view="organisations")
+    >>> doc.view, doc.nodes == len(a.inventory.organisations), doc.html.count("<script src")
+    ('organisations', True, 0)
+    >>> try:
+    ...     render_map(a, view="asset")
+    ... except flowmap.UsageError as e:
+    ...     print(str(e)[:37])
+    The asset view needs an asset id, e.g
+    """
+    if view not in VIEWS:
+        raise UsageError(f"Unknown view {view!r}: choose one of {', '.join(VIEWS)}.")
+    if max_nodes < 1:
+        raise UsageError(f"--max-nodes must be 1 or more, not {max_nodes}.")
+    if detail_limit < 0:
+        raise UsageError(f"detail_limit must be 0 or more, not {detail_limit}.")
+    frames = frames_of(analysis)
+    _check_ids(frames, view, asset_id, org_id)
+    notes: list[str] = []
+    if redact:
+        frames, asset_id, org_id = _redacted(frames, redact_key, asset_id, org_id)
+    views = _views(frames, view, asset_id, org_id, max_nodes, detail_limit, notes)
+    views[0].notes = list(notes)  # the page lists these; the banner has its own place
+    notes += [v.banner for v in views[:1] if v.banner]
+    heading = title or f"Data-flow map: {views[0].title}"
+    subtitle = f"As of {frames.as_of.isoformat()}"
+    if frames.source:
+        subtitle += f" \u00b7 inventory {frames.source}"
+    if frames.redacted:
+        subtitle += " \u00b7 redacted: names and ids are pseudonyms"
+    page = render_page(views, title=heading, subtitle=subtitle)
+    return MapDocument(html=page, view=views[0].name, nodes=views[0].node_count,
+                       edges=views[0].edge_count, notes=notes)
+
+
+def write_map(analysis, path: str | Path, **options) -> MapDocument:
+    """Render a map (same keywords as :func:`render_map`) and write it as UTF-8."""
+    doc = render_map(analysis, **options)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(doc.html, encoding="utf-8", newline="\n")
+    return doc
+
+
+def show_map(analysis, *, height: int = 650, **options):
+    """Show a map inline in a notebook (an ``<iframe srcdoc>`` that survives nbconvert).
+
+    The iframe is sandboxed to run scripts only: no same-origin access, forms,
+    pop-ups or navigation of the notebook.
+    """
+    from IPython.display import HTML
+
+    return HTML(_iframe(render_map(analysis, **options).html, height))
+
+
+def _iframe(page: str, height: int) -> str:
+    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
+            f'style="width:100%;height:{int(height)}px;border:1px solid #d0d7de" '
+            f'title="flowmap data-flow map"></iframe>')
+
+
+def _check_ids(frames: MapFrames, view: str, asset_id: str | None, org_id: str | None) -> None:
+    if view == "asset":
+        assets = list(frames.assets["asset_id"])
+        if not asset_id:
+            raise UsageError(f"The asset view needs an asset id, e.g. `flowmap map PATH "
+                             f"{(assets or ['IA-0001'])[0]} --view asset`; some ids: "
+                             f"{', '.join(assets[:EXAMPLES])}.")
+        if asset_id not in set(assets):
+            raise UsageError(f"No asset {asset_id!r} in the inventory; some ids: "
+                             f"{', '.join(assets[:EXAMPLES])}.")
+    if org_id is not None and org_id not in set(frames.orgs["org_id"]):
+        raise UsageError(f"No organisation {org_id!r} in the inventory; some ids: "
+                         f"{', '.join(list(frames.orgs['org_id'])[:EXAMPLES])}.")
+
+
+def _redacted(frames: MapFrames, key: str | bytes | None, asset_id: str | None,
+              org_id: str | None) -> tuple[MapFrames, str | None, str | None]:
+    """Redacted frames and the pseudonyms of the ids asked for (one key for all)."""
+    key = key if key is not None else secrets.token_bytes(32)
+    p = Pseudonymiser(key)
+    return (redact_frames(frames, key), p.id("asset", asset_id) if asset_id else None,
+            p.id("org", org_id) if org_id else None)
+
+
+def _views(frames: MapFrames, view: str, asset_id, org_id, max_nodes: int,
+           detail_limit: int, notes: list[str]) -> list[View]:
+    if view == "asset":
+        if org_id:
+            notes.append("--org is ignored in the asset view: it shows every copy.")
+        return [asset_view(frames, asset_id)]
+    if view == "paths":
+        return [paths_view(frames, org_id)]
+    orgs = organisations_view(frames, org_id, detail_limit)
+    if view == "organisations":
+        return [orgs]
+    systems = _system_count(frames, org_id)
+    if systems > max_nodes:
+        notes.append(f"{orgs.node_count:,} organisations' {systems:,} systems are more than "
+                     f"{max_nodes:,} nodes: showing the organisations view "
+                     f"(use --org ORG_ID for one organisation's systems).")
+        return [orgs]
+    return [systems_view(frames, org_id), orgs]
+
+
+def _system_count(frames: MapFrames, org_id: str | None) -> int:
+    if org_id is None:
+        return len(frames.systems)
+    own = set(frames.systems.loc[frames.systems["org_id"] == org_id, "system_id"])
+    f, b = frames.flows, frames.backups
+    touching = set(f.loc[f["source_system_id"].isin(own), "target_system_id"]) \
+        | set(f.loc[f["target_system_id"].isin(own), "source_system_id"]) \
+        | set(b.loc[b["source_system_id"].isin(own), "target_system_id"]) \
+        | set(b.loc[b["target_system_id"].isin(own), "source_system_id"])
+    return len(own | touching)
+
+
+__all__ = ["MapDocument", "render_map", "show_map", "write_map"]

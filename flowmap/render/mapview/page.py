@@ -1,0 +1,122 @@
+"""The map's HTML page: flowmap's own template, vis-network inlined, data as escaped JSON.
+
+The page is one file that needs nothing else: vis-network's script and style (the copy
+pyvis bundles) are inlined, a Content-Security-Policy forbids every request, and every
+name from the inventory travels as JSON inside ``<script type="application/json">`` with
+``<``, ``>``, ``&`` and the line separators escaped, so no value can close the script.
+The page script (``flowmap/render/mapview/templates/map.js``) builds every label, tooltip and list
+with ``textContent`` and DOM nodes, never ``innerHTML``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import pyvis
+from pyvis.network import Network
+
+from flowmap.render.mapview.style import legend
+from flowmap.render.mapview.views import View
+
+VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+       "img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; "
+       "form-action 'none'")
+#: More nodes and edges than this: straight edges, edges hidden while dragging.
+LARGE = 4000
+JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                "\u2029": "\\u2029"}
+TOKEN = re.compile(r"@@(TITLE|HEADING|SUBTITLE|CSP|VIS_CSS|PAGE_CSS|VIS_JS|DATA|PAGE_JS)@@")
+
+
+class _Network(Network):
+    """pyvis's Network with O(1) node look-up (its ``get_nodes`` is a list)."""
+
+    def get_nodes(self):  # type: ignore[override]
+        return self.node_map
+
+
+def script_json(data: object) -> str:
+    """JSON that is safe inside ``<script type="application/json">``.
+
+    Examples
+    --------
+    >>> script_json({"name": "</script><b>&"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return re.sub("[<>&\u2028\u2029]", lambda m: JSON_ESCAPES[m.group()], text)
+
+
+def vis_options(large: bool) -> dict:
+    """vis-network options: physics off (positions are precomputed), hover tooltips."""
+    net = _Network(directed=True, cdn_resources="in_line")
+    net.toggle_physics(False)
+    net.toggle_hide_edges_on_drag(large)
+    options = json.loads(net.options.to_json())
+    options["physics"] = {"enabled": False}
+    options["edges"] = {"color": {"inherit": False}, "smooth": {"enabled": not large,
+                                                                  "type": "curvedCW"},
+                        "arrows": {"to": {"scaleFactor": 0.6}}, "selectionWidth": 2}
+    options["nodes"] = {"font": {"size": 13, "face": "system-ui, Arial, sans-serif",
+                                 "strokeWidth": 3, "strokeColor": "#ffffff"},
+                        "scaling": {"label": {"drawThreshold": 7}}}
+    options["interaction"].update({"hover": not large, "tooltipDelay": 150,
+                                   "hideEdgesOnZoom": large, "keyboard": False,
+                                   "navigationButtons": False, "zoomView": True})
+    options["layout"] = {"improvedLayout": False, "randomSeed": 4}
+    return options
+
+
+def view_data(view: View) -> dict:
+    """A view's nodes and edges as vis-network items, assembled with pyvis's Network.
+
+    A compact view (:attr:`View.compact`, the organisations view) travels as its columns:
+    the page's script makes the items (see :mod:`~flowmap.render.mapview.orgview`).
+    """
+    large = view.node_count + view.edge_count > LARGE
+    common = {"name": view.name, "title": view.title, "halos": view.halos,
+              "overlay": view.overlay, "notes": view.notes, "banner": view.banner,
+              "options": vis_options(large)}
+    if view.compact is not None:
+        compact = dict(view.compact)
+        if large:
+            compact["edgeStyles"] = [{**s, "smooth": False} for s in compact["edgeStyles"]]
+        return {**common, "nodes": [], "edges": [], **compact}
+    net = _Network(directed=True, cdn_resources="in_line")
+    for node in view.nodes:
+        options = {k: v for k, v in node.items() if k != "id"}
+        net.add_node(node["id"], **options)
+    for edge in view.edges:
+        options = {k: v for k, v in edge.items() if k not in ("from", "to")}
+        if large:
+            options["smooth"] = False
+        net.add_edge(edge["from"], edge["to"], **options)
+    return {**common, "nodes": net.nodes, "edges": net.edges}
+
+
+def render_page(views: list[View], *, title: str, subtitle: str) -> str:
+    """The whole page; the first view is drawn first, the others are a click away."""
+    data = {"title": title, "subtitle": subtitle, "start": views[0].name,
+            "order": [v.name for v in views], "views": {v.name: view_data(v) for v in views},
+            "legend": legend()}
+    vis_js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
+    if re.search(r"</script|<!--", vis_js, re.IGNORECASE):
+        raise RuntimeError("the bundled vis-network script cannot be inlined safely")
+    parts = {
+        "TITLE": html.escape(title), "HEADING": html.escape(title),
+        "SUBTITLE": html.escape(subtitle), "CSP": html.escape(CSP, quote=False),
+        "VIS_CSS": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
+        "PAGE_CSS": _asset("map.css"), "VIS_JS": vis_js, "DATA": script_json(data),
+        "PAGE_JS": _asset("map.js"),
+    }
+    return TOKEN.sub(lambda m: parts[m.group(1)], _asset("map.html"))
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("templates", name).read_text(
+        encoding="utf-8")

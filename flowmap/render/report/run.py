@@ -1,0 +1,142 @@
+"""Run the board-report notebook with papermill and turn it into report.html (and .pdf).
+
+A failing cell raises :class:`~flowmap.errors.ReportError` naming the notebook, the cell
+and the exception; the executed notebook stays in the output folder for diagnosis and no
+``report.html`` is left behind (the report is written under a temporary name and renamed
+only once complete).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from flowmap.errors import InventoryReadError, ReportError
+from flowmap.render.report.params import check_parameters
+
+#: The board report's papermill template, shipped as package data beside this module.
+BOARD_NOTEBOOK = resources.files(__package__).joinpath("board_report.ipynb")
+#: The Jupyter kernel: jupyter_client starts it with the running interpreter (sys.executable),
+#: so a report run from the venv uses the venv's flowmap.
+KERNEL_NAME = "python3"
+EXECUTED_NAME = "board_report.executed.ipynb"
+HTML_NAME = "report.html"
+PDF_NAME = "report.pdf"
+
+
+@dataclass
+class ReportResult:
+    """What :func:`report` wrote."""
+
+    out_dir: Path
+    html: Path
+    executed: Path
+    pdf: Path | None
+    org_id: str | None
+    seconds: float
+
+
+def execute(notebook: str | Path | resources.abc.Traversable, output: str | Path,
+            parameters: dict[str, Any]) -> Path:
+    """Execute ``notebook`` with papermill into ``output``.
+
+    Raises
+    ------
+    ReportError
+        When a cell fails: names the notebook, the cell and the exception.
+    """
+    import papermill as pm
+
+    output = Path(output)
+    if isinstance(notebook, str):
+        notebook = Path(notebook)
+    try:
+        with resources.as_file(notebook) as path:
+            pm.execute_notebook(str(path), str(output), parameters=parameters,
+                                kernel_name=KERNEL_NAME, cwd=str(output.parent.resolve()),
+                                progress_bar=False, log_output=False)
+    except pm.PapermillExecutionError as exc:
+        first_line = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
+        raise ReportError(
+            f"{notebook.name} failed in cell {exc.cell_index} (execution count "
+            f"{exc.exec_count}: {first_line.strip()!r}) with {exc.ename}: {exc.evalue}. "
+            f"The executed notebook is kept at {output} for diagnosis; no report was written."
+        ) from exc
+    return output
+
+
+def _absolute(value: str | Path | None) -> str:
+    return "" if value in (None, "") else str(Path(value).resolve())
+
+
+def report(path: str | Path, *, out_dir: str | Path, pdf: bool = False,
+           previous: str | Path | None = None, org_id: str | None = None,
+           as_of: dt.date | str | None = None,
+           parameters: dict[str, Any] | None = None) -> ReportResult:
+    """Run the board report for an inventory and write ``out_dir/report.html``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The inventory folder or workbook.
+    out_dir : str or Path
+        Where ``report.html``, ``report.pdf`` and the executed notebook go.
+    pdf : bool
+        Also print ``report.pdf`` with headless Chromium.
+    previous : str or Path, optional
+        Last quarter's inventory: the report shows what changed.
+    org_id : str, optional
+        Report on one organisation (the analysis still covers the whole inventory).
+    as_of : date or str, optional
+        Judge every date rule as of this day (default today).
+    parameters : dict, optional
+        More notebook parameters (``budget``, ``title``...); names and types are checked
+        against the notebook's ``parameters`` cell before anything runs.
+
+    Raises
+    ------
+    UsageError
+        An unknown parameter name or a value of the wrong type.
+    ReportError
+        A cell failed, or the HTML would load anything from the network.
+    """
+    start = time.perf_counter()
+    out = Path(out_dir)
+    values = check_parameters(BOARD_NOTEBOOK, parameters)
+    if pdf:
+        from flowmap.render.report.pdf import find_chromium
+        find_chromium()
+    if not Path(path).exists():
+        raise InventoryReadError(f"{path} does not exist: give an inventory folder or workbook")
+    values.update(inventory=_absolute(path), as_of=str(as_of or values.get("as_of", "")),
+                  org=org_id or values.get("org", ""),
+                  previous=_absolute(previous) or values.get("previous", ""))
+    out.mkdir(parents=True, exist_ok=True)
+    html, pdf_path, executed = out / HTML_NAME, out / PDF_NAME, out / EXECUTED_NAME
+    for stale in (html, pdf_path):
+        stale.unlink(missing_ok=True)
+    execute(BOARD_NOTEBOOK, executed, values)
+    from flowmap.render.report.convert import to_html
+
+    partial = out / f".{HTML_NAME}.partial.html"
+    title = f"Board report{' ' + values['org'] if values['org'] else ''}"
+    try:
+        to_html(executed, partial, title=title)
+        if pdf:
+            from flowmap.render.report.pdf import to_pdf
+            partial_pdf = out / f".{PDF_NAME}.partial.pdf"
+            try:
+                to_pdf(partial, partial_pdf)
+                partial_pdf.replace(pdf_path)
+            finally:
+                partial_pdf.unlink(missing_ok=True)
+        partial.replace(html)
+    finally:
+        partial.unlink(missing_ok=True)
+    return ReportResult(out_dir=out, html=html, executed=executed,
+                        pdf=pdf_path if pdf else None, org_id=values["org"] or None,
+                        seconds=round(time.perf_counter() - start, 2))
