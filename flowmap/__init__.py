@@ -37,6 +37,8 @@ _LAZY: dict[str, str] = {
     "validate": "flowmap.inventory.validate",
     "load_inventory": "flowmap.inventory.validate",
     "AnalysisSettings": "flowmap.engine.settings",
+    "Reference": "flowmap.reference.bundle",
+    "load_reference": "flowmap.reference.bundle",
     "build_graph": "flowmap.engine.graph",
     "analyse": "flowmap.engine.analysis",
     "Analysis": "flowmap.engine.analysis",
@@ -82,6 +84,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.engine.diff import InventoryDiff, diff
     from flowmap.engine.graph import build_graph
     from flowmap.engine.settings import AnalysisSettings
+    from flowmap.reference.bundle import Reference, load_reference
     from flowmap.inventory.model import Inventory
     from flowmap.inventory.problems import Problem, ValidationReport
     from flowmap.inventory.read import read_inventory

@@ -13,9 +13,33 @@ if TYPE_CHECKING:
 
 
 class FlowmapError(Exception):
-    """Base class: a problem the user can fix. ``exit_code`` is what the CLI returns."""
+    """Base class: a problem the user can fix. ``exit_code`` is what the CLI returns.
+
+    ``param`` names the function parameter at fault, when there is one. Library
+    messages start with that name (``must: no candidate action ...``); the command line
+    shows its flag instead (``--must: no candidate action ...``).
+    """
 
     exit_code = 2
+
+    def __init__(self, *args: object, param: str | None = None) -> None:
+        super().__init__(*args)
+        self.param = param
+
+    def for_command_line(self) -> str:
+        """The message with a leading parameter name written as its command-line flag.
+
+        Examples
+        --------
+        >>> UsageError("max_nodes must be 1 or more, not 0.", param="max_nodes").for_command_line()
+        '--max-nodes must be 1 or more, not 0.'
+        >>> UsageError("no such file").for_command_line()
+        'no such file'
+        """
+        text = str(self)
+        if self.param and text.startswith(self.param):
+            return "--" + self.param.replace("_", "-") + text[len(self.param):]
+        return text
 
 
 class InventoryReadError(FlowmapError):

@@ -281,3 +281,50 @@ def test_plan_files_are_reproducible_and_neutralised(tmp_path: Path) -> None:
 def test_public_api_is_exported() -> None:
     assert flowmap.plan is plan and flowmap.write_plan is write_plan
     assert flowmap.apply_actions is apply_actions and flowmap.Plan.__name__ == "Plan"
+
+
+# ------------------------------------------------------------------ reference data
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_full_risk_equals_total_risk_with_any_reference_data(data) -> None:
+    """The analysis keeps its reference data, so re-analysis is judged on the same terms.
+
+    Extra end-of-life tables move systems in and out of support (dates before and after
+    as_of, with and without a paid extension); the counterfactual truth must still agree
+    with the analysis, with and without an upgrade action applied.
+    """
+    from flowmap.reference import EolTable, Reference
+
+    inv = flowmap.load_inventory(SAMPLE)
+    base = Reference.bundled()
+    matched = base.eol.match_many(inv.systems["os"])
+    releases = sorted({(p, c) for p, c in zip(matched["os_product"], matched["os_cycle"])
+                       if isinstance(p, str) and isinstance(c, str)})
+    chosen = data.draw(st.lists(st.sampled_from(releases), min_size=1, max_size=4, unique=True))
+    day = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2032, 1, 1))
+    rows = []
+    for product, cycle in chosen:
+        end = data.draw(day)
+        extended = data.draw(st.one_of(st.none(), day.filter(lambda d, e=end: d >= e)))
+        rows.append({"product": product, "cycle": cycle, "label": f"{product} {cycle}",
+                     "support_end": pd.Timestamp(end),
+                     "extended_end": pd.Timestamp(extended) if extended else pd.NaT,
+                     "source": "test"})
+    reference = base.with_data(eol=[EolTable(pd.DataFrame(rows), source="drawn.json")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        a = flowmap.analyse(inv, as_of=AS_OF, reference=reference)
+    assert a.reference is reference and a.sources == {"eol": "drawn.json"}
+    assert full_risk(a, []) == pytest.approx(a.total_risk, abs=1e-6)
+    upgrades = [c for c in candidate_actions(a) if c.kind in ("upgrade_os", "enrol_esu")]
+    if upgrades:
+        action = data.draw(st.sampled_from(upgrades))
+        gain = Evaluator(a).gain(action)
+        assert full_risk(a, [action]) == pytest.approx(a.total_risk - gain, abs=1e-4)
+
+
+def test_library_errors_name_parameters_and_the_command_line_names_flags() -> None:
+    with pytest.raises(UsageError) as caught:
+        plan(sample(), budget=1000, must=["patch:NOPE"], candidates=pool())
+    assert str(caught.value).startswith("must: no candidate action patch:NOPE")
+    assert caught.value.for_command_line().startswith("--must: no candidate action")

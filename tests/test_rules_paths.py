@@ -178,7 +178,7 @@ def test_kev_catalogue_marks_eternalblue_known_exploited(tmp_path):
     edit(t, "vulnerabilities", "CVE-2017-0144", kev="", ransomware="")
     plain = analyse_tables(tmp_path, t)
     assert not fired(plain, "KEV_OPEN", "S2")
-    a = analyse_tables(tmp_path, t, kev=KEV_FILE)
+    a = analyse_tables(tmp_path, t, reference=flowmap.load_reference(kev=KEV_FILE))
     v = a.inventory.vulnerabilities.set_index("cve_id").loc["CVE-2017-0144"]
     assert bool(v["kev"]) and bool(v["ransomware"])
     f = finding(a, "KEV_OPEN", "S2")

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         except FlowmapError as exc:
             from flowmap.console import safe_text
 
-            click.echo(f"flowmap: error: {safe_text(str(exc))}", err=True)
+            click.echo(f"flowmap: error: {safe_text(exc.for_command_line())}", err=True)
             sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("flowmap: interrupted\n")

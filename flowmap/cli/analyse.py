@@ -23,7 +23,7 @@ from flowmap.errors import UsageError
               help="Exit 3 if any finding is at or above this severity.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def analyse(path: Path, out: Path, as_of: str | None, kev: Path | None, epss: Path | None,
-            eol: Path | None, fail_on: str | None, quiet: bool) -> None:
+            eol: tuple[Path, ...], fail_on: str | None, quiet: bool) -> None:
     """Score systems and data, find attack paths and copies, and report every finding."""
     from flowmap.console import format_analysis
     from flowmap.render.findings import write_findings
@@ -55,7 +55,7 @@ def analyse(path: Path, out: Path, as_of: str | None, kev: Path | None, epss: Pa
 @feed_options
 def plan_command(path: Path, budget: float, must: tuple[str, ...], exclude: tuple[str, ...],
                  costs: Path | None, out: Path, as_of: str | None, kev: Path | None,
-                 epss: Path | None, eol: Path | None) -> None:
+                 epss: Path | None, eol: tuple[Path, ...]) -> None:
     """Choose the security actions that remove the most risk within a budget."""
     from flowmap.planning import plan
     from flowmap.render.plan import write_plan
@@ -82,7 +82,7 @@ def plan_command(path: Path, budget: float, must: tuple[str, ...], exclude: tupl
 @as_of_option
 @feed_options
 def diff_command(old: Path, new: Path, out: Path, as_of: str | None, kev: Path | None,
-                 epss: Path | None, eol: Path | None) -> None:
+                 epss: Path | None, eol: tuple[Path, ...]) -> None:
     """What changed between two inventories: entities, findings and total risk."""
     from flowmap.engine.diff import diff
     from flowmap.render.diff import write_diff

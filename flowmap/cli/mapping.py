@@ -40,7 +40,7 @@ def map_command(path: Path, asset_arg: str | None, out: Path, view: str,
                 asset_opt: str | None, org_id: str | None, redact: bool,
                 redact_key: str | None, max_nodes: int, detail_limit: int,
                 as_of: str | None, kev: Path | None, epss: Path | None,
-                eol: Path | None) -> None:
+                eol: tuple[Path, ...]) -> None:
     """Write the interactive data-flow map: one offline HTML file, safe to email."""
     from flowmap.render.mapview import write_map
 

@@ -40,17 +40,22 @@ def feed_options(f: F) -> F:
                          help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV)."),
             click.option("--epss", type=click.Path(path_type=Path),
                          help="FIRST EPSS scores (CSV, gzipped or not)."),
-            click.option("--eol", type=click.Path(path_type=Path),
-                         help="More end-of-life products (endoflife.date API JSON)."))):
+            click.option("--eol", type=click.Path(path_type=Path), multiple=True,
+                         help="More end-of-life products: an endoflife.date API JSON file, "
+                              "or a folder of them; repeat for more (later ones win)."))):
         f = opt(f)
     return f
 
 
 def analysed(path: Path, day: dt.date | None, kev: Path | None, epss: Path | None,
-             eol: Path | None, *, progress: bool = False) -> Analysis:
-    """Load, validate and analyse an inventory (what every analysing command starts with)."""
+             eol: tuple[Path, ...] = (), *, progress: bool = False) -> Analysis:
+    """Read the reference data, then load, validate and analyse an inventory (what every
+    analysing command starts with; reference files are read first, so a bad one stops
+    the command before the inventory is read)."""
     from flowmap.engine.analysis import analyse
     from flowmap.inventory.validate import load_inventory
+    from flowmap.reference.bundle import load_reference
 
-    return analyse(load_inventory(path, as_of=day, progress=progress), as_of=day, kev=kev,
-                   epss=epss, eol=eol, progress=progress)
+    reference = load_reference(kev=kev, epss=epss, eol=eol)
+    return analyse(load_inventory(path, as_of=day, progress=progress), as_of=day,
+                   reference=reference, progress=progress)

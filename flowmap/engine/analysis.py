@@ -12,7 +12,6 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -26,9 +25,9 @@ from flowmap.engine.movement import movement_edges
 from flowmap.engine.blast import blast_radius
 from flowmap.engine.paths import AttackGraph, asset_paths, most_likely_paths
 from flowmap.progress import stages
-from flowmap.reference.eol import EolTable, load_endoflife
-from flowmap.reference.epss import EpssScores, load_epss
-from flowmap.reference.kev import KevCatalogue, load_kev
+from flowmap.reference.bundle import Reference
+from flowmap.reference.epss import EpssScores
+from flowmap.reference.kev import KevCatalogue
 from flowmap.engine.rules import FINDING_COLUMNS, RULES, Rule, RuleContext
 from flowmap.engine.settings import DEFAULT_SETTINGS, SEVERITIES, AnalysisSettings
 
@@ -72,7 +71,12 @@ class Analysis:
     attack_paths: pd.DataFrame
     copies: pd.DataFrame
     attack_graph: AttackGraph = field(repr=False)
-    sources: dict[str, str] = field(default_factory=dict)
+    reference: Reference = field(default_factory=Reference.bundled, repr=False)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """The reference data used, by name (see :class:`~flowmap.reference.Reference`)."""
+        return dict(self.reference.sources)
 
     @property
     def movement(self) -> nx.DiGraph:
@@ -131,9 +135,7 @@ class Analysis:
 
 
 def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
-            kev: str | Path | KevCatalogue | None = None,
-            epss: str | Path | EpssScores | None = None,
-            eol: str | Path | EolTable | None = None,
+            reference: Reference | None = None,
             settings: AnalysisSettings | None = None,
             rules: tuple[Rule, ...] = RULES, progress: bool = False) -> Analysis:
     """Analyse an inventory.
@@ -144,13 +146,13 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         From :func:`flowmap.load_inventory`.
     as_of : date, optional
         The day every date rule is judged on (default today).
-    kev : path or KevCatalogue, optional
-        The CISA Known Exploited Vulnerabilities catalogue: matching vulnerabilities
-        are marked ``kev`` (and ``ransomware`` where known).
-    epss : path or EpssScores, optional
-        FIRST EPSS scores, which replace the inventory's ``epss`` where present.
-    eol : path or EolTable, optional
-        More end-of-life products (endoflife.date JSON) on top of the bundled table.
+    reference : Reference, optional
+        End-of-life table, CISA KEV catalogue and FIRST EPSS scores
+        (:func:`flowmap.load_reference` reads them from files); default the bundled
+        end-of-life table alone. A KEV catalogue marks matching vulnerabilities ``kev``
+        (and ``ransomware`` where known); EPSS scores replace the inventory's ``epss``
+        where listed. The analysis keeps it, so that what is computed from the
+        analysis later is judged against the same data.
     settings : AnalysisSettings, optional
         Thresholds and weights (default :data:`flowmap.engine.settings.DEFAULT_SETTINGS`).
     progress : bool
@@ -168,13 +170,12 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
     """
     as_of = as_of or dt.date.today()
     settings = settings or DEFAULT_SETTINGS
-    sources: dict[str, str] = {}
+    reference = reference or Reference.bundled()
     with cyclic_gc_paused(), stages(["reference data", "likelihood", "impact", "copies", "attack paths",
                  "blast radius", "rules"], enabled=progress) as step:
         step()
-        vulns = _with_feeds(inventory.vulnerabilities, _kev(kev, sources), _epss(epss, sources))
-        table = _eol_table(eol, sources)
-        os_match = table.match_many(inventory.systems["os"])
+        vulns = _with_feeds(inventory.vulnerabilities, reference.kev, reference.epss)
+        os_match = reference.eol.match_many(inventory.systems["os"])
         step()
         scored = system_likelihood(inventory.systems, vulns, os_match, as_of=as_of,
                                    settings=settings)
@@ -207,7 +208,7 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         findings = run_rules(ctx, rules)
     return Analysis(inventory=enriched, as_of=as_of, settings=settings, findings=findings,
                     systems=systems, assets=assets, flows=flows, attack_paths=paths,
-                    copies=copies, attack_graph=attack, sources=sources)
+                    copies=copies, attack_graph=attack, reference=reference)
 
 
 @contextmanager
@@ -351,31 +352,6 @@ def _asset_exposure(assets: pd.DataFrame, copies: pd.DataFrame,
     out["reach"] = out["asset_id"].map(p["probability"]).fillna(0.0)
     out["risk"] = out["asset_id"].map(p["risk"]).fillna(0.0)
     return out
-
-
-def _kev(kev: str | Path | KevCatalogue | None, sources: dict[str, str]) -> KevCatalogue | None:
-    if kev is None:
-        return None
-    catalogue = kev if isinstance(kev, KevCatalogue) else load_kev(kev)
-    sources["kev"] = f"{catalogue.source} (catalogue {catalogue.version or 'unknown version'})"
-    return catalogue
-
-
-def _epss(epss: str | Path | EpssScores | None, sources: dict[str, str]) -> EpssScores | None:
-    if epss is None:
-        return None
-    scores = epss if isinstance(epss, EpssScores) else load_epss(epss)
-    sources["epss"] = f"{scores.source} (scores of {scores.score_date or 'unknown date'})"
-    return scores
-
-
-def _eol_table(eol: str | Path | EolTable | None, sources: dict[str, str]) -> EolTable:
-    table = EolTable.bundled()
-    if eol is None:
-        return table
-    extra = eol if isinstance(eol, EolTable) else load_endoflife(eol)
-    sources["eol"] = str(eol) if not isinstance(eol, EolTable) else "EolTable"
-    return table.extend(extra)
 
 
 def _with_feeds(vulns: pd.DataFrame, kev: KevCatalogue | None,

@@ -18,6 +18,7 @@ import pandas as pd
 from flowmap.errors import UsageError
 from flowmap.inventory.model import Inventory
 from flowmap.engine.likelihood import ACTIVE_STATUSES
+from flowmap.reference.bundle import bundled_eol
 from flowmap.reference.eol import EolTable
 from flowmap.engine.rules.backups import ISOLATED
 from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
@@ -226,8 +227,11 @@ def _backup_candidates(analysis) -> list[Action]:
 # ------------------------------------------------------------------ applying
 
 def apply_actions(inventory: Inventory, actions: Iterable[Action], *,
-                  as_of: dt.date) -> Inventory:
+                  as_of: dt.date, eol: EolTable | None = None) -> Inventory:
     """A copy of the inventory with every action applied (the input is not changed).
+
+    ``eol`` is the end-of-life table that names the product an ``upgrade_os`` action
+    upgrades (default the bundled one; the planner passes its analysis's table).
 
     Examples
     --------
@@ -255,7 +259,7 @@ def apply_actions(inventory: Inventory, actions: Iterable[Action], *,
 
     for a in actions:
         if a.kind in SYSTEM_ACTIONS:
-            _apply_system(a, table, today)
+            _apply_system(a, table, today, eol)
         elif a.kind == "segment_zone":
             s = table("systems")
             s.loc[segment_members(s, a.subject_id, PHISHING_KINDS), "zone"] = \
@@ -279,7 +283,7 @@ def _row(frame: pd.DataFrame, column: str, value: str, action: Action) -> pd.Ser
     return mask
 
 
-def _apply_system(a: Action, table, today: pd.Timestamp) -> None:
+def _apply_system(a: Action, table, today: pd.Timestamp, eol: EolTable | None) -> None:
     s = table("systems")
     at = _row(s, "system_id", a.subject_id, a)
     if a.kind == "patch":
@@ -288,7 +292,7 @@ def _apply_system(a: Action, table, today: pd.Timestamp) -> None:
         v.loc[hit, "status"] = "fixed"
         s.loc[at, "last_patched"] = today
     elif a.kind == "upgrade_os":
-        product = EolTable.bundled().match(s.loc[at, "os"].iloc[0]).product
+        product = (eol or bundled_eol()).match(s.loc[at, "os"].iloc[0]).product
         if product not in UPGRADE_TARGETS:
             raise UsageError(f"action {a.action_id}: no supported upgrade is known for "
                              f"{s.loc[at, 'os'].iloc[0]!r}; leave it out of the plan.")

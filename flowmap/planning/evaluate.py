@@ -48,7 +48,7 @@ from flowmap.planning.actions import (
     segment_members, vault_id,
 )
 from flowmap.planning.repair import INF, repair_distances
-from flowmap.planning.rescore import OS_MATCH, bundled_eol, rescore
+from flowmap.planning.rescore import OS_MATCH, rescore
 from flowmap.engine.rules import backups as backup_rules
 from flowmap.engine.rules import flows as flow_rules
 from flowmap.engine.rules.base import RuleContext
@@ -62,8 +62,10 @@ def _cost(p: float) -> float:
 
 def full_risk(analysis: Analysis, actions: Iterable[Action]) -> float:
     """The slow, obviously correct counterfactual: re-analyse the changed inventory."""
-    inv = apply_actions(analysis.inventory, list(actions), as_of=analysis.as_of)
-    return analyse(inv, as_of=analysis.as_of, settings=analysis.settings).total_risk
+    inv = apply_actions(analysis.inventory, list(actions), as_of=analysis.as_of,
+                        eol=analysis.reference.eol)
+    return analyse(inv, as_of=analysis.as_of, reference=analysis.reference,
+                   settings=analysis.settings).total_risk
 
 
 class _Rows(NamedTuple):
@@ -96,6 +98,7 @@ class Evaluator:
 
     def __init__(self, analysis: Analysis) -> None:
         self.as_of, self.settings = analysis.as_of, analysis.settings
+        self.eol = analysis.reference.eol
         self.inventory = analysis.inventory
         self.assets = analysis.assets
         self.os_match = analysis.systems.set_index("system_id")[list(OS_MATCH)]
@@ -187,11 +190,11 @@ class Evaluator:
             self.gov[f] = r
             self.gov_sum += r
         self.like.update({s: lk for s, (lk, _) in effect.likelihood.items()})
-        self.inventory = apply_actions(self.inventory, [action], as_of=self.as_of)
+        self.inventory = apply_actions(self.inventory, [action], as_of=self.as_of, eol=self.eol)
         self._rows = None
         if action.kind == "upgrade_os":
             rows = self.inventory.systems[self.inventory.systems["system_id"] == action.subject_id]
-            match = bundled_eol().match_many(rows["os"]).set_axis(rows["system_id"])
+            match = self.eol.match_many(rows["os"]).set_axis(rows["system_id"])
             self.os_match.loc[action.subject_id, list(OS_MATCH)] = match.loc[
                 action.subject_id, list(OS_MATCH)].to_numpy()
         self._cache = {k: e for k, e in self._cache.items() if not (e.touches & effect.touches)}
@@ -220,10 +223,11 @@ class Evaluator:
         todo = [a for a in todo if a.kind in SYSTEM_ACTIONS]
         if not todo:
             return
-        changed = [(a.subject_id, apply_actions(self._mini(a.subject_id), [a], as_of=self.as_of))
+        changed = [(a.subject_id, apply_actions(self._mini(a.subject_id), [a], as_of=self.as_of,
+                                                eol=self.eol))
                    for a in todo]
         scores = rescore(changed, os_match=self.os_match, current_os=self._index().os,
-                         as_of=self.as_of, settings=self.settings)
+                         as_of=self.as_of, settings=self.settings, eol=self.eol)
         for a, (like, entry) in zip(todo, scores):
             e = Effect(touches={f"system:{a.subject_id}"})
             self._system_effect(e, a.subject_id, like, entry)
@@ -243,7 +247,7 @@ class Evaluator:
                 e.edges[(node, new)] = 0.0
                 e.edges[(new, node)] = _cost(self.like[sid])
             e.touches = {f"system:{s}" for s in moved} | {zone}
-            after = apply_actions(inv, [action], as_of=self.as_of)
+            after = apply_actions(inv, [action], as_of=self.as_of, eol=self.eol)
             self._backup_governance(e, after, self._assets_near(set(moved)))
         else:  # backups
             b = inv.backups
@@ -252,7 +256,7 @@ class Evaluator:
             else:
                 source = action.subject_id
                 self._vault_effect(e, action)
-            after = apply_actions(inv, [action], as_of=self.as_of)
+            after = apply_actions(inv, [action], as_of=self.as_of, eol=self.eol)
             held = self._assets_held({source})
             e.touches |= {f"asset:{a}" for a in held} | {f"backup-source:{source}"}
             self._backup_governance(e, after, held)
@@ -265,7 +269,7 @@ class Evaluator:
         inv = self.inventory
         for kind, acts in by_kind.items():
             f = inv.flows.iloc[[self._index().flows[a.subject_id] for a in acts]]
-            after = apply_actions(inv.with_tables(flows=f), acts, as_of=self.as_of)
+            after = apply_actions(inv.with_tables(flows=f), acts, as_of=self.as_of, eol=self.eol)
             flows = flow_context(after, self.assets)
             found = _run(flow_rules.RULES, self._context(after, flows, self.assets))
             risk = (finding_risk(found, flows, self.assets, self.settings) if len(found)
@@ -325,14 +329,14 @@ class Evaluator:
         vault = vault_id(org)
         if f"system:{vault}" not in self.pred:
             after = apply_actions(self._mini(action.subject_id).with_tables(
-                backups=self.inventory.backups.iloc[:0]), [action], as_of=self.as_of)
+                backups=self.inventory.backups.iloc[:0]), [action], as_of=self.as_of, eol=self.eol)
             after = after.with_tables(
                 systems=after.systems[after.systems["system_id"] == vault],
                 vulnerabilities=after.vulnerabilities[
                     after.vulnerabilities["system_id"] == vault])
             [(like, _)] = rescore([(vault, after)], os_match=self.os_match,
                                   current_os=self._index().os, as_of=self.as_of,
-                                  settings=self.settings)
+                                  settings=self.settings, eol=self.eol)
             node, zone = f"system:{vault}", f"zone:{org}:vault"
             e.edges[(node, zone)] = 0.0
             e.edges[(zone, node)] = _cost(like)

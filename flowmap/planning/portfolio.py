@@ -85,24 +85,24 @@ def plan(analysis, *, budget: float, must: Sequence[str] = (), exclude: Sequence
     """
     if not (isinstance(budget, int | float) and math.isfinite(budget) and budget >= 0):
         raise UsageError(f"budget {budget!r} is not a number of pounds: give 0 or more, "
-                         "e.g. 250000.")
+                         "e.g. 250000.", param="budget")
     cands = list(candidate_actions(analysis) if candidates is None else candidates)
     by_id = {c.action_id: c for c in cands}
-    for label, ids in (("--must", must), ("--exclude", exclude)):
+    for label, ids in (("must", must), ("exclude", exclude)):
         unknown = [i for i in ids if i not in by_id]
         if unknown:
             raise UsageError(f"{label}: no candidate action {', '.join(unknown)}; valid ids "
                              f"include {', '.join(sorted(by_id)[:5])} (see candidates in "
-                             "plan.json or plan.xlsx).")
+                             "plan.json or plan.xlsx).", param=label)
     both = set(must) & set(exclude)
     if both:
-        raise UsageError(f"{', '.join(sorted(both))} is both in --must and --exclude: "
-                         "choose one.")
+        raise UsageError(f"must and exclude both name {', '.join(sorted(both))}: choose one.",
+                         param="must")
     cost = _costs(analysis, cands, costs)
     must_cost = sum(cost[i] for i in dict.fromkeys(must))
     if must_cost > budget:
-        raise UsageError(f"the --must actions cost £{must_cost:,.0f}, more than the budget "
-                         f"£{budget:,.0f}: raise the budget or drop some.")
+        raise UsageError(f"must: the actions cost £{must_cost:,.0f}, more than the budget "
+                         f"£{budget:,.0f}: raise the budget or drop some.", param="must")
     ev = Evaluator(analysis)
     risk_before = ev.total
     standalone = ev.gains(cands)

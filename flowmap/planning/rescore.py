@@ -11,7 +11,6 @@ exactly the score it would get alone.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 import pandas as pd
 
@@ -24,15 +23,9 @@ OS_MATCH = ("os_product", "os_cycle", "os_label", "support_end", "extended_end",
             "os_recognised", "os_match_reason")
 
 
-@lru_cache(maxsize=1)
-def bundled_eol() -> EolTable:
-    """The bundled end-of-life table (loaded once)."""
-    return EolTable.bundled()
-
-
 def rescore(changed: list[tuple[str, Inventory]], *, os_match: pd.DataFrame,
-            current_os: dict[str, str], as_of: dt.date,
-            settings: AnalysisSettings) -> list[tuple[float, float]]:
+            current_os: dict[str, str], as_of: dt.date, settings: AnalysisSettings,
+            eol: EolTable) -> list[tuple[float, float]]:
     """Likelihood and entry likelihood of each changed system.
 
     Parameters
@@ -42,10 +35,11 @@ def rescore(changed: list[tuple[str, Inventory]], *, os_match: pd.DataFrame,
         vulnerabilities (the same system may appear more than once).
     os_match : DataFrame
         The current end-of-life match per system (indexed by ``system_id``); kept
-        where the OS text did not change, else the OS is matched against the
-        bundled table.
+        where the OS text did not change, else the OS is matched against ``eol``.
     current_os : dict
         Each system's OS text before the change.
+    eol : EolTable
+        The analysis's end-of-life table.
 
     Returns
     -------
@@ -69,7 +63,7 @@ def rescore(changed: list[tuple[str, Inventory]], *, os_match: pd.DataFrame,
     if kept:
         parts.append(os_match.loc[[sids[i] for i in kept], list(OS_MATCH)].set_axis(kept))
     if fresh:
-        parts.append(bundled_eol().match_many(systems["os"].iloc[fresh])[list(OS_MATCH)]
+        parts.append(eol.match_many(systems["os"].iloc[fresh])[list(OS_MATCH)]
                      .set_axis(fresh))
     match = pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
     scored = system_likelihood(systems, vulns, match, as_of=as_of, settings=settings)

@@ -9,6 +9,7 @@
 See ``docs/reference-data.md`` for what is bundled and how to add more.
 """
 
+from flowmap.reference.bundle import Reference, load_reference
 from flowmap.reference.eol import ENDED_DATE_UNKNOWN, EolTable, OsMatch, load_endoflife
 from flowmap.reference.epss import EpssScores, load_epss
 from flowmap.reference.kev import KevCatalogue, load_kev
@@ -17,4 +18,5 @@ __all__ = [
     "ENDED_DATE_UNKNOWN", "EolTable", "OsMatch", "load_endoflife",
     "EpssScores", "load_epss",
     "KevCatalogue", "load_kev",
+    "Reference", "load_reference",
 ]

@@ -114,7 +114,8 @@ class EolTable:
     "no product matches 'Proprietary RTOS'"
     """
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, *, source: str = "") -> None:
+        self.source = source  # where the rows came from (a file name), for outputs
         missing = [c for c in COLUMNS if c not in frame.columns]
         if missing:
             raise ValueError(f"an end-of-life frame needs columns {COLUMNS}; missing {missing}")
@@ -334,7 +335,7 @@ def load_endoflife(path: str | Path) -> EolTable:
     >>> m.product, m.cycle, m.support_end.isoformat()
     ('postgresql', '12', '2024-11-14')
     """
-    return EolTable(read_endoflife(path))
+    return EolTable(read_endoflife(path), source=Path(path).name)
 
 
 # ---------------------------------------------------------------------------------------

@@ -152,7 +152,7 @@ def load_epss(path: str | Path) -> EpssScores:
                 f"0 to 1; download the scores again from {_DOWNLOAD}."
             )
         frame[column] = values.astype("float64")
-    return EpssScores(frame.reset_index(drop=True), model_version, score_date, str(path))
+    return EpssScores(frame.reset_index(drop=True), model_version, score_date, Path(path).name)
 
 
 def _cell(raw: pd.DataFrame, line: int, column: str) -> str:

@@ -115,7 +115,7 @@ def load_kev(path: str | Path) -> KevCatalogue:
         raw, version, released, where = _read_json(path, data)
     else:
         raw, version, released, where = _read_csv(path, data)
-    return KevCatalogue(_tidy(path, raw, where), version, released, str(path))
+    return KevCatalogue(_tidy(path, raw, where), version, released, Path(path).name)
 
 
 def _read_json(path: Path, data: bytes) -> tuple[pd.DataFrame, str | None, str | None, str]:

@@ -103,7 +103,7 @@ def synthesize(orgs: int, *, seed: int = 0,
     ['icb', 'nhs_trust', 'private']
     """
     if isinstance(orgs, bool) or not isinstance(orgs, (int, np.integer)) or orgs < 1:
-        raise UsageError(f"--orgs must be a whole number of 1 or more (got {orgs!r}).")
+        raise UsageError(f"orgs must be a whole number of 1 or more (got {orgs!r}).", param="orgs")
     rng = np.random.default_rng(seed)
     layout, organisations = _organisations(rng, int(orgs))
     systems = _systems(rng, layout, as_of)

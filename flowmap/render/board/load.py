@@ -40,10 +40,13 @@ def load(inventory: str | Path, *, as_of: str | dt.date | None = "", kev: str | 
     """
     from flowmap.engine.analysis import analyse
     from flowmap.inventory.validate import load_inventory
+    from flowmap.reference.bundle import load_reference
 
     day = _date(as_of)
+    reference = load_reference(kev=_path(kev), epss=_path(epss),
+                               eol=[p for p in [_path(eol)] if p is not None])
     inv = load_inventory(inventory, as_of=day)
-    return analyse(inv, as_of=day, kev=_path(kev), epss=_path(epss), eol=_path(eol))
+    return analyse(inv, as_of=day, reference=reference)
 
 
 def load_for_report(inventory: str | Path, *, org: str = "", as_of: str | dt.date | None = "",

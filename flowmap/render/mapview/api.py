@@ -95,9 +95,10 @@ def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
     if view not in VIEWS:
         raise UsageError(f"Unknown view {view!r}: choose one of {', '.join(VIEWS)}.")
     if max_nodes < 1:
-        raise UsageError(f"--max-nodes must be 1 or more, not {max_nodes}.")
+        raise UsageError(f"max_nodes must be 1 or more, not {max_nodes}.", param="max_nodes")
     if detail_limit < 0:
-        raise UsageError(f"detail_limit must be 0 or more, not {detail_limit}.")
+        raise UsageError(f"detail_limit must be 0 or more, not {detail_limit}.",
+                         param="detail_limit")
     frames = frames_of(analysis)
     _check_ids(frames, view, asset_id, org_id)
     notes: list[str] = []

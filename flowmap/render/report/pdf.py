@@ -35,9 +35,9 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise UsageError("--pdf needs Chromium or Google Chrome, and none was found (looked for "
+    raise UsageError("pdf needs Chromium or Google Chrome, and none was found (looked for "
                      f"{', '.join(CHROMIUM_NAMES)}): install one, e.g. apt-get install "
-                     "chromium, or set FLOWMAP_CHROMIUM to its path")
+                     "chromium, or set FLOWMAP_CHROMIUM to its path", param="pdf")
 
 
 def to_pdf(html: str | Path, out: str | Path) -> Path:
