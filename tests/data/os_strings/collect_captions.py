@@ -422,7 +422,7 @@ def defectdojo_defender(m):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mirrors", default="/work/.mirror")
+    ap.add_argument("--mirrors", required=True)
     ap.add_argument("--out", default=os.path.join(HERE, "captions.csv"))
     a = ap.parse_args()
     m = a.mirrors
