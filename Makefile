@@ -9,7 +9,7 @@ OUT    ?= out
 # The sample inventory's dates are set for this day, so the demo's output is reproducible.
 DEMO_AS_OF ?= 2026-11-01
 
-.PHONY: demo test bench clean check-python
+.PHONY: demo test test-fast bench clean check-python
 
 check-python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "flowmap needs Python 3.11 or newer: install it (e.g. apt-get install python3 python3-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -33,7 +33,14 @@ demo: $(STAMP)
 	@echo "Demo outputs are in $(OUT)/"
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# The unit tests only (no browsers, no notebook runs): for quick checks while working.
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -m "not browser and not notebook"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

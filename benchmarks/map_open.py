@@ -14,8 +14,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def main() -> None:
@@ -23,9 +29,10 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
     import flowmap
     from flowmap.synth.generate import synthesize, write_inventory_csv
-    from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "inv"
@@ -38,8 +45,9 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
-                       else r.abort())
+            page.route(
+                "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+            )
             start = time.perf_counter()
             page.goto(path.as_uri())
             page.wait_for_function("window.flowmapReady === true", timeout=120_000)
@@ -47,10 +55,12 @@ def main() -> None:
             counts = page.evaluate("window.flowmap.counts()")
             browser.close()
         size = path.stat().st_size / 1e6
-    print(f"{args.orgs} organisations: {doc.view} view, {doc.nodes:,} nodes, {doc.edges:,} "
-          f"edges, {size:.1f} MB "
-          f"(render {render:.1f} s); interactive in Chromium after {ready:.1f} s; "
-          f"drawn {counts['nodes']:,} nodes, {counts['edges']:,} edges")
+    print(
+        f"{args.orgs} organisations: {doc.view} view, {doc.nodes:,} nodes, {doc.edges:,} "
+        f"edges, {size:.1f} MB "
+        f"(render {render:.1f} s); interactive in Chromium after {ready:.1f} s; "
+        f"drawn {counts['nodes']:,} nodes, {counts['edges']:,} edges"
+    )
 
 
 if __name__ == "__main__":

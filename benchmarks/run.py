@@ -35,9 +35,16 @@ from pathlib import Path
 
 AS_OF = dt.date(2026, 11, 1)
 HERE = Path(__file__).resolve().parent
-TARGETS = {"io_floor": 3.0, "analysis_floor": 10.0, "graph_floor": 3.0, "growth_slope": 1.15,
-           "peak_gb_1000": 2.0, "peak_gb_5000": 8.0, "plan_seconds_1000": 60.0,
-           "map_mb_5000": 10.0}
+TARGETS = {
+    "io_floor": 3.0,
+    "analysis_floor": 10.0,
+    "graph_floor": 3.0,
+    "growth_slope": 1.15,
+    "peak_gb_1000": 2.0,
+    "peak_gb_5000": 8.0,
+    "plan_seconds_1000": 60.0,
+    "map_mb_5000": 10.0,
+}
 
 
 def peak_mb() -> float:
@@ -52,10 +59,10 @@ def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
     import rustworkx as rx
 
     import flowmap
-    from flowmap.inventory.read import read_inventory
     from flowmap.engine.movement import movement_edges, search
-    from flowmap.synth.generate import synthesize, write_inventory_csv
+    from flowmap.inventory.read import read_inventory
     from flowmap.inventory.validate import parse_inventory
+    from flowmap.synth.generate import synthesize, write_inventory_csv
 
     stages: dict[str, dict[str, float]] = {}
 
@@ -66,9 +73,12 @@ def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
             start = time.perf_counter()
             result = fn()
             times.append(time.perf_counter() - start)
-        stages[name] = {"seconds": round(statistics.median(times), 4),
-                        "peak_mb": round(peak_mb(), 1), "runs": runs,
-                        "spread": round(max(times) - min(times), 4)}
+        stages[name] = {
+            "seconds": round(statistics.median(times), 4),
+            "peak_mb": round(peak_mb(), 1),
+            "runs": runs,
+            "spread": round(max(times) - min(times), 4),
+        }
         return result
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,16 +96,19 @@ def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
         systems = analysis.systems.set_index("system_id")
 
         def movement():
-            m = movement_edges(analysis.inventory, systems["likelihood"],
-                               systems["entry_likelihood"])
+            m = movement_edges(
+                analysis.inventory, systems["likelihood"], systems["entry_likelihood"]
+            )
             m.rustworkx()
             return m
 
         moves = stage("movement graph (tables to rustworkx)", movement)
         stage("attack paths", lambda: search(moves))
         R = moves.rustworkx()
-        stage("rustworkx dijkstra (floor)", lambda: rx.digraph_dijkstra_shortest_paths(
-            R, 0, weight_fn=float))
+        stage(
+            "rustworkx dijkstra (floor)",
+            lambda: rx.digraph_dijkstra_shortest_paths(R, 0, weight_fn=float),
+        )
         extras: dict[str, float] = {}
         _optional_stages(stage, analysis, extras)
     counts = inventory.row_counts()
@@ -106,9 +119,17 @@ def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
         "graph_floor": stages["attack paths"]["seconds"]
         / stages["rustworkx dijkstra (floor)"]["seconds"],
     }
-    return {"orgs": orgs, "repeat": repeat, "systems": counts["systems"], "flows": counts["flows"],
-            "findings": int(len(analysis.findings)), "peak_mb": round(peak_mb(), 1), **extras,
-            "stages": stages, "ratios": {k: round(v, 2) for k, v in ratios.items()}}
+    return {
+        "orgs": orgs,
+        "repeat": repeat,
+        "systems": counts["systems"],
+        "flows": counts["flows"],
+        "findings": len(analysis.findings),
+        "peak_mb": round(peak_mb(), 1),
+        **extras,
+        "stages": stages,
+        "ratios": {k: round(v, 2) for k, v in ratios.items()},
+    }
 
 
 PLAN_SAMPLE = 1000  # candidate actions whose counterfactual benefit is evaluated
@@ -130,15 +151,21 @@ def _optional_stages(stage, analysis, extras: dict[str, float]) -> None:
         return len(evaluator.gains(sample))
 
     extras["plan_evaluated"] = stage("plan (evaluate candidates)", evaluate, runs=1)
-    doc = stage("map (organisations view)",
-                lambda: flowmap.render_map(analysis, view="organisations"), runs=1)
+    doc = stage(
+        "map (organisations view)",
+        lambda: flowmap.render_map(analysis, view="organisations"),
+        runs=1,
+    )
     extras["map_mb"] = round(len(doc.html.encode("utf-8")) / 1e6, 2)
 
 
 def growth_slope(results: list[dict[str, object]]) -> float | None:
     """Least-squares slope of log(analyse seconds) against log(flows)."""
-    points = [(math.log(r["flows"]), math.log(r["stages"]["analyse"]["seconds"]))
-              for r in results if r["flows"] and r["stages"]["analyse"]["seconds"] > 0]
+    points = [
+        (math.log(r["flows"]), math.log(r["stages"]["analyse"]["seconds"]))
+        for r in results
+        if r["flows"] and r["stages"]["analyse"]["seconds"] > 0
+    ]
     if len(points) < 2:
         return None
     mx = sum(x for x, _ in points) / len(points)
@@ -151,40 +178,55 @@ def growth_slope(results: list[dict[str, object]]) -> float | None:
 def markdown(results: list[dict[str, object]], slope: float | None) -> str:
     stages = list(dict.fromkeys(s for r in results for s in r["stages"]))
     head = "| stage | " + " | ".join(f"{r['orgs']:,} orgs" for r in results) + " |"
-    lines = [f"Machine: {platform.machine()}, Python {platform.python_version()}, "
-             f"{_cores()} cores. Times in seconds, the median of "
-             f"{results[0]['repeat'] if results else '-'} runs (peak RSS MB); the planner "
-             "and map run once.", "",
-             "| size | " + " | ".join(f"{r['orgs']:,} orgs" for r in results) + " |",
-             "|---|" + "---:|" * len(results),
-             "| systems | " + " | ".join(f"{r['systems']:,}" for r in results) + " |",
-             "| flows | " + " | ".join(f"{r['flows']:,}" for r in results) + " |",
-             "| findings | " + " | ".join(f"{r['findings']:,}" for r in results) + " |", "",
-             head, "|---|" + "---:|" * len(results)]
+    lines = [
+        f"Machine: {platform.machine()}, Python {platform.python_version()}, "
+        f"{_cores()} cores. Times in seconds, the median of "
+        f"{results[0]['repeat'] if results else '-'} runs (peak RSS MB); the planner "
+        "and map run once.",
+        "",
+        "| size | " + " | ".join(f"{r['orgs']:,} orgs" for r in results) + " |",
+        "|---|" + "---:|" * len(results),
+        "| systems | " + " | ".join(f"{r['systems']:,}" for r in results) + " |",
+        "| flows | " + " | ".join(f"{r['flows']:,}" for r in results) + " |",
+        "| findings | " + " | ".join(f"{r['findings']:,}" for r in results) + " |",
+        "",
+        head,
+        "|---|" + "---:|" * len(results),
+    ]
     for s in stages:
         cells = []
         for r in results:
             m = r["stages"].get(s)
             cells.append(f"{m['seconds']:.3f} ({m['peak_mb']:.0f})" if m else "-")
         lines.append(f"| {s} | " + " | ".join(cells) + " |")
-    lines += ["", "| ratio (target) | " + " | ".join(f"{r['orgs']:,} orgs" for r in results)
-              + " |", "|---|" + "---:|" * len(results)]
+    lines += [
+        "",
+        "| ratio (target) | " + " | ".join(f"{r['orgs']:,} orgs" for r in results) + " |",
+        "|---|" + "---:|" * len(results),
+    ]
     for key in ("io_floor", "analysis_floor", "graph_floor"):
-        lines.append(f"| {key} (≤ {TARGETS[key]:g}) | "
-                     + " | ".join(f"{r['ratios'][key]:.1f}" for r in results) + " |")
-    for key, label in (("plan_candidates", "planner candidates generated"),
-                       ("plan_evaluated", "planner candidates evaluated (timed above)"),
-                       ("map_mb", "organisations-view map, MB")):
+        lines.append(
+            f"| {key} (≤ {TARGETS[key]:g}) | "
+            + " | ".join(f"{r['ratios'][key]:.1f}" for r in results)
+            + " |"
+        )
+    for key, label in (
+        ("plan_candidates", "planner candidates generated"),
+        ("plan_evaluated", "planner candidates evaluated (timed above)"),
+        ("map_mb", "organisations-view map, MB"),
+    ):
         if any(key in r for r in results):
-            lines.append(f"| {label} | " + " | ".join(str(r.get(key, "-")) for r in results)
-                         + " |")
-    lines.append(f"\nGrowth: log-log slope of analyse time against flows = {slope} "
-                 f"(target ≤ {TARGETS['growth_slope']}).")
+            lines.append(f"| {label} | " + " | ".join(str(r.get(key, "-")) for r in results) + " |")
+    lines.append(
+        f"\nGrowth: log-log slope of analyse time against flows = {slope} "
+        f"(target ≤ {TARGETS['growth_slope']})."
+    )
     return "\n".join(lines) + "\n"
 
 
 def _cores() -> int:
     import os
+
     return os.cpu_count() or 1
 
 
@@ -192,8 +234,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, nargs="+", default=[10, 100, 1000, 5000])
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per stage; the median is reported (default 3)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per stage; the median is reported (default 3)"
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -202,9 +245,21 @@ def main() -> None:
     results = []
     for n in args.orgs:
         print(f"measuring {n:,} organisations ...", file=sys.stderr, flush=True)
-        out = subprocess.run([sys.executable, __file__, "--one", "--orgs", str(n), "--seed",
-                              str(args.seed), "--repeat", str(args.repeat)],
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                "--orgs",
+                str(n),
+                "--seed",
+                str(args.seed),
+                "--repeat",
+                str(args.repeat),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if out.returncode != 0:
             sys.exit(f"benchmark at {n} organisations failed:\n{out.stderr[-2000:]}")
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -214,10 +269,20 @@ def main() -> None:
     target = HERE / "results"
     target.mkdir(exist_ok=True)
     (target / "latest.md").write_text(table)
-    (target / "latest.json").write_text(json.dumps(
-        {"machine": platform.platform(), "python": platform.python_version(),
-         "as_of": AS_OF.isoformat(), "targets": TARGETS, "growth_slope": slope,
-         "results": results}, indent=1) + "\n")
+    (target / "latest.json").write_text(
+        json.dumps(
+            {
+                "machine": platform.platform(),
+                "python": platform.python_version(),
+                "as_of": AS_OF.isoformat(),
+                "targets": TARGETS,
+                "growth_slope": slope,
+                "results": results,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from flowmap.errors import (
-    FlowmapError, InvalidInventoryError, InventoryReadError, ReferenceDataError, ReportError,
+    FlowmapError,
+    InvalidInventoryError,
+    InventoryReadError,
+    ReferenceDataError,
+    ReportError,
     UsageError,
 )
 
@@ -62,8 +66,18 @@ _LAZY: dict[str, str] = {
     "synthesize": "flowmap.synth",
 }
 
-__all__ = sorted([*_LAZY, "FlowmapError", "InvalidInventoryError", "InventoryReadError",
-                  "ReferenceDataError", "ReportError", "UsageError", "__version__"])
+__all__ = sorted(
+    [
+        *_LAZY,
+        "FlowmapError",
+        "InvalidInventoryError",
+        "InventoryReadError",
+        "ReferenceDataError",
+        "ReportError",
+        "UsageError",
+        "__version__",
+    ]
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -84,12 +98,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.engine.diff import InventoryDiff, diff
     from flowmap.engine.graph import build_graph
     from flowmap.engine.settings import AnalysisSettings
-    from flowmap.reference.bundle import Reference, load_reference
     from flowmap.inventory.model import Inventory
     from flowmap.inventory.problems import Problem, ValidationReport
     from flowmap.inventory.read import read_inventory
     from flowmap.inventory.validate import load_inventory, validate
     from flowmap.planning import Plan, apply_actions, plan
+    from flowmap.reference.bundle import Reference, load_reference
     from flowmap.render.diff import write_diff
     from flowmap.render.export import export_graph
     from flowmap.render.findings import write_findings

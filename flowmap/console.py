@@ -25,24 +25,29 @@ def format_validation(report: ValidationReport, *, max_listed: int = MAX_LISTED)
     No problems found.
     Result: valid
     """
-    lines = [f"Inventory: {report.source}",
-             "Rows read: " + ", ".join(f"{t} {n:,}" for t, n in report.row_counts.items())]
+    lines = [
+        f"Inventory: {report.source}",
+        "Rows read: " + ", ".join(f"{t} {n:,}" for t, n in report.row_counts.items()),
+    ]
     for label, problems in (("Errors", report.errors), ("Warnings", report.warnings)):
         if not problems:
             continue
         lines.append(f"{label} ({len(problems):,}):")
         lines.extend(f"  {p.describe()}" for p in problems[:max_listed])
         if len(problems) > max_listed:
-            lines.append(f"  ... and {len(problems) - max_listed:,} more "
-                         "(write them all with --problems FILE)")
+            lines.append(
+                f"  ... and {len(problems) - max_listed:,} more "
+                "(write them all with --problems FILE)"
+            )
     if not report.problems:
         lines.append("No problems found.")
     gaps = report.data_quality
     if len(gaps) and (gaps["unknown"] > 0).any():
         lines.append("Data quality: unknown (empty) cells in columns the risk rules use:")
         for r in gaps[gaps["unknown"] > 0].itertuples():
-            lines.append(f"  {r.table}.{r.column}: {r.unknown:,} of {r.rows:,} "
-                         f"({r.share_unknown:.0%})")
+            lines.append(
+                f"  {r.table}.{r.column}: {r.unknown:,} of {r.rows:,} ({r.share_unknown:.0%})"
+            )
     result = "valid" if report.ok else f"INVALID ({len(report.errors):,} errors)"
     lines.append(f"Result: {result}")
     return "\n".join(lines)
@@ -57,20 +62,24 @@ def write_problems(report: ValidationReport, path: str | Path) -> Path:
     return write_csv(report.to_frame(), path)
 
 
-def format_analysis(analysis: "Analysis", *, top: int = 10) -> str:
+def format_analysis(analysis: Analysis, *, top: int = 10) -> str:
     """The short terminal summary of an analysis: counts by severity and the top findings."""
     s = analysis.summary
     f = analysis.findings
-    lines = [f"Analysed {s['inventory']} as of {s['as_of']}: {s['findings']:,} findings "
-             f"(total risk {s['total_risk']:,.1f})",
-             "By severity: " + ", ".join(f"{k} {v:,}" for k, v in s["by_severity"].items())]
+    lines = [
+        f"Analysed {s['inventory']} as of {s['as_of']}: {s['findings']:,} findings "
+        f"(total risk {s['total_risk']:,.1f})",
+        "By severity: " + ", ".join(f"{k} {v:,}" for k, v in s["by_severity"].items()),
+    ]
     for name, source in s["sources"].items():
         lines.append(f"Using {name}: {source}")
     if len(f):
         lines.append(f"Top {min(top, len(f))}:")
         for r in f.head(top).itertuples():
-            lines.append(f"  [{r.severity.upper():8}] {r.score:5.1f} {r.rule} {r.subject_id}: "
-                         f"{_one_line(r.message)}")
+            lines.append(
+                f"  [{r.severity.upper():8}] {r.score:5.1f} {r.rule} {r.subject_id}: "
+                f"{_one_line(r.message)}"
+            )
     return "\n".join(lines)
 
 
@@ -79,8 +88,9 @@ def _one_line(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), 0x7f, *range(0x80, 0xa0)]
-            if c not in (0x09,)}
+_CONTROL = {
+    c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if c not in (0x09,)
+}
 
 
 def safe_text(text: str) -> str:

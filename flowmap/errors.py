@@ -38,7 +38,7 @@ class FlowmapError(Exception):
         """
         text = str(self)
         if self.param and text.startswith(self.param):
-            return "--" + self.param.replace("_", "-") + text[len(self.param):]
+            return "--" + self.param.replace("_", "-") + text[len(self.param) :]
         return text
 
 
@@ -53,7 +53,7 @@ class InvalidInventoryError(FlowmapError):
 
     exit_code = 1
 
-    def __init__(self, report: "ValidationReport") -> None:
+    def __init__(self, report: ValidationReport) -> None:
         self.report = report
         errors = report.errors
         first = errors[0].describe() if errors else ""

@@ -1,12 +1,29 @@
 """Progress bars over the stages of a long computation (terminal and notebooks).
 
 Uses :mod:`tqdm.auto`, which draws a text bar in a terminal and a widget in Jupyter.
+A bar is drawn only where a person watches: a terminal (standard error is a TTY) or a
+notebook kernel. In a log file, a pipe or CI it would only add noise, so none is drawn.
+Set the environment variable ``FLOWMAP_PROGRESS`` to ``always`` or ``never`` to decide
+yourself.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+
+def watched() -> bool:
+    """Whether a person can see a progress bar: a terminal, or a Jupyter kernel."""
+    choice = os.environ.get("FLOWMAP_PROGRESS", "").strip().lower()
+    if choice in ("always", "never"):
+        return choice == "always"
+    if "ipykernel" in sys.modules:
+        return True
+    stream = sys.stderr
+    return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
 
 
 @contextmanager
@@ -18,7 +35,7 @@ def stages(names: list[str], *, enabled: bool = True) -> Iterator[Callable[[], N
     >>> with stages(["load", "check"], enabled=False) as step:
     ...     step(); step()
     """
-    if not enabled:
+    if not (enabled and watched()):
         yield lambda: None
         return
     from tqdm.auto import tqdm

@@ -16,55 +16,137 @@ def small_tables() -> dict[str, list[dict[str, str]]]:
     """A tiny valid inventory: two organisations, four systems, two assets, two flows."""
     return {
         "organisations": [
-            {"org_id": "RXA", "name": "Riverside Hospitals", "sector": "nhs_trust",
-             "dspt_status": "standards_met"},
-            {"org_id": "00123", "name": "Hill Surgery", "sector": "gp_practice",
-             "dspt_status": "not_met"},
+            {
+                "org_id": "RXA",
+                "name": "Riverside Hospitals",
+                "sector": "nhs_trust",
+                "dspt_status": "standards_met",
+            },
+            {
+                "org_id": "00123",
+                "name": "Hill Surgery",
+                "sector": "gp_practice",
+                "dspt_status": "not_met",
+            },
         ],
         "systems": [
-            {"system_id": "S1", "name": "PAS", "org_id": "RXA", "kind": "server",
-             "os": "Windows Server 2019", "zone": "RXA:servers", "internet_facing": "no",
-             "last_patched": "2026-10-20"},
-            {"system_id": "S2", "name": "Ward PC", "org_id": "RXA", "kind": "workstation",
-             "os": "Windows 7 SP1", "zone": "RXA:clinical", "internet_facing": "no",
-             "last_patched": "2025-01-01"},
-            {"system_id": "S3", "name": "GP clinical system", "org_id": "00123", "kind": "saas",
-             "os": "", "zone": "", "internet_facing": "yes", "last_patched": ""},
-            {"system_id": "S4", "name": "Backup store", "org_id": "RXA", "kind": "backup_target",
-             "os": "Ubuntu 22.04", "zone": "RXA:servers", "internet_facing": "no",
-             "last_patched": "2026-10-01"},
+            {
+                "system_id": "S1",
+                "name": "PAS",
+                "org_id": "RXA",
+                "kind": "server",
+                "os": "Windows Server 2019",
+                "zone": "RXA:servers",
+                "internet_facing": "no",
+                "last_patched": "2026-10-20",
+            },
+            {
+                "system_id": "S2",
+                "name": "Ward PC",
+                "org_id": "RXA",
+                "kind": "workstation",
+                "os": "Windows 7 SP1",
+                "zone": "RXA:clinical",
+                "internet_facing": "no",
+                "last_patched": "2025-01-01",
+            },
+            {
+                "system_id": "S3",
+                "name": "GP clinical system",
+                "org_id": "00123",
+                "kind": "saas",
+                "os": "",
+                "zone": "",
+                "internet_facing": "yes",
+                "last_patched": "",
+            },
+            {
+                "system_id": "S4",
+                "name": "Backup store",
+                "org_id": "RXA",
+                "kind": "backup_target",
+                "os": "Ubuntu 22.04",
+                "zone": "RXA:servers",
+                "internet_facing": "no",
+                "last_patched": "2026-10-01",
+            },
         ],
         "assets": [
-            {"asset_id": "A1", "name": "Patient index", "org_id": "RXA", "system_id": "S1;S2",
-             "owner": "Head of IG", "data_categories": "personal;special_health",
-             "records": "250000", "essential": "yes"},
-            {"asset_id": "A2", "name": "Staff list", "org_id": "RXA", "system_id": "S1",
-             "owner": "", "data_categories": "staff", "records": "3000", "essential": "no"},
+            {
+                "asset_id": "A1",
+                "name": "Patient index",
+                "org_id": "RXA",
+                "system_id": "S1;S2",
+                "owner": "Head of IG",
+                "data_categories": "personal;special_health",
+                "records": "250000",
+                "essential": "yes",
+            },
+            {
+                "asset_id": "A2",
+                "name": "Staff list",
+                "org_id": "RXA",
+                "system_id": "S1",
+                "owner": "",
+                "data_categories": "staff",
+                "records": "3000",
+                "essential": "no",
+            },
         ],
         "flows": [
-            {"flow_id": "F1", "asset_id": "A1", "source_system_id": "S1",
-             "target_system_id": "S3", "transport": "email", "encrypted": "no",
-             "purpose": "direct_care", "lawful_basis": "6(1)(e)", "dsa_ref": ""},
-            {"flow_id": "F2", "asset_id": "A1", "source_system_id": "S3",
-             "target_system_id": "S1", "transport": "hscn", "encrypted": "yes",
-             "purpose": "direct_care", "lawful_basis": "6(1)(e)", "dsa_ref": "DSA-1"},
+            {
+                "flow_id": "F1",
+                "asset_id": "A1",
+                "source_system_id": "S1",
+                "target_system_id": "S3",
+                "transport": "email",
+                "encrypted": "no",
+                "purpose": "direct_care",
+                "lawful_basis": "6(1)(e)",
+                "dsa_ref": "",
+            },
+            {
+                "flow_id": "F2",
+                "asset_id": "A1",
+                "source_system_id": "S3",
+                "target_system_id": "S1",
+                "transport": "hscn",
+                "encrypted": "yes",
+                "purpose": "direct_care",
+                "lawful_basis": "6(1)(e)",
+                "dsa_ref": "DSA-1",
+            },
         ],
         "backups": [
-            {"backup_id": "B1", "source_system_id": "S1", "target_system_id": "S4",
-             "isolation": "online", "last_restore_test": "2026-01-05", "restore_result": "pass"},
+            {
+                "backup_id": "B1",
+                "source_system_id": "S1",
+                "target_system_id": "S4",
+                "isolation": "online",
+                "last_restore_test": "2026-01-05",
+                "restore_result": "pass",
+            }
         ],
         "vulnerabilities": [
-            {"system_id": "S2", "cve_id": "CVE-2017-0144", "cvss": "8.1", "epss": "0.94",
-             "kev": "yes", "ransomware": "yes", "patch_released": "2017-03-14"},
+            {
+                "system_id": "S2",
+                "cve_id": "CVE-2017-0144",
+                "cvss": "8.1",
+                "epss": "0.94",
+                "kev": "yes",
+                "ransomware": "yes",
+                "patch_released": "2017-03-14",
+            }
         ],
         "zone_links": [
-            {"from_zone": "RXA:clinical", "to_zone": "RXA:servers", "bidirectional": "yes"},
+            {"from_zone": "RXA:clinical", "to_zone": "RXA:servers", "bidirectional": "yes"}
         ],
     }
 
 
-def write_csv_tables(folder: Path, tables: dict[str, list[dict[str, str]]],
-                     encoding: str = "utf-8") -> Path:
+def write_csv_tables(
+    folder: Path, tables: dict[str, list[dict[str, str]]], encoding: str = "utf-8"
+) -> Path:
     """Write tables as ``<table>.csv`` files (union of keys as the header)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():

@@ -8,6 +8,7 @@ are kept in ``self.events``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
@@ -73,13 +74,23 @@ class Firefox:
         self.timeout = timeout
         self.profile = Path(tempfile.mkdtemp(prefix="flowmap-ff-"))
         (self.profile / "user.js").write_text(
-            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in PREFS.items()))
+            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in PREFS.items())
+        )
         self.port = _free_port()
-        self.log = open(self.profile / "firefox.log", "wb")
+        self.log = open(self.profile / "firefox.log", "wb")  # noqa: SIM115 (closed in close())
         self.proc = subprocess.Popen(
-            [FIREFOX, "--headless", "--no-remote", "--profile", str(self.profile),
-             f"--remote-debugging-port={self.port}"],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            [
+                FIREFOX,
+                "--headless",
+                "--no-remote",
+                "--profile",
+                str(self.profile),
+                f"--remote-debugging-port={self.port}",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         self._id = 0
         self.events: list[dict] = []
         self.ws = None
@@ -95,12 +106,15 @@ class Firefox:
         last: Exception | None = None
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"firefox-esr exited with {self.proc.returncode}: "
-                                   + self.log_text()[-2000:])
+                raise RuntimeError(
+                    f"firefox-esr exited with {self.proc.returncode}: " + self.log_text()[-2000:]
+                )
             try:
                 return websocket.create_connection(
-                    f"ws://127.0.0.1:{self.port}/session", timeout=self.timeout,
-                    suppress_origin=True)
+                    f"ws://127.0.0.1:{self.port}/session",
+                    timeout=self.timeout,
+                    suppress_origin=True,
+                )
             except (OSError, websocket.WebSocketException) as e:
                 last = e
                 time.sleep(0.2)
@@ -138,13 +152,18 @@ class Firefox:
         self.send("browsingContext.close", {"context": context})
 
     def navigate(self, context: str, url: str) -> None:
-        self.send("browsingContext.navigate",
-                  {"context": context, "url": url, "wait": "complete"}, timeout=60)
+        self.send(
+            "browsingContext.navigate",
+            {"context": context, "url": url, "wait": "complete"},
+            timeout=60,
+        )
 
     def evaluate(self, context: str, expression: str):
         """Evaluate ``expression`` in the page; return its value (JSON-ish) or raise."""
-        r = self.send("script.evaluate", {"expression": expression, "target": {"context": context},
-                                          "awaitPromise": True})
+        r = self.send(
+            "script.evaluate",
+            {"expression": expression, "target": {"context": context}, "awaitPromise": True},
+        )
         if r["type"] == "exception":
             raise BiDiError(f"{expression!r} threw: {r['exceptionDetails'].get('text')}")
         return _value(r["result"])
@@ -158,19 +177,23 @@ class Firefox:
 
     def console_errors(self, context: str) -> list[str]:
         """Error-level log entries (console.error and uncaught exceptions) seen for a tab."""
-        self.send("script.evaluate", {"expression": "0", "target": {"context": context},
-                                      "awaitPromise": False})  # drain pending events
-        return [e["params"].get("text") or "" for e in self.events
-                if e["method"] == "log.entryAdded" and e["params"].get("level") == "error"
-                and e["params"].get("source", {}).get("context") == context]
+        self.send(
+            "script.evaluate",
+            {"expression": "0", "target": {"context": context}, "awaitPromise": False},
+        )  # drain pending events
+        return [
+            e["params"].get("text") or ""
+            for e in self.events
+            if e["method"] == "log.entryAdded"
+            and e["params"].get("level") == "error"
+            and e["params"].get("source", {}).get("context") == context
+        ]
 
     def close(self) -> None:
         try:
             if self.ws is not None:
-                try:
+                with contextlib.suppress(Exception):
                     self.send("session.end", timeout=5)
-                except Exception:
-                    pass
                 self.ws.close()
         finally:
             if self.proc.poll() is None:

@@ -23,9 +23,15 @@ from tests.conftest import small_tables, write_csv_tables
 
 AS_OF = dt.date(2026, 11, 1)
 #: The column that names a row of each table in ``small_tables()``.
-KEYS = {"organisations": "org_id", "systems": "system_id", "assets": "asset_id",
-        "flows": "flow_id", "backups": "backup_id", "vulnerabilities": "cve_id",
-        "zone_links": "from_zone"}
+KEYS = {
+    "organisations": "org_id",
+    "systems": "system_id",
+    "assets": "asset_id",
+    "flows": "flow_id",
+    "backups": "backup_id",
+    "vulnerabilities": "cve_id",
+    "zone_links": "from_zone",
+}
 _folders = itertools.count()
 
 
@@ -48,8 +54,9 @@ def edit(t: dict[str, list[dict[str, str]]], table: str, key: str, **cells: str)
     return r
 
 
-def analyse_tables(tmp_path: Path, t: dict[str, list[dict[str, str]]], as_of: dt.date = AS_OF,
-                   **kw) -> Analysis:
+def analyse_tables(
+    tmp_path: Path, t: dict[str, list[dict[str, str]]], as_of: dt.date = AS_OF, **kw
+) -> Analysis:
     """Write ``t`` as CSV files, load them (validation must pass) and analyse."""
     folder = write_csv_tables(tmp_path / f"inv{next(_folders)}", t)
     return flowmap.analyse(flowmap.load_inventory(folder), as_of=as_of, **kw)
@@ -72,8 +79,10 @@ def finding(analysis: Analysis, rule: str, subject: str, named: bool = True) -> 
     ``named``: the message must quote the subject's id.
     """
     f = hits_of(analysis, rule, subject)
-    assert len(f) == 1, f"{rule} on {subject}: {len(f)} findings; all: " \
+    assert len(f) == 1, (
+        f"{rule} on {subject}: {len(f)} findings; all: "
         f"{sorted(zip(analysis.findings['rule'], analysis.findings['subject_id']))}"
+    )
     r = f.iloc[0]
     spec = RULES_BY_ID[rule]
     assert r["finding_id"] == f"{rule}:{subject}"
@@ -102,11 +111,15 @@ def _mark(kind: str, rule_ids: tuple[str, ...]) -> Callable:
         attr = f"rules_{kind}"
         setattr(test, attr, getattr(test, attr, ()) + rule_ids)
         return test
+
     return decorate
 
 
 def covered(module, kind: str) -> set[str]:
     """The rule ids a test module's tests are marked as covering (``fires`` or ``quiet``)."""
-    return {rule for name, obj in vars(module).items()
-            if name.startswith("test_") and callable(obj)
-            for rule in getattr(obj, f"rules_{kind}", ())}
+    return {
+        rule
+        for name, obj in vars(module).items()
+        if name.startswith("test_") and callable(obj)
+        for rule in getattr(obj, f"rules_{kind}", ())
+    }

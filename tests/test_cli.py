@@ -12,8 +12,13 @@ from tests.conftest import SAMPLE, small_tables, write_csv_tables
 
 
 def flowmap(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flowmap", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "flowmap", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def test_validate_valid_inventory_exits_0_and_prints_row_counts() -> None:
@@ -51,7 +56,7 @@ def test_bad_as_of_is_a_usage_error() -> None:
 
 def test_problems_file_neutralises_formula_text(tmp_path: Path) -> None:
     tables = small_tables()
-    tables["systems"][1]["kind"] = "=HYPERLINK(\"http://x\")"
+    tables["systems"][1]["kind"] = '=HYPERLINK("http://x")'
     out = tmp_path / "problems.csv"
     r = flowmap("validate", str(write_csv_tables(tmp_path / "i", tables)), "--problems", str(out))
     assert r.returncode == 1
@@ -69,8 +74,12 @@ def test_export_writes_the_file(tmp_path: Path, fmt: str) -> None:
 def test_export_of_invalid_inventory_exits_1(tmp_path: Path) -> None:
     tables = small_tables()
     tables["flows"][0]["asset_id"] = "NOPE"
-    r = flowmap("export", str(write_csv_tables(tmp_path / "i", tables)), "--out",
-                str(tmp_path / "g.graphml"))
+    r = flowmap(
+        "export",
+        str(write_csv_tables(tmp_path / "i", tables)),
+        "--out",
+        str(tmp_path / "g.graphml"),
+    )
     assert r.returncode == 1 and "flowmap validate" in r.stderr
 
 
@@ -89,6 +98,7 @@ def test_synth_writes_an_inventory_that_validates(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_flowmap_is_the_flowmap_command() -> None:
-    r = subprocess.run([sys.executable, "-m", "flowmap", "--help"], capture_output=True,
-                       text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "flowmap", "--help"], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0 and "Usage: flowmap" in r.stdout

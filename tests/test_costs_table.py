@@ -11,8 +11,8 @@ import pytest
 
 import flowmap
 from flowmap.errors import InvalidInventoryError
-from flowmap.planning import plan
 from flowmap.inventory.schema import ACTION_KINDS, TABLES
+from flowmap.planning import plan
 from tests.conftest import small_tables, write_csv_tables
 
 AS_OF = dt.date(2026, 11, 1)
@@ -36,8 +36,10 @@ def test_the_costs_table_allows_every_action_kind_the_planner_has() -> None:
 
 
 def test_costs_table_in_inventory_overrides_default_cost(tmp_path: Path) -> None:
-    c = _candidates(tmp_path, [{"action": "patch", "subject_id": "S2", "cost_gbp": "444",
-                                "note": "Supplier quote"}])
+    c = _candidates(
+        tmp_path,
+        [{"action": "patch", "subject_id": "S2", "cost_gbp": "444", "note": "Supplier quote"}],
+    )
     assert c.at["patch:S2", "cost_gbp"] == 444
     assert c.at["patch:S2", "cost_source"] == "inventory"
     assert c.at["patch:S4", "cost_source"] == "default (indicative)"  # other subjects keep it
@@ -50,24 +52,34 @@ def test_costs_file_takes_precedence_over_the_inventory_table(tmp_path: Path) ->
 
 
 def test_blank_subject_id_applies_to_every_subject_of_the_action(tmp_path: Path) -> None:
-    c = _candidates(tmp_path, [
-        {"action": "add_isolated_backup", "subject_id": "", "cost_gbp": "7000",
-         "note": "Framework price"},
-        {"action": "disable_smb1", "subject_id": "", "cost_gbp": "120"},
-        {"action": "disable_smb1", "subject_id": "S1", "cost_gbp": "60"},
-    ])
+    c = _candidates(
+        tmp_path,
+        [
+            {
+                "action": "add_isolated_backup",
+                "subject_id": "",
+                "cost_gbp": "7000",
+                "note": "Framework price",
+            },
+            {"action": "disable_smb1", "subject_id": "", "cost_gbp": "120"},
+            {"action": "disable_smb1", "subject_id": "S1", "cost_gbp": "60"},
+        ],
+    )
     assert c.at["add_isolated_backup:S1", "cost_gbp"] == 7000
     assert c.at["add_isolated_backup:S2", "cost_gbp"] == 7000
     assert c.at["disable_smb1:S2", "cost_gbp"] == 120
     assert c.at["disable_smb1:S1", "cost_gbp"] == 60  # the subject's own row wins
-    assert (c.loc[c["kind"].isin(["add_isolated_backup", "disable_smb1"]), "cost_source"]
-            == "inventory").all()
+    assert (
+        c.loc[c["kind"].isin(["add_isolated_backup", "disable_smb1"]), "cost_source"] == "inventory"
+    ).all()
 
 
 def test_a_bad_action_in_the_costs_table_is_a_located_validation_error(tmp_path: Path) -> None:
     tables = small_tables()
-    tables["costs"] = [{"action": "patch", "subject_id": "S2", "cost_gbp": "400"},
-                       {"action": "bribe", "subject_id": "S1", "cost_gbp": "-5"}]
+    tables["costs"] = [
+        {"action": "patch", "subject_id": "S2", "cost_gbp": "400"},
+        {"action": "bribe", "subject_id": "S1", "cost_gbp": "-5"},
+    ]
     report = flowmap.validate(write_csv_tables(tmp_path / "inv", tables), as_of=AS_OF)
     found = {(p.table, p.where, p.column, p.value) for p in report.errors}
     assert ("costs", "costs.csv line 3", "action", "bribe") in found

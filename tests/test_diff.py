@@ -33,18 +33,32 @@ def test_diff_reports_every_change_made_to_a_copy(tmp_path: Path) -> None:
     edit(new_t, "systems", "S1", os="Windows Server 2008 R2", internet_facing="yes")
     edit(new_t, "flows", "F1", transport="sftp", encrypted="yes")
     edit(new_t, "assets", "A2", owner="Head of HR")
-    new_t["systems"].append({"system_id": "S5", "name": "New box", "org_id": "RXA",
-                             "kind": "server", "os": "Ubuntu 22.04", "zone": "RXA:servers",
-                             "internet_facing": "no", "last_patched": "2026-10-30"})
+    new_t["systems"].append(
+        {
+            "system_id": "S5",
+            "name": "New box",
+            "org_id": "RXA",
+            "kind": "server",
+            "os": "Ubuntu 22.04",
+            "zone": "RXA:servers",
+            "internet_facing": "no",
+            "last_patched": "2026-10-30",
+        }
+    )
     new_t["flows"] = [r for r in new_t["flows"] if r["flow_id"] != "F2"]
     old, new = _analyse(tmp_path, old_t), _analyse(tmp_path, new_t)
     d = diff(old, new)
     e = d.entities
     changed = set(zip(e["table"], e["id"], e["change"], e["column"]))
-    assert {("systems", "S1", "changed", "os"), ("systems", "S1", "changed", "internet_facing"),
-            ("flows", "F1", "changed", "transport"), ("flows", "F1", "changed", "encrypted"),
-            ("assets", "A2", "changed", "owner"), ("systems", "S5", "added", ""),
-            ("flows", "F2", "removed", "")} == changed
+    assert {
+        ("systems", "S1", "changed", "os"),
+        ("systems", "S1", "changed", "internet_facing"),
+        ("flows", "F1", "changed", "transport"),
+        ("flows", "F1", "changed", "encrypted"),
+        ("assets", "A2", "changed", "owner"),
+        ("systems", "S5", "added", ""),
+        ("flows", "F2", "removed", ""),
+    } == changed
     row = e[(e["id"] == "S1") & (e["column"] == "os")].iloc[0]
     assert (row["old"], row["new"]) == ("Windows Server 2019", "Windows Server 2008 R2")
     f = d.findings.set_index("finding_id")
@@ -54,8 +68,9 @@ def test_diff_reports_every_change_made_to_a_copy(tmp_path: Path) -> None:
     assert d.risk_before == old.total_risk and d.risk_after == new.total_risk
     total = d.contributions["change"].sum()
     assert total == pytest.approx(new.total_risk - old.total_risk, abs=0.05)
-    assert list(d.contributions["change"].abs()) == sorted(d.contributions["change"].abs(),
-                                                         reverse=True)
+    assert list(d.contributions["change"].abs()) == sorted(
+        d.contributions["change"].abs(), reverse=True
+    )
 
 
 def test_worsened_and_improved_findings_follow_the_score(tmp_path: Path) -> None:
@@ -94,14 +109,29 @@ def test_diff_across_quarters_and_public_api(tmp_path: Path) -> None:
 
 def test_cli_plan_and_diff(tmp_path: Path) -> None:
     from click.testing import CliRunner
+
     from flowmap.cli.group import cli
     from tests.conftest import SAMPLE
+
     runner = CliRunner()
-    r = runner.invoke(cli, ["diff", str(SAMPLE), str(SAMPLE), "--as-of", "2026-11-01",
-                            "--out", str(tmp_path / "d")])
+    r = runner.invoke(
+        cli,
+        ["diff", str(SAMPLE), str(SAMPLE), "--as-of", "2026-11-01", "--out", str(tmp_path / "d")],
+    )
     assert r.exit_code == 0, r.output
     assert "0 entity changes" in r.output
-    r = runner.invoke(cli, ["plan", str(SAMPLE), "--budget", "10000", "--as-of", "2026-11-01",
-                            "--out", str(tmp_path / "p")])
+    r = runner.invoke(
+        cli,
+        [
+            "plan",
+            str(SAMPLE),
+            "--budget",
+            "10000",
+            "--as-of",
+            "2026-11-01",
+            "--out",
+            str(tmp_path / "p"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert (tmp_path / "p" / "plan_curve.png").exists() and "Plan:" in r.output

@@ -25,8 +25,14 @@ AS_OF = dt.date(2026, 11, 1)
 
 #: How each column type is named in the document's "Type" column.
 DOC_TYPES = {
-    "id": "id (text)", "text": "text", "enum": "choice", "enum_list": "choice list (`;`)",
-    "bool": "yes/no", "date": "date", "int": "whole number", "float": "number",
+    "id": "id (text)",
+    "text": "text",
+    "enum": "choice",
+    "enum_list": "choice list (`;`)",
+    "bool": "yes/no",
+    "date": "date",
+    "int": "whole number",
+    "float": "number",
     "list": "id list (`;`)",
 }
 COLUMN_HEADER = ["Column", "Required", "Type", "Allowed values / range", "Default", "Meaning"]
@@ -42,8 +48,14 @@ def _section(table: str) -> list[str]:
     heading = f"### {table}"
     assert heading in lines, f"docs/inventory-format.md has no '{heading}' section"
     start = lines.index(heading) + 1
-    end = next((i for i in range(start, len(lines))
-                if lines[i].startswith("## ") or lines[i].startswith("### ")), len(lines))
+    end = next(
+        (
+            i
+            for i in range(start, len(lines))
+            if lines[i].startswith("## ") or lines[i].startswith("### ")
+        ),
+        len(lines),
+    )
     return lines[start:end]
 
 
@@ -55,11 +67,17 @@ def _cells(line: str) -> list[str]:
 def _column_rows(table: str) -> dict[str, dict[str, str]]:
     """The documented columns of a table: column name -> {header: cell}."""
     section = _section(table)
-    header_at = next((i for i, line in enumerate(section)
-                      if line.startswith("|") and _cells(line) == COLUMN_HEADER), None)
+    header_at = next(
+        (
+            i
+            for i, line in enumerate(section)
+            if line.startswith("|") and _cells(line) == COLUMN_HEADER
+        ),
+        None,
+    )
     assert header_at is not None, f"the {table} section has no column table {COLUMN_HEADER}"
     rows: dict[str, dict[str, str]] = {}
-    for line in section[header_at + 2:]:
+    for line in section[header_at + 2 :]:
         if not line.startswith("|"):
             break
         cells = _cells(line)
@@ -86,6 +104,7 @@ def _expected_default(table: str, col: Column) -> str | None:
 
 # ------------------------------------------------------------------ the document
 
+
 @pytest.mark.parametrize("table", list(TABLES))
 def test_every_table_has_its_own_section_and_file_name(table: str) -> None:
     assert _section(table)
@@ -98,7 +117,8 @@ def test_every_schema_column_is_documented_in_its_table_section(table: str) -> N
     documented = _column_rows(table)
     declared = list(TABLES[table].columns)
     assert list(documented) == declared, (
-        f"{table}: the document lists {list(documented)}, the schema declares {declared}")
+        f"{table}: the document lists {list(documented)}, the schema declares {declared}"
+    )
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -111,11 +131,13 @@ def test_every_allowed_value_is_documented_for_its_column(table: str) -> None:
         allowed_cell = rows[col.name]["Allowed values / range"]
         assert _backticked(allowed_cell) == set(col.allowed), (
             f"{table}.{col.name}: documented {sorted(_backticked(allowed_cell))}, "
-            f"allowed {sorted(col.allowed)}")
+            f"allowed {sorted(col.allowed)}"
+        )
         for value in col.allowed:
             # each value is also explained in the section's "What the values mean" list
-            gloss = next((line for line in _section(table)
-                          if line.startswith(f"- `{col.name}`:")), "")
+            gloss = next(
+                (line for line in _section(table) if line.startswith(f"- `{col.name}`:")), ""
+            )
             assert f"`{value}`" in gloss, f"{table}.{col.name} value {value!r} is not explained"
             assert f"`{value}`" in text
 
@@ -158,16 +180,32 @@ def test_example_rows_in_the_document_are_real_sample_rows(table: str) -> None:
 
 def test_the_document_states_the_reading_rules() -> None:
     text = _doc()
-    for phrase in ("`<org_id>:default`", "YYYY-MM-DD", "DD/MM/YYYY", "Windows-1252", "UTF-8",
-                   "case-insensitively", "`NA`", "`None`", "line number", "sheet",
-                   "`system_id` + `cve_id`", "`from_zone` + `to_zone`", "`Int64`", "`boolean`",
-                   "`datetime64[ns]`", "`tuple`", "named `row`"):
+    for phrase in (
+        "`<org_id>:default`",
+        "YYYY-MM-DD",
+        "DD/MM/YYYY",
+        "Windows-1252",
+        "UTF-8",
+        "case-insensitively",
+        "`NA`",
+        "`None`",
+        "line number",
+        "sheet",
+        "`system_id` + `cve_id`",
+        "`from_zone` + `to_zone`",
+        "`Int64`",
+        "`boolean`",
+        "`datetime64[ns]`",
+        "`tuple`",
+        "named `row`",
+    ):
         assert phrase in text, phrase
     exit_codes = {m.group(1) for m in re.finditer(r"^\| `(\d)` \|", text, flags=re.M)}
     assert exit_codes == {"0", "1", "2"}
 
 
 # -------------------------------------------------------------------- the sample
+
 
 def _csv_data_rows(path: Path) -> int:
     """Count the data rows of a CSV file the way a person would: not the header,
@@ -213,9 +251,12 @@ def test_sample_uses_every_kind_of_system() -> None:
 def test_sample_dates_are_not_after_the_analysis_date() -> None:
     inv = flowmap.load_inventory(SAMPLE, as_of=AS_OF)
     limit = dt.datetime(2026, 11, 1)
-    for table, column in (("systems", "last_patched"), ("assets", "last_reviewed"),
-                          ("backups", "last_restore_test"),
-                          ("vulnerabilities", "patch_released")):
+    for table, column in (
+        ("systems", "last_patched"),
+        ("assets", "last_reviewed"),
+        ("backups", "last_restore_test"),
+        ("vulnerabilities", "patch_released"),
+    ):
         dates = inv.tables[table][column].dropna()
         assert (dates <= limit).all(), f"{table}.{column} has dates after {limit:%Y-%m-%d}"
 

@@ -8,7 +8,8 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import flowmap
 from flowmap.engine.paths import most_likely_paths
@@ -25,8 +26,11 @@ def _inventory(orgs: int, seed: int) -> flowmap.Inventory:
 
 def _both(inventory: flowmap.Inventory):
     fast = flowmap.analyse(inventory, as_of=AS_OF)
-    slow = flowmap.analyse(inventory, as_of=AS_OF, settings=dataclasses.replace(
-        flowmap.AnalysisSettings(), path_backend="networkx"))
+    slow = flowmap.analyse(
+        inventory,
+        as_of=AS_OF,
+        settings=dataclasses.replace(flowmap.AnalysisSettings(), path_backend="networkx"),
+    )
     return fast, slow
 
 
@@ -59,7 +63,10 @@ def test_ties_are_broken_the_same_way_by_both_backends():
     G.add_edge("system:B", "system:C", weight=1.0)
     for backend in ("rustworkx", "networkx"):
         assert most_likely_paths(G, backend=backend).path("system:C") == [
-            "attacker", "system:A", "system:C"]
+            "attacker",
+            "system:A",
+            "system:C",
+        ]
 
 
 def test_unknown_backend_is_a_usage_error():
@@ -78,10 +85,9 @@ def test_analyse_restores_the_garbage_collector_even_when_it_fails():
     from flowmap.engine.analysis import cyclic_gc_paused
 
     assert gc.isenabled()
-    with pytest.raises(RuntimeError):
-        with cyclic_gc_paused():
-            assert not gc.isenabled()
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
     assert gc.isenabled()
     flowmap.analyse(flowmap.load_inventory("inventories/sample"), as_of=AS_OF)
     assert gc.isenabled()

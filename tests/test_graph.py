@@ -60,8 +60,15 @@ def test_inventory_attributes_and_extra_columns_are_carried(tmp_path: Path) -> N
 def test_a_zone_is_one_hub_not_a_clique(tmp_path: Path) -> None:
     tables = small_tables()
     tables["systems"] += [
-        {"system_id": f"PC{i}", "name": f"PC {i}", "org_id": "RXA", "kind": "workstation",
-         "zone": "RXA:desktops"} for i in range(200)]
+        {
+            "system_id": f"PC{i}",
+            "name": f"PC {i}",
+            "org_id": "RXA",
+            "kind": "workstation",
+            "zone": "RXA:desktops",
+        }
+        for i in range(200)
+    ]
     G = flowmap.build_graph(flowmap.load_inventory(write_csv_tables(tmp_path / "i", tables)))
     hub = "zone:RXA:desktops"
     assert G.in_degree(hub) == 200
@@ -86,6 +93,7 @@ def test_export_writes_a_graph_other_tools_can_read(sample_graph, tmp_path: Path
 def test_export_is_deterministic(sample_graph, tmp_path: Path) -> None:
     _, G = sample_graph
     a = export_graph(G, tmp_path / "a.graphml").read_bytes()
-    b = export_graph(flowmap.build_graph(flowmap.load_inventory(SAMPLE)),
-                     tmp_path / "b.graphml").read_bytes()
+    b = export_graph(
+        flowmap.build_graph(flowmap.load_inventory(SAMPLE)), tmp_path / "b.graphml"
+    ).read_bytes()
     assert a == b

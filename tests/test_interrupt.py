@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -28,18 +29,31 @@ def _stderr_until(proc: subprocess.Popen, text: bytes, timeout: float = 120) -> 
 
 def test_ctrl_c_during_analyse_exits_130_without_a_traceback(tmp_path: Path) -> None:
     folder = write_inventory_csv(synthesize(300, seed=2), tmp_path / "inv")[0].parent
-    proc = subprocess.Popen([sys.executable, "-m", "flowmap", "analyse", str(folder),
-                            "--out", str(tmp_path / "out"), "--as-of", "2026-11-01"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           # a shell running the tests in the background ignores SIGINT,
-                           # and children inherit that: give the command the default
-                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flowmap",
+            "analyse",
+            str(folder),
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-01",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "FLOWMAP_PROGRESS": "always"},
+        # a shell running the tests in the background ignores SIGINT,
+        # and children inherit that: give the command the default
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     # interrupt once the progress bar shows loading has begun: analysis and writing the
     # findings are still to come, however fast the machine
     early = _stderr_until(proc, b"reading")
     assert b"reading" in early, early.decode(errors="replace")
     proc.send_signal(signal.SIGINT)
-    out, rest = proc.communicate(timeout=120)
+    _out, rest = proc.communicate(timeout=120)
     err = (early + rest).decode(errors="replace")
     assert proc.returncode == 130, (proc.returncode, err[-2000:])
     assert "Traceback" not in err and "interrupted" in err
@@ -47,7 +61,8 @@ def test_ctrl_c_during_analyse_exits_130_without_a_traceback(tmp_path: Path) -> 
 
 
 def test_ctrl_c_inside_the_csv_parser_is_an_interrupt_not_a_malformed_file(
-        tmp_path: Path, monkeypatch) -> None:
+    tmp_path: Path, monkeypatch
+) -> None:
     import pandas as pd
     import pytest
 
@@ -59,12 +74,12 @@ def test_ctrl_c_inside_the_csv_parser_is_an_interrupt_not_a_malformed_file(
     def read_csv_interrupted(*args, **kwargs):
         """What pandas' C parser does when Ctrl-C lands in its read callback (seen in a
         real run): the KeyboardInterrupt comes back as a ParserError."""
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)
-        except KeyboardInterrupt:
-            pass
-        raise pd.errors.ParserError("Error tokenizing data. C error: calling read(nbytes) "
-                                    "on source failed. Try engine='python'.")
+        raise pd.errors.ParserError(
+            "Error tokenizing data. C error: calling read(nbytes) "
+            "on source failed. Try engine='python'."
+        )
 
     monkeypatch.setattr(pd, "read_csv", read_csv_interrupted)
     # Python's own Ctrl-C handling, as in a terminal (a background test run ignores SIGINT)
@@ -75,3 +90,29 @@ def test_ctrl_c_inside_the_csv_parser_is_an_interrupt_not_a_malformed_file(
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
     finally:
         signal.signal(signal.SIGINT, outer)
+
+
+def test_no_progress_bar_when_nobody_watches(tmp_path: Path) -> None:
+    """Output to a pipe or a log gets no bar (tqdm's carriage returns would flood it)."""
+    from tests.conftest import SAMPLE
+
+    env = {k: v for k, v in os.environ.items() if k != "FLOWMAP_PROGRESS"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flowmap",
+            "analyse",
+            str(SAMPLE),
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-01",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\r" not in done.stderr and "stage" not in done.stderr

@@ -52,7 +52,8 @@ def test_csv_saved_by_excel_loads(tmp_path: Path, encoding: str) -> None:
 def test_row_index_is_the_csv_line_even_with_blank_lines_and_line_breaks(tmp_path: Path) -> None:
     folder = write_csv_tables(tmp_path / "i", small_tables())
     (folder / "organisations.csv").write_text(
-        'org_id,name,sector\nRXA,"Riverside\nHospitals",nhs_trust\n\n00123,Hill,gp_practice\n')
+        'org_id,name,sector\nRXA,"Riverside\nHospitals",nhs_trust\n\n00123,Hill,gp_practice\n'
+    )
     inv = flowmap.load_inventory(folder)
     assert list(inv.organisations.index) == [2, 5]
     assert inv.organisations.iloc[0]["name"] == "Riverside\nHospitals"
@@ -68,12 +69,14 @@ def test_workbook_and_csv_folder_give_equal_models(tmp_path: Path) -> None:
     book = write_xlsx_tables(tmp_path / "inv.xlsx", small_tables())
     from_csv, from_xlsx = flowmap.load_inventory(folder), flowmap.load_inventory(book)
     for name in from_csv.tables:
-        pd.testing.assert_frame_equal(from_csv.tables[name], from_xlsx.tables[name],
-                                      check_dtype=True, obj=name)
+        pd.testing.assert_frame_equal(
+            from_csv.tables[name], from_xlsx.tables[name], check_dtype=True, obj=name
+        )
 
 
 def test_excel_date_and_number_cells_load_as_their_values(tmp_path: Path) -> None:
     import datetime as dt
+
     folder = write_csv_tables(tmp_path / "i", small_tables())
     tables: dict = small_tables()
     for r in tables["systems"]:
@@ -100,10 +103,13 @@ def test_formula_without_cached_value_names_the_cell(tmp_path: Path) -> None:
 @pytest.mark.parametrize("extra_rows", [0, 12_000])  # few spaces, and more than 10,000
 @pytest.mark.parametrize("padding", [" RXA", "RXA ", "RXA\t"])
 def test_a_padded_cell_is_trimmed_however_many_spaces_the_file_has(
-        tmp_path: Path, extra_rows: int, padding: str) -> None:
+    tmp_path: Path, extra_rows: int, padding: str
+) -> None:
     tables = small_tables()
-    tables["systems"] += [{"system_id": f"X{i}", "name": "Ward PC in bay one", "org_id": "RXA",
-                           "kind": "workstation"} for i in range(extra_rows)]
+    tables["systems"] += [
+        {"system_id": f"X{i}", "name": "Ward PC in bay one", "org_id": "RXA", "kind": "workstation"}
+        for i in range(extra_rows)
+    ]
     tables["systems"][0]["org_id"] = padding
     inv = flowmap.load_inventory(write_csv_tables(tmp_path / "i", tables))
     assert inv.systems.set_index("system_id").loc["S1", "org_id"] == "RXA"
@@ -111,7 +117,7 @@ def test_a_padded_cell_is_trimmed_however_many_spaces_the_file_has(
 
 
 def test_spaces_inside_cells_are_not_padding() -> None:
-    from flowmap.inventory.read import maybe_padded
+    from flowmap.inventory.raw import maybe_padded
 
     body = b"name,zone\n" + b"Ward PC in bay one,A B\n" * 12_000
     assert not maybe_padded(body)

@@ -27,8 +27,9 @@ def analysis():
 
 
 def page_data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="flowmap-data">(.*?)</script>', html,
-                  re.DOTALL)
+    m = re.search(
+        r'<script type="application/json" id="flowmap-data">(.*?)</script>', html, re.DOTALL
+    )
     assert m, "no data block"
     return json.loads(m.group(1))
 
@@ -42,27 +43,53 @@ def org_items(view: dict) -> tuple[list[dict], list[dict]]:
     """The organisations view's nodes and links as dicts, read from its columns (what
     the page's script does, independently written)."""
     assert view["format"] == "organisations"
-    S, N, F, B, sevs = (view["strings"], view["nodes"], view["flows"], view["backups"],
-                        view["severities"])
+    S, N, F, B, sevs = (
+        view["strings"],
+        view["nodes"],
+        view["flows"],
+        view["backups"],
+        view["severities"],
+    )
     assert len({len(c) for c in N.values()}) == 1, "node columns are aligned"
     assert len({len(c) for c in F.values()}) == 1, "flow columns are aligned"
-    nodes = [{"id": i, "name": N["name"][k], "sev": sevs[N["sev"][k]],
-              "sector": S[N["sector"][k]], "systems": N["systems"][k],
-              "inside": N["inside"][k], "out": N["out"][k], "in": N["in"][k],
-              "bySev": N["bySev"][k], "cats": [S[c] for c in N["cats"][k]],
-              "findings": N["findings"][k] if "findings" in N else None,
-              "rules": N["rules"][k] if "rules" in N else None}
-             for k, i in enumerate(N["id"])]
-    edges = [{"kind": "flow", "from": N["id"][a], "to": N["id"][F["to"][k]],
-              "count": F["count"][k], "weak": F["weak"][k], "special": F["special"][k],
-              "sev": sevs[F["sev"][k]], "bySev": F["bySev"][k],
-              "cats": [S[c] for c in F["cats"][k]],
-              "transports": [S[c] for c in F["transports"][k]],
-              "assetCount": F["assetCount"][k],
-              "assets": [S[c] for c in F["assets"][k]] if "assets" in F else None}
-             for k, a in enumerate(F["from"])]
-    edges += [{"kind": "backup", "from": N["id"][a], "to": N["id"][B["to"][k]],
-               "count": B["count"][k]} for k, a in enumerate(B["from"])]
+    nodes = [
+        {
+            "id": i,
+            "name": N["name"][k],
+            "sev": sevs[N["sev"][k]],
+            "sector": S[N["sector"][k]],
+            "systems": N["systems"][k],
+            "inside": N["inside"][k],
+            "out": N["out"][k],
+            "in": N["in"][k],
+            "bySev": N["bySev"][k],
+            "cats": [S[c] for c in N["cats"][k]],
+            "findings": N["findings"][k] if "findings" in N else None,
+            "rules": N["rules"][k] if "rules" in N else None,
+        }
+        for k, i in enumerate(N["id"])
+    ]
+    edges = [
+        {
+            "kind": "flow",
+            "from": N["id"][a],
+            "to": N["id"][F["to"][k]],
+            "count": F["count"][k],
+            "weak": F["weak"][k],
+            "special": F["special"][k],
+            "sev": sevs[F["sev"][k]],
+            "bySev": F["bySev"][k],
+            "cats": [S[c] for c in F["cats"][k]],
+            "transports": [S[c] for c in F["transports"][k]],
+            "assetCount": F["assetCount"][k],
+            "assets": [S[c] for c in F["assets"][k]] if "assets" in F else None,
+        }
+        for k, a in enumerate(F["from"])
+    ]
+    edges += [
+        {"kind": "backup", "from": N["id"][a], "to": N["id"][B["to"][k]], "count": B["count"][k]}
+        for k, a in enumerate(B["from"])
+    ]
     return nodes, edges
 
 
@@ -103,11 +130,20 @@ def test_organisations_view_aggregates_counts_and_worst_severity(analysis) -> No
     assert sum(e["count"] for e in flows) == len(cross)
     from flowmap.engine.impact import SPECIAL_CATEGORIES
     from flowmap.engine.settings import SEVERITIES
+
     order = [*SEVERITIES, "none"]
-    flow_sev = analysis.findings[analysis.findings["subject_type"] == "flow"] \
-        .groupby("subject_id")["severity"].agg(lambda s: min(s, key=order.index))
-    weak_rules = {"FLOW_NO_LAWFUL_BASIS", "FLOW_NO_DSA", "FLOW_DSA_EXPIRED", "FLOW_UNENCRYPTED",
-                  "FLOW_INSECURE_TRANSPORT"}
+    flow_sev = (
+        analysis.findings[analysis.findings["subject_type"] == "flow"]
+        .groupby("subject_id")["severity"]
+        .agg(lambda s: min(s, key=order.index))
+    )
+    weak_rules = {
+        "FLOW_NO_LAWFUL_BASIS",
+        "FLOW_NO_DSA",
+        "FLOW_DSA_EXPIRED",
+        "FLOW_UNENCRYPTED",
+        "FLOW_INSECURE_TRANSPORT",
+    }
     fi = analysis.findings
     weak_ids = set(fi.loc[fi["rule"].isin(weak_rules), "subject_id"])
     for e in flows:
@@ -140,25 +176,29 @@ def test_organisations_view_trims_detail_above_the_limit_and_says_so(analysis) -
     trimmed = flowmap.render_map(analysis, view="organisations", detail_limit=links - 1)
     v = first_view(trimmed.html)
     pairs = cross.groupby(["sender_org_id", "receiver_org_id"]).ngroups
-    note = (f"{len(cross):,} flows between organisations are aggregated into {pairs:,} "
-            f"organisation links")
+    note = (
+        f"{len(cross):,} flows between organisations are aggregated into {pairs:,} "
+        f"organisation links"
+    )
     assert v["banner"].startswith(note) and f"detail limit of {links - 1:,}" in v["banner"]
     assert "--org ORG_ID" in v["banner"]
     assert trimmed.notes == [v["banner"]]  # the CLI prints it too
     assert first_view(full.html)["banner"] == ""
     # Still every organisation and link, with the same counts; only the lists go.
     nodes, edges = org_items(v)
-    full_nodes, full_edges = org_items(first_view(full.html))
+    _full_nodes, full_edges = org_items(first_view(full.html))
     assert (trimmed.nodes, trimmed.edges) == (full.nodes, full.edges)
     strip = ("assets", "findings", "rules")
-    assert [{k: x for k, x in e.items() if k not in strip} for e in edges] == \
-        [{k: x for k, x in e.items() if k not in strip} for e in full_edges]
+    assert [{k: x for k, x in e.items() if k not in strip} for e in edges] == [
+        {k: x for k, x in e.items() if k not in strip} for e in full_edges
+    ]
     assert all(e["assets"] is None for e in edges if e["kind"] == "flow")
     assert all(n["findings"] is None and n["rules"] is not None for n in nodes)
     titles = analysis.findings.groupby(["org_id", "title"]).size()
     for n in nodes:  # rules listed with their true counts, most severe first
-        assert [r[2] for r in n["rules"]] == [int(titles[(n["id"], v["strings"][r[1]])])
-                                              for r in n["rules"]]
+        assert [r[2] for r in n["rules"]] == [
+            int(titles[(n["id"], v["strings"][r[1]])]) for r in n["rules"]
+        ]
         assert [r[0] for r in n["rules"]] == sorted(r[0] for r in n["rules"])
         assert sum(r[2] for r in n["rules"]) <= sum(n["bySev"])
     assert len(trimmed.html) < len(full.html)
@@ -168,10 +208,15 @@ def test_detail_limit_is_declared_once() -> None:
     import inspect
 
     from flowmap.render.mapview.orgview import organisations_view
-    assert inspect.signature(flowmap.render_map).parameters["detail_limit"].default \
+
+    assert (
+        inspect.signature(flowmap.render_map).parameters["detail_limit"].default
         == DEFAULT_DETAIL_LIMIT
-    assert inspect.signature(organisations_view).parameters["detail_limit"].default \
+    )
+    assert (
+        inspect.signature(organisations_view).parameters["detail_limit"].default
         == DEFAULT_DETAIL_LIMIT
+    )
 
 
 def test_organisations_view_is_compact(analysis) -> None:
@@ -192,8 +237,9 @@ def test_asset_view_holds_exactly_the_assets_copies(analysis) -> None:
     assert doc.view == "asset"
     assert {n["id"] for n in v["nodes"]} == set(copies["system_id"])
     flows = analysis.flows[analysis.flows["asset_id"] == "IA-0001"]
-    assert {e["id"] for e in v["edges"] if e["kind"] == "flow"} == \
-        {"flow:" + i for i in flows["flow_id"]}
+    assert {e["id"] for e in v["edges"] if e["kind"] == "flow"} == {
+        "flow:" + i for i in flows["flow_id"]
+    }
 
 
 def test_paths_view_draws_the_top_paths(analysis) -> None:
@@ -209,8 +255,11 @@ def test_paths_view_draws_the_top_paths(analysis) -> None:
 def test_org_filter_keeps_one_organisation_and_its_partners(analysis) -> None:
     doc = flowmap.render_map(analysis, view="organisations", org_id="M85001")
     f = analysis.flows
-    partners = set(f.loc[f["sender_org_id"] == "M85001", "receiver_org_id"]) | set(
-        f.loc[f["receiver_org_id"] == "M85001", "sender_org_id"]) | {"M85001"}
+    partners = (
+        set(f.loc[f["sender_org_id"] == "M85001", "receiver_org_id"])
+        | set(f.loc[f["receiver_org_id"] == "M85001", "sender_org_id"])
+        | {"M85001"}
+    )
     org_of = analysis.systems.set_index("system_id")["org_id"]
     b = analysis.inventory.backups
     a_org, b_org = b["source_system_id"].map(org_of), b["target_system_id"].map(org_of)
@@ -255,18 +304,30 @@ def originals(analysis) -> set[str]:
     return {v for v in values if isinstance(v, str) and v.strip()}
 
 
-@pytest.mark.parametrize("kw", [{}, {"view": "organisations"}, {"view": "paths"},
-                                {"view": "organisations", "detail_limit": 0},
-                                {"view": "asset", "asset_id": "IA-0001"},
-                                {"org_id": "RXA"}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"view": "organisations"},
+        {"view": "paths"},
+        {"view": "organisations", "detail_limit": 0},
+        {"view": "asset", "asset_id": "IA-0001"},
+        {"org_id": "RXA"},
+    ],
+)
 def test_redacted_map_contains_no_original_name_id_or_owner(analysis, kw) -> None:
     html = flowmap.render_map(analysis, redact=True, redact_key="board", **kw).html
     # The whole file is searched; a short id may occur by chance inside the inlined
     # vis-network library (e.g. in a base64 image), so a hit only counts as a leak when
     # the file holds it more often than the library and flowmap's templates do.
-    library = "".join(p.read_text(encoding="utf-8") for p in [
-        VIS_DIR / "vis-network.min.js", VIS_DIR / "vis-network.css",
-        *(Path(flowmap.__file__).parent / "templates").glob("map.*")])
+    library = "".join(
+        p.read_text(encoding="utf-8")
+        for p in [
+            VIS_DIR / "vis-network.min.js",
+            VIS_DIR / "vis-network.css",
+            *(Path(flowmap.__file__).parent / "templates").glob("map.*"),
+        ]
+    )
     leaked = sorted(v for v in originals(analysis) if html.count(v) > library.count(v))
     assert leaked == []
     assert "inventories/sample" not in html
@@ -283,8 +344,10 @@ def test_redaction_is_stable_with_a_key_and_differs_without(analysis) -> None:
     assert all(re.fullmatch(r"SYS-[0-9a-f]{10}", i) for i in ids)
 
 
-@pytest.mark.parametrize("kw", [{"view": "systems"}, {"view": "organisations"},
-                                {"view": "organisations", "detail_limit": 0}])
+@pytest.mark.parametrize(
+    "kw",
+    [{"view": "systems"}, {"view": "organisations"}, {"view": "organisations", "detail_limit": 0}],
+)
 def test_same_inventory_and_options_give_a_byte_identical_file(analysis, tmp_path, kw) -> None:
     flowmap.write_map(analysis, tmp_path / "a" / "map.html", **kw)
     flowmap.write_map(analysis, tmp_path / "b" / "map.html", **kw)
@@ -352,31 +415,51 @@ def test_hostile_names_stay_inside_the_json_block(tmp_path) -> None:
 def test_show_map_is_a_sandboxed_srcdoc_iframe(analysis) -> None:
     out = flowmap.show_map(analysis, view="organisations", height=400)
     text = out.data
-    assert text.startswith("<iframe srcdoc=\"") and 'sandbox="allow-scripts"' in text
+    assert text.startswith('<iframe srcdoc="') and 'sandbox="allow-scripts"' in text
     assert "height:400px" in text and "<script" not in text  # all escaped in the attribute
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flowmap", *args], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "flowmap", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_cli_writes_a_map_and_says_what_it_drew(tmp_path) -> None:
     out = tmp_path / "maps" / "asset.html"
-    r = run_cli("map", str(SAMPLE), "IA-0001", "--view", "asset", "--out", str(out),
-                "--as-of", "2026-11-01")
+    r = run_cli(
+        "map", str(SAMPLE), "IA-0001", "--view", "asset", "--out", str(out), "--as-of", "2026-11-01"
+    )
     assert r.returncode == 0, r.stderr
     assert out.exists() and r.stdout.count("\n") == 1
     assert "asset view" in r.stdout and "nodes" in r.stdout and "MB" in r.stdout
-    r = run_cli("map", str(SAMPLE), "--view", "asset", "--asset", "IA-0001", "--out",
-                str(out), "--as-of", "2026-11-01")
+    r = run_cli(
+        "map",
+        str(SAMPLE),
+        "--view",
+        "asset",
+        "--asset",
+        "IA-0001",
+        "--out",
+        str(out),
+        "--as-of",
+        "2026-11-01",
+    )
     assert r.returncode == 0, r.stderr
 
 
 def test_cli_detail_limit_trims_the_organisations_view_and_says_so(tmp_path) -> None:
     out = tmp_path / "orgs.html"
-    args = ("map", str(SAMPLE), "--view", "organisations", "--out", str(out),
-            "--as-of", "2026-11-01")
+    args = (
+        "map",
+        str(SAMPLE),
+        "--view",
+        "organisations",
+        "--out",
+        str(out),
+        "--as-of",
+        "2026-11-01",
+    )
     full = run_cli(*args)
     assert full.returncode == 0, full.stderr
     assert "Note:" not in full.stdout
@@ -386,13 +469,16 @@ def test_cli_detail_limit_trims_the_organisations_view_and_says_so(tmp_path) -> 
     assert "aggregated" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--detail-limit", "-1"], "must be 0 or more"),
-    (["--view", "asset"], "needs an asset id"),
-    (["--org", "NOPE"], "No organisation 'NOPE'"),
-    (["IA-0001"], "only goes with --view asset"),
-    (["--view", "galaxy"], "galaxy"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--detail-limit", "-1"], "must be 0 or more"),
+        (["--view", "asset"], "needs an asset id"),
+        (["--org", "NOPE"], "No organisation 'NOPE'"),
+        (["IA-0001"], "only goes with --view asset"),
+        (["--view", "galaxy"], "galaxy"),
+    ],
+)
 def test_cli_mistakes_are_one_line_and_exit_2(tmp_path, args, message) -> None:
     r = run_cli("map", str(SAMPLE), "--out", str(tmp_path / "m.html"), *args)
     assert r.returncode == 2

@@ -10,14 +10,22 @@ import pytest
 import flowmap
 from tests.conftest import SAMPLE, XSS_IMG, XSS_SCRIPT, write_hostile_map
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("Debian chromium is not installed (.ci/run installs it)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
 AS_OF = dt.date(2026, 11, 1)
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 READY = "window.flowmapReady === true"
 
 
@@ -37,8 +45,7 @@ class Opened:
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
-                     else None)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", self._dialog)
         self.page.route("**/*", self._route)
@@ -83,7 +90,7 @@ def test_sample_map_draws_every_node_and_edge_offline(browser, sample_map) -> No
 
 
 def test_search_finds_a_node_and_shows_its_details(browser, sample_map) -> None:
-    path, analysis, _ = sample_map
+    path, _analysis, _ = sample_map
     opened = Opened(browser, path)
     opened.page.fill("#fm-search", "RXA-PAS")
     first = opened.page.locator("#fm-results button").first
@@ -165,8 +172,9 @@ def hover(page, kind: str, item_id: str) -> str:
     return tip.inner_text()
 
 
-def test_aggregated_organisations_view_draws_and_tooltips_count(browser, sample_map,
-                                                                tmp_path) -> None:
+def test_aggregated_organisations_view_draws_and_tooltips_count(
+    browser, sample_map, tmp_path
+) -> None:
     _, analysis, _ = sample_map
     f = analysis.flows
     cross = f[f["sender_org_id"] != f["receiver_org_id"]]
@@ -189,10 +197,12 @@ def test_aggregated_organisations_view_draws_and_tooltips_count(browser, sample_
     assert banner.is_visible() and banner.text_content() == doc.notes[-1]
     assert f"{len(cross):,} flows between organisations are aggregated" in doc.notes[-1]
     # Hover the busiest links until one shows its tooltip: it counts what it stands for.
-    links = page.evaluate("window.flowmap.data.views.organisations.edges"
-                          ".filter(e => e.kind === 'flow').map(e => [e.id, e.from, e.to])")
+    links = page.evaluate(
+        "window.flowmap.data.views.organisations.edges"
+        ".filter(e => e.kind === 'flow').map(e => [e.id, e.from, e.to])"
+    )
     links.sort(key=lambda e: (-int(per_pair[(e[1], e[2])]), e[0]))
-    for link_id, a, b in links:
+    for link_id, a, b in links:  # noqa: B007 (a and b are read after the loop)
         text = hover(page, "edge", link_id)
         if text:
             break
@@ -212,7 +222,8 @@ def test_aggregated_organisations_view_draws_and_tooltips_count(browser, sample_
     assert names[org] in page.locator("#fm-details").text_content()
     page.select_option("#fm-org", org)
     partners = set(cross.loc[cross["sender_org_id"] == org, "receiver_org_id"]) | set(
-        cross.loc[cross["receiver_org_id"] == org, "sender_org_id"])
+        cross.loc[cross["receiver_org_id"] == org, "sender_org_id"]
+    )
     assert opened.counts()["nodes"] >= len(partners | {org})
     opened.clean()
     page.close()

@@ -14,14 +14,17 @@ from pathlib import Path
 import pytest
 
 import flowmap
-from tests.conftest import SAMPLE, XSS_IMG, XSS_SCRIPT, write_hostile_map
+from tests.conftest import SAMPLE, XSS_IMG, write_hostile_map
 
 pytest.importorskip("websocket", reason="websocket-client is in the test extra")
-from tests import firefox_bidi  # noqa: E402
+from tests import firefox_bidi
+
+pytestmark = pytest.mark.browser
 
 if firefox_bidi.FIREFOX is None:
-    pytest.skip("Debian firefox-esr is not installed (.ci/run installs it)",
-                allow_module_level=True)
+    pytest.skip(
+        "Debian firefox-esr is not installed (.ci/run installs it)", allow_module_level=True
+    )
 
 AS_OF = dt.date(2026, 11, 1)
 READY = "window.flowmapReady"
@@ -32,9 +35,16 @@ LOCAL = ("file:", "data:", "blob:", "about:")  # inline/embedded; anything else 
 def firefox():
     ff = firefox_bidi.Firefox()
     try:
-        ff.send("session.subscribe",
-                {"events": ["log.entryAdded", "network.beforeRequestSent",
-                            "browsingContext.userPromptOpened"]})
+        ff.send(
+            "session.subscribe",
+            {
+                "events": [
+                    "log.entryAdded",
+                    "network.beforeRequestSent",
+                    "browsingContext.userPromptOpened",
+                ]
+            },
+        )
         yield ff
     finally:
         ff.close()
@@ -56,15 +66,21 @@ class Opened:
         return json.loads(self.eval("JSON.stringify(window.flowmap.counts())"))
 
     def requests(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.ff.events
-                if e["method"] == "network.beforeRequestSent"
-                and e["params"].get("context") == self.ctx
-                and not e["params"]["request"]["url"].startswith(LOCAL)]
+        return [
+            e["params"]["request"]["url"]
+            for e in self.ff.events
+            if e["method"] == "network.beforeRequestSent"
+            and e["params"].get("context") == self.ctx
+            and not e["params"]["request"]["url"].startswith(LOCAL)
+        ]
 
     def prompts(self) -> list[str]:
-        return [e["params"].get("message", "") for e in self.ff.events
-                if e["method"] == "browsingContext.userPromptOpened"
-                and e["params"].get("context") == self.ctx]
+        return [
+            e["params"].get("message", "")
+            for e in self.ff.events
+            if e["method"] == "browsingContext.userPromptOpened"
+            and e["params"].get("context") == self.ctx
+        ]
 
     def clean(self) -> None:
         errors = self.ff.console_errors(self.ctx)
@@ -84,10 +100,12 @@ def sample_map(tmp_path_factory):
 def test_error_hooks_see_errors(firefox, tmp_path) -> None:
     """Guard against a vacuous pass: errors and network requests are recorded, and fail."""
     page = tmp_path / "bad.html"
-    page.write_text("<!doctype html><script>console.error('seen-1');"
-                    "fetch('http://example.com/x').then(() => window.fetched = 'yes',"
-                    " () => window.fetched = 'no');"
-                    "window.flowmapReady = true; throw new Error('seen-2');</script>")
+    page.write_text(
+        "<!doctype html><script>console.error('seen-1');"
+        "fetch('http://example.com/x').then(() => window.fetched = 'yes',"
+        " () => window.fetched = 'no');"
+        "window.flowmapReady = true; throw new Error('seen-2');</script>"
+    )
     opened = Opened(firefox, page)
     firefox.wait_for(opened.ctx, "typeof window.fetched === 'string'", timeout=30)
     assert opened.eval("window.fetched") == "no"  # the dead proxy refused it
@@ -116,13 +134,17 @@ def test_hostile_names_are_text_and_run_nothing(firefox, tmp_path) -> None:
     assert opened.counts()["nodes"] == 4
     assert opened.eval("document.querySelector('h1').textContent") == XSS_IMG
     # Search renders the hostile names into the results list: still text, still inert.
-    opened.eval("(() => { const s = document.querySelector('#fm-search'); s.value = 'onerror';"
-                " s.dispatchEvent(new Event('input', {bubbles: true})); })()")
+    opened.eval(
+        "(() => { const s = document.querySelector('#fm-search'); s.value = 'onerror';"
+        " s.dispatchEvent(new Event('input', {bubbles: true})); })()"
+    )
     first = opened.eval("document.querySelector('#fm-results button')?.textContent ?? ''")
     assert XSS_IMG in first
     assert opened.eval("document.querySelectorAll('#fm-results img, h1 img').length") == 0
-    assert opened.eval("new Promise(r => setTimeout(() => r(typeof window.__xss), 300))") \
+    assert (
+        opened.eval("new Promise(r => setTimeout(() => r(typeof window.__xss), 300))")
         == "undefined"
+    )
     opened.clean()
     opened.close()
 
@@ -136,17 +158,33 @@ WHERE = """(([kind, id]) => {
   const r = document.querySelector("#fm-canvas").getBoundingClientRect();
   return JSON.stringify([Math.round(r.left + d.x), Math.round(r.top + d.y)]);
 })"""
-TOOLTIP = ("(() => { const t = document.querySelector('div.vis-tooltip');"
-           " return t && t.style.visibility === 'visible' ? t.innerText : ''; })()")
+TOOLTIP = (
+    "(() => { const t = document.querySelector('div.vis-tooltip');"
+    " return t && t.style.visibility === 'visible' ? t.innerText : ''; })()"
+)
 
 
 def hover(opened: Opened, kind: str, item_id: str) -> str:
     """Move the pointer onto an item (WebDriver BiDi input) and return the tooltip's text."""
     x, y = json.loads(opened.eval(f"{WHERE}({json.dumps([kind, item_id])})"))
-    opened.ff.send("input.performActions", {"context": opened.ctx, "actions": [{
-        "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
-        "actions": [{"type": "pointerMove", "x": 5, "y": 5}, {"type": "pause", "duration": 250},
-                    {"type": "pointerMove", "x": x, "y": y}]}]})
+    opened.ff.send(
+        "input.performActions",
+        {
+            "context": opened.ctx,
+            "actions": [
+                {
+                    "type": "pointer",
+                    "id": "mouse",
+                    "parameters": {"pointerType": "mouse"},
+                    "actions": [
+                        {"type": "pointerMove", "x": 5, "y": 5},
+                        {"type": "pause", "duration": 250},
+                        {"type": "pointerMove", "x": x, "y": y},
+                    ],
+                }
+            ],
+        },
+    )
     deadline = time.monotonic() + 2
     while time.monotonic() < deadline:
         text = opened.eval(TOOLTIP)
@@ -156,8 +194,9 @@ def hover(opened: Opened, kind: str, item_id: str) -> str:
     return ""
 
 
-def test_aggregated_organisations_view_draws_and_a_link_tooltip_counts(firefox, sample_map,
-                                                                       tmp_path) -> None:
+def test_aggregated_organisations_view_draws_and_a_link_tooltip_counts(
+    firefox, sample_map, tmp_path
+) -> None:
     _, analysis, _ = sample_map
     f = analysis.flows
     cross = f[f["sender_org_id"] != f["receiver_org_id"]]
@@ -170,11 +209,14 @@ def test_aggregated_organisations_view_draws_and_a_link_tooltip_counts(firefox, 
     assert (c["view"], c["nodes"], c["edges"]) == ("organisations", doc.nodes, doc.edges)
     assert opened.eval("document.querySelector('#fm-banner').hidden") is False
     assert opened.eval("document.querySelector('#fm-banner').textContent") == doc.notes[-1]
-    links = json.loads(opened.eval(
-        "JSON.stringify(window.flowmap.data.views.organisations.edges"
-        ".filter(e => e.kind === 'flow').map(e => [e.id, e.from, e.to]))"))
+    links = json.loads(
+        opened.eval(
+            "JSON.stringify(window.flowmap.data.views.organisations.edges"
+            ".filter(e => e.kind === 'flow').map(e => [e.id, e.from, e.to]))"
+        )
+    )
     links.sort(key=lambda e: (-int(per_pair[(e[1], e[2])]), e[0]))
-    for link_id, a, b in links:
+    for link_id, a, b in links:  # noqa: B007 (a and b are read after the loop)
         text = hover(opened, "edge", link_id)
         if text:
             break

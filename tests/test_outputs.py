@@ -17,8 +17,9 @@ AS_OF = "2026-11-01"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flowmap", *args], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "flowmap", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +62,15 @@ def test_hostile_names_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> Non
     tables["systems"][1]["name"] = '=HYPERLINK("http://evil.example","click")'
     tables["systems"][1]["os"] = "@SUM(1+1)"
     out = tmp_path / "out"
-    r = run("analyse", str(write_csv_tables(tmp_path / "i", tables)), "--out", str(out),
-            "--as-of", AS_OF, "--quiet")
+    r = run(
+        "analyse",
+        str(write_csv_tables(tmp_path / "i", tables)),
+        "--out",
+        str(out),
+        "--as-of",
+        AS_OF,
+        "--quiet",
+    )
     assert r.returncode == 0, r.stderr
     csv_text = (out / "findings.csv").read_text()
     assert "=HYPERLINK" in csv_text
@@ -79,8 +87,17 @@ def test_hostile_names_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> Non
 
 
 def test_fail_on_high_exits_3_when_a_high_finding_exists(tmp_path: Path) -> None:
-    r = run("analyse", str(SAMPLE), "--out", str(tmp_path), "--as-of", AS_OF, "--quiet",
-            "--fail-on", "high")
+    r = run(
+        "analyse",
+        str(SAMPLE),
+        "--out",
+        str(tmp_path),
+        "--as-of",
+        AS_OF,
+        "--quiet",
+        "--fail-on",
+        "high",
+    )
     assert r.returncode == 3
 
 
@@ -97,8 +114,17 @@ def test_fail_on_is_not_triggered_below_the_threshold(tmp_path: Path) -> None:
     (folder / "backups.csv").unlink()
     (folder / "vulnerabilities.csv").unlink()
     (folder / "zone_links.csv").unlink()
-    r = run("analyse", str(folder), "--out", str(tmp_path / "o"), "--as-of", AS_OF, "--quiet",
-            "--fail-on", "critical")
+    r = run(
+        "analyse",
+        str(folder),
+        "--out",
+        str(tmp_path / "o"),
+        "--as-of",
+        AS_OF,
+        "--quiet",
+        "--fail-on",
+        "critical",
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -111,18 +137,29 @@ def test_malformed_kev_file_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_missing_epss_file_is_a_one_line_error(tmp_path: Path) -> None:
-    r = run("analyse", str(SAMPLE), "--out", str(tmp_path / "o"), "--epss",
-            str(tmp_path / "none.csv"), "--quiet")
+    r = run(
+        "analyse",
+        str(SAMPLE),
+        "--out",
+        str(tmp_path / "o"),
+        "--epss",
+        str(tmp_path / "none.csv"),
+        "--quiet",
+    )
     assert r.returncode == 2 and "Traceback" not in r.stderr and "none.csv" in r.stderr
 
 
 def test_a_long_findings_list_is_one_finding_per_line_and_still_the_same_json(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from flowmap.render.files import ONE_PER_LINE, write_json
 
-    doc = {"summary": {"n": ONE_PER_LINE + 5, "name": "Ward =1+1 <b>"},
-           "findings": [{"finding_id": f"R:{i}", "evidence": {"x": [i, None]}}
-                        for i in range(ONE_PER_LINE + 5)]}
+    doc = {
+        "summary": {"n": ONE_PER_LINE + 5, "name": "Ward =1+1 <b>"},
+        "findings": [
+            {"finding_id": f"R:{i}", "evidence": {"x": [i, None]}} for i in range(ONE_PER_LINE + 5)
+        ],
+    }
     text = write_json(doc, tmp_path / "f.json").read_text(encoding="utf-8")
     assert json.loads(text) == doc
     lines = text.splitlines()
@@ -136,7 +173,7 @@ def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(tmp_path: Path
 
     from flowmap.render.files import EXCEL_ROWS, new_workbook, write_sheets
 
-    assert EXCEL_ROWS == 2 ** 20  # Excel's documented sheet size
+    assert EXCEL_ROWS == 2**20  # Excel's documented sheet size
     frame = pd.DataFrame({"flow_id": [f"F{i}" for i in range(25)], "n": range(25)})
     wb = new_workbook(tmp_path / "t.xlsx", "test")
     names = write_sheets(wb, "flows", frame, wb.add_format({"bold": True}), rows_per_sheet=10)
@@ -145,5 +182,4 @@ def test_a_table_longer_than_a_sheet_continues_on_numbered_sheets(tmp_path: Path
     book = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)
     ids = [row[0] for name in names for row in book[name].iter_rows(min_row=2, values_only=True)]
     assert ids == list(frame["flow_id"])  # every row once, in order
-    assert all(next(book[n].iter_rows(max_row=1, values_only=True))[0] == "flow_id"
-               for n in names)
+    assert all(next(book[n].iter_rows(max_row=1, values_only=True))[0] == "flow_id" for n in names)

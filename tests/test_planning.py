@@ -16,10 +16,16 @@ from hypothesis import strategies as st
 import flowmap
 from flowmap.errors import ReferenceDataError, UsageError
 from flowmap.planning import (
-    ACTION_KINDS, Evaluator, apply_actions, candidate_actions, exact_plan, full_risk, plan,
+    ACTION_KINDS,
+    Evaluator,
+    apply_actions,
+    candidate_actions,
+    exact_plan,
+    full_risk,
+    plan,
 )
+from flowmap.reference.costs import bundled_costs, check_costs, load_costs
 from flowmap.render.plan import write_plan
-from flowmap.planning.costs import default_costs, read_costs
 from tests.conftest import SAMPLE
 
 AS_OF = dt.date(2026, 11, 1)
@@ -61,6 +67,7 @@ def _row(inv, table: str, key: str, value: str) -> pd.Series:
 
 # ------------------------------------------------------------------ actions
 
+
 def test_every_action_kind_has_a_candidate_on_the_sample() -> None:
     assert {c.kind for c in candidates()} == set(ACTION_KINDS)
 
@@ -86,11 +93,14 @@ def test_each_action_changes_the_inventory_as_it_claims(kind: str) -> None:
     elif kind == "upgrade_os":
         s = flowmap.analyse(after, as_of=AS_OF).systems.set_index("system_id").loc[sid]
         assert s["eol_status"] == "supported"
-        assert s["os_product"] == sample().systems.set_index("system_id").at[sid, "os_product"] \
+        assert (
+            s["os_product"] == sample().systems.set_index("system_id").at[sid, "os_product"]
             or s["os_product"] == "rhel"
+        )
     elif kind == "enrol_esu":
-        assert _row(after, "systems", "system_id", sid)["esu"] is True or \
-            bool(_row(after, "systems", "system_id", sid)["esu"])
+        assert _row(after, "systems", "system_id", sid)["esu"] is True or bool(
+            _row(after, "systems", "system_id", sid)["esu"]
+        )
         s = flowmap.analyse(after, as_of=AS_OF).systems.set_index("system_id").loc[sid]
         assert s["eol_status"] == "eol_extended"
     elif kind == "remove_exposure":
@@ -104,18 +114,30 @@ def test_each_action_changes_the_inventory_as_it_claims(kind: str) -> None:
         assert len(moved) and set(moved["kind"]) <= {"workstation", "medical_device", "mobile"}
         assert (after.systems["zone"] == sid).any()  # the servers stay
         links = after.zone_links
-        assert not ((links["from_zone"] == f"{sid}:workstations")
-                    | (links["to_zone"] == f"{sid}:workstations")).any()
-    elif kind in ("encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow",
-                  "apply_opt_out"):
+        assert not (
+            (links["from_zone"] == f"{sid}:workstations")
+            | (links["to_zone"] == f"{sid}:workstations")
+        ).any()
+    elif kind in (
+        "encrypt_flow",
+        "secure_transport",
+        "put_dsa",
+        "pseudonymise_flow",
+        "apply_opt_out",
+    ):
         f = _row(after, "flows", "flow_id", sid)
-        expect = {"encrypt_flow": lambda: bool(f["encrypted"]),
-                  "secure_transport": lambda: f["transport"] in ("secure_email", "sftp")
-                  and bool(f["encrypted"]),
-                  "put_dsa": lambda: f["dsa_ref"].startswith("PLANNED-")
-                  and f["dsa_expires"] == today + pd.DateOffset(years=3),
-                  "pseudonymise_flow": lambda: f["identifiability"] == "pseudonymised",
-                  "apply_opt_out": lambda: bool(f["opt_out_applied"])}[kind]
+        expect = {
+            "encrypt_flow": lambda: bool(f["encrypted"]),
+            "secure_transport": lambda: (
+                f["transport"] in ("secure_email", "sftp") and bool(f["encrypted"])
+            ),
+            "put_dsa": lambda: (
+                f["dsa_ref"].startswith("PLANNED-")
+                and f["dsa_expires"] == today + pd.DateOffset(years=3)
+            ),
+            "pseudonymise_flow": lambda: f["identifiability"] == "pseudonymised",
+            "apply_opt_out": lambda: bool(f["opt_out_applied"]),
+        }[kind]
         assert expect()
     elif kind == "add_isolated_backup":
         b = after.backups[after.backups["source_system_id"] == sid]
@@ -128,12 +150,15 @@ def test_each_action_changes_the_inventory_as_it_claims(kind: str) -> None:
     # the input is never changed, and the changed inventory is still valid
     assert before.tables["systems"].equals(sample().inventory.tables["systems"])
     rule_before = set(sample().findings["finding_id"])
-    assert flowmap.analyse(after, as_of=AS_OF).total_risk != sample().total_risk or \
-        rule_before is not None
+    assert (
+        flowmap.analyse(after, as_of=AS_OF).total_risk != sample().total_risk
+        or rule_before is not None
+    )
 
 
 def test_applied_inventory_round_trips_through_validation(tmp_path: Path) -> None:
     from flowmap.render.workbook import write_workbook
+
     after = apply_actions(sample().inventory, list(candidates()), as_of=AS_OF)
     path = write_workbook(after.tables, tmp_path / "after.xlsx")
     report = flowmap.validate(path, as_of=AS_OF)
@@ -142,12 +167,15 @@ def test_applied_inventory_round_trips_through_validation(tmp_path: Path) -> Non
 
 def test_unknown_subject_is_a_usage_error() -> None:
     from flowmap.planning.actions import make_action
+
     with pytest.raises(UsageError, match="no system_id"):
-        apply_actions(sample().inventory, [make_action("patch", "system", "NOPE", "X", "")],
-                      as_of=AS_OF)
+        apply_actions(
+            sample().inventory, [make_action("patch", "system", "NOPE", "X", "")], as_of=AS_OF
+        )
 
 
 # ------------------------------------------------------------------ evaluation
+
 
 def test_incremental_risk_equals_full_reanalysis_for_every_sample_candidate() -> None:
     ev = Evaluator(sample())
@@ -186,14 +214,15 @@ def test_committed_actions_keep_the_evaluator_exact() -> None:
 
 # ------------------------------------------------------------------ portfolio
 
+
 def test_applying_the_plan_gives_the_risk_it_predicted() -> None:
     p = plan(sample(), budget=60000)
     assert p.spent <= 60000 and len(p.steps)
-    after = flowmap.analyse(apply_actions(sample().inventory, p.actions, as_of=AS_OF),
-                            as_of=AS_OF)
+    after = flowmap.analyse(apply_actions(sample().inventory, p.actions, as_of=AS_OF), as_of=AS_OF)
     assert after.total_risk == pytest.approx(p.risk_after, rel=1e-6)
     assert p.steps["cumulative_risk_removed"].iloc[-1] == pytest.approx(
-        p.risk_before - p.risk_after, abs=0.02)
+        p.risk_before - p.risk_after, abs=0.02
+    )
     assert list(p.steps["order"]) == list(range(1, len(p.steps) + 1))
     assert (p.steps["reason"].str.len() > 10).all()
 
@@ -204,13 +233,13 @@ def test_the_planner_never_exceeds_the_budget(budget: float) -> None:
     p = plan(sample(), budget=budget, candidates=pool())
     assert p.spent <= budget + 1e-6
     assert p.steps["cost_gbp"].sum() == pytest.approx(p.spent)
-    assert (p.steps["cumulative_cost_gbp"].diff().fillna(p.steps["cost_gbp"]) ==
-            p.steps["cost_gbp"]).all()
+    assert (
+        p.steps["cumulative_cost_gbp"].diff().fillna(p.steps["cost_gbp"]) == p.steps["cost_gbp"]
+    ).all()
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(budget=st.floats(min_value=0, max_value=50000), more=st.floats(min_value=0,
-                                                                      max_value=30000))
+@given(budget=st.floats(min_value=0, max_value=50000), more=st.floats(min_value=0, max_value=30000))
 def test_more_budget_never_removes_less_risk(budget: float, more: float) -> None:
     small = plan(sample(), budget=budget, candidates=pool())
     large = plan(sample(), budget=budget + more, candidates=pool())
@@ -254,25 +283,24 @@ def test_cost_overrides_beat_the_defaults() -> None:
     p = plan(sample(), budget=0, costs=frame, candidates=pool())
     row = p.candidates.set_index("action_id").loc[c.action_id]
     assert row["cost_gbp"] == 7 and row["cost_source"] == "inventory"
-    assert set(default_costs()["action"]) == set(ACTION_KINDS)
+    assert set(bundled_costs()["action"]) == set(ACTION_KINDS)
 
 
 def test_bad_cost_tables_say_what_to_fix(tmp_path: Path) -> None:
     with pytest.raises(ReferenceDataError, match="unknown action"):
-        read_costs(pd.DataFrame({"action": ["bribe"], "cost_gbp": [1]}))
+        check_costs(pd.DataFrame({"action": ["bribe"], "cost_gbp": [1]}))
     with pytest.raises(ReferenceDataError, match="0 or"):
-        read_costs(pd.DataFrame({"action": ["patch"], "cost_gbp": [-1]}))
+        check_costs(pd.DataFrame({"action": ["patch"], "cost_gbp": [-1]}))
     with pytest.raises(ReferenceDataError, match="cannot read"):
-        read_costs(tmp_path / "missing.csv")
+        load_costs(tmp_path / "missing.csv")
 
 
 def test_plan_files_are_reproducible_and_neutralised(tmp_path: Path) -> None:
     p = plan(sample(), budget=20000, candidates=pool())
-    p.steps.loc[0, "reason"] = "=HYPERLINK(\"http://x\")"
+    p.steps.loc[0, "reason"] = '=HYPERLINK("http://x")'
     first_files = write_plan(p, tmp_path / "a")
     second = write_plan(p, tmp_path / "b")
-    assert [f.name for f in first_files] == ["plan.json", "plan.csv", "plan.xlsx",
-                                             "plan_curve.png"]
+    assert [f.name for f in first_files] == ["plan.json", "plan.csv", "plan.xlsx", "plan_curve.png"]
     for x, y in zip(first_files, second):
         assert x.read_bytes() == y.read_bytes(), x.name
     assert "'=HYPERLINK" in (tmp_path / "a" / "plan.csv").read_text()
@@ -298,18 +326,29 @@ def test_full_risk_equals_total_risk_with_any_reference_data(data) -> None:
     inv = flowmap.load_inventory(SAMPLE)
     base = Reference.bundled()
     matched = base.eol.match_many(inv.systems["os"])
-    releases = sorted({(p, c) for p, c in zip(matched["os_product"], matched["os_cycle"])
-                       if isinstance(p, str) and isinstance(c, str)})
+    releases = sorted(
+        {
+            (p, c)
+            for p, c in zip(matched["os_product"], matched["os_cycle"])
+            if isinstance(p, str) and isinstance(c, str)
+        }
+    )
     chosen = data.draw(st.lists(st.sampled_from(releases), min_size=1, max_size=4, unique=True))
     day = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2032, 1, 1))
     rows = []
     for product, cycle in chosen:
         end = data.draw(day)
         extended = data.draw(st.one_of(st.none(), day.filter(lambda d, e=end: d >= e)))
-        rows.append({"product": product, "cycle": cycle, "label": f"{product} {cycle}",
-                     "support_end": pd.Timestamp(end),
-                     "extended_end": pd.Timestamp(extended) if extended else pd.NaT,
-                     "source": "test"})
+        rows.append(
+            {
+                "product": product,
+                "cycle": cycle,
+                "label": f"{product} {cycle}",
+                "support_end": pd.Timestamp(end),
+                "extended_end": pd.Timestamp(extended) if extended else pd.NaT,
+                "source": "test",
+            }
+        )
     reference = base.with_data(eol=[EolTable(pd.DataFrame(rows), source="drawn.json")])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

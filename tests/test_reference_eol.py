@@ -46,40 +46,69 @@ def test_bundled_product_and_cycle_pairs_are_unique(table: EolTable) -> None:
     assert not table.frame.duplicated(["product", "cycle"]).any()
 
 
-@pytest.mark.parametrize("product, cycles", [
-    ("windows", ["xp", "vista", "7", "8.1", "10-1809-e", "10-21h2-e", "10-22h2", "10-ltsc-2019",
-                 "10-ltsc-2021", "11-21h2-e", "11-22h2-e", "11-23h2-e", "11-24h2-e"]),
-    ("windows-server", ["2003", "2008", "2008-r2", "2012", "2012-r2", "2016", "2019", "2022",
-                        "2025"]),
-    ("mssqlserver", ["2005", "2008", "2008-r2", "2012", "2014", "2016", "2017", "2019", "2022"]),
-    ("ubuntu", ["14.04", "16.04", "18.04", "20.04", "22.04", "24.04"]),
-    ("rhel", ["6", "7", "8", "9"]),
-    ("centos", ["6", "7", "8"]),
-    ("centos-stream", ["8", "9"]),
-    ("debian", ["8", "9", "10", "11", "12"]),
-])
-def test_bundled_table_covers_the_products_analysts_meet(table: EolTable, product: str,
-                                                         cycles: list[str]) -> None:
+@pytest.mark.parametrize(
+    "product, cycles",
+    [
+        (
+            "windows",
+            [
+                "xp",
+                "vista",
+                "7",
+                "8.1",
+                "10-1809-e",
+                "10-21h2-e",
+                "10-22h2",
+                "10-ltsc-2019",
+                "10-ltsc-2021",
+                "11-21h2-e",
+                "11-22h2-e",
+                "11-23h2-e",
+                "11-24h2-e",
+            ],
+        ),
+        (
+            "windows-server",
+            ["2003", "2008", "2008-r2", "2012", "2012-r2", "2016", "2019", "2022", "2025"],
+        ),
+        (
+            "mssqlserver",
+            ["2005", "2008", "2008-r2", "2012", "2014", "2016", "2017", "2019", "2022"],
+        ),
+        ("ubuntu", ["14.04", "16.04", "18.04", "20.04", "22.04", "24.04"]),
+        ("rhel", ["6", "7", "8", "9"]),
+        ("centos", ["6", "7", "8"]),
+        ("centos-stream", ["8", "9"]),
+        ("debian", ["8", "9", "10", "11", "12"]),
+    ],
+)
+def test_bundled_table_covers_the_products_analysts_meet(
+    table: EolTable, product: str, cycles: list[str]
+) -> None:
     have = set(table.frame.loc[table.frame["product"] == product, "cycle"])
     assert not set(cycles) - have
 
 
-@pytest.mark.parametrize("text, support_end, extended_end", [
-    ("Windows 7", "2020-01-14", "2023-01-10"),
-    ("Windows Server 2008", "2020-01-14", "2023-01-10"),
-    ("Windows Server 2008 R2", "2020-01-14", "2023-01-10"),
-    ("Windows Server 2012", "2023-10-10", "2026-10-13"),
-    ("Windows Server 2012 R2", "2023-10-10", "2026-10-13"),
-    ("Windows 10 22H2", "2025-10-14", "2028-10-10"),
-    ("Windows 8.1", "2023-01-10", None),
-    ("Windows XP", "2014-04-08", None),
-    ("Ubuntu 18.04", "2023-05-31", "2028-04-30"),
-    ("RHEL 7", "2024-06-30", "2028-06-30"),
-    ("CentOS 7", "2024-06-30", None),
-    ("SQL Server 2012", "2022-07-12", "2025-07-08"),
-])
-def test_known_end_of_life_dates_are_bundled(table: EolTable, text: str, support_end: str,
-                                             extended_end: str | None) -> None:
+@pytest.mark.parametrize(
+    "text, support_end, extended_end",
+    [
+        ("Windows 7", "2020-01-14", "2023-01-10"),
+        ("Windows Server 2008", "2020-01-14", "2023-01-10"),
+        ("Windows Server 2008 R2", "2020-01-14", "2023-01-10"),
+        ("Windows Server 2012", "2023-10-10", "2026-10-13"),
+        ("Windows Server 2012 R2", "2023-10-10", "2026-10-13"),
+        ("Windows 10 22H2", "2025-10-14", "2028-10-10"),
+        ("Windows 8.1", "2023-01-10", None),
+        ("Windows XP", "2014-04-08", None),
+        ("Ubuntu 18.04", "2023-05-31", "2028-04-30"),
+        ("RHEL 7", "2024-06-30", "2028-06-30"),
+        ("CentOS 7", "2024-06-30", None),
+        ("SQL Server 2012", "2022-07-12", "2025-07-08"),
+    ],
+)
+def test_known_end_of_life_dates_are_bundled(
+    table: EolTable, text: str, support_end: str, extended_end: str | None
+) -> None:
     m = table.match(text)
     assert m.recognised
     assert m.support_end == d(support_end)
@@ -96,36 +125,40 @@ def test_bundled_dates_are_datetime64_columns(table: EolTable) -> None:
 # --- matching --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, product, cycle", [
-    ("Windows 7 SP1", "windows", "7"),
-    ("Win7", "windows", "7"),
-    ("Windows 7 Professional", "windows", "7"),
-    ("Win 2012 R2", "windows-server", "2012-r2"),
-    ("Windows Server 2012 R2 Standard", "windows-server", "2012-r2"),
-    ("Server 2008R2", "windows-server", "2008-r2"),
-    ("W2K8 R2", "windows-server", "2008-r2"),
-    ("Windows 10 22H2", "windows", "10-22h2"),
-    ("Windows 10 Enterprise LTSC 2019", "windows", "10-ltsc-2019"),
-    ("Windows 11 23H2", "windows", "11-23h2-e"),
-    ("Windows XP", "windows", "xp"),
-    ("Ubuntu 18.04.6 LTS", "ubuntu", "18.04"),
-    ("Ubuntu 22.04", "ubuntu", "22.04"),
-    ("RHEL 7.9", "rhel", "7"),
-    ("Red Hat Enterprise Linux 8.6", "rhel", "8"),
-    ("CentOS 7", "centos", "7"),
-    ("CentOS Linux 7.9.2009", "centos", "7"),
-    ("Debian 11", "debian", "11"),
-    ("Debian GNU/Linux 10 (buster)", "debian", "10"),
-    ("SQL Server 2012", "mssqlserver", "2012"),
-    ("Microsoft SQL Server 2016 SP2", "mssqlserver", "2016"),
-    ("CentOS Stream 9", "centos-stream", "9"),
-    ("Windows Embedded Standard 7", "windows-embedded", "standard-7"),
-    ("Windows 10 IoT Enterprise LTSC 2021", "windows", "10-iot-ltsc-2021"),
-    ("Microsoft Windows 10.0.19045", "windows", "10-22h2"),
-    ("Red Hat Enterprise Linux Server release 7.9 (Maipo)", "rhel", "7"),
-])
-def test_inventory_os_texts_match_their_release(table: EolTable, text: str, product: str,
-                                                cycle: str) -> None:
+@pytest.mark.parametrize(
+    "text, product, cycle",
+    [
+        ("Windows 7 SP1", "windows", "7"),
+        ("Win7", "windows", "7"),
+        ("Windows 7 Professional", "windows", "7"),
+        ("Win 2012 R2", "windows-server", "2012-r2"),
+        ("Windows Server 2012 R2 Standard", "windows-server", "2012-r2"),
+        ("Server 2008R2", "windows-server", "2008-r2"),
+        ("W2K8 R2", "windows-server", "2008-r2"),
+        ("Windows 10 22H2", "windows", "10-22h2"),
+        ("Windows 10 Enterprise LTSC 2019", "windows", "10-ltsc-2019"),
+        ("Windows 11 23H2", "windows", "11-23h2-e"),
+        ("Windows XP", "windows", "xp"),
+        ("Ubuntu 18.04.6 LTS", "ubuntu", "18.04"),
+        ("Ubuntu 22.04", "ubuntu", "22.04"),
+        ("RHEL 7.9", "rhel", "7"),
+        ("Red Hat Enterprise Linux 8.6", "rhel", "8"),
+        ("CentOS 7", "centos", "7"),
+        ("CentOS Linux 7.9.2009", "centos", "7"),
+        ("Debian 11", "debian", "11"),
+        ("Debian GNU/Linux 10 (buster)", "debian", "10"),
+        ("SQL Server 2012", "mssqlserver", "2012"),
+        ("Microsoft SQL Server 2016 SP2", "mssqlserver", "2016"),
+        ("CentOS Stream 9", "centos-stream", "9"),
+        ("Windows Embedded Standard 7", "windows-embedded", "standard-7"),
+        ("Windows 10 IoT Enterprise LTSC 2021", "windows", "10-iot-ltsc-2021"),
+        ("Microsoft Windows 10.0.19045", "windows", "10-22h2"),
+        ("Red Hat Enterprise Linux Server release 7.9 (Maipo)", "rhel", "7"),
+    ],
+)
+def test_inventory_os_texts_match_their_release(
+    table: EolTable, text: str, product: str, cycle: str
+) -> None:
     m = table.match(text)
     assert (m.product, m.cycle, m.recognised) == (product, cycle, True)
 
@@ -137,8 +170,15 @@ def test_win_2012_r2_matches_server_2012_r2(table: EolTable) -> None:
     assert m.reason == ""
 
 
-@pytest.mark.parametrize("text", ["Windows Server 2012", "Windows Server 2012 R2", "Win 2016",
-                                  "Windows Server 2019 with SQL Server 2017"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Windows Server 2012",
+        "Windows Server 2012 R2",
+        "Win 2016",
+        "Windows Server 2019 with SQL Server 2017",
+    ],
+)
 def test_windows_server_is_never_matched_as_windows_client(table: EolTable, text: str) -> None:
     assert table.match(text).product == "windows-server"
 
@@ -211,8 +251,16 @@ def test_match_many_keeps_the_index_and_returns_typed_columns(table: EolTable) -
     values = pd.Series(["Win7", "Proprietary RTOS", None, "Ubuntu 22.04"], index=[10, 11, 12, 13])
     out = table.match_many(values)
     assert list(out.index) == [10, 11, 12, 13]
-    assert list(out.columns) == ["os_product", "os_cycle", "os_label", "support_end",
-                                 "extended_end", "eol_source", "os_recognised", "os_match_reason"]
+    assert list(out.columns) == [
+        "os_product",
+        "os_cycle",
+        "os_label",
+        "support_end",
+        "extended_end",
+        "eol_source",
+        "os_recognised",
+        "os_match_reason",
+    ]
     assert pd.api.types.is_datetime64_any_dtype(out["support_end"])
     assert pd.api.types.is_datetime64_any_dtype(out["extended_end"])
     assert out["os_recognised"].dtype == bool
@@ -222,8 +270,9 @@ def test_match_many_keeps_the_index_and_returns_typed_columns(table: EolTable) -
     assert out.loc[12, "os_match_reason"] == "empty"
 
 
-def test_match_many_matches_each_distinct_value_once(table: EolTable,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_match_many_matches_each_distinct_value_once(
+    table: EolTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[str] = []
     original = EolTable.match
 
@@ -249,7 +298,8 @@ def test_match_many_of_an_empty_column_is_an_empty_frame(table: EolTable) -> Non
 
 def test_extend_prefers_rows_of_the_other_table(table: EolTable) -> None:
     newer = table.frame[table.frame["cycle"] == "18.04"].assign(
-        extended_end=pd.Timestamp("2030-04-30"), source="local policy")
+        extended_end=pd.Timestamp("2030-04-30"), source="local policy"
+    )
     merged = table.extend(EolTable(newer))
     assert len(merged.frame) == len(table.frame)
     m = merged.match("Ubuntu 18.04")
@@ -259,17 +309,21 @@ def test_extend_prefers_rows_of_the_other_table(table: EolTable) -> None:
 
 def test_own_csv_table_with_a_bad_date_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "mine.csv"
-    path.write_text("product,cycle,label,support_end,extended_end,source\n"
-                    "fedora,38,Fedora 38,2024-05-21,,x\n"
-                    "fedora,39,Fedora 39,21/05/2024,,x\n")
+    path.write_text(
+        "product,cycle,label,support_end,extended_end,source\n"
+        "fedora,38,Fedora 38,2024-05-21,,x\n"
+        "fedora,39,Fedora 39,21/05/2024,,x\n"
+    )
     with pytest.raises(ReferenceDataError, match=r"mine\.csv line 3: support_end '21/05/2024'"):
         EolTable.from_csv(path)
 
 
 def test_own_csv_table_with_extended_before_support_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "mine.csv"
-    path.write_text("product,cycle,label,support_end,extended_end,source\n"
-                    "fedora,38,Fedora 38,2024-05-21,2020-01-01,x\n")
+    path.write_text(
+        "product,cycle,label,support_end,extended_end,source\n"
+        "fedora,38,Fedora 38,2024-05-21,2020-01-01,x\n"
+    )
     with pytest.raises(ReferenceDataError, match="line 2: extended_end"):
         EolTable.from_csv(path)
 
@@ -283,19 +337,40 @@ def write_json(path: Path, data: object) -> Path:
 
 
 CLASSIC_POSTGRES = [
-    {"cycle": "13", "releaseDate": "2020-09-24", "eol": "2025-11-13", "support": "2025-11-13",
-     "extendedSupport": False, "lts": False, "latest": "13.16"},
-    {"cycle": "12", "releaseDate": "2019-10-03", "eol": "2024-11-14", "extendedSupport": False,
-     "lts": False, "latest": "12.20"},
+    {
+        "cycle": "13",
+        "releaseDate": "2020-09-24",
+        "eol": "2025-11-13",
+        "support": "2025-11-13",
+        "extendedSupport": False,
+        "lts": False,
+        "latest": "13.16",
+    },
+    {
+        "cycle": "12",
+        "releaseDate": "2019-10-03",
+        "eol": "2024-11-14",
+        "extendedSupport": False,
+        "lts": False,
+        "latest": "12.20",
+    },
     {"cycle": "9.6", "releaseDate": "2016-09-29", "eol": "2021-11-11", "latest": "9.6.24"},
     {"cycle": "9", "releaseDate": "2010-09-20", "eol": True, "latest": "9.0.23"},
 ]
 
 
-@pytest.mark.parametrize("text, cycle", [("PostgreSQL 12", "12"), ("postgresql 12.4", "12"),
-                                         ("PostgreSQL 9.6.24", "9.6"), ("postgresql 9.0.1", "9")])
-def test_classic_endoflife_product_matches_by_name_and_version_prefix(tmp_path: Path, text: str,
-                                                                      cycle: str) -> None:
+@pytest.mark.parametrize(
+    "text, cycle",
+    [
+        ("PostgreSQL 12", "12"),
+        ("postgresql 12.4", "12"),
+        ("PostgreSQL 9.6.24", "9.6"),
+        ("postgresql 9.0.1", "9"),
+    ],
+)
+def test_classic_endoflife_product_matches_by_name_and_version_prefix(
+    tmp_path: Path, text: str, cycle: str
+) -> None:
     extra = load_endoflife(write_json(tmp_path / "postgresql.json", CLASSIC_POSTGRES))
     m = EolTable.bundled().extend(extra).match(text)
     assert (m.product, m.cycle, m.recognised) == ("postgresql", cycle, True)
@@ -310,8 +385,11 @@ def test_classic_endoflife_dates_and_booleans(tmp_path: Path) -> None:
 
 
 def test_endoflife_eol_false_means_no_end_date(tmp_path: Path) -> None:
-    extra = load_endoflife(write_json(tmp_path / "nodejs.json",
-                                      [{"cycle": "24", "eol": False, "extendedSupport": True}]))
+    extra = load_endoflife(
+        write_json(
+            tmp_path / "nodejs.json", [{"cycle": "24", "eol": False, "extendedSupport": True}]
+        )
+    )
     m = extra.match("nodejs 24.1.0")
     assert m.recognised and m.support_end is None and m.extended_end is None
 
@@ -324,13 +402,25 @@ def test_endoflife_version_that_is_no_cycle_is_not_recognised(tmp_path: Path) ->
 
 
 def test_v1_endoflife_file_loads_and_matches_by_label(tmp_path: Path) -> None:
-    data = {"schema_version": "1.0.0", "result": {
-        "name": "esxi", "label": "VMware ESXi", "releases": [
-            {"name": "8.0", "label": "8.0", "isEol": False, "eolFrom": "2027-10-11",
-             "isEoes": False, "eoesFrom": "2029-10-11"},
-            {"name": "7.0", "label": "7.0", "isEol": True, "eolFrom": "2025-10-02"},
-            {"name": "5.5", "label": "5.5", "isEol": True, "eolFrom": None},
-        ]}}
+    data = {
+        "schema_version": "1.0.0",
+        "result": {
+            "name": "esxi",
+            "label": "VMware ESXi",
+            "releases": [
+                {
+                    "name": "8.0",
+                    "label": "8.0",
+                    "isEol": False,
+                    "eolFrom": "2027-10-11",
+                    "isEoes": False,
+                    "eoesFrom": "2029-10-11",
+                },
+                {"name": "7.0", "label": "7.0", "isEol": True, "eolFrom": "2025-10-02"},
+                {"name": "5.5", "label": "5.5", "isEol": True, "eolFrom": None},
+            ],
+        },
+    }
     extra = load_endoflife(write_json(tmp_path / "whatever.json", data))
     table = EolTable.bundled().extend(extra)
     m = table.match("VMware ESXi 7.0 U3")
@@ -360,8 +450,17 @@ def test_endoflife_file_with_bad_json_is_a_reference_error(tmp_path: Path) -> No
     assert "not valid JSON" in one_line_error(excinfo, "broken.json")
 
 
-@pytest.mark.parametrize("data", [{"cycles": []}, {"result": {"name": "x"}}, ["a", "b"], 42,
-                                  [{"cycle": "1", "eol": "soon"}], []])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"cycles": []},
+        {"result": {"name": "x"}},
+        ["a", "b"],
+        42,
+        [{"cycle": "1", "eol": "soon"}],
+        [],
+    ],
+)
 def test_endoflife_json_of_another_shape_is_a_reference_error(tmp_path: Path, data: object) -> None:
     path = write_json(tmp_path / "odd.json", data)
     with pytest.raises(ReferenceDataError) as excinfo:

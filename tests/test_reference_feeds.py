@@ -28,10 +28,16 @@ def one_line_error(excinfo: pytest.ExceptionInfo[ReferenceDataError], name: str)
 
 def vuln(cve: str, ransomware: str = "Unknown", **extra: object) -> dict:
     entry = {
-        "cveID": cve, "vendorProject": "Microsoft", "product": "Windows",
-        "vulnerabilityName": f"{cve} name", "dateAdded": "2022-02-10",
-        "shortDescription": "desc", "requiredAction": "Apply updates per vendor instructions.",
-        "dueDate": "2022-08-10", "knownRansomwareCampaignUse": ransomware, "notes": "",
+        "cveID": cve,
+        "vendorProject": "Microsoft",
+        "product": "Windows",
+        "vulnerabilityName": f"{cve} name",
+        "dateAdded": "2022-02-10",
+        "shortDescription": "desc",
+        "requiredAction": "Apply updates per vendor instructions.",
+        "dueDate": "2022-08-10",
+        "knownRansomwareCampaignUse": ransomware,
+        "notes": "",
         "cwes": ["CWE-20"],
     }
     entry.update(extra)
@@ -39,9 +45,13 @@ def vuln(cve: str, ransomware: str = "Unknown", **extra: object) -> dict:
 
 
 def write_kev_json(path: Path, vulns: list[dict], **top: object) -> Path:
-    doc = {"title": "CISA Catalog of Known Exploited Vulnerabilities",
-           "catalogVersion": "2025.08.25", "dateReleased": "2025-08-25T17:04:19.9796Z",
-           "count": len(vulns), "vulnerabilities": vulns}
+    doc = {
+        "title": "CISA Catalog of Known Exploited Vulnerabilities",
+        "catalogVersion": "2025.08.25",
+        "dateReleased": "2025-08-25T17:04:19.9796Z",
+        "count": len(vulns),
+        "vulnerabilities": vulns,
+    }
     doc.update(top)
     path.write_text(json.dumps(doc))
     return path
@@ -57,8 +67,9 @@ def write_kev_csv(path: Path, vulns: list[dict]) -> Path:
 
 
 def test_kev_json_marks_ransomware_from_known_campaign_use(tmp_path: Path) -> None:
-    path = write_kev_json(tmp_path / "kev.json", [vuln("CVE-2017-0144", "Known"),
-                                                  vuln("CVE-2021-44228", "Unknown")])
+    path = write_kev_json(
+        tmp_path / "kev.json", [vuln("CVE-2017-0144", "Known"), vuln("CVE-2021-44228", "Unknown")]
+    )
     frame = load_kev(path).frame.set_index("cve_id")
     assert frame["ransomware"].dtype == bool
     assert frame.loc["CVE-2017-0144", "ransomware"]
@@ -76,8 +87,16 @@ def test_kev_json_keeps_version_release_and_source(tmp_path: Path) -> None:
 def test_kev_frame_has_the_documented_columns_and_types(tmp_path: Path) -> None:
     kev = load_kev(write_kev_json(tmp_path / "kev.json", [vuln("CVE-2017-0144")]))
     frame = kev.frame
-    assert list(frame.columns[:8]) == ["cve_id", "vendor_project", "product", "vulnerability_name",
-                                       "date_added", "due_date", "ransomware", "notes"]
+    assert list(frame.columns[:8]) == [
+        "cve_id",
+        "vendor_project",
+        "product",
+        "vulnerability_name",
+        "date_added",
+        "due_date",
+        "ransomware",
+        "notes",
+    ]
     assert pd.api.types.is_datetime64_any_dtype(frame["date_added"])
     assert pd.api.types.is_datetime64_any_dtype(frame["due_date"])
     assert frame.loc[0, "date_added"] == pd.Timestamp("2022-02-10")
@@ -100,14 +119,17 @@ def test_kev_csv_form_loads_like_the_json_form(tmp_path: Path) -> None:
 
 def test_kev_csv_without_ransomware_column_says_not_known(tmp_path: Path) -> None:
     path = tmp_path / "old.csv"
-    path.write_text("cveID,vendorProject,product,vulnerabilityName,dateAdded,dueDate\n"
-                    "CVE-2014-0160,OpenSSL,OpenSSL,Heartbleed,2022-05-04,2022-05-25\n")
+    path.write_text(
+        "cveID,vendorProject,product,vulnerabilityName,dateAdded,dueDate\n"
+        "CVE-2014-0160,OpenSSL,OpenSSL,Heartbleed,2022-05-04,2022-05-25\n"
+    )
     assert load_kev(path).frame["ransomware"].tolist() == [False]
 
 
 def test_kev_cve_listed_twice_keeps_its_first_entry(tmp_path: Path) -> None:
-    path = write_kev_json(tmp_path / "kev.json", [vuln("CVE-2017-0144", "Known"),
-                                                  vuln("cve-2017-0144", "Unknown")])
+    path = write_kev_json(
+        tmp_path / "kev.json", [vuln("CVE-2017-0144", "Known"), vuln("cve-2017-0144", "Unknown")]
+    )
     frame = load_kev(path).frame
     assert frame["cve_id"].tolist() == ["CVE-2017-0144"] and frame.loc[0, "ransomware"]
 
@@ -218,13 +240,16 @@ def test_epss_gzip_is_told_by_its_bytes_not_its_name(tmp_path: Path) -> None:
     assert len(load_epss(gz_named_csv)) == len(load_epss(plain_named_gz)) == 2
 
 
-@pytest.mark.parametrize("bad_line, expected", [
-    ("CVE-2020-0001,1.5,0.5", "line 5: epss '1.5'"),
-    ("CVE-2020-0001,high,0.5", "line 5: epss 'high'"),
-    ("CVE-2020-0001,0.5,-0.1", "line 5: percentile '-0.1'"),
-    ("CVE-2020-0001,,0.5", "line 5: epss ''"),
-    ("not-a-cve,0.1,0.5", "line 5: 'not-a-cve' is not a CVE id"),
-])
+@pytest.mark.parametrize(
+    "bad_line, expected",
+    [
+        ("CVE-2020-0001,1.5,0.5", "line 5: epss '1.5'"),
+        ("CVE-2020-0001,high,0.5", "line 5: epss 'high'"),
+        ("CVE-2020-0001,0.5,-0.1", "line 5: percentile '-0.1'"),
+        ("CVE-2020-0001,,0.5", "line 5: epss ''"),
+        ("not-a-cve,0.1,0.5", "line 5: 'not-a-cve' is not a CVE id"),
+    ],
+)
 def test_epss_bad_value_names_its_line(tmp_path: Path, bad_line: str, expected: str) -> None:
     path = tmp_path / "epss.csv.gz"
     path.write_bytes(gzip.compress((COMMENT + BODY + bad_line + "\n").encode()))
@@ -263,8 +288,10 @@ def test_missing_epss_file_is_a_reference_error(tmp_path: Path) -> None:
 
 
 def test_epss_of_realistic_size_loads(tmp_path: Path) -> None:
-    rows = "".join(f"CVE-{1999 + i % 27}-{i:07d},0.{i % 100000:05d},0.{(i * 7) % 100000:05d}\n"
-                   for i in range(300_000))
+    rows = "".join(
+        f"CVE-{1999 + i % 27}-{i:07d},0.{i % 100000:05d},0.{(i * 7) % 100000:05d}\n"
+        for i in range(300_000)
+    )
     path = tmp_path / "epss.csv.gz"
     path.write_bytes(gzip.compress((COMMENT + "cve,epss,percentile\n" + rows).encode(), 1))
     scores = load_epss(path)

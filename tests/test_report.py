@@ -10,24 +10,37 @@ import pandas as pd
 import pytest
 
 import flowmap
-from flowmap.render.board.matrix import PATH_BAND_EDGES
 from flowmap.cli import main
 from flowmap.engine.likelihood import band_of
+from flowmap.render.board.matrix import PATH_BAND_EDGES
 from flowmap.render.report.convert import remote_references
 from tests.conftest import SAMPLE, small_tables, write_csv_tables
 
+pytestmark = pytest.mark.notebook
+
 AS_OF = "2026-11-01"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync"]
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    result = flowmap.report(SAMPLE, out_dir=out, as_of=AS_OF, previous=SAMPLE,
-                            pdf=CHROMIUM is not None,
-                            parameters={"previous_as_of": "2026-03-01", "budget": "150000"})
+    result = flowmap.report(
+        SAMPLE,
+        out_dir=out,
+        as_of=AS_OF,
+        previous=SAMPLE,
+        pdf=CHROMIUM is not None,
+        parameters={"previous_as_of": "2026-03-01", "budget": "150000"},
+    )
     return result, result.html.read_text(encoding="utf-8")
 
 
@@ -46,17 +59,30 @@ def _value(page: str, element_id: str) -> int:
 def test_headlines_match_analyse(sample_report, analysis):
     _, page = sample_report
     f, s, fl = analysis.findings, analysis.systems, analysis.flows
-    unlawful = set(f.loc[f["rule"].isin(["FLOW_NO_LAWFUL_BASIS", "FLOW_NO_SPECIAL_CONDITION",
-                                         "FLOW_NO_DSA", "FLOW_DSA_EXPIRED"]), "subject_id"])
+    unlawful = set(
+        f.loc[
+            f["rule"].isin(
+                [
+                    "FLOW_NO_LAWFUL_BASIS",
+                    "FLOW_NO_SPECIAL_CONDITION",
+                    "FLOW_NO_DSA",
+                    "FLOW_DSA_EXPIRED",
+                ]
+            ),
+            "subject_id",
+        ]
+    )
     expected = {
         "unsupported_systems": int((s["eol_status"] == "eol").sum()),
         "kev_open": int(s["open_kev"].sum()),
         "overdue_critical_patches": int(s["overdue_patches"].sum()),
-        "sensitive_flows_unlawful": int(fl.loc[fl["special_category"], "flow_id"]
-                                        .isin(unlawful).sum()),
-        "assets_without_resilient_backup": f.loc[f["rule"].isin(
-            ["BACKUP_MISSING", "BACKUP_NOT_ISOLATED", "BACKUP_RESTORE_UNTESTED"]),
-            "subject_id"].nunique(),
+        "sensitive_flows_unlawful": int(
+            fl.loc[fl["special_category"], "flow_id"].isin(unlawful).sum()
+        ),
+        "assets_without_resilient_backup": f.loc[
+            f["rule"].isin(["BACKUP_MISSING", "BACKUP_NOT_ISOLATED", "BACKUP_RESTORE_UNTESTED"]),
+            "subject_id",
+        ].nunique(),
     }
     assert expected["unsupported_systems"] == int((f["rule"] == "EOL_OS").sum())
     for key, value in expected.items():
@@ -112,8 +138,14 @@ def test_report_loads_offline_without_errors_or_requests(sample_report):
         try:
             context = browser.new_context(offline=True)
             page = context.new_page()
-            page.on("request", lambda r: requests.append(r.url)
-                    if not r.url.startswith(("file:", "data:", "about:")) else None)
+            page.on(
+                "request",
+                lambda r: (
+                    requests.append(r.url)
+                    if not r.url.startswith(("file:", "data:", "about:"))
+                    else None
+                ),
+            )
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(result.html.as_uri())
@@ -140,8 +172,18 @@ def test_unknown_and_mistyped_parameters_are_refused_before_running(tmp_path, ca
 def test_failing_cell_is_named_and_leaves_no_report(tmp_path, capsys):
     (tmp_path / "report.html").write_text("stale")
     with pytest.raises(SystemExit) as exc:
-        main(["report", str(SAMPLE), "--out", str(tmp_path), "--org", "NO-SUCH-ORG",
-              "--as-of", AS_OF])
+        main(
+            [
+                "report",
+                str(SAMPLE),
+                "--out",
+                str(tmp_path),
+                "--org",
+                "NO-SUCH-ORG",
+                "--as-of",
+                AS_OF,
+            ]
+        )
     assert exc.value.code == 4
     err = capsys.readouterr().err
     assert "board_report.ipynb" in err and "cell" in err and "UsageError" in err
@@ -153,8 +195,9 @@ def test_failing_cell_is_named_and_leaves_no_report(tmp_path, capsys):
 
 def test_per_org_batch_reports_failures_and_carries_on(tmp_path, capsys):
     inv = write_csv_tables(tmp_path / "inv", small_tables())
-    batch = flowmap.report_all(inv, out_dir=tmp_path / "out", workers=2, as_of=AS_OF,
-                               orgs=["RXA", "NOPE", "00123"])
+    batch = flowmap.report_all(
+        inv, out_dir=tmp_path / "out", workers=2, as_of=AS_OF, orgs=["RXA", "NOPE", "00123"]
+    )
     assert [o.org_id for o in batch.failed] == ["NOPE"]
     assert "NOPE" in batch.failed[0].error and "board_report.ipynb" in batch.failed[0].error
     for org in ("RXA", "00123"):
@@ -165,8 +208,19 @@ def test_per_org_batch_reports_failures_and_carries_on(tmp_path, capsys):
 
 def test_per_org_cli_writes_every_org_and_index(tmp_path, capsys):
     inv = write_csv_tables(tmp_path / "inv", small_tables())
-    main(["report", str(inv), "--per-org", "--out", str(tmp_path / "out"), "--workers", "2",
-          "--as-of", AS_OF])
+    main(
+        [
+            "report",
+            str(inv),
+            "--per-org",
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "2",
+            "--as-of",
+            AS_OF,
+        ]
+    )
     assert "Wrote 2 of 2 reports" in capsys.readouterr().out
     assert (tmp_path / "out" / "index.html").exists()
     assert (tmp_path / "out" / "00123" / "report.html").exists()
@@ -176,8 +230,14 @@ def test_per_org_on_dask(tmp_path):
     from dask.distributed import LocalCluster
 
     inv = write_csv_tables(tmp_path / "inv", small_tables())
-    with LocalCluster(processes=False, n_workers=1, threads_per_worker=1,
-                      dashboard_address=None) as cluster:
-        batch = flowmap.report_all(inv, out_dir=tmp_path / "out", as_of=AS_OF,
-                                   dask_scheduler=cluster.scheduler_address, orgs=["RXA"])
+    with LocalCluster(
+        processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        batch = flowmap.report_all(
+            inv,
+            out_dir=tmp_path / "out",
+            as_of=AS_OF,
+            dask_scheduler=cluster.scheduler_address,
+            orgs=["RXA"],
+        )
     assert batch.ok and (tmp_path / "out" / "RXA" / "report.html").exists()

@@ -98,9 +98,16 @@ def test_essential_asset_on_system_without_backup_is_flagged(tmp_path):
 @quiet("BACKUP_MISSING")
 def test_backing_up_the_system_clears_backup_missing(tmp_path):
     t = tables()
-    t["backups"].append({"backup_id": "B2", "source_system_id": "S2", "target_system_id": "S4",
-                         "isolation": "immutable", "last_restore_test": "2026-09-01",
-                         "restore_result": "pass"})
+    t["backups"].append(
+        {
+            "backup_id": "B2",
+            "source_system_id": "S2",
+            "target_system_id": "S4",
+            "isolation": "immutable",
+            "last_restore_test": "2026-09-01",
+            "restore_result": "pass",
+        }
+    )
     assert not fired(analyse_tables(tmp_path, t), "BACKUP_MISSING", "A1")
 
 

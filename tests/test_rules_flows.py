@@ -204,8 +204,15 @@ def test_s251_with_reference_is_not_flagged(tmp_path):
 @fires("FLOW_OPT_OUT_NOT_APPLIED")
 def test_research_flow_without_national_opt_out_is_flagged(tmp_path):
     t = tables()
-    edit(t, "flows", "F2", purpose="research", confidentiality_basis="s251",
-         s251_ref="CAG 1", opt_out_applied="no")
+    edit(
+        t,
+        "flows",
+        "F2",
+        purpose="research",
+        confidentiality_basis="s251",
+        s251_ref="CAG 1",
+        opt_out_applied="no",
+    )
     f = finding(analyse_tables(tmp_path, t), "FLOW_OPT_OUT_NOT_APPLIED", "F2")
     assert "national data opt-out" in f["message"] and "not recorded" not in f["message"]
     assert f["evidence"]["opt_out_applied"] is False
@@ -221,15 +228,28 @@ def test_unrecorded_opt_out_on_commissioning_flow_is_flagged(tmp_path):
 @quiet("FLOW_OPT_OUT_NOT_APPLIED")
 def test_research_flow_with_national_opt_out_applied_is_fine(tmp_path):
     t = tables()
-    edit(t, "flows", "F2", purpose="research", confidentiality_basis="s251",
-         s251_ref="CAG 1", opt_out_applied="yes")
+    edit(
+        t,
+        "flows",
+        "F2",
+        purpose="research",
+        confidentiality_basis="s251",
+        s251_ref="CAG 1",
+        opt_out_applied="yes",
+    )
     assert not fired(analyse_tables(tmp_path, t), "FLOW_OPT_OUT_NOT_APPLIED", "F2")
 
 
 def test_opt_out_does_not_apply_with_explicit_consent(tmp_path):
     t = tables()
-    edit(t, "flows", "F2", purpose="research", confidentiality_basis="explicit_consent",
-         opt_out_applied="no")
+    edit(
+        t,
+        "flows",
+        "F2",
+        purpose="research",
+        confidentiality_basis="explicit_consent",
+        opt_out_applied="no",
+    )
     a = analyse_tables(tmp_path, t)
     assert not fired(a, "FLOW_OPT_OUT_NOT_APPLIED", "F2")
     assert not fired(a, "FLOW_IDENTIFIABLE_SECONDARY_USE", "F2")

@@ -14,12 +14,11 @@ import flowmap
 from flowmap.engine.rules import RULES
 from tests import test_rules_assets_backups, test_rules_flows, test_rules_systems
 from tests.conftest import SAMPLE
-from tests.rulekit import (
-    AS_OF, analyse_tables, covered, edit, finding, fired, fires, quiet, tables,
-)
+from tests.rulekit import AS_OF, analyse_tables, covered, edit, finding, fired, fires, quiet, tables
 
-KEV_FILE = (Path(__file__).resolve().parents[2]
-            / "shared/data/kev/known_exploited_vulnerabilities.json")
+KEV_FILE = (
+    Path(__file__).resolve().parents[2] / "shared/data/kev/known_exploited_vulnerabilities.json"
+)
 
 
 def _path_ends_on_a_copy(a, asset_id: str, evidence: dict) -> None:
@@ -106,17 +105,40 @@ def test_pseudonymised_copy_on_weak_system_is_not_sensitive_copy_exposed(tmp_pat
 def test_copy_sent_to_weak_partner_system_is_exposed_elsewhere(tmp_path):
     t = tables()
     edit(t, "assets", "A1", system_id="S1")  # S2 no longer holds it...
-    t["systems"].append({"system_id": "S5", "name": "Surgery PC", "org_id": "00123",
-                         "kind": "workstation", "os": "Windows XP", "internet_facing": "no",
-                         "last_patched": "2026-10-01"})
-    t["flows"].append({"flow_id": "F3", "asset_id": "A1", "source_system_id": "S3",
-                       "target_system_id": "S5", "transport": "internal", "encrypted": "yes",
-                       "purpose": "direct_care", "lawful_basis": "6(1)(e)", "dsa_ref": ""})
+    t["systems"].append(
+        {
+            "system_id": "S5",
+            "name": "Surgery PC",
+            "org_id": "00123",
+            "kind": "workstation",
+            "os": "Windows XP",
+            "internet_facing": "no",
+            "last_patched": "2026-10-01",
+        }
+    )
+    t["flows"].append(
+        {
+            "flow_id": "F3",
+            "asset_id": "A1",
+            "source_system_id": "S3",
+            "target_system_id": "S5",
+            "transport": "internal",
+            "encrypted": "yes",
+            "purpose": "direct_care",
+            "lawful_basis": "6(1)(e)",
+            "dsa_ref": "",
+        }
+    )
     a = analyse_tables(tmp_path, t)  # ...but F1 then F3 carry it on to S5
     f = finding(a, "SENSITIVE_COPY_EXPOSED", "A1")
     [copy] = f["evidence"]["copies"]
-    assert copy == {"system_id": "S5", "org_id": "00123", "how": "flow", "route": "F1 > F3",
-                    "weaknesses": ["EOL_OS"]}
+    assert copy == {
+        "system_id": "S5",
+        "org_id": "00123",
+        "how": "flow",
+        "route": "F1 > F3",
+        "weaknesses": ["EOL_OS"],
+    }
     assert "partner organisations" in f["message"] and f["score"] == 85
 
 
@@ -164,8 +186,9 @@ def test_sample_scores_stay_in_range(sample):
 def test_sample_findings_are_deterministic(sample):
     again = flowmap.analyse(flowmap.load_inventory(SAMPLE), as_of=AS_OF)
     pd.testing.assert_frame_equal(sample.findings, again.findings)
-    pd.testing.assert_frame_equal(sample.attack_paths.drop(columns="steps"),
-                                  again.attack_paths.drop(columns="steps"))
+    pd.testing.assert_frame_equal(
+        sample.attack_paths.drop(columns="steps"), again.attack_paths.drop(columns="steps")
+    )
     assert sample.total_risk == again.total_risk
 
 
@@ -190,14 +213,12 @@ def test_kev_catalogue_marks_eternalblue_known_exploited(tmp_path):
     s2 = a.systems.set_index("system_id").loc["S2"]
     assert s2["open_kev"] == 1 and s2["open_ransomware"] == 1
     epss = float(v["epss"])
-    assert s2["p_vulnerabilities"] == pytest.approx(
-        max(epss, a.settings.kev_ransomware_likelihood))
+    assert s2["p_vulnerabilities"] == pytest.approx(max(epss, a.settings.kev_ransomware_likelihood))
 
 
 # --- coverage of the catalogue
 
-MODULES = (test_rules_systems, test_rules_flows, test_rules_assets_backups,
-           sys.modules[__name__])
+MODULES = (test_rules_systems, test_rules_flows, test_rules_assets_backups, sys.modules[__name__])
 
 
 @pytest.mark.parametrize("kind", ["fires", "quiet"])
@@ -215,4 +236,4 @@ def test_rules_are_typed_and_ids_unique():
 
 
 def test_as_of_is_the_default_date_of_these_tests():
-    assert AS_OF == dt.date(2026, 11, 1)
+    assert dt.date(2026, 11, 1) == AS_OF

@@ -146,11 +146,25 @@ def test_open_kev_vulnerability_is_flagged_with_its_cve(tmp_path):
 
 def test_kev_lists_every_open_cve_sorted(tmp_path):
     t = tables()
-    t["vulnerabilities"].append({"system_id": "S2", "cve_id": "CVE-2019-0708", "cvss": "9.8",
-                                 "kev": "yes", "patch_released": "2019-05-14"})
-    t["vulnerabilities"].append({"system_id": "S2", "cve_id": "CVE-2010-0001", "cvss": "9.8",
-                                 "kev": "yes", "patch_released": "2010-05-14",
-                                 "status": "fixed"})
+    t["vulnerabilities"].append(
+        {
+            "system_id": "S2",
+            "cve_id": "CVE-2019-0708",
+            "cvss": "9.8",
+            "kev": "yes",
+            "patch_released": "2019-05-14",
+        }
+    )
+    t["vulnerabilities"].append(
+        {
+            "system_id": "S2",
+            "cve_id": "CVE-2010-0001",
+            "cvss": "9.8",
+            "kev": "yes",
+            "patch_released": "2010-05-14",
+            "status": "fixed",
+        }
+    )
     f = finding(analyse_tables(tmp_path, t), "KEV_OPEN", "S2")
     assert f["evidence"]["cves"] == ["CVE-2017-0144", "CVE-2019-0708"]
     assert "2 open vulnerabilities" in f["message"]
@@ -174,8 +188,13 @@ def test_vulnerability_not_in_kev_is_not_kev_open(tmp_path):
 def test_risk_accepted_kev_is_still_open(tmp_path):
     # A risk acceptance does not remove the exploit: KEV_OPEN still fires.
     t = tables()
-    edit(t, "vulnerabilities", "CVE-2017-0144", status="risk_accepted",
-         risk_acceptance_ref="RA-2026-001")
+    edit(
+        t,
+        "vulnerabilities",
+        "CVE-2017-0144",
+        status="risk_accepted",
+        risk_acceptance_ref="RA-2026-001",
+    )
     assert fired(analyse_tables(tmp_path, t), "KEV_OPEN", "S2")
 
 
@@ -192,15 +211,19 @@ def test_mitigated_kev_is_not_open(tmp_path):
 @fires("PATCH_OVERDUE")
 def test_high_cvss_patch_older_than_14_days_is_overdue(tmp_path):
     f = finding(analyse_tables(tmp_path, tables()), "PATCH_OVERDUE", "S2")
-    assert f["evidence"] == {"system_id": "S2", "cves": ["CVE-2017-0144"],
-                             "expectation_days": 14}
+    assert f["evidence"] == {"system_id": "S2", "cves": ["CVE-2017-0144"], "expectation_days": 14}
     assert "CVE-2017-0144" in f["message"] and "14 days" in f["message"]
 
 
 def test_risk_accepted_with_reference_is_not_overdue(tmp_path):
     t = tables()
-    edit(t, "vulnerabilities", "CVE-2017-0144", status="risk_accepted",
-         risk_acceptance_ref="RA-2026-001")
+    edit(
+        t,
+        "vulnerabilities",
+        "CVE-2017-0144",
+        status="risk_accepted",
+        risk_acceptance_ref="RA-2026-001",
+    )
     assert not fired(analyse_tables(tmp_path, t), "PATCH_OVERDUE", "S2")
 
 

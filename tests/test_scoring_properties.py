@@ -21,24 +21,40 @@ from hypothesis import strategies as st
 
 import flowmap
 from flowmap.engine.impact import asset_impact
+from flowmap.engine.settings import DEFAULT_SETTINGS
 from flowmap.inventory.model import Inventory
 from flowmap.inventory.schema import TABLES
-from flowmap.engine.settings import DEFAULT_SETTINGS
 from tests.conftest import small_tables, write_csv_tables
 from tests.rulekit import AS_OF, analyse_tables, edit, tables
 
-PROPERTY = settings(max_examples=12, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 ORGS = ("RXA", "00123")
 ZONES = ("RXA:servers", "RXA:clinical", "00123:default", "")
-KINDS = ("server", "workstation", "database", "saas", "medical_device", "backup_target",
-         "mobile", "application")
-OSES = ("", "Windows 7 SP1", "Windows 10", "Windows Server 2012 R2", "Windows Server 2019",
-        "Ubuntu 22.04", "Windows 11 Enterprise 25H2", "Banana OS")
+KINDS = (
+    "server",
+    "workstation",
+    "database",
+    "saas",
+    "medical_device",
+    "backup_target",
+    "mobile",
+    "application",
+)
+OSES = (
+    "",
+    "Windows 7 SP1",
+    "Windows 10",
+    "Windows Server 2012 R2",
+    "Windows Server 2019",
+    "Ubuntu 22.04",
+    "Windows 11 Enterprise 25H2",
+    "Banana OS",
+)
 TRI = ("yes", "no", "")
-DATES = ("", "2017-03-14", "2024-05-01", "2026-06-01", "2026-09-15", "2026-10-25",
-         "2026-11-01")
+DATES = ("", "2017-03-14", "2024-05-01", "2026-06-01", "2026-09-15", "2026-10-25", "2026-11-01")
 CATEGORIES = ("personal", "special_health", "children", "staff", "corporate", "financial")
 IDENTIFIABILITY = ("identifiable", "pseudonymised", "anonymised", "aggregate", "")
 TRANSPORTS = ("hscn", "email", "api", "paper", "removable_media", "")
@@ -55,52 +71,92 @@ def inventories(draw) -> dict[str, list[dict[str, str]]]:
         org["dspt_status"] = draw(st.sampled_from(("standards_met", "not_met", "")))
     n = draw(st.integers(2, 6))
     ids = [f"S{i}" for i in range(1, n + 1)]
-    t["systems"] = [{
-        "system_id": s, "name": f"System {s}", "org_id": draw(st.sampled_from(ORGS)),
-        "kind": draw(st.sampled_from(KINDS)), "os": draw(st.sampled_from(OSES)),
-        "zone": draw(st.sampled_from(ZONES)), "internet_facing": draw(st.sampled_from(TRI)),
-        "last_patched": draw(st.sampled_from(DATES)), "esu": draw(st.sampled_from(TRI)),
-        "mfa": draw(st.sampled_from(TRI)), "smb1": draw(st.sampled_from(TRI)),
-        "criticality": draw(st.sampled_from(("low", "medium", "high", "critical", ""))),
-    } for s in ids]
+    t["systems"] = [
+        {
+            "system_id": s,
+            "name": f"System {s}",
+            "org_id": draw(st.sampled_from(ORGS)),
+            "kind": draw(st.sampled_from(KINDS)),
+            "os": draw(st.sampled_from(OSES)),
+            "zone": draw(st.sampled_from(ZONES)),
+            "internet_facing": draw(st.sampled_from(TRI)),
+            "last_patched": draw(st.sampled_from(DATES)),
+            "esu": draw(st.sampled_from(TRI)),
+            "mfa": draw(st.sampled_from(TRI)),
+            "smb1": draw(st.sampled_from(TRI)),
+            "criticality": draw(st.sampled_from(("low", "medium", "high", "critical", ""))),
+        }
+        for s in ids
+    ]
     some_systems = st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True)
     m = draw(st.integers(1, 3))
     assets = [f"A{i}" for i in range(1, m + 1)]
-    t["assets"] = [{
-        "asset_id": a, "name": f"Asset {a}", "org_id": draw(st.sampled_from(ORGS)),
-        "system_id": ";".join(draw(some_systems)),
-        "owner": draw(st.sampled_from(("IAO", ""))),
-        "data_categories": ";".join(draw(st.lists(st.sampled_from(CATEGORIES), max_size=3,
-                                                  unique=True))),
-        "identifiability": draw(st.sampled_from(IDENTIFIABILITY)),
-        "records": draw(st.sampled_from(("", "0", "40", "3000", "250000", "5000000"))),
-        "essential": draw(st.sampled_from(TRI)),
-    } for a in assets]
+    t["assets"] = [
+        {
+            "asset_id": a,
+            "name": f"Asset {a}",
+            "org_id": draw(st.sampled_from(ORGS)),
+            "system_id": ";".join(draw(some_systems)),
+            "owner": draw(st.sampled_from(("IAO", ""))),
+            "data_categories": ";".join(
+                draw(st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True))
+            ),
+            "identifiability": draw(st.sampled_from(IDENTIFIABILITY)),
+            "records": draw(st.sampled_from(("", "0", "40", "3000", "250000", "5000000"))),
+            "essential": draw(st.sampled_from(TRI)),
+        }
+        for a in assets
+    ]
     pairs = st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(lambda p: p[0] != p[1])
-    t["flows"] = [{
-        "flow_id": f"F{i}", "asset_id": draw(st.sampled_from(assets)),
-        "source_system_id": src, "target_system_id": dst,
-        "transport": draw(st.sampled_from(TRANSPORTS)), "encrypted": draw(st.sampled_from(TRI)),
-        "purpose": "direct_care", "lawful_basis": "6(1)(e)", "dsa_ref": "",
-    } for i, (src, dst) in enumerate(draw(st.lists(pairs, max_size=5)), start=1)]
-    t["backups"] = [{
-        "backup_id": f"B{i}", "source_system_id": src, "target_system_id": dst,
-        "isolation": draw(st.sampled_from(("online", "offline", "immutable"))),
-        "last_restore_test": "2026-01-05", "restore_result": "pass",
-    } for i, (src, dst) in enumerate(draw(st.lists(pairs, max_size=2)), start=1)]
-    vulns = draw(st.lists(st.tuples(st.sampled_from(ids), st.integers(1, 20)), max_size=5,
-                          unique=True))
-    t["vulnerabilities"] = [{
-        "system_id": s, "cve_id": f"CVE-2024-{1000 + k}", "cvss": draw(st.sampled_from(CVSS)),
-        "epss": draw(st.sampled_from(EPSS)), "kev": draw(st.sampled_from(TRI)),
-        "ransomware": draw(st.sampled_from(TRI)), "patch_released": draw(st.sampled_from(DATES)),
-        "status": draw(st.sampled_from(STATUSES)),
-        "risk_acceptance_ref": draw(st.sampled_from(("", "RA-1"))),
-    } for s, k in vulns]
+    t["flows"] = [
+        {
+            "flow_id": f"F{i}",
+            "asset_id": draw(st.sampled_from(assets)),
+            "source_system_id": src,
+            "target_system_id": dst,
+            "transport": draw(st.sampled_from(TRANSPORTS)),
+            "encrypted": draw(st.sampled_from(TRI)),
+            "purpose": "direct_care",
+            "lawful_basis": "6(1)(e)",
+            "dsa_ref": "",
+        }
+        for i, (src, dst) in enumerate(draw(st.lists(pairs, max_size=5)), start=1)
+    ]
+    t["backups"] = [
+        {
+            "backup_id": f"B{i}",
+            "source_system_id": src,
+            "target_system_id": dst,
+            "isolation": draw(st.sampled_from(("online", "offline", "immutable"))),
+            "last_restore_test": "2026-01-05",
+            "restore_result": "pass",
+        }
+        for i, (src, dst) in enumerate(draw(st.lists(pairs, max_size=2)), start=1)
+    ]
+    vulns = draw(
+        st.lists(st.tuples(st.sampled_from(ids), st.integers(1, 20)), max_size=5, unique=True)
+    )
+    t["vulnerabilities"] = [
+        {
+            "system_id": s,
+            "cve_id": f"CVE-2024-{1000 + k}",
+            "cvss": draw(st.sampled_from(CVSS)),
+            "epss": draw(st.sampled_from(EPSS)),
+            "kev": draw(st.sampled_from(TRI)),
+            "ransomware": draw(st.sampled_from(TRI)),
+            "patch_released": draw(st.sampled_from(DATES)),
+            "status": draw(st.sampled_from(STATUSES)),
+            "risk_acceptance_ref": draw(st.sampled_from(("", "RA-1"))),
+        }
+        for s, k in vulns
+    ]
     zone_pairs = st.tuples(st.sampled_from(ZONES[:3]), st.sampled_from(ZONES[:3])).filter(
-        lambda p: p[0] != p[1])
-    t["zone_links"] = [{"from_zone": a, "to_zone": b, "bidirectional": draw(st.sampled_from(TRI))}
-                       for a, b in draw(st.lists(zone_pairs, max_size=2, unique=True))]
+        lambda p: p[0] != p[1]
+    )
+    t["zone_links"] = [
+        {"from_zone": a, "to_zone": b, "bidirectional": draw(st.sampled_from(TRI))}
+        for a, b in draw(st.lists(zone_pairs, max_size=2, unique=True))
+    ]
     return t
 
 
@@ -147,12 +203,20 @@ def assert_not_lower(after, before) -> None:
 def with_kev(inv: Inventory, system_id: str, ransomware: bool) -> Inventory:
     """The inventory with one more open, known-exploited vulnerability on ``system_id``."""
     v = inv.vulnerabilities
-    row = pd.DataFrame({
-        "system_id": [system_id], "cve_id": ["CVE-2099-0001"], "cvss": [9.8], "epss": [0.5],
-        "kev": pd.array([True], dtype="boolean"),
-        "ransomware": pd.array([ransomware], dtype="boolean"),
-        "patch_released": pd.to_datetime(["2026-01-01"]), "status": ["open"],
-        "risk_acceptance_ref": [""]}, index=pd.Index([10_000], name=v.index.name))
+    row = pd.DataFrame(
+        {
+            "system_id": [system_id],
+            "cve_id": ["CVE-2099-0001"],
+            "cvss": [9.8],
+            "epss": [0.5],
+            "kev": pd.array([True], dtype="boolean"),
+            "ransomware": pd.array([ransomware], dtype="boolean"),
+            "patch_released": pd.to_datetime(["2026-01-01"]),
+            "status": ["open"],
+            "risk_acceptance_ref": [""],
+        },
+        index=pd.Index([10_000], name=v.index.name),
+    )
     out = pd.concat([v, row[list(v.columns)]]).astype(row.dtypes.to_dict())
     return inv.with_tables(vulnerabilities=out)
 
@@ -217,15 +281,21 @@ def test_patching_a_system_never_raises_risk(t, data):
 @st.composite
 def asset_frames(draw) -> pd.DataFrame:
     n = draw(st.integers(1, 8))
-    return pd.DataFrame({
-        "data_categories": [tuple(draw(st.lists(st.sampled_from(CATEGORIES), max_size=3,
-                                                unique=True))) for _ in range(n)],
-        "identifiability": [draw(st.sampled_from(IDENTIFIABILITY[:4])) for _ in range(n)],
-        "records": pd.array([draw(st.none() | st.integers(0, 10**8)) for _ in range(n)],
-                            dtype="Int64"),
-        "essential": pd.array([draw(st.sampled_from((True, False, None))) for _ in range(n)],
-                              dtype="boolean"),
-    })
+    return pd.DataFrame(
+        {
+            "data_categories": [
+                tuple(draw(st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True)))
+                for _ in range(n)
+            ],
+            "identifiability": [draw(st.sampled_from(IDENTIFIABILITY[:4])) for _ in range(n)],
+            "records": pd.array(
+                [draw(st.none() | st.integers(0, 10**8)) for _ in range(n)], dtype="Int64"
+            ),
+            "essential": pd.array(
+                [draw(st.sampled_from((True, False, None))) for _ in range(n)], dtype="boolean"
+            ),
+        }
+    )
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
@@ -233,7 +303,7 @@ def asset_frames(draw) -> pd.DataFrame:
 def test_more_records_never_lowers_impact(assets, extra):
     before = asset_impact(assets, settings=DEFAULT_SETTINGS)["impact"]
     more = assets.copy()
-    more["records"] = more["records"] + pd.array(extra[:len(more)], dtype="Int64")
+    more["records"] = more["records"] + pd.array(extra[: len(more)], dtype="Int64")
     after = asset_impact(more, settings=DEFAULT_SETTINGS)["impact"]
     assert before.between(0, 100).all() and after.between(0, 100).all()
     assert (after >= before).all()
@@ -276,8 +346,9 @@ def _synthetic(orgs: int, seed: int) -> Inventory:
         return flowmap.load_inventory(d)
 
 
-@settings(max_examples=3, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=3, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.integers(1, 2), st.integers(0, 1000), st.data())
 def test_synthetic_partnership_kev_and_fix_move_risk_the_right_way(orgs, seed, data):
     try:

@@ -25,8 +25,9 @@ def written(tables: dict[str, pd.DataFrame], folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in paths}
 
 
-def assert_valid_and_complete(tables: dict[str, pd.DataFrame], folder: Path,
-                              as_of: dt.date = AS_OF) -> None:
+def assert_valid_and_complete(
+    tables: dict[str, pd.DataFrame], folder: Path, as_of: dt.date = AS_OF
+) -> None:
     """No errors, no warnings, and every row survives writing and reading."""
     files = written(tables, folder)
     report = validate(folder, as_of=as_of)
@@ -75,8 +76,9 @@ def test_files_are_utf8_with_unix_line_endings(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("orgs", [1, 10, 100])
-def test_synthetic_inventories_validate_cleanly_and_keep_every_row(tmp_path: Path,
-                                                                    orgs: int) -> None:
+def test_synthetic_inventories_validate_cleanly_and_keep_every_row(
+    tmp_path: Path, orgs: int
+) -> None:
     assert_valid_and_complete(synthesize(orgs, seed=orgs), tmp_path)
 
 
@@ -170,6 +172,7 @@ def test_fewer_than_one_organisation_is_a_usage_error(orgs: int) -> None:
 @given(orgs=st.integers(1, 30), seed=st.integers(0, 10_000))
 @settings(max_examples=15, deadline=None)
 def test_any_synthetic_inventory_validates_without_errors_and_keeps_every_row(
-        orgs: int, seed: int) -> None:
+    orgs: int, seed: int
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         assert_valid_and_complete(synthesize(orgs, seed=seed), Path(folder))

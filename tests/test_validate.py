@@ -67,9 +67,11 @@ def test_duplicate_vulnerability_pair_is_an_error(tmp_path: Path) -> None:
 
 def test_duplicate_cost_with_a_blank_subject_is_an_error(tmp_path: Path) -> None:
     tables = small_tables()
-    tables["costs"] = [{"action": "put_dsa", "subject_id": "", "cost_gbp": "900"},
-                       {"action": "put_dsa", "subject_id": "F1", "cost_gbp": "700"},
-                       {"action": "put_dsa", "subject_id": "", "cost_gbp": "1200"}]
+    tables["costs"] = [
+        {"action": "put_dsa", "subject_id": "", "cost_gbp": "900"},
+        {"action": "put_dsa", "subject_id": "F1", "cost_gbp": "700"},
+        {"action": "put_dsa", "subject_id": "", "cost_gbp": "1200"},
+    ]
     errors = _problems(tmp_path, tables)
     p = _only(errors, table="costs", row=4)
     assert p.column == "action+subject_id" and "costs.csv line 2" in p.message
@@ -78,8 +80,10 @@ def test_duplicate_cost_with_a_blank_subject_is_an_error(tmp_path: Path) -> None
 
 def test_blank_optional_key_cells_need_no_column(tmp_path: Path) -> None:
     tables = small_tables()
-    tables["costs"] = [{"action": "patch", "cost_gbp": "900"},
-                       {"action": "test_restore", "cost_gbp": "2000"}]
+    tables["costs"] = [
+        {"action": "patch", "cost_gbp": "900"},
+        {"action": "test_restore", "cost_gbp": "2000"},
+    ]
     assert _problems(tmp_path, tables) == []
     tables["costs"].append({"action": "patch", "cost_gbp": "1000"})
     _only(_problems(tmp_path, tables), table="costs", row=4, column="action+subject_id")
@@ -137,8 +141,9 @@ def test_uk_dates_are_read_day_first(tmp_path: Path) -> None:
 def test_bad_boolean_is_an_error(tmp_path: Path) -> None:
     tables = small_tables()
     tables["systems"][0]["internet_facing"] = "maybe"
-    _only(_problems(tmp_path, tables), table="systems", row=2, column="internet_facing",
-          value="maybe")
+    _only(
+        _problems(tmp_path, tables), table="systems", row=2, column="internet_facing", value="maybe"
+    )
 
 
 def test_empty_boolean_is_unknown_not_false(tmp_path: Path) -> None:
@@ -147,15 +152,19 @@ def test_empty_boolean_is_unknown_not_false(tmp_path: Path) -> None:
     assert mfa.isna().all() and str(mfa.dtype) == "boolean"
 
 
-@pytest.mark.parametrize("table,column,value,row", [
-    ("assets", "records", "-5", 2),
-    ("vulnerabilities", "cvss", "10.5", 2),
-    ("vulnerabilities", "epss", "1.2", 2),
-    ("assets", "records", "12.5", 2),
-    ("vulnerabilities", "cvss", "high", 2),
-])
-def test_numbers_out_of_range_or_malformed_are_errors(tmp_path: Path, table, column, value,
-                                                      row) -> None:
+@pytest.mark.parametrize(
+    "table,column,value,row",
+    [
+        ("assets", "records", "-5", 2),
+        ("vulnerabilities", "cvss", "10.5", 2),
+        ("vulnerabilities", "epss", "1.2", 2),
+        ("assets", "records", "12.5", 2),
+        ("vulnerabilities", "cvss", "high", 2),
+    ],
+)
+def test_numbers_out_of_range_or_malformed_are_errors(
+    tmp_path: Path, table, column, value, row
+) -> None:
     tables = small_tables()
     tables[table][0][column] = value
     p = _only(_problems(tmp_path, tables), table=table, column=column, row=row)
@@ -176,8 +185,11 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
     tables["flows"][0]["asset_id"] = "A404"
     errors = _problems(tmp_path, tables)
     assert {(p.table, p.column) for p in errors} >= {
-        ("systems", "kind"), ("systems", "last_patched"), ("assets", "records"),
-        ("flows", "asset_id")}
+        ("systems", "kind"),
+        ("systems", "last_patched"),
+        ("assets", "records"),
+        ("flows", "asset_id"),
+    }
 
 
 def test_future_date_is_a_warning_not_an_error(tmp_path: Path) -> None:
@@ -191,13 +203,11 @@ def test_flow_from_a_system_that_does_not_hold_the_asset_is_a_warning(tmp_path: 
     tables = small_tables()
     tables["flows"][0]["asset_id"] = "A2"
     tables["flows"][0]["source_system_id"] = "S2"
-    _only(_problems(tmp_path, tables, "warning"), table="flows", row=2,
-          column="source_system_id")
+    _only(_problems(tmp_path, tables, "warning"), table="flows", row=2, column="source_system_id")
 
 
 def test_data_quality_counts_unknown_cells(small_inventory: Path) -> None:
-    dq = flowmap.validate(small_inventory, as_of=AS_OF).data_quality.set_index(
-        ["table", "column"])
+    dq = flowmap.validate(small_inventory, as_of=AS_OF).data_quality.set_index(["table", "column"])
     assert dq.loc[("systems", "os"), "unknown"] == 1
     assert dq.loc[("systems", "mfa"), "unknown"] == 4  # the column is absent: all unknown
     assert dq.loc[("assets", "owner"), "unknown"] == 1
@@ -224,3 +234,35 @@ def test_row_counts_equal_the_input_rows(small_inventory: Path) -> None:
     report = flowmap.validate(small_inventory, as_of=AS_OF)
     # every table is counted; the optional costs table is absent from small_tables()
     assert report.row_counts == {k: len(v) for k, v in small_tables().items()} | {"costs": 0}
+
+
+def test_a_stray_comma_is_reported_once_at_its_line_and_hides_nothing(tmp_path: Path) -> None:
+    """One extra comma used to lose the whole table and bury the real error under a
+    'missing reference' for every row pointing into it."""
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    folder = tmp_path / "inv"
+    shutil.copytree(SAMPLE, folder)
+    path = folder / "systems.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",", ",,", 1)  # line 4 of the file
+    path.write_text("".join(lines), encoding="utf-8")
+    report = flowmap.validate(folder, as_of=dt.date(2026, 11, 1))
+    assert [p.describe().split(":")[0] for p in report.errors] == ["systems.csv line 4"]
+    assert "header has 14" in report.errors[0].message
+    assert report.row_counts["systems"] == len(lines) - 2  # every other row was read
+
+
+def test_every_check_is_capped_with_a_count_of_the_rest(tmp_path: Path) -> None:
+    from flowmap.inventory.problems import MAX_PROBLEMS_PER_CHECK
+
+    t = small_tables()
+    extra = MAX_PROBLEMS_PER_CHECK + 250
+    t["systems"] += [dict(t["systems"][0]) for _ in range(extra)]  # the same id again and again
+    report = flowmap.validate(write_csv_tables(tmp_path / "inv", t), as_of=dt.date(2026, 11, 1))
+    dups = [p for p in report.errors if "duplicate" in p.message]
+    assert len(dups) == MAX_PROBLEMS_PER_CHECK + 1
+    [summary] = [p for p in dups if p.row is None]
+    assert f"and {extra - MAX_PROBLEMS_PER_CHECK:,} more rows" in summary.message

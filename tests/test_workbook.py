@@ -9,12 +9,10 @@ import pandas as pd
 import pytest
 
 import flowmap
-from flowmap.render import workbook
 from flowmap.inventory.schema import TABLES
+from flowmap.render import workbook
 from flowmap.render.files import FORMULA_TRIGGERS, neutralise_formula, neutralise_frame
-from flowmap.render.workbook import (
-    write_template, write_workbook,
-)
+from flowmap.render.workbook import write_template, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "inventories" / "sample"
@@ -23,7 +21,7 @@ SAMPLE_XLSX = REPO / "inventories" / "sample.xlsx"
 CSV_INVENTORY = {
     "organisations": (
         "org_id,name,sector,dspt_status,ce_plus,local_ref\n"
-        "001,Riverside Hospitals NHS FT,nhs_trust,standards_met,yes,=HYPERLINK(\"x\")\n"
+        '001,Riverside Hospitals NHS FT,nhs_trust,standards_met,yes,=HYPERLINK("x")\n'
         "NA,North Ambulance Service,nhs_other,,no,\n"
         "GP1,Hill Surgery,GP_practice,not_met,,keep me\n"
     ),
@@ -39,7 +37,7 @@ CSV_INVENTORY = {
         "asset_id,name,org_id,system_id,owner,data_categories,identifiability,records,"
         "essential,retention_years,last_reviewed,rto_hours,rpo_hours\n"
         "IA-001,Maternity record,001,0042;NA-EPR,-Head of Midwifery,personal;Special_Health,,"
-        "\"120,000\",yes,25,2025-12-31,4.5,0.25\n"
+        '"120,000",yes,25,2025-12-31,4.5,0.25\n'
         "IA-002,GP record,GP1,GP1-CLIN,@owner,personal,pseudonymised,,no,8.0,,,\n"
     ),
     "flows": (
@@ -49,8 +47,7 @@ CSV_INVENTORY = {
         "F-002,IA-002,GP1-CLIN,0042,email,no,administration,,,IE\n"
     ),
     "zone_links": (
-        "from_zone,to_zone,bidirectional,note\n"
-        "NA:clinical,001:default,,\"Rule FW-12, reviewed\"\n"
+        'from_zone,to_zone,bidirectional,note\nNA:clinical,001:default,,"Rule FW-12, reviewed"\n'
     ),
 }
 
@@ -151,7 +148,8 @@ def test_long_enum_lists_go_on_the_hidden_lists_sheet(tmp_path, monkeypatch):
     columns = {c.value: c.column_letter for c in lists[1]}
     sector = _validations(wb["organisations"])["sector"]
     letter = columns["organisations.sector"]
-    assert sector.formula1 == f"lists!${letter}$2:${letter}${len(TABLES['organisations'].columns['sector'].allowed) + 1}"
+    last = len(TABLES["organisations"].columns["sector"].allowed) + 1
+    assert sector.formula1 == f"lists!${letter}$2:${letter}${last}"
     values = [c.value for c in lists[letter][1:]]
     assert [v for v in values if v] == list(TABLES["organisations"].columns["sector"].allowed)
     wb.close()
@@ -202,8 +200,9 @@ def test_workbook_of_text_tables_round_trips_the_text(csv_inventory, tmp_path):
         written = again.tables[name].frame
         pd.testing.assert_frame_equal(written[table.frame.columns], table.frame, obj=name)
         assert (written.drop(columns=table.frame.columns) == "").all().all()
-    _assert_same_model(flowmap.load_inventory(csv_inventory), flowmap.load_inventory(path),
-                       same_rows=True)
+    _assert_same_model(
+        flowmap.load_inventory(csv_inventory), flowmap.load_inventory(path), same_rows=True
+    )
 
 
 def test_workbook_writes_strings_as_text_and_numbers_as_numbers(csv_inventory, tmp_path):
@@ -233,8 +232,9 @@ def test_workbook_refuses_unknown_tables(tmp_path):
 
 
 def test_sample_workbook_loads_to_the_same_model_as_sample_folder():
-    _assert_same_model(flowmap.load_inventory(SAMPLE), flowmap.load_inventory(SAMPLE_XLSX),
-                       same_rows=False)
+    _assert_same_model(
+        flowmap.load_inventory(SAMPLE), flowmap.load_inventory(SAMPLE_XLSX), same_rows=False
+    )
 
 
 @pytest.mark.parametrize("trigger", FORMULA_TRIGGERS)

@@ -8,26 +8,44 @@ from pathlib import Path
 import click
 
 from flowmap.cli.options import (
-    analysed, as_of_option, feed_options, inventory_argument, parse_as_of,
+    analysed,
+    as_of_option,
+    feed_options,
+    inventory_argument,
+    parse_as_of,
 )
-from flowmap.errors import UsageError
 
 
 @click.command()
 @inventory_argument
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Folder for findings.json, findings.csv and findings.xlsx.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for findings.json, findings.csv and findings.xlsx.",
+)
 @as_of_option
 @feed_options
-@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info"]),
-              help="Exit 3 if any finding is at or above this severity.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["critical", "high", "medium", "low", "info"]),
+    help="Exit 3 if any finding is at or above this severity.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def analyse(path: Path, out: Path, as_of: str | None, kev: Path | None, epss: Path | None,
-            eol: tuple[Path, ...], fail_on: str | None, quiet: bool) -> None:
+def analyse(
+    path: Path,
+    out: Path,
+    as_of: str | None,
+    kev: Path | None,
+    epss: Path | None,
+    eol: tuple[Path, ...],
+    fail_on: str | None,
+    quiet: bool,
+) -> None:
     """Score systems and data, find attack paths and copies, and report every finding."""
     from flowmap.console import format_analysis
-    from flowmap.render.findings import write_findings
     from flowmap.engine.settings import SEVERITIES
+    from flowmap.render.findings import write_findings
 
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol, progress=not quiet)
     written = write_findings(analysis, out, progress=not quiet)
@@ -43,32 +61,62 @@ def analyse(path: Path, out: Path, as_of: str | None, kev: Path | None, epss: Pa
 @click.command("plan")
 @inventory_argument
 @click.option("--budget", type=float, required=True, help="Pounds available, e.g. 250000.")
-@click.option("--must", multiple=True, metavar="ACTION_ID",
-              help="An action to fund first whatever it removes (repeat for more).")
-@click.option("--exclude", multiple=True, metavar="ACTION_ID",
-              help="An action never to fund (repeat for more).")
-@click.option("--costs", type=click.Path(path_type=Path),
-              help="Cost overrides: CSV with action, subject_id, cost_gbp, note.")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Folder for plan.json, plan.csv, plan.xlsx and plan_curve.png.")
+@click.option(
+    "--must",
+    multiple=True,
+    metavar="ACTION_ID",
+    help="An action to fund first whatever it removes (repeat for more).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="ACTION_ID",
+    help="An action never to fund (repeat for more).",
+)
+@click.option(
+    "--costs",
+    type=click.Path(path_type=Path),
+    help="Cost overrides: CSV with action, subject_id, cost_gbp, note.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for plan.json, plan.csv, plan.xlsx and plan_curve.png.",
+)
 @as_of_option
 @feed_options
-def plan_command(path: Path, budget: float, must: tuple[str, ...], exclude: tuple[str, ...],
-                 costs: Path | None, out: Path, as_of: str | None, kev: Path | None,
-                 epss: Path | None, eol: tuple[Path, ...]) -> None:
+def plan_command(
+    path: Path,
+    budget: float,
+    must: tuple[str, ...],
+    exclude: tuple[str, ...],
+    costs: Path | None,
+    out: Path,
+    as_of: str | None,
+    kev: Path | None,
+    epss: Path | None,
+    eol: tuple[Path, ...],
+) -> None:
     """Choose the security actions that remove the most risk within a budget."""
     from flowmap.planning import plan
+    from flowmap.reference.costs import load_costs
     from flowmap.render.plan import write_plan
 
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
-    result = plan(analysis, budget=budget, must=must, exclude=exclude, costs=costs)
+    overrides = load_costs(costs) if costs is not None else None
+    result = plan(analysis, budget=budget, must=must, exclude=exclude, costs=overrides)
     written = write_plan(result, out)
-    click.echo(f"Plan: {len(result.steps)} actions, £{result.spent:,.0f} of "
-               f"£{result.budget:,.0f}; total risk {result.risk_before:,.1f} -> "
-               f"{result.risk_after:,.1f} ({result.risk_removed:,.1f} removed)")
+    click.echo(
+        f"Plan: {len(result.steps)} actions, £{result.spent:,.0f} of "
+        f"£{result.budget:,.0f}; total risk {result.risk_before:,.1f} -> "
+        f"{result.risk_after:,.1f} ({result.risk_removed:,.1f} removed)"
+    )
     for r in result.steps.head(10).itertuples(index=False):
-        click.echo(f"{r.order:>3}. {r.action_id:<40} £{r.cost_gbp:>9,.0f}  "
-                   f"-{r.risk_removed:,.1f}  {r.reason}")
+        click.echo(
+            f"{r.order:>3}. {r.action_id:<40} £{r.cost_gbp:>9,.0f}  "
+            f"-{r.risk_removed:,.1f}  {r.reason}"
+        )
     if len(result.steps) > 10:
         click.echo(f"     ... and {len(result.steps) - 10} more in plan.csv")
     click.echo("Wrote " + ", ".join(str(p) for p in written))
@@ -77,12 +125,23 @@ def plan_command(path: Path, budget: float, must: tuple[str, ...], exclude: tupl
 @click.command("diff")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Folder for diff.json, diff.csv and diff.xlsx.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for diff.json, diff.csv and diff.xlsx.",
+)
 @as_of_option
 @feed_options
-def diff_command(old: Path, new: Path, out: Path, as_of: str | None, kev: Path | None,
-                 epss: Path | None, eol: tuple[Path, ...]) -> None:
+def diff_command(
+    old: Path,
+    new: Path,
+    out: Path,
+    as_of: str | None,
+    kev: Path | None,
+    epss: Path | None,
+    eol: tuple[Path, ...],
+) -> None:
     """What changed between two inventories: entities, findings and total risk."""
     from flowmap.engine.diff import diff
     from flowmap.render.diff import write_diff
@@ -92,10 +151,12 @@ def diff_command(old: Path, new: Path, out: Path, as_of: str | None, kev: Path |
     d = diff(before, after)
     written = write_diff(d, out)
     s = d.summary
-    click.echo(f"{len(d.entities)} entity changes; findings: "
-               + ", ".join(f"{v} {k}" for k, v in s["findings"].items())
-               + f"; total risk {d.risk_before:,.2f} -> {d.risk_after:,.2f} "
-               f"({s['risk_change']:+,.2f})")
+    click.echo(
+        f"{len(d.entities)} entity changes; findings: "
+        + ", ".join(f"{v} {k}" for k, v in s["findings"].items())
+        + f"; total risk {d.risk_before:,.2f} -> {d.risk_after:,.2f} "
+        f"({s['risk_change']:+,.2f})"
+    )
     for r in d.contributions.head(5).itertuples(index=False):
         click.echo(f"  {r.asset_id} {r.name}: {r.change:+,.2f}")
     click.echo("Wrote " + ", ".join(str(p) for p in written))

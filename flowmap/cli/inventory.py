@@ -7,24 +7,25 @@ from pathlib import Path
 
 import click
 
-from flowmap.cli.options import (
-    analysed, as_of_option, feed_options, inventory_argument, parse_as_of,
-)
-from flowmap.errors import UsageError
+from flowmap.cli.options import as_of_option, inventory_argument, parse_as_of
 
 
 @click.command()
 @inventory_argument
 @as_of_option
-@click.option("--problems", "problems_csv", type=click.Path(path_type=Path),
-              help="Also write every problem to this CSV file.")
+@click.option(
+    "--problems",
+    "problems_csv",
+    type=click.Path(path_type=Path),
+    help="Also write every problem to this CSV file.",
+)
 def validate(path: Path, as_of: str | None, problems_csv: Path | None) -> None:
     """Check an inventory folder or workbook and report every problem.
 
     Exit 0 when valid, 1 when invalid, 2 when it cannot be read.
     """
-    from flowmap.inventory.validate import validate as run
     from flowmap.console import format_validation, write_problems
+    from flowmap.inventory.validate import validate as run
 
     report = run(path, as_of=parse_as_of(as_of))
     click.echo(format_validation(report))
@@ -36,15 +37,20 @@ def validate(path: Path, as_of: str | None, problems_csv: Path | None) -> None:
 
 @click.command()
 @inventory_argument
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
-              default="graphml", show_default=True, help="Output format.")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="File to write.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    default="graphml",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="File to write.")
 def export(path: Path, fmt: str, out: Path) -> None:
     """Write the inventory graph for Gephi, Neo4j import or other tools."""
-    from flowmap.render.export import export_graph
     from flowmap.engine.graph import build_graph
     from flowmap.inventory.validate import load_inventory
+    from flowmap.render.export import export_graph
 
     G = build_graph(load_inventory(path))
     export_graph(G, out, format=fmt)
@@ -62,12 +68,20 @@ def template(out: Path) -> None:
 
 
 @click.command()
-@click.option("--orgs", type=click.IntRange(min=1), required=True,
-              help="Number of organisations.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Random seed: the same seed gives the same inventory.")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Folder to write the CSV inventory to.")
+@click.option("--orgs", type=click.IntRange(min=1), required=True, help="Number of organisations.")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Random seed: the same seed gives the same inventory.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder to write the CSV inventory to.",
+)
 @as_of_option
 def synth(orgs: int, seed: int, out: Path, as_of: str | None) -> None:
     """Write a synthetic inventory of any size (valid by construction)."""

@@ -24,31 +24,56 @@ def parse_as_of(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--as-of {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01.") \
-            from None
+        raise UsageError(
+            f"--as-of {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01."
+        ) from None
 
 
-as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
-                            help="Judge every date rule as of this day (default: today).")
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Judge every date rule as of this day (default: today).",
+)
 inventory_argument = click.argument("path", type=click.Path(path_type=Path))
 
 
 def feed_options(f: F) -> F:
     """The --kev, --epss and --eol options of every command that analyses."""
-    for opt in reversed((
-            click.option("--kev", type=click.Path(path_type=Path),
-                         help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV)."),
-            click.option("--epss", type=click.Path(path_type=Path),
-                         help="FIRST EPSS scores (CSV, gzipped or not)."),
-            click.option("--eol", type=click.Path(path_type=Path), multiple=True,
-                         help="More end-of-life products: an endoflife.date API JSON file, "
-                              "or a folder of them; repeat for more (later ones win)."))):
+    for opt in reversed(
+        (
+            click.option(
+                "--kev",
+                type=click.Path(path_type=Path),
+                help="CISA Known Exploited Vulnerabilities catalogue (JSON or CSV).",
+            ),
+            click.option(
+                "--epss",
+                type=click.Path(path_type=Path),
+                help="FIRST EPSS scores (CSV, gzipped or not).",
+            ),
+            click.option(
+                "--eol",
+                type=click.Path(path_type=Path),
+                multiple=True,
+                help="More end-of-life products: an endoflife.date API JSON file, "
+                "or a folder of them; repeat for more (later ones win).",
+            ),
+        )
+    ):
         f = opt(f)
     return f
 
 
-def analysed(path: Path, day: dt.date | None, kev: Path | None, epss: Path | None,
-             eol: tuple[Path, ...] = (), *, progress: bool = False) -> Analysis:
+def analysed(
+    path: Path,
+    day: dt.date | None,
+    kev: Path | None,
+    epss: Path | None,
+    eol: tuple[Path, ...] = (),
+    *,
+    progress: bool = False,
+) -> Analysis:
     """Read the reference data, then load, validate and analyse an inventory (what every
     analysing command starts with; reference files are read first, so a bad one stops
     the command before the inventory is read)."""
@@ -57,5 +82,9 @@ def analysed(path: Path, day: dt.date | None, kev: Path | None, epss: Path | Non
     from flowmap.reference.bundle import load_reference
 
     reference = load_reference(kev=kev, epss=epss, eol=eol)
-    return analyse(load_inventory(path, as_of=day, progress=progress), as_of=day,
-                   reference=reference, progress=progress)
+    return analyse(
+        load_inventory(path, as_of=day, progress=progress),
+        as_of=day,
+        reference=reference,
+        progress=progress,
+    )

@@ -17,19 +17,19 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from flowmap.engine.blast import blast_radius
 from flowmap.engine.copies import data_copies
 from flowmap.engine.impact import asset_impact
-from flowmap.inventory.model import Inventory
 from flowmap.engine.likelihood import entry_likelihood, system_likelihood
 from flowmap.engine.movement import movement_edges
-from flowmap.engine.blast import blast_radius
 from flowmap.engine.paths import AttackGraph, asset_paths, most_likely_paths
+from flowmap.engine.rules import FINDING_COLUMNS, RULES, Rule, RuleContext
+from flowmap.engine.settings import DEFAULT_SETTINGS, SEVERITIES, AnalysisSettings
+from flowmap.inventory.model import Inventory
 from flowmap.progress import stages
 from flowmap.reference.bundle import Reference
 from flowmap.reference.epss import EpssScores
 from flowmap.reference.kev import KevCatalogue
-from flowmap.engine.rules import FINDING_COLUMNS, RULES, Rule, RuleContext
-from flowmap.engine.settings import DEFAULT_SETTINGS, SEVERITIES, AnalysisSettings
 
 
 @dataclass
@@ -92,8 +92,9 @@ class Analysis:
     @property
     def governance_risk(self) -> float:
         """Sum over flow, asset and backup findings of (score / 100) x the data's impact."""
-        return round(float(finding_risk(self.findings, self.flows, self.assets,
-                                        self.settings).sum()), 2)
+        return round(
+            float(finding_risk(self.findings, self.flows, self.assets, self.settings).sum()), 2
+        )
 
     @property
     def total_risk(self) -> float:
@@ -102,16 +103,18 @@ class Analysis:
 
     def risk_by_asset(self) -> pd.DataFrame:
         """Each asset's cyber, governance and total risk, largest first."""
-        f = self.findings.assign(risk=finding_risk(self.findings, self.flows, self.assets,
-                                                   self.settings),
-                                 asset_id=finding_asset(self.findings, self.flows))
+        f = self.findings.assign(
+            risk=finding_risk(self.findings, self.flows, self.assets, self.settings),
+            asset_id=finding_asset(self.findings, self.flows),
+        )
         governance = f.groupby("asset_id")["risk"].sum()
         out = self.assets[["asset_id", "name", "org_id", "impact"]].copy()
         out["cyber_risk"] = self.assets["risk"].to_numpy()
         out["governance_risk"] = out["asset_id"].map(governance).fillna(0.0).round(2)
         out["total_risk"] = (out["cyber_risk"] + out["governance_risk"]).round(2)
-        return out.sort_values(["total_risk", "asset_id"], ascending=[False, True],
-                               kind="stable").reset_index(drop=True)
+        return out.sort_values(
+            ["total_risk", "asset_id"], ascending=[False, True], kind="stable"
+        ).reset_index(drop=True)
 
     @property
     def summary(self) -> dict[str, object]:
@@ -120,7 +123,7 @@ class Analysis:
             "as_of": self.as_of.isoformat(),
             "inventory": self.inventory.source,
             "rows": self.inventory.row_counts(),
-            "findings": int(len(f)),
+            "findings": len(f),
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
             "by_rule": {k: int(v) for k, v in f["rule"].value_counts().sort_index().items()},
             "total_risk": self.total_risk,
@@ -134,10 +137,15 @@ class Analysis:
         return f"Analysis(as_of={self.as_of}, findings={len(self.findings)}: {sev})"
 
 
-def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
-            reference: Reference | None = None,
-            settings: AnalysisSettings | None = None,
-            rules: tuple[Rule, ...] = RULES, progress: bool = False) -> Analysis:
+def analyse(
+    inventory: Inventory,
+    *,
+    as_of: dt.date | None = None,
+    reference: Reference | None = None,
+    settings: AnalysisSettings | None = None,
+    rules: tuple[Rule, ...] = RULES,
+    progress: bool = False,
+) -> Analysis:
     """Analyse an inventory.
 
     Parameters
@@ -171,20 +179,36 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
     as_of = as_of or dt.date.today()
     settings = settings or DEFAULT_SETTINGS
     reference = reference or Reference.bundled()
-    with cyclic_gc_paused(), stages(["reference data", "likelihood", "impact", "copies", "attack paths",
-                 "blast radius", "rules"], enabled=progress) as step:
+    with (
+        cyclic_gc_paused(),
+        stages(
+            [
+                "reference data",
+                "likelihood",
+                "impact",
+                "copies",
+                "attack paths",
+                "blast radius",
+                "rules",
+            ],
+            enabled=progress,
+        ) as step,
+    ):
         step()
         vulns = _with_feeds(inventory.vulnerabilities, reference.kev, reference.epss)
         os_match = reference.eol.match_many(inventory.systems["os"])
         step()
-        scored = system_likelihood(inventory.systems, vulns, os_match, as_of=as_of,
-                                   settings=settings)
+        scored = system_likelihood(
+            inventory.systems, vulns, os_match, as_of=as_of, settings=settings
+        )
         systems = python_strings(pd.concat([inventory.systems, scored], axis=1))
-        systems["entry_likelihood"] = entry_likelihood(inventory.systems, scored["likelihood"],
-                                                       settings).round(4)
+        systems["entry_likelihood"] = entry_likelihood(
+            inventory.systems, scored["likelihood"], settings
+        ).round(4)
         step()
-        assets = pd.concat([inventory.assets, asset_impact(inventory.assets, settings=settings)],
-                           axis=1)
+        assets = pd.concat(
+            [inventory.assets, asset_impact(inventory.assets, settings=settings)], axis=1
+        )
         step()
         enriched = inventory.with_tables(vulnerabilities=vulns)
         copies = data_copies(enriched)
@@ -197,18 +221,39 @@ def analyse(inventory: Inventory, *, as_of: dt.date | None = None,
         paths = asset_paths(attack, copies, inventory.assets, impact, entry_kind)
         systems["reach"] = [round(p, 4) for p in attack.reach_many(systems["system_id"]).tolist()]
         step()
-        systems["blast_radius"] = systems["system_id"].map(
-            blast_radius(enriched, copies, by_id["likelihood"], impact)).fillna(0.0)
+        systems["blast_radius"] = (
+            systems["system_id"]
+            .map(blast_radius(enriched, copies, by_id["likelihood"], impact))
+            .fillna(0.0)
+        )
         copies = _annotate_copies(copies, systems)
         assets = _asset_exposure(assets, copies, paths)
         flows = flow_context(enriched, assets)
         step()
-        ctx = RuleContext(inventory=enriched, as_of=as_of, settings=settings, systems=systems,
-                          assets=assets, copies=copies, paths=paths, flows=flows)
+        ctx = RuleContext(
+            inventory=enriched,
+            as_of=as_of,
+            settings=settings,
+            systems=systems,
+            assets=assets,
+            copies=copies,
+            paths=paths,
+            flows=flows,
+        )
         findings = run_rules(ctx, rules)
-    return Analysis(inventory=enriched, as_of=as_of, settings=settings, findings=findings,
-                    systems=systems, assets=assets, flows=flows, attack_paths=paths,
-                    copies=copies, attack_graph=attack, reference=reference)
+    return Analysis(
+        inventory=enriched,
+        as_of=as_of,
+        settings=settings,
+        findings=findings,
+        systems=systems,
+        assets=assets,
+        flows=flows,
+        attack_paths=paths,
+        copies=copies,
+        attack_graph=attack,
+        reference=reference,
+    )
 
 
 @contextmanager
@@ -252,8 +297,9 @@ def run_rules(ctx: RuleContext, rules: tuple[Rule, ...] = RULES) -> pd.DataFrame
     findings = pd.concat(parts, ignore_index=True)
     order = {r.id: i for i, r in enumerate(rules)}
     findings["_rule_order"] = findings["rule"].map(order)
-    findings = findings.sort_values(["score", "_rule_order", "subject_id"],
-                                    ascending=[False, True, True], kind="stable")
+    findings = findings.sort_values(
+        ["score", "_rule_order", "subject_id"], ascending=[False, True, True], kind="stable"
+    )
     return findings.drop(columns="_rule_order").reset_index(drop=True)
 
 
@@ -265,14 +311,23 @@ def finding_asset(findings: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
     """The asset each finding concerns ('' for system findings)."""
     flow_asset = findings["subject_id"].map(flows.set_index("flow_id")["asset_id"])
     flow_asset = flow_asset.astype(object).where(flow_asset.notna(), "")
-    return pd.Series(np.select(
-        [findings["subject_type"] == "asset", findings["subject_type"] == "flow"],
-        [findings["subject_id"].astype(object), flow_asset], ""),
-        index=findings.index, dtype=object)
+    return pd.Series(
+        np.select(
+            [findings["subject_type"] == "asset", findings["subject_type"] == "flow"],
+            [findings["subject_id"].astype(object), flow_asset],
+            "",
+        ),
+        index=findings.index,
+        dtype=object,
+    )
 
 
-def finding_risk(findings: pd.DataFrame, flows: pd.DataFrame, assets: pd.DataFrame,
-                 settings: AnalysisSettings = DEFAULT_SETTINGS) -> pd.Series:
+def finding_risk(
+    findings: pd.DataFrame,
+    flows: pd.DataFrame,
+    assets: pd.DataFrame,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> pd.Series:
     """Governance risk of each finding: weight x (score / 100) x the impact of the data.
 
     System findings and the path and copy rules count 0 here: their risk is the cyber
@@ -281,9 +336,14 @@ def finding_risk(findings: pd.DataFrame, flows: pd.DataFrame, assets: pd.DataFra
     impact = assets.set_index("asset_id")["impact"]
     asset = finding_asset(findings, flows)
     counted = findings["subject_type"].isin(["flow", "asset", "backup"]) & ~findings["rule"].isin(
-        CYBER_RULES)
-    risk = (settings.governance_weight * findings["score"].astype("float64") / 100.0
-            * asset.map(impact).fillna(0.0))
+        CYBER_RULES
+    )
+    risk = (
+        settings.governance_weight
+        * findings["score"].astype("float64")
+        / 100.0
+        * asset.map(impact).fillna(0.0)
+    )
     return risk.where(counted, 0.0).round(4)
 
 
@@ -303,7 +363,8 @@ def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
     sender = orgs[["name", "sector"]].reindex(f["sender_org_id"])
     receiver = orgs[["name", "sector", "dspt_status"]].reindex(f["receiver_org_id"])
     asset = a[["name", "data_categories", "special_category", "identifiability"]].reindex(
-        f["asset_id"])
+        f["asset_id"]
+    )
     f["sender_name"] = sender["name"].to_numpy()
     f["receiver_name"] = receiver["name"].to_numpy()
     f["sender_sector"] = sender["sector"].to_numpy()
@@ -313,10 +374,12 @@ def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
     f["data_categories"] = asset["data_categories"].to_numpy()
     f["special_category"] = asset["special_category"].astype(bool).to_numpy()
     f["identifiability_effective"] = f["identifiability"].where(
-        f["identifiability"] != "", pd.Series(asset["identifiability"].to_numpy(), index=f.index))
+        f["identifiability"] != "", pd.Series(asset["identifiability"].to_numpy(), index=f.index)
+    )
     corporate_only = a["data_categories"].map(lambda c: bool(c) and set(c) <= {"corporate"})
-    f["personal"] = (f["identifiability_effective"].isin(["identifiable", "pseudonymised"])
-                     & ~f["asset_id"].map(corporate_only).fillna(False).astype(bool))
+    f["personal"] = f["identifiability_effective"].isin(["identifiable", "pseudonymised"]) & ~f[
+        "asset_id"
+    ].map(corporate_only).fillna(False).astype(bool)
     return f
 
 
@@ -333,17 +396,21 @@ def _annotate_copies(copies: pd.DataFrame, systems: pd.DataFrame) -> pd.DataFram
     columns = ["org_id", "name", "eol_status", "likelihood", "reach"]
     looked = systems.set_index("system_id")[columns].reindex(copies["system_id"])
     out = copies.copy()
-    for column, name in zip(columns, ["org_id", "system_name", "eol_status", "likelihood",
-                                      "reach"]):
+    for column, name in zip(
+        columns, ["org_id", "system_name", "eol_status", "likelihood", "reach"]
+    ):
         out[name] = looked[column].to_numpy()
     return out
 
 
-def _asset_exposure(assets: pd.DataFrame, copies: pd.DataFrame,
-                    paths: pd.DataFrame) -> pd.DataFrame:
-    per = copies.groupby("asset_id").agg(copies=("system_id", "count"),
-                                         exposure=("likelihood", "max"),
-                                         copy_orgs=("org_id", "nunique"))
+def _asset_exposure(
+    assets: pd.DataFrame, copies: pd.DataFrame, paths: pd.DataFrame
+) -> pd.DataFrame:
+    per = copies.groupby("asset_id").agg(
+        copies=("system_id", "count"),
+        exposure=("likelihood", "max"),
+        copy_orgs=("org_id", "nunique"),
+    )
     p = paths.set_index("asset_id")
     out = assets.copy()
     out["copies"] = out["asset_id"].map(per["copies"]).fillna(0).astype(int)
@@ -354,8 +421,9 @@ def _asset_exposure(assets: pd.DataFrame, copies: pd.DataFrame,
     return out
 
 
-def _with_feeds(vulns: pd.DataFrame, kev: KevCatalogue | None,
-                epss: EpssScores | None) -> pd.DataFrame:
+def _with_feeds(
+    vulns: pd.DataFrame, kev: KevCatalogue | None, epss: EpssScores | None
+) -> pd.DataFrame:
     """Mark KEV and ransomware use from the catalogue; take EPSS from the feed."""
     if kev is None and epss is None:
         return vulns

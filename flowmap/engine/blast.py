@@ -26,8 +26,9 @@ from flowmap.inventory.schema import electronic
 __all__ = ["blast_radius"]
 
 
-def blast_radius(inventory: Inventory, copies: pd.DataFrame, likelihood: pd.Series,
-                 impact: pd.Series) -> pd.Series:
+def blast_radius(
+    inventory: Inventory, copies: pd.DataFrame, likelihood: pd.Series, impact: pd.Series
+) -> pd.Series:
     """The impact an attacker who holds each system could reach in one move.
 
     Parameters
@@ -92,16 +93,22 @@ def blast_radius(inventory: Inventory, copies: pd.DataFrame, likelihood: pd.Seri
     zone_key, zone_p = max_by(via_zone[0] * width + via_zone[1], via_zone[2])
     supplier = pd.Index(orgs).get_indexer(systems["supplier_org_id"])[holder]
     hosted = supplier >= 0
-    host_key, host_p = max_by(supplier[hosted].astype(np.int64) * width + asset[hosted],
-                               p_holder[hosted])
-    parts = [_join((class_zone, np.arange(len(class_keys))), zone_key // width,
-                     zone_key % width, zone_p),
-             _join((class_org, np.arange(len(class_keys))), host_key // width,
-                     host_key % width, host_p)]
-    base_key, base_p = max_by(np.concatenate([k * width + a for k, a, _ in parts]),
-                               np.concatenate([p for _, _, p in parts]))
-    base_sum = np.bincount(base_key // width, weights=base_p * weight[base_key % width],
-                           minlength=len(class_keys))
+    host_key, host_p = max_by(
+        supplier[hosted].astype(np.int64) * width + asset[hosted], p_holder[hosted]
+    )
+    parts = [
+        _join(
+            (class_zone, np.arange(len(class_keys))), zone_key // width, zone_key % width, zone_p
+        ),
+        _join((class_org, np.arange(len(class_keys))), host_key // width, host_key % width, host_p),
+    ]
+    base_key, base_p = max_by(
+        np.concatenate([k * width + a for k, a, _ in parts]),
+        np.concatenate([p for _, _, p in parts]),
+    )
+    base_sum = np.bincount(
+        base_key // width, weights=base_p * weight[base_key % width], minlength=len(class_keys)
+    )
 
     # Per system: its own copies (certain) and the targets of the flows it sends.
     flows = inventory.flows
@@ -110,12 +117,13 @@ def blast_radius(inventory: Inventory, copies: pd.DataFrame, likelihood: pd.Seri
     target = origin.get_indexer(flows.loc[moves, "target_system_id"]).astype(np.int64)
     sent = np.unique((source * n + target)[(source >= 0) & (target >= 0)])
     order = np.argsort(holder, kind="stable")
-    by_target = _join((sent % n, sent // n), holder[order], asset[order],
-                        p_holder[order])
+    by_target = _join((sent % n, sent // n), holder[order], asset[order], p_holder[order])
     extra_key, extra_p = max_by(
-        np.concatenate([holder.astype(np.int64) * width + asset,
-                        by_target[0] * width + by_target[1]]),
-        np.concatenate([np.ones(len(holder)), by_target[2]]))
+        np.concatenate(
+            [holder.astype(np.int64) * width + asset, by_target[0] * width + by_target[1]]
+        ),
+        np.concatenate([np.ones(len(holder)), by_target[2]]),
+    )
     extra_system, extra_asset = extra_key // width, extra_key % width
     found = np.searchsorted(base_key, klass[extra_system].astype(np.int64) * width + extra_asset)
     found = np.minimum(found, max(len(base_key) - 1, 0))
@@ -141,8 +149,9 @@ def _zone_pairs(zones: pd.Index, zone_links: pd.DataFrame) -> tuple[np.ndarray, 
     return pairs // len(zones), pairs % len(zones)
 
 
-def _join(pairs: tuple[np.ndarray, np.ndarray], group: np.ndarray, item: np.ndarray,
-          value: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _join(
+    pairs: tuple[np.ndarray, np.ndarray], group: np.ndarray, item: np.ndarray, value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each ``(g, out)`` in ``pairs``, every ``(item, value)`` whose (sorted) group is g:
     ``(out, item, value)`` arrays of the joined rows."""
     pair, row = expand(pairs[0], group)

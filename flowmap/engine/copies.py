@@ -47,20 +47,40 @@ def data_copies(inventory: Inventory) -> pd.DataFrame:
     flows = flows.sort_values("flow_id", kind="stable")
     (a_held, a_flow), asset_names = sorted_codes(held["asset_id"], flows["asset_id"])
     (s_held, s_src, s_dst, b_src, b_dst), system_names = sorted_codes(
-        held["system_id"], flows["source_system_id"], flows["target_system_id"],
-        backups["source_system_id"], backups["target_system_id"])
+        held["system_id"],
+        flows["source_system_id"],
+        flows["target_system_id"],
+        backups["source_system_id"],
+        backups["target_system_id"],
+    )
     width = max(len(system_names), 1)
     flow_ids = flows["flow_id"].to_numpy(dtype=object)
-    parts = [_Part(a_held, s_held, REGISTER, np.full(len(a_held), "", dtype=object),
-                   np.zeros(len(a_held), np.int64), np.full(len(a_held), "", dtype=object))]
+    parts = [
+        _Part(
+            a_held,
+            s_held,
+            REGISTER,
+            np.full(len(a_held), "", dtype=object),
+            np.zeros(len(a_held), np.int64),
+            np.full(len(a_held), "", dtype=object),
+        )
+    ]
 
     # A flow from a system the register does not list: the asset is there too.
     reached = np.concatenate([a_held * width + s_held, a_flow * width + s_dst])
     orphan = np.flatnonzero(~member(a_flow * width + s_src, reached))
     _, first = np.unique(a_flow[orphan] * width + s_src[orphan], return_index=True)
     orphan = orphan[np.sort(first)]
-    parts.append(_Part(a_flow[orphan], s_src[orphan], FLOW_SOURCE, flow_ids[orphan],
-                       np.zeros(len(orphan), np.int64), np.full(len(orphan), "", dtype=object)))
+    parts.append(
+        _Part(
+            a_flow[orphan],
+            s_src[orphan],
+            FLOW_SOURCE,
+            flow_ids[orphan],
+            np.zeros(len(orphan), np.int64),
+            np.full(len(orphan), "", dtype=object),
+        )
+    )
 
     # Each hop: every flow of the asset out of a system the frontier reached.
     out_key = a_flow * width + s_src
@@ -92,20 +112,30 @@ def data_copies(inventory: Inventory) -> pd.DataFrame:
         b_order = np.argsort(b_src, kind="stable")
         pair, row = expand(located.system, b_src[b_order])
         b = b_order[row]
-        copied = _Part(located.asset[pair], b_dst[b], BACKUP, backup_ids[b],
-                       located.hops[pair], located.route[pair])
+        copied = _Part(
+            located.asset[pair],
+            b_dst[b],
+            BACKUP,
+            backup_ids[b],
+            located.hops[pair],
+            located.route[pair],
+        )
         via_rank = pd.factorize(copied.via, sort=True)[0]
         copied = copied.take(np.lexsort((via_rank, copied.system, copied.asset)))
         copied = copied.take(_first_of_each(copied.key(width)))
         copied = copied.take(np.flatnonzero(~member(copied.key(width), seen)))
         located = _Part.concat([located, copied])
-    located = located.take(np.lexsort((located.system, located.how, located.hops,
-                                       located.asset)))
-    return pd.DataFrame({"asset_id": asset_names[located.asset],
-                         "system_id": system_names[located.system],
-                         "how": np.asarray(HOW, dtype=object)[located.how],
-                         "via": located.via, "hops": located.hops.astype(int),
-                         "route": located.route})
+    located = located.take(np.lexsort((located.system, located.how, located.hops, located.asset)))
+    return pd.DataFrame(
+        {
+            "asset_id": asset_names[located.asset],
+            "system_id": system_names[located.system],
+            "how": np.asarray(HOW, dtype=object)[located.how],
+            "via": located.via,
+            "hops": located.hops.astype(int),
+            "route": located.route,
+        }
+    )
 
 
 REGISTER, FLOW_SOURCE, FLOW, BACKUP = range(4)
@@ -130,17 +160,30 @@ class _Part:
     def key(self, width: int) -> np.ndarray:
         return self.asset * width + self.system
 
-    def take(self, rows: np.ndarray) -> "_Part":
-        return _Part(self.asset[rows], self.system[rows], self.how[rows], self.via[rows],
-                     self.hops[rows], self.route[rows])
+    def take(self, rows: np.ndarray) -> _Part:
+        return _Part(
+            self.asset[rows],
+            self.system[rows],
+            self.how[rows],
+            self.via[rows],
+            self.hops[rows],
+            self.route[rows],
+        )
 
     @staticmethod
-    def concat(parts: list["_Part"]) -> "_Part":
-        return _Part(*(np.concatenate([getattr(p, f) for p in parts])
-                       for f in ("asset", "system", "how", "via", "hops", "route")))
+    def concat(parts: list[_Part]) -> _Part:
+        return _Part(
+            *(
+                np.concatenate([getattr(p, f) for p in parts])
+                for f in ("asset", "system", "how", "via", "hops", "route")
+            )
+        )
 
 
 def _first_of_each(sorted_key: np.ndarray) -> np.ndarray:
     """Positions of the first row of each run of equal keys."""
-    return np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if len(
-        sorted_key) else np.empty(0, np.int64)
+    return (
+        np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+        if len(sorted_key)
+        else np.empty(0, np.int64)
+    )

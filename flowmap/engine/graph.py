@@ -17,11 +17,21 @@ from collections.abc import Iterator
 import networkx as nx
 import pandas as pd
 
+from flowmap.engine.nodes import node
 from flowmap.inventory.model import Inventory
 
 NODE_KINDS = ("organisation", "system", "asset", "zone", "vulnerability")
-EDGE_KINDS = ("operates", "supplies", "in_zone", "zone_link", "holds", "controls", "flow",
-              "backup", "affects")
+EDGE_KINDS = (
+    "operates",
+    "supplies",
+    "in_zone",
+    "zone_link",
+    "holds",
+    "controls",
+    "flow",
+    "backup",
+    "affects",
+)
 
 
 def node_id(kind: str, identifier: str) -> str:
@@ -34,8 +44,7 @@ def node_id(kind: str, identifier: str) -> str:
     >>> node_id("organisation", "RXA")
     'org:RXA'
     """
-    prefix = "org" if kind == "organisation" else kind
-    return f"{prefix}:{identifier}"
+    return node(kind, identifier)
 
 
 def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
@@ -67,21 +76,25 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
     orgs, systems = inventory.organisations, inventory.systems
     assets, flows = inventory.assets, inventory.flows
 
-    G.add_nodes_from((node_id("organisation", r["org_id"]), {"kind": "organisation", **r})
-                     for r in _records(orgs))
+    G.add_nodes_from(
+        (node_id("organisation", r["org_id"]), {"kind": "organisation", **r})
+        for r in _records(orgs)
+    )
     system_rows = list(_records(systems))
     G.add_nodes_from((node_id("system", r["system_id"]), _system_attrs(r)) for r in system_rows)
     zones = systems.groupby("zone", sort=True)["org_id"].agg(lambda s: tuple(sorted(set(s))))
     counts = systems["zone"].value_counts()
-    G.add_nodes_from((node_id("zone", z), {"kind": "zone", "zone": z, "org_ids": o,
-                                           "systems": int(counts[z])})
-                     for z, o in zones.items())
+    G.add_nodes_from(
+        (node_id("zone", z), {"kind": "zone", "zone": z, "org_ids": o, "systems": int(counts[z])})
+        for z, o in zones.items()
+    )
     for r in system_rows:
         s = node_id("system", r["system_id"])
         G.add_edge(node_id("organisation", r["org_id"]), s, key="operates", kind="operates")
         if r.get("supplier_org_id"):
-            G.add_edge(node_id("organisation", r["supplier_org_id"]), s, key="supplies",
-                       kind="supplies")
+            G.add_edge(
+                node_id("organisation", r["supplier_org_id"]), s, key="supplies", kind="supplies"
+            )
         G.add_edge(s, node_id("zone", r["zone"]), key="in_zone", kind="in_zone")
 
     for r in _records(inventory.zone_links):
@@ -98,12 +111,24 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
         for system_id in r["system_id"]:
             G.add_edge(node_id("system", system_id), a, key="holds", kind="holds")
 
-    G.add_edges_from((node_id("system", r["source_system_id"]),
-                      node_id("system", r["target_system_id"]), r["flow_id"],
-                      {"kind": "flow", **r}) for r in _records(flows))
-    G.add_edges_from((node_id("system", r["source_system_id"]),
-                      node_id("system", r["target_system_id"]), r["backup_id"],
-                      {"kind": "backup", **r}) for r in _records(inventory.backups))
+    G.add_edges_from(
+        (
+            node_id("system", r["source_system_id"]),
+            node_id("system", r["target_system_id"]),
+            r["flow_id"],
+            {"kind": "flow", **r},
+        )
+        for r in _records(flows)
+    )
+    G.add_edges_from(
+        (
+            node_id("system", r["source_system_id"]),
+            node_id("system", r["target_system_id"]),
+            r["backup_id"],
+            {"kind": "backup", **r},
+        )
+        for r in _records(inventory.backups)
+    )
     for r in _records(inventory.vulnerabilities):
         v = vulnerability_node(r["system_id"], r["cve_id"])
         G.add_node(v, kind="vulnerability", **r)
@@ -117,7 +142,7 @@ def vulnerability_node(system_id: str, cve_id: str) -> str:
     >>> vulnerability_node("S1", "CVE-2017-0144")
     'vulnerability:S1:CVE-2017-0144'
     """
-    return f"vulnerability:{system_id}:{cve_id}"
+    return node("vulnerability", f"{system_id}:{cve_id}")
 
 
 def _bare_zone(zone: str) -> dict[str, object]:
@@ -161,4 +186,3 @@ def plain_values(series: pd.Series) -> list[object]:
     if pd.api.types.is_float_dtype(series):
         return [None if v != v else float(v) for v in series]
     return series.tolist()
-

@@ -21,11 +21,11 @@ import pandas as pd
 from flowmap.engine.settings import AnalysisSettings
 
 #: System kinds expected to run an operating system someone patches.
-OS_KINDS = frozenset({"server", "workstation", "database", "application", "medical_device",
-                      "network_device"})
+OS_KINDS = frozenset(
+    {"server", "workstation", "database", "application", "medical_device", "network_device"}
+)
 ACTIVE_STATUSES = ("open", "risk_accepted")
-FACTORS = ("p_vulnerabilities", "p_end_of_life", "p_patch_age", "p_internet", "p_smb1",
-           "p_no_mfa")
+FACTORS = ("p_vulnerabilities", "p_end_of_life", "p_patch_age", "p_internet", "p_smb1", "p_no_mfa")
 
 
 def vulnerability_likelihood(vulns: pd.DataFrame, settings: AnalysisSettings) -> pd.Series:
@@ -59,8 +59,9 @@ def vulnerability_likelihood(vulns: pd.DataFrame, settings: AnalysisSettings) ->
     floor = np.where(ransomware, s.kev_ransomware_likelihood, s.kev_likelihood)
     p = p.where(~kev, np.maximum(p, floor))  # KEV raises the probability, never lowers it
     status = vulns["status"]
-    factor = np.select([status.isin(ACTIVE_STATUSES), status == "mitigated"],
-                       [1.0, s.mitigated_factor], 0.0)
+    factor = np.select(
+        [status.isin(ACTIVE_STATUSES), status == "mitigated"], [1.0, s.mitigated_factor], 0.0
+    )
     return (p * factor).astype("float64")
 
 
@@ -73,13 +74,21 @@ def overdue_mask(vulns: pd.DataFrame, as_of: dt.date, settings: AnalysisSettings
     limit = pd.Timestamp(as_of) - pd.Timedelta(days=settings.patch_expectation_days)
     cvss = vulns["cvss"].astype("float64")
     accepted = (vulns["status"] == "risk_accepted") & (vulns["risk_acceptance_ref"] != "")
-    return (vulns["status"].isin(ACTIVE_STATUSES) & ~accepted
+    return (
+        (
+            vulns["status"].isin(ACTIVE_STATUSES)
+            & ~accepted
             & (cvss.isna() | (cvss >= 7.0))
-            & (vulns["patch_released"] < limit)).fillna(False).astype(bool)
+            & (vulns["patch_released"] < limit)
+        )
+        .fillna(False)
+        .astype(bool)
+    )
 
 
-def eol_status(systems: pd.DataFrame, os_match: pd.DataFrame, as_of: dt.date,
-               settings: AnalysisSettings) -> pd.Series:
+def eol_status(
+    systems: pd.DataFrame, os_match: pd.DataFrame, as_of: dt.date, settings: AnalysisSettings
+) -> pd.Series:
     """Support status of each system's OS.
 
     One of ``eol`` (past end of support, no extension in force), ``eol_extended``
@@ -97,14 +106,19 @@ def eol_status(systems: pd.DataFrame, os_match: pd.DataFrame, as_of: dt.date,
     expects_os = systems["kind"].isin(OS_KINDS)
     past = recognised & (support_end < today)
     extended = past & esu & (extended_end >= today)
-    conditions = [past & extended, past, recognised & (support_end < soon), recognised,
-                  expects_os]
+    conditions = [past & extended, past, recognised & (support_end < soon), recognised, expects_os]
     choices = ["eol_extended", "eol", "eol_soon", "supported", "unknown"]
     return pd.Series(np.select(conditions, choices, "not_applicable"), index=systems.index)
 
 
-def system_likelihood(systems: pd.DataFrame, vulns: pd.DataFrame, os_match: pd.DataFrame,
-                      *, as_of: dt.date, settings: AnalysisSettings) -> pd.DataFrame:
+def system_likelihood(
+    systems: pd.DataFrame,
+    vulns: pd.DataFrame,
+    os_match: pd.DataFrame,
+    *,
+    as_of: dt.date,
+    settings: AnalysisSettings,
+) -> pd.DataFrame:
     """Score every system; one row per system, indexed like ``systems``.
 
     Returns the factor probabilities (``p_*``), ``likelihood`` (0-1),
@@ -114,22 +128,36 @@ def system_likelihood(systems: pd.DataFrame, vulns: pd.DataFrame, os_match: pd.D
     """
     s = settings
     out = pd.DataFrame(index=systems.index)
-    for col in ("os_product", "os_cycle", "os_label", "support_end", "extended_end",
-                "eol_source", "os_recognised", "os_match_reason"):
+    for col in (
+        "os_product",
+        "os_cycle",
+        "os_label",
+        "support_end",
+        "extended_end",
+        "eol_source",
+        "os_recognised",
+        "os_match_reason",
+    ):
         out[col] = os_match[col]
     out["eol_status"] = eol_status(systems, os_match, as_of, s)
 
     p_vuln = vulnerability_likelihood(vulns, s)
     active = vulns["status"].isin(ACTIVE_STATUSES)
     kev = vulns["kev"].fillna(False).astype(bool)
-    per_system = pd.DataFrame({
-        "system_id": vulns["system_id"],
-        "log_miss": np.log1p(-p_vuln.clip(upper=0.999)),
-        "open": active,
-        "kev": active & kev,
-        "ransomware": active & kev & vulns["ransomware"].fillna(False).astype(bool),
-        "overdue": overdue_mask(vulns, as_of, s),
-    }).groupby("system_id").sum()
+    per_system = (
+        pd.DataFrame(
+            {
+                "system_id": vulns["system_id"],
+                "log_miss": np.log1p(-p_vuln.clip(upper=0.999)),
+                "open": active,
+                "kev": active & kev,
+                "ransomware": active & kev & vulns["ransomware"].fillna(False).astype(bool),
+                "overdue": overdue_mask(vulns, as_of, s),
+            }
+        )
+        .groupby("system_id")
+        .sum()
+    )
     ids = systems["system_id"]
     out["open_vulnerabilities"] = ids.map(per_system["open"]).fillna(0).astype(int)
     out["open_kev"] = ids.map(per_system["kev"]).fillna(0).astype(int)
@@ -140,7 +168,9 @@ def system_likelihood(systems: pd.DataFrame, vulns: pd.DataFrame, os_match: pd.D
     status = out["eol_status"]
     out["p_end_of_life"] = np.select(
         [status == "eol", status == "eol_extended", status == "unknown"],
-        [s.eol_likelihood, s.eol_extended_likelihood, s.os_unknown_likelihood], 0.0)
+        [s.eol_likelihood, s.eol_extended_likelihood, s.os_unknown_likelihood],
+        0.0,
+    )
 
     days = (pd.Timestamp(as_of) - systems["last_patched"]).dt.days
     out["days_since_patch"] = days.astype("Int64")
@@ -152,21 +182,31 @@ def system_likelihood(systems: pd.DataFrame, vulns: pd.DataFrame, os_match: pd.D
     out["p_patch_age"] = p_patch.astype("float64")
 
     internet = systems["internet_facing"]
-    out["p_internet"] = np.select([internet.fillna(False).astype(bool), internet.isna()],
-                                  [s.internet_likelihood, s.internet_unknown_likelihood], 0.0)
-    windows = (out["os_product"].fillna("").str.contains("windows", case=False)
-               | systems["os"].str.contains(r"\bwin", case=False, regex=True))
+    out["p_internet"] = np.select(
+        [internet.fillna(False).astype(bool), internet.isna()],
+        [s.internet_likelihood, s.internet_unknown_likelihood],
+        0.0,
+    )
+    windows = out["os_product"].fillna("").str.contains("windows", case=False) | systems[
+        "os"
+    ].str.contains(r"\bwin", case=False, regex=True)
     smb1 = systems["smb1"]
-    out["p_smb1"] = np.select([smb1.fillna(False).astype(bool), smb1.isna() & windows],
-                              [s.smb1_likelihood, s.smb1_unknown_likelihood], 0.0)
+    out["p_smb1"] = np.select(
+        [smb1.fillna(False).astype(bool), smb1.isna() & windows],
+        [s.smb1_likelihood, s.smb1_unknown_likelihood],
+        0.0,
+    )
     facing = internet.fillna(False).astype(bool)
     mfa = systems["mfa"]
     no_mfa = (mfa == False).fillna(False)  # noqa: E712
-    out["p_no_mfa"] = np.select([facing & no_mfa, facing & mfa.isna()],
-                                [s.no_mfa_internet_likelihood, s.mfa_unknown_internet_likelihood],
-                                0.0)
+    out["p_no_mfa"] = np.select(
+        [facing & no_mfa, facing & mfa.isna()],
+        [s.no_mfa_internet_likelihood, s.mfa_unknown_internet_likelihood],
+        0.0,
+    )
     miss = (1.0 - s.base_likelihood) * np.prod(
-        [1.0 - out[f].to_numpy(dtype="float64") for f in FACTORS], axis=0)
+        [1.0 - out[f].to_numpy(dtype="float64") for f in FACTORS], axis=0
+    )
     out["likelihood"] = np.minimum(1.0 - miss, s.max_likelihood).round(4)
     out["likelihood_score"] = (out["likelihood"] * 100).round(1)
     out["likelihood_band"] = band_of(out["likelihood"], (0.1, 0.25, 0.5, 0.75))
@@ -179,12 +219,14 @@ def band_of(values: pd.Series, edges: tuple[float, float, float, float]) -> pd.S
     >>> band_of(pd.Series([0.05, 0.3, 0.9]), (0.1, 0.25, 0.5, 0.75)).tolist()
     [1, 3, 5]
     """
-    return pd.Series(np.searchsorted(np.asarray(edges), values.to_numpy(), side="right") + 1,
-                     index=values.index).astype(int)
+    return pd.Series(
+        np.searchsorted(np.asarray(edges), values.to_numpy(), side="right") + 1, index=values.index
+    ).astype(int)
 
 
-def entry_likelihood(systems: pd.DataFrame, likelihood: pd.Series,
-                     settings: AnalysisSettings) -> pd.Series:
+def entry_likelihood(
+    systems: pd.DataFrame, likelihood: pd.Series, settings: AnalysisSettings
+) -> pd.Series:
     """Probability an attacker gets a first foothold on each system from outside.
 
     Internet-facing systems are attacked directly (their likelihood); workstations,
@@ -198,6 +240,7 @@ def entry_likelihood(systems: pd.DataFrame, likelihood: pd.Series,
     """
     s = settings
     direct = likelihood.where(systems["internet_facing"].fillna(False).astype(bool), 0.0)
-    phish = np.where(systems["kind"].isin(s.phishing_kinds),
-                     s.phishing_base * (0.5 + 0.5 * likelihood), 0.0)
+    phish = np.where(
+        systems["kind"].isin(s.phishing_kinds), s.phishing_base * (0.5 + 0.5 * likelihood), 0.0
+    )
     return (1.0 - (1.0 - direct) * (1.0 - phish)).astype("float64")

@@ -16,10 +16,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from flowmap.engine.nodes import ATTACKER, nodes
 from flowmap.inventory.model import Inventory
 from flowmap.inventory.schema import electronic
 
-ATTACKER = "attacker"
 BACKENDS = ("rustworkx", "networkx")
 TIGHT = 1e-9  # relative tolerance for "this edge lies on a shortest path"
 MIN_PROBABILITY = 1e-9
@@ -29,12 +29,12 @@ MIN_PROBABILITY = 1e-9
 class Movement:
     """Nodes and weighted directed edges (parallel edges already merged, first kept)."""
 
-    names: np.ndarray      # node names, object array; index 0 is the attacker
-    src: np.ndarray        # int64 node indices
+    names: np.ndarray  # node names, object array; index 0 is the attacker
+    src: np.ndarray  # int64 node indices
     dst: np.ndarray
-    weight: np.ndarray     # float64, -log(probability) of entering dst
-    how: np.ndarray        # entry, zone, zone_link, flow, supplier
-    flow_id: np.ndarray    # the flow for "flow" edges, else ""
+    weight: np.ndarray  # float64, -log(probability) of entering dst
+    how: np.ndarray  # entry, zone, zone_link, flow, supplier
+    flow_id: np.ndarray  # the flow for "flow" edges, else ""
     _compiled: object = field(default=None, repr=False, compare=False)
 
     def rustworkx(self):
@@ -45,8 +45,7 @@ class Movement:
 
             R = rx.PyDiGraph()  # edges are already unique: no per-edge duplicate check
             R.add_nodes_from(range(len(self.names)))
-            R.add_edges_from(list(zip(self.src.tolist(), self.dst.tolist(),
-                                      self.weight.tolist())))
+            R.add_edges_from(list(zip(self.src.tolist(), self.dst.tolist(), self.weight.tolist())))
             self._compiled = R
         return self._compiled
 
@@ -56,26 +55,31 @@ class Movement:
         G.add_nodes_from(self.names.tolist())
         names = self.names
         G.add_edges_from(
-            (u, v, {"weight": w, "how": h} if not f else
-             {"weight": w, "how": h, "flow_id": f})
-            for u, v, w, h, f in zip(names[self.src].tolist(), names[self.dst].tolist(),
-                                     self.weight.tolist(), self.how.tolist(),
-                                     self.flow_id.tolist()))
+            (u, v, {"weight": w, "how": h} if not f else {"weight": w, "how": h, "flow_id": f})
+            for u, v, w, h, f in zip(
+                names[self.src].tolist(),
+                names[self.dst].tolist(),
+                self.weight.tolist(),
+                self.how.tolist(),
+                self.flow_id.tolist(),
+            )
+        )
         return G
 
     @classmethod
-    def from_networkx(cls, G: nx.DiGraph) -> "Movement":
+    def from_networkx(cls, G: nx.DiGraph) -> Movement:
         """Arrays of a networkx movement graph (the attacker node first)."""
         names = [ATTACKER] + [n for n in G.nodes if n != ATTACKER]
         index = {n: i for i, n in enumerate(names)}
         edges = list(G.edges(data=True))
-        return cls(names=np.array(names, dtype=object),
-                   src=np.fromiter((index[u] for u, _, _ in edges), np.int64, len(edges)),
-                   dst=np.fromiter((index[v] for _, v, _ in edges), np.int64, len(edges)),
-                   weight=np.fromiter((d.get("weight", 1.0) for *_, d in edges), np.float64,
-                                      len(edges)),
-                   how=np.array([d.get("how", "") for *_, d in edges], dtype=object),
-                   flow_id=np.array([d.get("flow_id", "") for *_, d in edges], dtype=object))
+        return cls(
+            names=np.array(names, dtype=object),
+            src=np.fromiter((index[u] for u, _, _ in edges), np.int64, len(edges)),
+            dst=np.fromiter((index[v] for _, v, _ in edges), np.int64, len(edges)),
+            weight=np.fromiter((d.get("weight", 1.0) for *_, d in edges), np.float64, len(edges)),
+            how=np.array([d.get("how", "") for *_, d in edges], dtype=object),
+            flow_id=np.array([d.get("flow_id", "") for *_, d in edges], dtype=object),
+        )
 
 
 def _cost(p: pd.Series | np.ndarray) -> np.ndarray:
@@ -93,43 +97,71 @@ def movement_edges(inventory: Inventory, likelihood: pd.Series, entry: pd.Series
         of a first foothold from outside.
     """
     systems = inventory.systems
-    sid = "system:" + systems["system_id"].astype(object)
-    zone = "zone:" + systems["zone"].astype(object)
+    sid = nodes("system", systems["system_id"])
+    zone = nodes("zone", systems["zone"])
     cost = pd.Series(_cost(systems["system_id"].map(likelihood).fillna(0.0)), index=sid.values)
     parts: list[pd.DataFrame] = []
 
     def add(u, v, w, how: str, flow=None) -> None:
-        parts.append(pd.DataFrame({"u": np.asarray(u, dtype=object),
-                                   "v": np.asarray(v, dtype=object),
-                                   "w": np.asarray(w, dtype="float64"), "how": how,
-                                   "flow_id": "" if flow is None else np.asarray(flow, dtype=object)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "u": np.asarray(u, dtype=object),
+                    "v": np.asarray(v, dtype=object),
+                    "w": np.asarray(w, dtype="float64"),
+                    "how": how,
+                    "flow_id": "" if flow is None else np.asarray(flow, dtype=object),
+                }
+            )
+        )
 
     p_entry = systems["system_id"].map(entry).fillna(0.0).to_numpy()
     has_entry = p_entry > 0
-    add(np.full(has_entry.sum(), ATTACKER, dtype=object), sid[has_entry], _cost(p_entry[has_entry]),
-        "entry")
+    add(
+        np.full(has_entry.sum(), ATTACKER, dtype=object),
+        sid[has_entry],
+        _cost(p_entry[has_entry]),
+        "entry",
+    )
     add(sid, zone, np.zeros(len(sid)), "zone")
     add(zone, sid, cost.to_numpy(), "zone")
     links = inventory.zone_links
     if len(links):
-        add("zone:" + links["from_zone"].astype(object), "zone:" + links["to_zone"].astype(object),
-            np.zeros(len(links)), "zone_link")
+        add(
+            nodes("zone", links["from_zone"]),
+            nodes("zone", links["to_zone"]),
+            np.zeros(len(links)),
+            "zone_link",
+        )
         back = links[links["bidirectional"] != False]  # noqa: E712 (unknown means both ways)
-        add("zone:" + back["to_zone"].astype(object), "zone:" + back["from_zone"].astype(object),
-            np.zeros(len(back)), "zone_link")
+        add(
+            nodes("zone", back["to_zone"]),
+            nodes("zone", back["from_zone"]),
+            np.zeros(len(back)),
+            "zone_link",
+        )
     flows = inventory.flows
-    by_wire = flows[electronic(flows["transport"])
-                    & (flows["source_system_id"] != flows["target_system_id"])]
-    fv = "system:" + by_wire["target_system_id"].astype(object)
-    add("system:" + by_wire["source_system_id"].astype(object), fv, cost.reindex(fv).to_numpy(),
-        "flow", by_wire["flow_id"])
+    by_wire = flows[
+        electronic(flows["transport"]) & (flows["source_system_id"] != flows["target_system_id"])
+    ]
+    fv = nodes("system", by_wire["target_system_id"])
+    add(
+        nodes("system", by_wire["source_system_id"]),
+        fv,
+        cost.reindex(fv).to_numpy(),
+        "flow",
+        by_wire["flow_id"],
+    )
     hosted = systems[systems["supplier_org_id"] != ""]
     suppliers = systems["org_id"].isin(set(hosted["supplier_org_id"]))
-    add(sid[suppliers], "supplier:" + systems.loc[suppliers, "org_id"].astype(object),
-        np.zeros(int(suppliers.sum())), "supplier")
-    hv = "system:" + hosted["system_id"].astype(object)
-    add("supplier:" + hosted["supplier_org_id"].astype(object), hv, cost.reindex(hv).to_numpy(),
-        "supplier")
+    add(
+        sid[suppliers],
+        nodes("supplier", systems.loc[suppliers, "org_id"]),
+        np.zeros(int(suppliers.sum())),
+        "supplier",
+    )
+    hv = nodes("system", hosted["system_id"])
+    add(nodes("supplier", hosted["supplier_org_id"]), hv, cost.reindex(hv).to_numpy(), "supplier")
     edges = pd.concat(parts, ignore_index=True)
     # Code every endpoint with one hash pass; keep the first of parallel edges. Codes
     # follow first appearance, so node order is the same as dropping duplicates by name.
@@ -137,13 +169,16 @@ def movement_edges(inventory: Inventory, likelihood: pd.Series, entry: pd.Series
     n_edges, width = len(edges), max(len(uniques), 1)
     u, v = code[:n_edges].astype(np.int64), code[n_edges:].astype(np.int64)
     keep = np.sort(np.unique(u * width + v, return_index=True)[1])
-    names = pd.Index([ATTACKER]).append(pd.Index(sid.values)).append(
-        pd.Index(uniques)).unique()
+    names = pd.Index([ATTACKER]).append(pd.Index(sid.values)).append(pd.Index(uniques)).unique()
     position = names.get_indexer(uniques)
-    return Movement(names=np.asarray(names, dtype=object), src=position[u[keep]],
-                    dst=position[v[keep]], weight=edges["w"].to_numpy()[keep],
-                    how=edges["how"].to_numpy(dtype=object)[keep],
-                    flow_id=edges["flow_id"].to_numpy(dtype=object)[keep])
+    return Movement(
+        names=np.asarray(names, dtype=object),
+        src=position[u[keep]],
+        dst=position[v[keep]],
+        weight=edges["w"].to_numpy()[keep],
+        how=edges["how"].to_numpy(dtype=object)[keep],
+        flow_id=edges["flow_id"].to_numpy(dtype=object)[keep],
+    )
 
 
 def search(m: Movement, *, backend: str = "rustworkx") -> tuple[np.ndarray, np.ndarray]:
@@ -163,6 +198,7 @@ def search(m: Movement, *, backend: str = "rustworkx") -> tuple[np.ndarray, np.n
         distance[list(found)] = list(found.values())
     else:
         from flowmap.errors import UsageError
+
         raise UsageError(f"No path backend named {backend!r}: use one of {', '.join(BACKENDS)}.")
     return distance, shortest_path_tree(m, distance)
 
@@ -174,8 +210,7 @@ def _rustworkx_distances(m: Movement) -> np.ndarray:
     distance = np.full(len(m.names), np.inf)
     distance[0] = 0.0
     if len(lengths):
-        distance[np.fromiter(lengths.keys(), np.int64)] = np.fromiter(lengths.values(),
-                                                                       np.float64)
+        distance[np.fromiter(lengths.keys(), np.int64)] = np.fromiter(lengths.values(), np.float64)
     return distance
 
 

@@ -16,6 +16,7 @@ are never enumerated.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -24,11 +25,19 @@ import numpy as np
 import pandas as pd
 
 from flowmap.engine.blast import blast_radius
-from flowmap.inventory.model import Inventory
 from flowmap.engine.movement import ATTACKER, Movement, movement_edges, search
+from flowmap.engine.nodes import id_of, is_kind, node, nodes
+from flowmap.inventory.model import Inventory
 
-__all__ = ["ATTACKER", "AttackGraph", "asset_paths", "blast_radius", "describe_path",
-           "most_likely_paths", "movement_graph"]
+__all__ = [
+    "ATTACKER",
+    "AttackGraph",
+    "asset_paths",
+    "blast_radius",
+    "describe_path",
+    "most_likely_paths",
+    "movement_graph",
+]
 
 
 @dataclass
@@ -48,11 +57,12 @@ class AttackGraph:
         self._index = {n: i for i, n in enumerate(self.movement.names.tolist())}
         # math.exp, not numpy's: the two can differ in the last bit, and every
         # probability must be the same however it is asked for.
-        self._p = np.array([math.exp(-d) if d != math.inf else 0.0
-                            for d in self.dist.tolist()], dtype=np.float64)
+        self._p = np.array(
+            [math.exp(-d) if d != math.inf else 0.0 for d in self.dist.tolist()], dtype=np.float64
+        )
 
     @property
-    def G(self) -> nx.DiGraph:
+    def G(self) -> nx.DiGraph:  # noqa: N802 (networkx's name for a graph)
         """The movement graph as networkx (built once, on first use)."""
         if self.graph is None:
             self.graph = self.movement.to_networkx()
@@ -78,12 +88,12 @@ class AttackGraph:
 
     def reach(self, system_id: str) -> float:
         """Probability of the most likely path to a system (0 when unreachable)."""
-        return self.probability(f"system:{system_id}")
+        return self.probability(node("system", system_id))
 
     def reach_many(self, system_ids: pd.Series | np.ndarray | list[str]) -> np.ndarray:
         """:meth:`reach` of many systems at once."""
         ids = pd.Series(system_ids, dtype=object)
-        i = self._nodes.get_indexer("system:" + ids)
+        i = self._nodes.get_indexer(nodes("system", ids))
         return np.where(i >= 0, self._p[i], 0.0)
 
     def path(self, node: str) -> list[str]:
@@ -104,9 +114,12 @@ class AttackGraph:
         key = m.src * len(m.names) + m.dst
         order = np.argsort(key, kind="stable")
         at = order[np.searchsorted(key, parent * len(m.names) + child, sorter=order)]
-        return {n: {"how": h, "flow_id": f, "weight": w}
-                for n, h, f, w in zip(nodes, m.how[at].tolist(), m.flow_id[at].tolist(),
-                                      m.weight[at].tolist())}
+        return {
+            n: {"how": h, "flow_id": f, "weight": w}
+            for n, h, f, w in zip(
+                nodes, m.how[at].tolist(), m.flow_id[at].tolist(), m.weight[at].tolist()
+            )
+        }
 
 
 def movement_graph(inventory: Inventory, likelihood: pd.Series, entry: pd.Series) -> nx.DiGraph:
@@ -123,8 +136,12 @@ def most_likely_paths(graph: nx.DiGraph | Movement, *, backend: str = "rustworkx
     """
     m = graph if isinstance(graph, Movement) else Movement.from_networkx(graph)
     dist, parents = search(m, backend=backend)
-    return AttackGraph(movement=m, dist=dist, parents=parents,
-                       graph=graph if isinstance(graph, nx.DiGraph) else None)
+    return AttackGraph(
+        movement=m,
+        dist=dist,
+        parents=parents,
+        graph=graph if isinstance(graph, nx.DiGraph) else None,
+    )
 
 
 def describe_path(G: nx.DiGraph, path: list[str]) -> list[dict[str, object]]:
@@ -135,14 +152,14 @@ def describe_path(G: nx.DiGraph, path: list[str]) -> list[dict[str, object]]:
 def _describe(path: list[str], edge) -> list[dict[str, object]]:
     steps: list[dict[str, object]] = []
     via: list[str] = []
-    for prev, node in zip(path, path[1:]):
-        if not node.startswith("system:"):
-            if node.startswith("zone:") and prev.startswith("zone:"):
-                via.append(f"zone link to {node[5:]}")
-            elif node.startswith("supplier:"):
-                via.append(f"supplier platform of {node[9:]}")
+    for prev, step in itertools.pairwise(path):
+        if not is_kind(step, "system"):
+            if is_kind(step, "zone") and is_kind(prev, "zone"):
+                via.append(f"zone link to {id_of(step)}")
+            elif is_kind(step, "supplier"):
+                via.append(f"supplier platform of {id_of(step)}")
             continue
-        e = edge(prev, node)
+        e = edge(prev, step)
         if e["how"] == "entry":
             how = "entry point"
         elif e["how"] == "flow":
@@ -151,16 +168,20 @@ def _describe(path: list[str], edge) -> list[dict[str, object]]:
             how = via[-1] if via else "supplier platform"
         else:
             how = "same zone" if not via else "; ".join(via)
-            if prev.startswith("zone:") and not via:
-                how = f"same zone ({prev[5:]})"
-        steps.append({"system_id": node[7:], "how": how,
-                      "cost": round(float(e["weight"]), 6)})
+            if is_kind(prev, "zone") and not via:
+                how = f"same zone ({id_of(prev)})"
+        steps.append({"system_id": id_of(step), "how": how, "cost": round(float(e["weight"]), 6)})
         via = []
     return steps
 
 
-def asset_paths(attack: AttackGraph, copies: pd.DataFrame, assets: pd.DataFrame,
-                impact: pd.Series, entry_kind: dict[str, str]) -> pd.DataFrame:
+def asset_paths(
+    attack: AttackGraph,
+    copies: pd.DataFrame,
+    assets: pd.DataFrame,
+    impact: pd.Series,
+    entry_kind: dict[str, str],
+) -> pd.DataFrame:
     """The most likely path to each asset: to whichever of its copies is easiest to reach.
 
     Returns one row per asset (``asset_id``, ``target_system_id``, ``probability``,
@@ -175,8 +196,8 @@ def asset_paths(attack: AttackGraph, copies: pd.DataFrame, assets: pd.DataFrame,
     first = order[np.r_[True, asset[order][1:] != asset[order][:-1]]] if len(order) else order
     best_system = dict(zip(asset_names[asset[first]], system_names[system[first]]))
     best_p = dict(zip(asset_names[asset[first]], probability[first].tolist()))
-    paths = {a: attack.path(f"system:{best_system[a]}") for a, p in best_p.items() if p > 0}
-    on_path = sorted({n for path in paths.values() for n in path[1:] if n.startswith("system:")})
+    paths = {a: attack.path(node("system", best_system[a])) for a, p in best_p.items() if p > 0}
+    on_path = sorted({n for path in paths.values() for n in path[1:] if is_kind(n, "system")})
     tree = attack.tree_edges(on_path)
     rows = []
     for asset_id, name, org_id in zip(assets["asset_id"], assets["name"], assets["org_id"]):
@@ -184,14 +205,23 @@ def asset_paths(attack: AttackGraph, copies: pd.DataFrame, assets: pd.DataFrame,
         steps = _describe(paths.get(asset_id, []), lambda u, v: tree[v])
         systems = [s["system_id"] for s in steps]
         entry = systems[0] if systems else ""
-        rows.append({"asset_id": asset_id, "asset_name": name, "org_id": org_id,
-                     "target_system_id": best_system[asset_id] if p > 0 else "",
-                     "probability": round(p, 4),
-                     "impact": float(impact.get(asset_id, 0.0)),
-                     "entry_system_id": entry, "entry_kind": entry_kind.get(entry, ""),
-                     "hops": max(len(steps) - 1, 0), "path": " > ".join(systems),
-                     "steps": steps})
+        rows.append(
+            {
+                "asset_id": asset_id,
+                "asset_name": name,
+                "org_id": org_id,
+                "target_system_id": best_system[asset_id] if p > 0 else "",
+                "probability": round(p, 4),
+                "impact": float(impact.get(asset_id, 0.0)),
+                "entry_system_id": entry,
+                "entry_kind": entry_kind.get(entry, ""),
+                "hops": max(len(steps) - 1, 0),
+                "path": " > ".join(systems),
+                "steps": steps,
+            }
+        )
     out = pd.DataFrame(rows)
     out["risk"] = (out["probability"] * out["impact"]).round(2)
-    return out.sort_values(["risk", "asset_id"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["risk", "asset_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)

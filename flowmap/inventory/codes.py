@@ -8,6 +8,8 @@ sorting codes sorts ids, then work on int64 keys such as ``asset * width + syste
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -27,11 +29,14 @@ def sorted_codes(*columns: pd.Series | np.ndarray) -> tuple[list[np.ndarray], np
     ([1, 0], [2, 0], ['S1', 'S2', 'S3'])
     """
     arrays = [np.asarray(c, dtype=object) for c in columns]
-    codes, names = pd.factorize(np.concatenate(arrays) if arrays else np.empty(0, object),
-                                sort=True)
+    codes, names = pd.factorize(
+        np.concatenate(arrays) if arrays else np.empty(0, object), sort=True
+    )
     bounds = np.cumsum([0] + [len(a) for a in arrays])
-    return ([codes[lo:hi].astype(np.int64) for lo, hi in zip(bounds, bounds[1:])],
-            np.asarray(names, dtype=object))
+    return (
+        [codes[lo:hi].astype(np.int64) for lo, hi in itertools.pairwise(bounds)],
+        np.asarray(names, dtype=object),
+    )
 
 
 def max_by(key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -44,7 +44,7 @@ class Inventory:
 
     tables: dict[str, pd.DataFrame]
     source: str = "<memory>"
-    report: "ValidationReport | None" = field(default=None, repr=False)
+    report: ValidationReport | None = field(default=None, repr=False)
 
     @property
     def organisations(self) -> pd.DataFrame:
@@ -78,7 +78,7 @@ class Inventory:
         """Rows per table, in the order of the format."""
         return {name: len(self.tables[name]) for name in TABLES}
 
-    def with_tables(self, **changed: pd.DataFrame) -> "Inventory":
+    def with_tables(self, **changed: pd.DataFrame) -> Inventory:
         """A copy with some tables replaced (the others are shared, not copied)."""
         tables = dict(self.tables)
         tables.update(changed)

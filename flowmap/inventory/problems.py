@@ -7,6 +7,8 @@ every problem found (never only the first) and the counts that show no row was l
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -62,3 +64,46 @@ class ValidationReport:
         """The problems as a table (for notebooks and CSV export)."""
         cols = ["severity", "table", "row", "column", "value", "message", "where"]
         return pd.DataFrame([[getattr(p, c) for c in cols] for p in self.problems], columns=cols)
+
+
+def capped(
+    problems: Iterable[Problem],
+    total: int,
+    *,
+    what: str = "",
+    limit: int = MAX_PROBLEMS_PER_CHECK,
+    where: str = "",
+) -> list[Problem]:
+    """One check's problems: at most ``limit`` of them, then one "... and N more" line.
+
+    Every validation check goes through here, so no check floods the report and none
+    hides how many more rows it found. ``problems`` may be a lazy iterable (only the
+    first ``limit`` are built); ``total`` says how many there are in all; ``what`` names
+    the problem in the summary line (default: the first problem's message).
+
+    Examples
+    --------
+    >>> found = (Problem("error", "systems", r, "os", "x", "bad os", f"systems.csv line {r}")
+    ...          for r in range(2, 2000))
+    >>> report = capped(found, 1998, limit=2, where="systems.csv")
+    >>> [p.describe() for p in report]  # doctest: +NORMALIZE_WHITESPACE
+    ["systems.csv line 2, column os, value 'x': bad os",
+     "systems.csv line 3, column os, value 'x': bad os",
+     'systems.csv, column os: ... and 1,996 more rows with the same problem (bad os)']
+    """
+    kept = list(itertools.islice(problems, limit))
+    if total > limit and kept:
+        first = kept[0]
+        kept.append(
+            Problem(
+                first.severity,
+                first.table,
+                None,
+                first.column,
+                None,
+                f"... and {total - limit:,} more rows with the same problem "
+                f"({what or first.message})",
+                where or first.table,
+            )
+        )
+    return kept

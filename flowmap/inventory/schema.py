@@ -155,7 +155,8 @@ ORGANISATIONS = _table("organisations", ("org_id",), True, "Organisations in the
 
 SYSTEMS = _table("systems", ("system_id",), True, "IT systems, devices and paper stores.", [
     Column("system_id", "id", True, description="Unique system id.", example="RXA-PAS-01"),
-    Column("name", "text", True, description="System name.", example="Patient administration system"),
+    Column("name", "text", True, description="System name.",
+           example="Patient administration system"),
     Column("org_id", "id", True, references="organisations.org_id",
            description="Organisation that operates it.", example="RXA"),
     Column("kind", "enum", True, SYSTEM_KINDS, description="Kind of system.", example="server"),
@@ -229,9 +230,10 @@ FLOWS = _table("flows", ("flow_id",), True, "The data-flow map.", [
     Column("confidentiality_basis", "enum", allowed=CONFIDENTIALITY_BASES,
            description="Common law duty of confidentiality basis.", example="implied_consent",
            risk_relevant=True),
-    Column("s251_ref", "text", description="Section 251 approval reference.", example="CAG 8-03(PR11)/2012"),
-    Column("dsa_ref", "text", description="Data-sharing agreement reference.", example="DSA-2024-017",
-           risk_relevant=True),
+    Column("s251_ref", "text", description="Section 251 approval reference.",
+           example="CAG 8-03(PR11)/2012"),
+    Column("dsa_ref", "text", description="Data-sharing agreement reference.",
+           example="DSA-2024-017", risk_relevant=True),
     Column("dsa_expires", "date", description="Date the agreement expires.", example="2027-03-31",
            risk_relevant=True),
     Column("opt_out_applied", "bool", description="National data opt-out applied.", example="no"),

@@ -9,33 +9,35 @@ removes can be measured by analysing the changed copy (``docs/planning.md``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from flowmap.errors import UsageError
-from flowmap.inventory.model import Inventory
-from flowmap.engine.likelihood import ACTIVE_STATUSES
-from flowmap.reference.bundle import bundled_eol
-from flowmap.reference.eol import EolTable
 from flowmap.engine.rules.backups import ISOLATED
-from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
 from flowmap.engine.settings import DEFAULT_SETTINGS
+from flowmap.errors import UsageError
+from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
 
-SYSTEM_ACTIONS = frozenset({"patch", "upgrade_os", "enrol_esu", "remove_exposure",
-                            "enforce_mfa", "disable_smb1"})
-FLOW_ACTIONS = frozenset({"encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow",
-                          "apply_opt_out"})
+SYSTEM_ACTIONS = frozenset(
+    {"patch", "upgrade_os", "enrol_esu", "remove_exposure", "enforce_mfa", "disable_smb1"}
+)
+FLOW_ACTIONS = frozenset(
+    {"encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow", "apply_opt_out"}
+)
 BACKUP_ACTIONS = frozenset({"add_isolated_backup", "test_restore"})
 #: A supported release of the same family for each end-of-life table product.
-UPGRADE_TARGETS = {"windows": "Windows 11 Enterprise LTSC 2024",
-                   "windows-server": "Windows Server 2022",
-                   "windows-embedded": "Windows 11 IoT Enterprise LTSC 2024",
-                   "mssqlserver": "SQL Server 2022", "ubuntu": "Ubuntu 24.04",
-                   "rhel": "RHEL 9", "centos": "RHEL 9", "centos-stream": "RHEL 9",
-                   "debian": "Debian 13"}
+UPGRADE_TARGETS = {
+    "windows": "Windows 11 Enterprise LTSC 2024",
+    "windows-server": "Windows Server 2022",
+    "windows-embedded": "Windows 11 IoT Enterprise LTSC 2024",
+    "mssqlserver": "SQL Server 2022",
+    "ubuntu": "Ubuntu 24.04",
+    "rhel": "RHEL 9",
+    "centos": "RHEL 9",
+    "centos-stream": "RHEL 9",
+    "debian": "Debian 13",
+}
 #: Where a flow goes when it moves off an insecure transport.
 SECURE_TRANSPORT = {"email": "secure_email", "fax": "secure_email", "removable_media": "sftp"}
 DSA_YEARS = 3
@@ -65,8 +67,9 @@ class Action:
     description: str
 
 
-def make_action(kind: str, subject_type: str, subject_id: str, org_id: str,
-                description: str) -> Action:
+def make_action(
+    kind: str, subject_type: str, subject_id: str, org_id: str, description: str
+) -> Action:
     """An action with the stable id ``<kind>:<subject_id>``.
 
     >>> make_action("put_dsa", "flow", "F-1", "RXA", "").action_id
@@ -78,6 +81,7 @@ def make_action(kind: str, subject_type: str, subject_id: str, org_id: str,
 
 
 # ------------------------------------------------------------------ candidates
+
 
 def candidate_actions(analysis) -> list[Action]:
     """Every action that would remove a weakness the analysis found.
@@ -108,30 +112,75 @@ def _system_candidates(analysis) -> list[Action]:
         name = f"{r.name} ({r.system_id})"
         facing = _yes(r.internet_facing)
         if r.p_vulnerabilities > 0 or r.p_patch_age > 0:
-            what = (f"close {r.open_vulnerabilities} open vulnerabilit"
-                    f"{'y' if r.open_vulnerabilities == 1 else 'ies'}"
-                    + (f" ({r.open_kev} known-exploited)" if r.open_kev else "")
-                    + " and " if r.open_vulnerabilities else "")
-            out.append(make_action("patch", "system", r.system_id, r.org_id,
-                                   f"Patch {name}: {what}bring its patching up to date."))
+            what = (
+                f"close {r.open_vulnerabilities} open vulnerabilit"
+                f"{'y' if r.open_vulnerabilities == 1 else 'ies'}"
+                + (f" ({r.open_kev} known-exploited)" if r.open_kev else "")
+                + " and "
+                if r.open_vulnerabilities
+                else ""
+            )
+            out.append(
+                make_action(
+                    "patch",
+                    "system",
+                    r.system_id,
+                    r.org_id,
+                    f"Patch {name}: {what}bring its patching up to date.",
+                )
+            )
         if r.eol_status in ("eol", "eol_extended") and r.os_product in UPGRADE_TARGETS:
-            out.append(make_action("upgrade_os", "system", r.system_id, r.org_id,
-                                   f"Upgrade {name} from {r.os_label} to "
-                                   f"{UPGRADE_TARGETS[r.os_product]}."))
-        if (r.eol_status == "eol" and pd.notna(r.extended_end) and r.extended_end >= as_of
-                and not _yes(r.esu)):
-            out.append(make_action("enrol_esu", "system", r.system_id, r.org_id,
-                                   f"Enrol {name} in paid extended security updates for "
-                                   f"{r.os_label} (an interim step until the upgrade)."))
+            out.append(
+                make_action(
+                    "upgrade_os",
+                    "system",
+                    r.system_id,
+                    r.org_id,
+                    f"Upgrade {name} from {r.os_label} to {UPGRADE_TARGETS[r.os_product]}.",
+                )
+            )
+        if (
+            r.eol_status == "eol"
+            and pd.notna(r.extended_end)
+            and r.extended_end >= as_of
+            and not _yes(r.esu)
+        ):
+            out.append(
+                make_action(
+                    "enrol_esu",
+                    "system",
+                    r.system_id,
+                    r.org_id,
+                    f"Enrol {name} in paid extended security updates for "
+                    f"{r.os_label} (an interim step until the upgrade).",
+                )
+            )
         if facing:
-            out.append(make_action("remove_exposure", "system", r.system_id, r.org_id,
-                                   f"Take {name} off the internet (or behind a VPN)."))
+            out.append(
+                make_action(
+                    "remove_exposure",
+                    "system",
+                    r.system_id,
+                    r.org_id,
+                    f"Take {name} off the internet (or behind a VPN).",
+                )
+            )
         if facing and not _yes(r.mfa):
-            out.append(make_action("enforce_mfa", "system", r.system_id, r.org_id,
-                                   f"Enforce multi-factor authentication on {name}."))
+            out.append(
+                make_action(
+                    "enforce_mfa",
+                    "system",
+                    r.system_id,
+                    r.org_id,
+                    f"Enforce multi-factor authentication on {name}.",
+                )
+            )
         if r.p_smb1 > 0:
-            out.append(make_action("disable_smb1", "system", r.system_id, r.org_id,
-                                   f"Disable SMBv1 on {name}."))
+            out.append(
+                make_action(
+                    "disable_smb1", "system", r.system_id, r.org_id, f"Disable SMBv1 on {name}."
+                )
+            )
     return out
 
 
@@ -159,22 +208,32 @@ def _zone_candidates(analysis) -> list[Action]:
         if len(moved) == 0 or len(moved) == len(g) or zone.endswith(SEGMENT_SUFFIX):
             continue
         org = moved["org_id"].value_counts().sort_index().idxmax()
-        out.append(make_action(
-            "segment_zone", "zone", zone, org,
-            f"Segment zone {zone}: move its {len(moved)} end-user device"
-            f"{'' if len(moved) == 1 else 's'} ({', '.join(moved['system_id'][:3])}"
-            f"{', ...' if len(moved) > 3 else ''}) to a separate zone that cannot reach its "
-            f"{len(g) - len(moved)} other system{'' if len(g) - len(moved) == 1 else 's'}."))
+        out.append(
+            make_action(
+                "segment_zone",
+                "zone",
+                zone,
+                org,
+                f"Segment zone {zone}: move its {len(moved)} end-user device"
+                f"{'' if len(moved) == 1 else 's'} ({', '.join(moved['system_id'][:3])}"
+                f"{', ...' if len(moved) > 3 else ''}) to a separate zone that cannot reach its "
+                f"{len(g) - len(moved)} other system{'' if len(g) - len(moved) == 1 else 's'}.",
+            )
+        )
     return out
 
 
 def _flow_candidates(analysis) -> list[Action]:
     f = analysis.findings
     flows = analysis.flows.set_index("flow_id")
-    rules = {"FLOW_UNENCRYPTED": "encrypt_flow", "FLOW_INSECURE_TRANSPORT": "secure_transport",
-             "FLOW_NO_DSA": "put_dsa", "FLOW_DSA_EXPIRED": "put_dsa",
-             "FLOW_IDENTIFIABLE_SECONDARY_USE": "pseudonymise_flow",
-             "FLOW_OPT_OUT_NOT_APPLIED": "apply_opt_out"}
+    rules = {
+        "FLOW_UNENCRYPTED": "encrypt_flow",
+        "FLOW_INSECURE_TRANSPORT": "secure_transport",
+        "FLOW_NO_DSA": "put_dsa",
+        "FLOW_DSA_EXPIRED": "put_dsa",
+        "FLOW_IDENTIFIABLE_SECONDARY_USE": "pseudonymise_flow",
+        "FLOW_OPT_OUT_NOT_APPLIED": "apply_opt_out",
+    }
     seen: set[tuple[str, str]] = set()
     out = []
     for rule, flow_id in zip(f["rule"], f["subject_id"]):
@@ -186,12 +245,14 @@ def _flow_candidates(analysis) -> list[Action]:
             continue
         seen.add((kind, flow_id))
         what = f"flow {flow_id} ({r['asset_name']}, {r['sender_name']} to {r['receiver_name']})"
-        text = {"encrypt_flow": f"Encrypt {what} in transit.",
-                "secure_transport": f"Move {what} off {r['transport'].replace('_', ' ')} to "
-                f"{SECURE_TRANSPORT.get(r['transport'], '').replace('_', ' ')}.",
-                "put_dsa": f"Put a data-sharing agreement in place for {what}.",
-                "pseudonymise_flow": f"Pseudonymise {what} for {r['purpose']}.",
-                "apply_opt_out": f"Apply the national data opt-out to {what}."}[kind]
+        text = {
+            "encrypt_flow": f"Encrypt {what} in transit.",
+            "secure_transport": f"Move {what} off {r['transport'].replace('_', ' ')} to "
+            f"{SECURE_TRANSPORT.get(r['transport'], '').replace('_', ' ')}.",
+            "put_dsa": f"Put a data-sharing agreement in place for {what}.",
+            "pseudonymise_flow": f"Pseudonymise {what} for {r['purpose']}.",
+            "apply_opt_out": f"Apply the national data opt-out to {what}.",
+        }[kind]
         out.append(make_action(kind, "flow", flow_id, r["sender_org_id"], text))
     return out
 
@@ -206,176 +267,38 @@ def _backup_candidates(analysis) -> list[Action]:
     need = f[f["rule"].isin(["BACKUP_MISSING", "BACKUP_NOT_ISOLATED"])]
     wanted = sorted({s for ev in need["evidence"] for s in ev.get("systems", [])} - isolated)
     for sid in wanted:
-        out.append(make_action("add_isolated_backup", "system", sid, systems.at[sid, "org_id"],
-                               f"Add an immutable (object-locked) backup of "
-                               f"{systems.at[sid, 'name']} ({sid})."))
+        out.append(
+            make_action(
+                "add_isolated_backup",
+                "system",
+                sid,
+                systems.at[sid, "org_id"],
+                f"Add an immutable (object-locked) backup of {systems.at[sid, 'name']} ({sid}).",
+            )
+        )
     untested = f[f["rule"] == "BACKUP_RESTORE_UNTESTED"]
     sources = {s for ev in untested["evidence"] for s in ev.get("systems", [])}
     recent = pd.Timestamp(analysis.as_of) - pd.DateOffset(
-        months=analysis.settings.restore_test_months)
+        months=analysis.settings.restore_test_months
+    )
     tested = (b["restore_result"] == "pass") & (b["last_restore_test"] >= recent)
-    for r in b[b["source_system_id"].isin(sources) & ~tested.fillna(False)].sort_values(
-            "backup_id").itertuples(index=False):
-        out.append(make_action("test_restore", "backup", r.backup_id,
-                               systems.at[r.source_system_id, "org_id"],
-                               f"Test a full restore from backup {r.backup_id} of "
-                               f"{systems.at[r.source_system_id, 'name']} "
-                               f"({r.source_system_id}) and record the result."))
+    for r in (
+        b[b["source_system_id"].isin(sources) & ~tested.fillna(False)]
+        .sort_values("backup_id")
+        .itertuples(index=False)
+    ):
+        out.append(
+            make_action(
+                "test_restore",
+                "backup",
+                r.backup_id,
+                systems.at[r.source_system_id, "org_id"],
+                f"Test a full restore from backup {r.backup_id} of "
+                f"{systems.at[r.source_system_id, 'name']} "
+                f"({r.source_system_id}) and record the result.",
+            )
+        )
     return out
 
 
 # ------------------------------------------------------------------ applying
-
-def apply_actions(inventory: Inventory, actions: Iterable[Action], *,
-                  as_of: dt.date, eol: EolTable | None = None) -> Inventory:
-    """A copy of the inventory with every action applied (the input is not changed).
-
-    ``eol`` is the end-of-life table that names the product an ``upgrade_os`` action
-    upgrades (default the bundled one; the planner passes its analysis's table).
-
-    Examples
-    --------
-    >>> import datetime, flowmap
-    >>> inv = flowmap.load_inventory("inventories/sample")
-    >>> a = make_action("disable_smb1", "system", "RXA-MAT-01", "RXA", "")
-    >>> after = apply_actions(inv, [a], as_of=datetime.date(2026, 11, 1))
-    >>> bool(after.systems.set_index("system_id").at["RXA-MAT-01", "smb1"])
-    False
-    >>> bool(inv.systems.set_index("system_id").at["RXA-MAT-01", "smb1"])
-    True
-    """
-    actions = list(actions)
-    today = pd.Timestamp(as_of)
-    t = {name: inventory.tables[name] for name in ("systems", "vulnerabilities", "flows",
-                                                   "backups")}
-    changed: dict[str, pd.DataFrame] = {}
-
-    def table(name: str, replace: pd.DataFrame | None = None) -> pd.DataFrame:
-        if replace is not None:
-            changed[name] = replace
-        elif name not in changed:
-            changed[name] = t[name].copy()
-        return changed[name]
-
-    for a in actions:
-        if a.kind in SYSTEM_ACTIONS:
-            _apply_system(a, table, today, eol)
-        elif a.kind == "segment_zone":
-            s = table("systems")
-            s.loc[segment_members(s, a.subject_id, PHISHING_KINDS), "zone"] = \
-                a.subject_id + SEGMENT_SUFFIX
-        elif a.kind in FLOW_ACTIONS:
-            _apply_flow(a, table, today)
-        elif a.kind in BACKUP_ACTIONS:
-            _apply_backup(a, table, today, inventory)
-        else:
-            raise UsageError(f"unknown action kind {a.kind!r} in {a.action_id}: use one of "
-                             f"{', '.join(ACTION_KINDS)}.")
-    return inventory.with_tables(**changed)
-
-
-
-def _row(frame: pd.DataFrame, column: str, value: str, action: Action) -> pd.Series:
-    mask = frame[column] == value
-    if not mask.any():
-        raise UsageError(f"action {action.action_id}: no {column} {value!r} in the inventory; "
-                         "generate actions from an analysis of this inventory.")
-    return mask
-
-
-def _apply_system(a: Action, table, today: pd.Timestamp, eol: EolTable | None) -> None:
-    s = table("systems")
-    at = _row(s, "system_id", a.subject_id, a)
-    if a.kind == "patch":
-        v = table("vulnerabilities")
-        hit = (v["system_id"] == a.subject_id) & v["status"].isin(ACTIVE_STATUSES + ("mitigated",))
-        v.loc[hit, "status"] = "fixed"
-        s.loc[at, "last_patched"] = today
-    elif a.kind == "upgrade_os":
-        product = (eol or bundled_eol()).match(s.loc[at, "os"].iloc[0]).product
-        if product not in UPGRADE_TARGETS:
-            raise UsageError(f"action {a.action_id}: no supported upgrade is known for "
-                             f"{s.loc[at, 'os'].iloc[0]!r}; leave it out of the plan.")
-        s.loc[at, "os"] = UPGRADE_TARGETS[product]
-        s.loc[at, "last_patched"] = today
-    elif a.kind == "enrol_esu":
-        s.loc[at, "esu"] = True
-    elif a.kind == "remove_exposure":
-        s.loc[at, "internet_facing"] = False
-    elif a.kind == "enforce_mfa":
-        s.loc[at, "mfa"] = True
-    elif a.kind == "disable_smb1":
-        s.loc[at, "smb1"] = False
-
-
-def _apply_flow(a: Action, table, today: pd.Timestamp) -> None:
-    f = table("flows")
-    at = _row(f, "flow_id", a.subject_id, a)
-    if a.kind == "encrypt_flow":
-        f.loc[at, "encrypted"] = True
-    elif a.kind == "secure_transport":
-        f.loc[at, "transport"] = f.loc[at, "transport"].map(SECURE_TRANSPORT).fillna(
-            f.loc[at, "transport"])
-        f.loc[at, "encrypted"] = True
-    elif a.kind == "put_dsa":
-        f.loc[at, "dsa_ref"] = f"{PLANNED}-DSA-{a.subject_id}"
-        f.loc[at, "dsa_expires"] = today + pd.DateOffset(years=DSA_YEARS)
-    elif a.kind == "pseudonymise_flow":
-        f.loc[at, "identifiability"] = "pseudonymised"
-    elif a.kind == "apply_opt_out":
-        f.loc[at, "opt_out_applied"] = True
-
-
-def vault_id(org_id: str) -> str:
-    """The id of the immutable backup vault a plan adds for an organisation.
-
-    >>> vault_id("RXA")
-    'RXA-VAULT'
-    """
-    return org_id + VAULT_SUFFIX
-
-
-def _apply_backup(a: Action, table, today: pd.Timestamp, inventory: Inventory) -> None:
-    b = table("backups")
-    if a.kind == "test_restore":
-        at = _row(b, "backup_id", a.subject_id, a)
-        b.loc[at, "last_restore_test"] = today
-        b.loc[at, "restore_result"] = "pass"
-        return
-    s = table("systems")
-    src = s[_row(s, "system_id", a.subject_id, a)].iloc[0]
-    vault = vault_id(src["org_id"])
-    if not (s["system_id"] == vault).any():
-        row = {c: _blank(s[c]) for c in s.columns}
-        row.update(system_id=vault, name="Immutable backup vault (planned)",
-                   org_id=src["org_id"], kind="backup_target", zone=f"{src['org_id']}:vault",
-                   internet_facing=False, hosting="cloud", criticality="high", mfa=True,
-                   smb1=False)
-        s = table("systems", _append(s, row))
-    assets = inventory.assets
-    held = assets[assets["system_id"].map(lambda ids: a.subject_id in ids)]
-    hours = [DEFAULT_BACKUP_HOURS, *b.loc[b["source_system_id"] == a.subject_id,
-                                          "frequency_hours"].dropna(),
-             *held["rpo_hours"].dropna()]
-    row = {c: _blank(b[c]) for c in b.columns}
-    row.update(backup_id=f"{PLANNED}-BK-{a.subject_id}", source_system_id=a.subject_id,
-               target_system_id=vault, frequency_hours=float(min(hours)),
-               isolation="immutable", offsite=True, encrypted=True,
-               last_restore_test=today, restore_result="pass")  # commissioned with a test
-    if (b["backup_id"] == row["backup_id"]).any():
-        return
-    table("backups", _append(b, row))
-
-
-def _blank(series: pd.Series) -> object:
-    if series.dtype == object:
-        return "" if not len(series) or isinstance(series.iloc[0], str) else ()
-    return pd.NA if not pd.api.types.is_datetime64_any_dtype(series) else pd.NaT
-
-
-def _append(frame: pd.DataFrame, row: dict) -> pd.DataFrame:
-    """The frame with one more row, each column keeping its dtype."""
-    index = (int(frame.index.max()) + 1) if len(frame) else 2
-    extra = pd.DataFrame({c: pd.array([row[c]], dtype=frame[c].dtype) for c in frame.columns},
-                         index=pd.Index([index], name=frame.index.name))
-    return pd.concat([frame, extra])

@@ -42,17 +42,24 @@ import pandas as pd
 
 from flowmap.engine.analysis import Analysis, analyse, finding_risk, flow_context
 from flowmap.engine.movement import MIN_PROBABILITY
+from flowmap.engine.nodes import id_of, is_kind
+from flowmap.engine.nodes import node as node_of
 from flowmap.engine.paths import ATTACKER
-from flowmap.planning.actions import (
-    FLOW_ACTIONS, SECURE_TRANSPORT, SEGMENT_SUFFIX, SYSTEM_ACTIONS, Action, apply_actions,
-    segment_members, vault_id,
-)
-from flowmap.planning.repair import INF, repair_distances
-from flowmap.planning.rescore import OS_MATCH, rescore
 from flowmap.engine.rules import backups as backup_rules
 from flowmap.engine.rules import flows as flow_rules
 from flowmap.engine.rules.base import RuleContext
 from flowmap.inventory.schema import ELECTRONIC_TRANSPORTS
+from flowmap.planning.actions import (
+    FLOW_ACTIONS,
+    SECURE_TRANSPORT,
+    SEGMENT_SUFFIX,
+    SYSTEM_ACTIONS,
+    Action,
+    segment_members,
+)
+from flowmap.planning.apply import apply_actions, vault_id
+from flowmap.planning.repair import INF, repair_distances
+from flowmap.planning.rescore import OS_MATCH, rescore
 
 
 def _cost(p: float) -> float:
@@ -62,19 +69,21 @@ def _cost(p: float) -> float:
 
 def full_risk(analysis: Analysis, actions: Iterable[Action]) -> float:
     """The slow, obviously correct counterfactual: re-analyse the changed inventory."""
-    inv = apply_actions(analysis.inventory, list(actions), as_of=analysis.as_of,
-                        eol=analysis.reference.eol)
-    return analyse(inv, as_of=analysis.as_of, reference=analysis.reference,
-                   settings=analysis.settings).total_risk
+    inv = apply_actions(
+        analysis.inventory, list(actions), as_of=analysis.as_of, eol=analysis.reference.eol
+    )
+    return analyse(
+        inv, as_of=analysis.as_of, reference=analysis.reference, settings=analysis.settings
+    ).total_risk
 
 
 class _Rows(NamedTuple):
     """Row positions in an inventory, for cutting out one system or flow quickly."""
 
-    systems: pd.Index                   # system_id, by row
-    vulnerabilities: dict               # system_id -> row positions of its vulnerabilities
-    os: dict[str, str]                  # system_id -> OS text
-    flows: dict[str, int]               # flow_id -> row position
+    systems: pd.Index  # system_id, by row
+    vulnerabilities: dict  # system_id -> row positions of its vulnerabilities
+    os: dict[str, str]  # system_id -> OS text
+    flows: dict[str, int]  # flow_id -> row position
 
 
 @dataclass
@@ -105,10 +114,12 @@ class Evaluator:
         s = analysis.systems
         self.like = dict(zip(s["system_id"], s["likelihood"]))
         G = analysis.movement
-        self.succ: dict[str, dict[str, float]] = {n: {v: d["weight"] for v, d in G.succ[n].items()}
-                                                 for n in G}
-        self.pred: dict[str, dict[str, float]] = {n: {u: d["weight"] for u, d in G.pred[n].items()}
-                                                 for n in G}
+        self.succ: dict[str, dict[str, float]] = {
+            n: {v: d["weight"] for v, d in G.succ[n].items()} for n in G
+        }
+        self.pred: dict[str, dict[str, float]] = {
+            n: {u: d["weight"] for u, d in G.pred[n].items()} for n in G
+        }
         self.dist, paths = nx.single_source_dijkstra(G, ATTACKER, weight="weight")
         self.parent = {n: p[-2] for n, p in paths.items() if len(p) > 1}
         self.children: dict[str, set[str]] = defaultdict(set)
@@ -142,8 +153,11 @@ class Evaluator:
         effect = self.effect(action)
         dist = self._repair(effect.edges)
         cyber = self.cyber_sum + self._cyber_delta(dist, effect.copies)[0]
-        gov = self.gov_sum + effect.governance_delta - math.fsum(
-            self.gov.get(f, 0.0) for f in effect.removed_findings)
+        gov = (
+            self.gov_sum
+            + effect.governance_delta
+            - math.fsum(self.gov.get(f, 0.0) for f in effect.removed_findings)
+        )
         return round(round(cyber, 2) + round(gov, 2), 2)
 
     def gain(self, action: Action) -> float:
@@ -196,7 +210,8 @@ class Evaluator:
             rows = self.inventory.systems[self.inventory.systems["system_id"] == action.subject_id]
             match = self.eol.match_many(rows["os"]).set_axis(rows["system_id"])
             self.os_match.loc[action.subject_id, list(OS_MATCH)] = match.loc[
-                action.subject_id, list(OS_MATCH)].to_numpy()
+                action.subject_id, list(OS_MATCH)
+            ].to_numpy()
         self._cache = {k: e for k, e in self._cache.items() if not (e.touches & effect.touches)}
 
     # ------------------------------------------------------------------ effects
@@ -223,13 +238,23 @@ class Evaluator:
         todo = [a for a in todo if a.kind in SYSTEM_ACTIONS]
         if not todo:
             return
-        changed = [(a.subject_id, apply_actions(self._mini(a.subject_id), [a], as_of=self.as_of,
-                                                eol=self.eol))
-                   for a in todo]
-        scores = rescore(changed, os_match=self.os_match, current_os=self._index().os,
-                         as_of=self.as_of, settings=self.settings, eol=self.eol)
+        changed = [
+            (
+                a.subject_id,
+                apply_actions(self._mini(a.subject_id), [a], as_of=self.as_of, eol=self.eol),
+            )
+            for a in todo
+        ]
+        scores = rescore(
+            changed,
+            os_match=self.os_match,
+            current_os=self._index().os,
+            as_of=self.as_of,
+            settings=self.settings,
+            eol=self.eol,
+        )
         for a, (like, entry) in zip(todo, scores):
-            e = Effect(touches={f"system:{a.subject_id}"})
+            e = Effect(touches={node_of("system", a.subject_id)})
             self._system_effect(e, a.subject_id, like, entry)
             self._cache[a.action_id] = e
 
@@ -237,16 +262,21 @@ class Evaluator:
         e = Effect()
         inv = self.inventory
         if action.kind == "segment_zone":
-            moved = inv.systems.loc[segment_members(inv.systems, action.subject_id,
-                                                    self.settings.phishing_kinds), "system_id"]
-            zone, new = f"zone:{action.subject_id}", f"zone:{action.subject_id}{SEGMENT_SUFFIX}"
+            moved = inv.systems.loc[
+                segment_members(inv.systems, action.subject_id, self.settings.phishing_kinds),
+                "system_id",
+            ]
+            zone, new = (
+                node_of("zone", action.subject_id),
+                node_of("zone", action.subject_id + SEGMENT_SUFFIX),
+            )
             for sid in moved:
-                node = f"system:{sid}"
+                node = node_of("system", sid)
                 e.edges[(node, zone)] = None
                 e.edges[(zone, node)] = None
                 e.edges[(node, new)] = 0.0
                 e.edges[(new, node)] = _cost(self.like[sid])
-            e.touches = {f"system:{s}" for s in moved} | {zone}
+            e.touches = {node_of("system", s) for s in moved} | {zone}
             after = apply_actions(inv, [action], as_of=self.as_of, eol=self.eol)
             self._backup_governance(e, after, self._assets_near(set(moved)))
         else:  # backups
@@ -258,7 +288,7 @@ class Evaluator:
                 self._vault_effect(e, action)
             after = apply_actions(inv, [action], as_of=self.as_of, eol=self.eol)
             held = self._assets_held({source})
-            e.touches |= {f"asset:{a}" for a in held} | {f"backup-source:{source}"}
+            e.touches |= {node_of("asset", a) for a in held} | {f"backup-source:{source}"}
             self._backup_governance(e, after, held)
         return e
 
@@ -272,37 +302,47 @@ class Evaluator:
             after = apply_actions(inv.with_tables(flows=f), acts, as_of=self.as_of, eol=self.eol)
             flows = flow_context(after, self.assets)
             found = _run(flow_rules.RULES, self._context(after, flows, self.assets))
-            risk = (finding_risk(found, flows, self.assets, self.settings) if len(found)
-                    else pd.Series(dtype="float64"))
+            risk = (
+                finding_risk(found, flows, self.assets, self.settings)
+                if len(found)
+                else pd.Series(dtype="float64")
+            )
             new_findings: dict[str, dict[str, float]] = defaultdict(dict)
             for fid, finding, r in zip(found["subject_id"], found["finding_id"], risk):
                 if r != 0:
                     new_findings[fid][finding] = r
             new_transport = dict(zip(after.flows["flow_id"], after.flows["transport"]))
-            for a, old, u, v in zip(acts, f["transport"], f["source_system_id"],
-                                    f["target_system_id"]):
+            for a, old, u, v in zip(
+                acts, f["transport"], f["source_system_id"], f["target_system_id"]
+            ):
                 e = Effect(touches={f"flow:{a.subject_id}"})
                 new = new_transport[a.subject_id]
-                if (kind == "secure_transport" and old in SECURE_TRANSPORT
-                        and not _electronic(old) and _electronic(new) and u != v
-                        and f"system:{v}" not in self.succ.get(f"system:{u}", {})):
-                    e.edges[(f"system:{u}", f"system:{v}")] = _cost(self.like[v])
-                    e.touches |= {f"system:{u}", f"system:{v}"}
+                if (
+                    kind == "secure_transport"
+                    and old in SECURE_TRANSPORT
+                    and not _electronic(old)
+                    and _electronic(new)
+                    and u != v
+                    and node_of("system", v) not in self.succ.get(node_of("system", u), {})
+                ):
+                    e.edges[(node_of("system", u), node_of("system", v))] = _cost(self.like[v])
+                    e.touches |= {node_of("system", u), node_of("system", v)}
                 ids = (f"{r.id}:{a.subject_id}" for r in flow_rules.RULES)
                 e.removed_findings |= {i for i in ids if i in self.gov}
                 e.governance.update(new_findings.get(a.subject_id, {}))
                 self._cache[a.action_id] = e
 
-    def _index(self) -> "_Rows":
+    def _index(self) -> _Rows:
         """Where things are in the current inventory (rebuilt after a commit)."""
         if self._rows is None:
             s, v = self.inventory.systems, self.inventory.vulnerabilities
             flows = self.inventory.flows["flow_id"]
-            self._rows = _Rows(systems=pd.Index(s["system_id"]),
-                               vulnerabilities=(v.groupby("system_id", sort=False).indices
-                                                if len(v) else {}),
-                               os=dict(zip(s["system_id"], s["os"])),
-                               flows=dict(zip(flows, range(len(flows)))))
+            self._rows = _Rows(
+                systems=pd.Index(s["system_id"]),
+                vulnerabilities=(v.groupby("system_id", sort=False).indices if len(v) else {}),
+                os=dict(zip(s["system_id"], s["os"])),
+                flows=dict(zip(flows, range(len(flows)))),
+            )
         return self._rows
 
     def _mini(self, sid: str):
@@ -311,11 +351,12 @@ class Evaluator:
         rows = self._index()
         return inv.with_tables(
             systems=inv.systems.iloc[[rows.systems.get_loc(sid)]],
-            vulnerabilities=inv.vulnerabilities.iloc[rows.vulnerabilities.get(sid, [])])
+            vulnerabilities=inv.vulnerabilities.iloc[rows.vulnerabilities.get(sid, [])],
+        )
 
     def _system_effect(self, e: Effect, sid: str, like: float, entry: float) -> None:
         e.likelihood[sid] = (like, entry)
-        node = f"system:{sid}"
+        node = node_of("system", sid)
         for u, w in self.pred.get(node, {}).items():
             new = (_cost(entry) if entry > 0 else None) if u == ATTACKER else _cost(like)
             if new != w:
@@ -327,29 +368,39 @@ class Evaluator:
         s = self.inventory.systems
         org = s.loc[s["system_id"] == action.subject_id, "org_id"].iloc[0]
         vault = vault_id(org)
-        if f"system:{vault}" not in self.pred:
-            after = apply_actions(self._mini(action.subject_id).with_tables(
-                backups=self.inventory.backups.iloc[:0]), [action], as_of=self.as_of, eol=self.eol)
+        if node_of("system", vault) not in self.pred:
+            after = apply_actions(
+                self._mini(action.subject_id).with_tables(backups=self.inventory.backups.iloc[:0]),
+                [action],
+                as_of=self.as_of,
+                eol=self.eol,
+            )
             after = after.with_tables(
                 systems=after.systems[after.systems["system_id"] == vault],
-                vulnerabilities=after.vulnerabilities[
-                    after.vulnerabilities["system_id"] == vault])
-            [(like, _)] = rescore([(vault, after)], os_match=self.os_match,
-                                  current_os=self._index().os, as_of=self.as_of,
-                                  settings=self.settings, eol=self.eol)
-            node, zone = f"system:{vault}", f"zone:{org}:vault"
+                vulnerabilities=after.vulnerabilities[after.vulnerabilities["system_id"] == vault],
+            )
+            [(like, _)] = rescore(
+                [(vault, after)],
+                os_match=self.os_match,
+                current_os=self._index().os,
+                as_of=self.as_of,
+                settings=self.settings,
+                eol=self.eol,
+            )
+            node, zone = node_of("system", vault), node_of("zone", f"{org}:vault")
             e.edges[(node, zone)] = 0.0
             e.edges[(zone, node)] = _cost(like)
             e.likelihood[vault] = (like, 0.0)
             if (s["supplier_org_id"] == org).any():
-                e.edges[(node, f"supplier:{org}")] = 0.0
+                e.edges[(node, node_of("supplier", org))] = 0.0
         e.copies = [(a, vault) for a in sorted(self.system_assets.get(action.subject_id, ()))]
-        e.touches |= {f"system:{vault}"}
+        e.touches |= {node_of("system", vault)}
 
     def _assets_held(self, systems: set[str]) -> set[str]:
         a = self.inventory.assets
-        return set(a.loc[a["system_id"].map(lambda ids: bool(systems.intersection(ids))),
-                         "asset_id"])
+        return set(
+            a.loc[a["system_id"].map(lambda ids: bool(systems.intersection(ids))), "asset_id"]
+        )
 
     def _assets_near(self, moved: set[str]) -> set[str]:
         b = self.inventory.backups
@@ -358,17 +409,25 @@ class Evaluator:
 
     # ------------------------------------------------------------------ governance
 
-    def _replace(self, e: Effect, found: pd.DataFrame, flows: pd.DataFrame,
-                 ids: Iterable[str]) -> None:
+    def _replace(
+        self, e: Effect, found: pd.DataFrame, flows: pd.DataFrame, ids: Iterable[str]
+    ) -> None:
         e.removed_findings |= {f for f in ids if f in self.gov}
         if len(found):
             risk = finding_risk(found, flows, self.assets, self.settings)
             e.governance.update({f: r for f, r in zip(found["finding_id"], risk) if r != 0})
 
     def _context(self, inv, flows: pd.DataFrame, assets: pd.DataFrame) -> RuleContext:
-        return RuleContext(inventory=inv, as_of=self.as_of, settings=self.settings,
-                           systems=inv.systems, assets=assets, copies=pd.DataFrame(),
-                           paths=pd.DataFrame(), flows=flows)
+        return RuleContext(
+            inventory=inv,
+            as_of=self.as_of,
+            settings=self.settings,
+            systems=inv.systems,
+            assets=assets,
+            copies=pd.DataFrame(),
+            paths=pd.DataFrame(),
+            flows=flows,
+        )
 
     def _backup_governance(self, e: Effect, after, assets: set[str]) -> None:
         if not assets:
@@ -376,24 +435,27 @@ class Evaluator:
         sub = self.assets[self.assets["asset_id"].isin(assets)]
         ctx = self._context(after, after.flows.iloc[:0], sub)
         found = _run(backup_rules.RULES, ctx)
-        self._replace(e, found, after.flows, (f"{r.id}:{a}" for r in backup_rules.RULES
-                                              for a in assets))
-        e.touches |= {f"asset:{a}" for a in assets}
+        self._replace(
+            e, found, after.flows, (f"{r.id}:{a}" for r in backup_rules.RULES for a in assets)
+        )
+        e.touches |= {node_of("asset", a) for a in assets}
 
     # ------------------------------------------------------------------ paths
 
-    def _repair(self, edits: dict[tuple[str, str], float | None],
-                parents: dict[str, str] | None = None) -> dict[str, float]:
+    def _repair(
+        self, edits: dict[tuple[str, str], float | None], parents: dict[str, str] | None = None
+    ) -> dict[str, float]:
         """New distances of the nodes an edge change moves (others are unchanged)."""
-        return repair_distances(self.succ, self.pred, self.dist, self.parent, self.children,
-                                edits, parents)
+        return repair_distances(
+            self.succ, self.pred, self.dist, self.parent, self.children, edits, parents
+        )
 
     def _best_copy(self, asset: str, dist, extra: Iterable[str] = ()) -> tuple[float, str | None]:
         """The distance to the asset's nearest copy, and that copy's system (None when no
         copy is reachable); ``dist`` gives a node's distance or None."""
         best, where = INF, None
         for sid in (*self.asset_systems.get(asset, ()), *extra):
-            d = dist(f"system:{sid}")
+            d = dist(node_of("system", sid))
             if d is not None and d < best:
                 best, where = d, sid
         return best, where
@@ -403,8 +465,9 @@ class Evaluator:
         p = math.exp(-distance) if distance < INF else 0.0
         return round(round(p, 4) * float(self.impact.get(asset, 0.0)), 2)
 
-    def _cyber_delta(self, dist: dict[str, float], copies: list[tuple[str, str]]
-                     ) -> tuple[float, dict[str, float], dict[str, tuple[float, str | None]]]:
+    def _cyber_delta(
+        self, dist: dict[str, float], copies: list[tuple[str, str]]
+    ) -> tuple[float, dict[str, float], dict[str, tuple[float, str | None]]]:
         """Change in cyber risk when the distances in ``dist`` change and ``copies`` are
         added, with the new risk and nearest copy of every asset that moved.
 
@@ -413,9 +476,9 @@ class Evaluator:
         """
         moved: dict[str, list[str]] = defaultdict(list)
         for n in dist:
-            if n.startswith("system:"):
-                for a in self.system_assets.get(n[7:], ()):
-                    moved[a].append(n[7:])
+            if is_kind(n, "system"):
+                for a in self.system_assets.get(id_of(n), ()):
+                    moved[a].append(id_of(n))
         added: dict[str, list[str]] = defaultdict(list)
         for a, sid in copies:
             added[a].append(sid)
@@ -428,11 +491,11 @@ class Evaluator:
             if a not in self.impact:
                 continue
             d, where = self.best[a]
-            if where is not None and f"system:{where}" in dist:
+            if where is not None and node_of("system", where) in dist:
                 d, where = self._best_copy(a, lookup, added.get(a, ()))
             else:
                 for sid in (*moved.get(a, ()), *added.get(a, ())):
-                    nd = lookup(f"system:{sid}")
+                    nd = lookup(node_of("system", sid))
                     if nd is not None and nd < d:
                         d, where = nd, sid
             best[a] = (d, where)
@@ -447,5 +510,8 @@ def _electronic(transport: str) -> bool:
 def _run(rules, ctx: RuleContext) -> pd.DataFrame:
     parts = [r.run(ctx) for r in rules]
     parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["finding_id", "rule", "subject_type", "subject_id", "score"])
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["finding_id", "rule", "subject_type", "subject_id", "score"])
+    )

@@ -14,21 +14,47 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.errors import UsageError
 from flowmap.planning.actions import Action, candidate_actions
-from flowmap.planning.costs import action_costs, read_costs
+from flowmap.planning.costs import action_costs
 from flowmap.planning.evaluate import Evaluator
+from flowmap.reference.costs import check_costs
 
-STEP_COLUMNS = ["order", "action_id", "action", "kind", "subject_type", "subject_id", "org_id",
-                "cost_gbp", "cumulative_cost_gbp", "risk_removed", "cumulative_risk_removed",
-                "reason"]
-CANDIDATE_COLUMNS = ["action_id", "action", "kind", "subject_type", "subject_id", "org_id",
-                     "cost_gbp", "cost_source", "risk_removed", "risk_removed_per_10k_gbp",
-                     "chosen", "status"]
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
+
+STEP_COLUMNS = [
+    "order",
+    "action_id",
+    "action",
+    "kind",
+    "subject_type",
+    "subject_id",
+    "org_id",
+    "cost_gbp",
+    "cumulative_cost_gbp",
+    "risk_removed",
+    "cumulative_risk_removed",
+    "reason",
+]
+CANDIDATE_COLUMNS = [
+    "action_id",
+    "action",
+    "kind",
+    "subject_type",
+    "subject_id",
+    "org_id",
+    "cost_gbp",
+    "cost_source",
+    "risk_removed",
+    "risk_removed_per_10k_gbp",
+    "chosen",
+    "status",
+]
 MIN_GAIN = 0.005  # risk removed below half a hundredth of a point counts as nothing
 
 
@@ -51,13 +77,21 @@ class Plan:
         return round(self.risk_before - self.risk_after, 2)
 
     def __repr__(self) -> str:
-        return (f"Plan({len(self.steps)} actions, £{self.spent:,.0f} of £{self.budget:,.0f}, "
-                f"risk {self.risk_before:,.2f} -> {self.risk_after:,.2f})")
+        return (
+            f"Plan({len(self.steps)} actions, £{self.spent:,.0f} of £{self.budget:,.0f}, "
+            f"risk {self.risk_before:,.2f} -> {self.risk_after:,.2f})"
+        )
 
 
-def plan(analysis, *, budget: float, must: Sequence[str] = (), exclude: Sequence[str] = (),
-         costs: str | Path | pd.DataFrame | None = None,
-         candidates: Iterable[Action] | None = None) -> Plan:
+def plan(
+    analysis: Analysis,
+    *,
+    budget: float,
+    must: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    costs: pd.DataFrame | None = None,
+    candidates: Iterable[Action] | None = None,
+) -> Plan:
     """The actions that remove the most risk within ``budget`` pounds, in order.
 
     Parameters
@@ -68,9 +102,10 @@ def plan(analysis, *, budget: float, must: Sequence[str] = (), exclude: Sequence
         Pounds available.
     must, exclude : sequence of str
         Action ids to fund first whatever they remove, or never to fund.
-    costs : path or DataFrame, optional
+    costs : DataFrame, optional
         Cost overrides (``action, subject_id, cost_gbp, note``), on top of the
-        inventory's own ``costs`` table and the bundled indicative costs.
+        inventory's own ``costs`` table and the bundled indicative costs; read a CSV
+        of them with :func:`flowmap.reference.costs.load_costs`.
     candidates : iterable of Action, optional
         Restrict the choice to these (default: every candidate of the analysis).
 
@@ -84,25 +119,34 @@ def plan(analysis, *, budget: float, must: Sequence[str] = (), exclude: Sequence
     True
     """
     if not (isinstance(budget, int | float) and math.isfinite(budget) and budget >= 0):
-        raise UsageError(f"budget {budget!r} is not a number of pounds: give 0 or more, "
-                         "e.g. 250000.", param="budget")
+        raise UsageError(
+            f"budget {budget!r} is not a number of pounds: give 0 or more, e.g. 250000.",
+            param="budget",
+        )
     cands = list(candidate_actions(analysis) if candidates is None else candidates)
     by_id = {c.action_id: c for c in cands}
     for label, ids in (("must", must), ("exclude", exclude)):
         unknown = [i for i in ids if i not in by_id]
         if unknown:
-            raise UsageError(f"{label}: no candidate action {', '.join(unknown)}; valid ids "
-                             f"include {', '.join(sorted(by_id)[:5])} (see candidates in "
-                             "plan.json or plan.xlsx).", param=label)
+            raise UsageError(
+                f"{label}: no candidate action {', '.join(unknown)}; valid ids "
+                f"include {', '.join(sorted(by_id)[:5])} (see candidates in "
+                "plan.json or plan.xlsx).",
+                param=label,
+            )
     both = set(must) & set(exclude)
     if both:
-        raise UsageError(f"must and exclude both name {', '.join(sorted(both))}: choose one.",
-                         param="must")
+        raise UsageError(
+            f"must and exclude both name {', '.join(sorted(both))}: choose one.", param="must"
+        )
     cost = _costs(analysis, cands, costs)
     must_cost = sum(cost[i] for i in dict.fromkeys(must))
     if must_cost > budget:
-        raise UsageError(f"must: the actions cost £{must_cost:,.0f}, more than the budget "
-                         f"£{budget:,.0f}: raise the budget or drop some.", param="must")
+        raise UsageError(
+            f"must: the actions cost £{must_cost:,.0f}, more than the budget "
+            f"£{budget:,.0f}: raise the budget or drop some.",
+            param="must",
+        )
     ev = Evaluator(analysis)
     risk_before = ev.total
     standalone = ev.gains(cands)
@@ -121,19 +165,31 @@ def plan(analysis, *, budget: float, must: Sequence[str] = (), exclude: Sequence
             gain = ev.gain(c)
             if gain < MIN_GAIN:
                 continue
-            key = (gain / cost[c.action_id] if cost[c.action_id] > 0 else math.inf, gain,
-                   _neg(c.action_id))
+            key = (
+                gain / cost[c.action_id] if cost[c.action_id] > 0 else math.inf,
+                gain,
+                _neg(c.action_id),
+            )
             if best_key is None or key > best_key:
                 best, best_key = c, key
         if best is None:
             break
         spent = _choose(ev, best, cost[best.action_id], spent, chosen, records, analysis)
     steps = pd.DataFrame(records, columns=STEP_COLUMNS)
-    table = _candidates_frame(cands, cost, standalone, _costs_frame, chosen, banned, analysis,
-                              costs)
-    return Plan(steps=steps, candidates=table, budget=float(budget), risk_before=risk_before,
-                risk_after=ev.total, spent=round(spent, 2), as_of=analysis.as_of.isoformat(),
-                inventory=str(analysis.inventory.source), actions=list(chosen))
+    table = _candidates_frame(
+        cands, cost, standalone, _costs_frame, chosen, banned, analysis, costs
+    )
+    return Plan(
+        steps=steps,
+        candidates=table,
+        budget=float(budget),
+        risk_before=risk_before,
+        risk_after=ev.total,
+        spent=round(spent, 2),
+        as_of=analysis.as_of.isoformat(),
+        inventory=str(analysis.inventory.source),
+        actions=list(chosen),
+    )
 
 
 def _neg(text: str) -> tuple[int, ...]:
@@ -142,10 +198,10 @@ def _neg(text: str) -> tuple[int, ...]:
 
 
 def _costs_frame(analysis, cands: list[Action], costs) -> pd.DataFrame:
-    tables = [read_costs(costs)]
+    tables = [check_costs(costs)]
     own = analysis.inventory.tables.get("costs")
     if own is not None and len(own):
-        tables.append(read_costs(own))
+        tables.append(check_costs(own, where="the inventory's costs table"))
     merged = pd.concat(tables, ignore_index=True).drop_duplicates(["action", "subject_id"])
     kinds = dict(zip(analysis.systems["system_id"], analysis.systems["kind"]))
     return action_costs(cands, kinds, merged)
@@ -156,8 +212,15 @@ def _costs(analysis, cands: list[Action], costs) -> dict[str, float]:
     return dict(zip(frame["action_id"], frame["cost_gbp"]))
 
 
-def _choose(ev: Evaluator, action: Action, cost: float, spent: float, chosen: list[Action],
-            records: list[dict], analysis) -> float:
+def _choose(
+    ev: Evaluator,
+    action: Action,
+    cost: float,
+    spent: float,
+    chosen: list[Action],
+    records: list[dict],
+    analysis,
+) -> float:
     before = ev.total
     assets_before = dict(ev.asset_risk)
     gov_before = dict(ev.gov)
@@ -166,66 +229,106 @@ def _choose(ev: Evaluator, action: Action, cost: float, spent: float, chosen: li
     spent += cost
     chosen.append(action)
     previous = records[-1]["cumulative_risk_removed"] if records else 0.0
-    records.append({
-        "order": len(records) + 1, "action_id": action.action_id,
-        "action": action.description, "kind": action.kind,
-        "subject_type": action.subject_type, "subject_id": action.subject_id,
-        "org_id": action.org_id, "cost_gbp": round(cost, 2),
-        "cumulative_cost_gbp": round(spent, 2), "risk_removed": removed,
-        "cumulative_risk_removed": round(previous + removed, 2),
-        "reason": _reason(ev, assets_before, gov_before, analysis)})
+    records.append(
+        {
+            "order": len(records) + 1,
+            "action_id": action.action_id,
+            "action": action.description,
+            "kind": action.kind,
+            "subject_type": action.subject_type,
+            "subject_id": action.subject_id,
+            "org_id": action.org_id,
+            "cost_gbp": round(cost, 2),
+            "cumulative_cost_gbp": round(spent, 2),
+            "risk_removed": removed,
+            "cumulative_risk_removed": round(previous + removed, 2),
+            "reason": _reason(ev, assets_before, gov_before, analysis),
+        }
+    )
     return spent
 
 
 def _reason(ev: Evaluator, assets_before: dict, gov_before: dict, analysis) -> str:
     """Plain English: the largest drop in an asset's path risk, or the findings resolved."""
     a = analysis.assets.set_index("asset_id")
-    drops = sorted(((assets_before.get(k, 0.0) - v, k) for k, v in ev.asset_risk.items()
-                    if assets_before.get(k, 0.0) - v > 0), reverse=True)
+    drops = sorted(
+        (
+            (assets_before.get(k, 0.0) - v, k)
+            for k, v in ev.asset_risk.items()
+            if assets_before.get(k, 0.0) - v > 0
+        ),
+        reverse=True,
+    )
     resolved = sorted(f for f in gov_before if f not in ev.gov or ev.gov[f] < gov_before[f])
     parts = []
     if drops:
-        drop, asset = drops[0]
+        _drop, asset = drops[0]
         records = a.at[asset, "records"]
         impact = float(a.at[asset, "impact"]) or 1.0
-        parts.append(f"cuts the most likely attack path to {a.at[asset, 'name']} ({asset}"
-                     + (f", {int(records):,} records" if pd.notna(records) else "")
-                     + f") from {assets_before[asset] / impact:.0%} to "
-                     f"{ev.asset_risk[asset] / impact:.0%}"
-                     + (f", and lowers the paths to {len(drops) - 1} other asset"
-                        f"{'' if len(drops) == 2 else 's'}" if len(drops) > 1 else ""))
+        parts.append(
+            f"cuts the most likely attack path to {a.at[asset, 'name']} ({asset}"
+            + (f", {int(records):,} records" if pd.notna(records) else "")
+            + f") from {assets_before[asset] / impact:.0%} to "
+            f"{ev.asset_risk[asset] / impact:.0%}"
+            + (
+                f", and lowers the paths to {len(drops) - 1} other asset"
+                f"{'' if len(drops) == 2 else 's'}"
+                if len(drops) > 1
+                else ""
+            )
+        )
     if resolved:
-        rules = sorted({f.split(':', 1)[0] for f in resolved})
-        parts.append(f"resolves {len(resolved)} governance finding"
-                     f"{'' if len(resolved) == 1 else 's'} ({', '.join(rules)})")
+        rules = sorted({f.split(":", 1)[0] for f in resolved})
+        parts.append(
+            f"resolves {len(resolved)} governance finding"
+            f"{'' if len(resolved) == 1 else 's'} ({', '.join(rules)})"
+        )
     if not parts:
         return "removes no measurable risk now (funded as a must-do)"
     return "; ".join(parts) + "."
 
 
-def _candidates_frame(cands, cost, standalone, costs_frame, chosen, banned, analysis,
-                      costs) -> pd.DataFrame:
+def _candidates_frame(
+    cands, cost, standalone, costs_frame, chosen, banned, analysis, costs
+) -> pd.DataFrame:
     frame = costs_frame(analysis, cands, costs).set_index("action_id")
     picked = {c.action_id for c in chosen}
-    rows = [{"action_id": c.action_id, "action": c.description, "kind": c.kind,
-             "subject_type": c.subject_type, "subject_id": c.subject_id, "org_id": c.org_id,
-             "cost_gbp": cost[c.action_id], "cost_source": frame.at[c.action_id, "cost_source"],
-             "risk_removed": standalone[c.action_id],
-             "risk_removed_per_10k_gbp": round(standalone[c.action_id] * 10000
-                                               / cost[c.action_id], 2)
-             if cost[c.action_id] > 0 else 0.0,
-             "chosen": c.action_id in picked,
-             "status": "chosen" if c.action_id in picked else
-             "excluded" if c.action_id in banned else
-             "no measurable risk removed" if standalone[c.action_id] < MIN_GAIN else
-             "not funded"} for c in cands]
+    rows = [
+        {
+            "action_id": c.action_id,
+            "action": c.description,
+            "kind": c.kind,
+            "subject_type": c.subject_type,
+            "subject_id": c.subject_id,
+            "org_id": c.org_id,
+            "cost_gbp": cost[c.action_id],
+            "cost_source": frame.at[c.action_id, "cost_source"],
+            "risk_removed": standalone[c.action_id],
+            "risk_removed_per_10k_gbp": round(
+                standalone[c.action_id] * 10000 / cost[c.action_id], 2
+            )
+            if cost[c.action_id] > 0
+            else 0.0,
+            "chosen": c.action_id in picked,
+            "status": "chosen"
+            if c.action_id in picked
+            else "excluded"
+            if c.action_id in banned
+            else "no measurable risk removed"
+            if standalone[c.action_id] < MIN_GAIN
+            else "not funded",
+        }
+        for c in cands
+    ]
     out = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    return out.sort_values(["risk_removed", "action_id"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["risk_removed", "action_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
-def exact_plan(analysis, *, budget: float, candidates: Sequence[Action],
-               costs: str | Path | pd.DataFrame | None = None) -> tuple[float, list[Action]]:
+def exact_plan(
+    analysis, *, budget: float, candidates: Sequence[Action], costs: pd.DataFrame | None = None
+) -> tuple[float, list[Action]]:
     """The best subset of ``candidates`` within ``budget`` by exhaustive search (small cases).
 
     Returns the risk left and the actions; each subset is evaluated incrementally from

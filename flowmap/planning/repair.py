@@ -14,11 +14,15 @@ from collections import defaultdict
 INF = math.inf
 
 
-def repair_distances(succ: dict[str, dict[str, float]], pred: dict[str, dict[str, float]],
-                     dist: dict[str, float], parent: dict[str, str],
-                     children: dict[str, set[str]],
-                     edits: dict[tuple[str, str], float | None],
-                     parents: dict[str, str] | None = None) -> dict[str, float]:
+def repair_distances(
+    succ: dict[str, dict[str, float]],
+    pred: dict[str, dict[str, float]],
+    dist: dict[str, float],
+    parent: dict[str, str],
+    children: dict[str, set[str]],
+    edits: dict[tuple[str, str], float | None],
+    parents: dict[str, str] | None = None,
+) -> dict[str, float]:
     """New distances of the nodes that ``edits`` move (the others are unchanged).
 
     Parameters
@@ -92,4 +96,3 @@ def repair_distances(succ: dict[str, dict[str, float]], pred: dict[str, dict[str
                 new[m], parents[m] = d + w, n
                 heapq.heappush(heap, (d + w, m))
     return {n: d for n, d in new.items() if d != dist.get(n, INF)}
-

@@ -14,18 +14,32 @@ import datetime as dt
 
 import pandas as pd
 
-from flowmap.inventory.model import Inventory
 from flowmap.engine.likelihood import entry_likelihood, system_likelihood
-from flowmap.reference.eol import EolTable
 from flowmap.engine.settings import AnalysisSettings
+from flowmap.inventory.model import Inventory
+from flowmap.reference.eol import EolTable
 
-OS_MATCH = ("os_product", "os_cycle", "os_label", "support_end", "extended_end", "eol_source",
-            "os_recognised", "os_match_reason")
+OS_MATCH = (
+    "os_product",
+    "os_cycle",
+    "os_label",
+    "support_end",
+    "extended_end",
+    "eol_source",
+    "os_recognised",
+    "os_match_reason",
+)
 
 
-def rescore(changed: list[tuple[str, Inventory]], *, os_match: pd.DataFrame,
-            current_os: dict[str, str], as_of: dt.date, settings: AnalysisSettings,
-            eol: EolTable) -> list[tuple[float, float]]:
+def rescore(
+    changed: list[tuple[str, Inventory]],
+    *,
+    os_match: pd.DataFrame,
+    current_os: dict[str, str],
+    as_of: dt.date,
+    settings: AnalysisSettings,
+    eol: EolTable,
+) -> list[tuple[float, float]]:
     """Likelihood and entry likelihood of each changed system.
 
     Parameters
@@ -48,25 +62,28 @@ def rescore(changed: list[tuple[str, Inventory]], *, os_match: pd.DataFrame,
     if not changed:
         return []
     labels = [str(i) for i in range(len(changed))]
-    systems = pd.concat([inv.systems.assign(system_id=label)
-                         for label, (_, inv) in zip(labels, changed)], ignore_index=True)
-    vulns = [inv.vulnerabilities.assign(system_id=label)
-             for label, (_, inv) in zip(labels, changed) if len(inv.vulnerabilities)]
-    vulns = (pd.concat(vulns, ignore_index=True) if vulns
-             else changed[0][1].vulnerabilities.iloc[:0])
+    systems = pd.concat(
+        [inv.systems.assign(system_id=label) for label, (_, inv) in zip(labels, changed)],
+        ignore_index=True,
+    )
+    vulns = [
+        inv.vulnerabilities.assign(system_id=label)
+        for label, (_, inv) in zip(labels, changed)
+        if len(inv.vulnerabilities)
+    ]
+    vulns = pd.concat(vulns, ignore_index=True) if vulns else changed[0][1].vulnerabilities.iloc[:0]
     sids = [sid for sid, _ in changed]
-    same = [sid in os_match.index and os == current_os.get(sid)
-            for sid, os in zip(sids, systems["os"])]
+    same = [
+        sid in os_match.index and os == current_os.get(sid) for sid, os in zip(sids, systems["os"])
+    ]
     kept = [i for i, s in enumerate(same) if s]
     fresh = [i for i, s in enumerate(same) if not s]
     parts = []
     if kept:
         parts.append(os_match.loc[[sids[i] for i in kept], list(OS_MATCH)].set_axis(kept))
     if fresh:
-        parts.append(eol.match_many(systems["os"].iloc[fresh])[list(OS_MATCH)]
-                     .set_axis(fresh))
+        parts.append(eol.match_many(systems["os"].iloc[fresh])[list(OS_MATCH)].set_axis(fresh))
     match = pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
     scored = system_likelihood(systems, vulns, match, as_of=as_of, settings=settings)
     entry = entry_likelihood(systems, scored["likelihood"], settings).round(4)
-    return list(zip(scored["likelihood"].astype(float).tolist(),
-                    entry.astype(float).tolist()))
+    return list(zip(scored["likelihood"].astype(float).tolist(), entry.astype(float).tolist()))

@@ -15,8 +15,14 @@ from flowmap.reference.epss import EpssScores, load_epss
 from flowmap.reference.kev import KevCatalogue, load_kev
 
 __all__ = [
-    "ENDED_DATE_UNKNOWN", "EolTable", "OsMatch", "load_endoflife",
-    "EpssScores", "load_epss",
-    "KevCatalogue", "load_kev",
-    "Reference", "load_reference",
+    "ENDED_DATE_UNKNOWN",
+    "EolTable",
+    "EpssScores",
+    "KevCatalogue",
+    "OsMatch",
+    "Reference",
+    "load_endoflife",
+    "load_epss",
+    "load_kev",
+    "load_reference",
 ]

@@ -56,8 +56,13 @@ class Reference:
         """Only the data shipped with flowmap (the end-of-life table)."""
         return cls(eol=bundled_eol())
 
-    def with_data(self, *, kev: KevCatalogue | None = None, epss: EpssScores | None = None,
-                  eol: Iterable[EolTable] = ()) -> Reference:
+    def with_data(
+        self,
+        *,
+        kev: KevCatalogue | None = None,
+        epss: EpssScores | None = None,
+        eol: Iterable[EolTable] = (),
+    ) -> Reference:
         """A copy with a KEV catalogue, EPSS scores or more end-of-life tables added.
 
         Later end-of-life tables win over earlier ones (and over the bundled table) for
@@ -67,18 +72,30 @@ class Reference:
         table = self.eol
         for extra in eol:
             table = table.extend(extra)
-            key = "eol" if "eol" not in sources else f"eol {sum(k.startswith('eol') for k in sources) + 1}"
+            key = (
+                "eol"
+                if "eol" not in sources
+                else f"eol {sum(k.startswith('eol') for k in sources) + 1}"
+            )
             sources[key] = getattr(extra, "source", "") or repr(extra)
         if kev is not None:
             sources["kev"] = f"{kev.source} (catalogue {kev.version or 'unknown version'})"
         if epss is not None:
             sources["epss"] = f"{epss.source} (scores of {epss.score_date or 'unknown date'})"
-        return Reference(eol=table, kev=kev if kev is not None else self.kev,
-                         epss=epss if epss is not None else self.epss, sources=sources)
+        return Reference(
+            eol=table,
+            kev=kev if kev is not None else self.kev,
+            epss=epss if epss is not None else self.epss,
+            sources=sources,
+        )
 
 
-def load_reference(*, kev: str | Path | None = None, epss: str | Path | None = None,
-                   eol: str | Path | Sequence[str | Path] = ()) -> Reference:
+def load_reference(
+    *,
+    kev: str | Path | None = None,
+    epss: str | Path | None = None,
+    eol: str | Path | Sequence[str | Path] = (),
+) -> Reference:
     """Read reference files into a :class:`Reference` (the bundled table plus these).
 
     Parameters
@@ -108,7 +125,8 @@ def load_reference(*, kev: str | Path | None = None, epss: str | Path | None = N
     return Reference.bundled().with_data(
         kev=load_kev(kev) if kev is not None else None,
         epss=load_epss(epss) if epss is not None else None,
-        eol=[load_endoflife(f) for f in files])
+        eol=[load_endoflife(f) for f in files],
+    )
 
 
 @lru_cache(maxsize=1)

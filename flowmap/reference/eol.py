@@ -32,19 +32,40 @@ from pathlib import Path
 import pandas as pd
 
 from flowmap.reference.eol_files import (
-    COLUMNS, ENDED_DATE_UNKNOWN, date_column, read_endoflife, read_eol_csv,
+    COLUMNS,
+    ENDED_DATE_UNKNOWN,
+    date_column,
+    read_endoflife,
+    read_eol_csv,
 )
 from flowmap.reference.os_names import (
-    RECOGNISED_PRODUCTS, OsGuess, generic_guess, generic_patterns, normalise, recognise,
+    RECOGNISED_PRODUCTS,
+    OsGuess,
+    generic_guess,
+    generic_patterns,
+    normalise,
+    recognise,
 )
 
-__all__ = ["COLUMNS", "ENDED_DATE_UNKNOWN", "MATCH_COLUMNS", "EolTable", "OsMatch",
-           "load_endoflife"]
+__all__ = [
+    "COLUMNS",
+    "ENDED_DATE_UNKNOWN",
+    "MATCH_COLUMNS",
+    "EolTable",
+    "OsMatch",
+    "load_endoflife",
+]
 
 #: Columns :meth:`EolTable.match_many` returns, in order.
 MATCH_COLUMNS: tuple[str, ...] = (
-    "os_product", "os_cycle", "os_label", "support_end", "extended_end", "eol_source",
-    "os_recognised", "os_match_reason",
+    "os_product",
+    "os_cycle",
+    "os_label",
+    "support_end",
+    "extended_end",
+    "eol_source",
+    "os_recognised",
+    "os_match_reason",
 )
 
 _BUNDLED = "eol.csv"
@@ -278,17 +299,27 @@ class EolTable:
 
     def _resolve(self, guess: OsGuess) -> OsMatch:
         if not guess.cycles:
-            return _unrecognised(guess.product, None,
-                                 f"{guess.wanted} without a version: cannot tell which release")
+            return _unrecognised(
+                guess.product, None, f"{guess.wanted} without a version: cannot tell which release"
+            )
         releases = self._rows.get(guess.product, {})
         for cycle, note in guess.cycles:
             row = releases.get(cycle)
             if row is not None:
                 _, _, label, support_end, extended_end, source = row
-                return OsMatch(guess.product, cycle, label, _date(support_end), _date(extended_end),
-                               source or None, True, note)
-        return _unrecognised(guess.product, guess.cycles[0][0],
-                             f"{guess.wanted} is not in the end-of-life table")
+                return OsMatch(
+                    guess.product,
+                    cycle,
+                    label,
+                    _date(support_end),
+                    _date(extended_end),
+                    source or None,
+                    True,
+                    note,
+                )
+        return _unrecognised(
+            guess.product, guess.cycles[0][0], f"{guess.wanted} is not in the end-of-life table"
+        )
 
 
 # ---------------------------------------------------------------------------------------

@@ -96,12 +96,16 @@ def read_eol_csv(path: str | Path) -> pd.DataFrame:
                 f"{path} line {line}: extended_end {extended_end} is before support_end "
                 f"{support_end}; correct one of the dates."
             )
-        records.append({
-            "product": product, "cycle": cycle,
-            "label": row["label"].strip() or f"{product} {cycle}",
-            "support_end": support_end, "extended_end": extended_end,
-            "source": row["source"].strip(),
-        })
+        records.append(
+            {
+                "product": product,
+                "cycle": cycle,
+                "label": row["label"].strip() or f"{product} {cycle}",
+                "support_end": support_end,
+                "extended_end": extended_end,
+                "source": row["source"].strip(),
+            }
+        )
     return eol_frame(records)
 
 
@@ -158,8 +162,11 @@ def read_endoflife(path: str | Path) -> pd.DataFrame:
         ) from exc
     if isinstance(data, list):
         records = _classic_records(path, data)
-    elif (isinstance(data, dict) and isinstance(data.get("result"), dict)
-          and isinstance(data["result"].get("releases"), list)):
+    elif (
+        isinstance(data, dict)
+        and isinstance(data.get("result"), dict)
+        and isinstance(data["result"].get("releases"), list)
+    ):
         records = _v1_records(path, data["result"])
     else:
         raise ReferenceDataError(
@@ -186,13 +193,18 @@ def _classic_records(path: Path, data: list) -> list[dict]:
             )
         cycle = str(item["cycle"]).strip().lower()
         where = f"{path}: cycle {cycle}"
-        records.append({
-            "product": product, "cycle": cycle, "label": f"{product} {cycle}",
-            "support_end": _json_date(where, "eol", item.get("eol"), ended=True),
-            "extended_end": _json_date(where, "extendedSupport", item.get("extendedSupport"),
-                                       ended=False),
-            "source": f"https://endoflife.date/{product} (from {path.name})",
-        })
+        records.append(
+            {
+                "product": product,
+                "cycle": cycle,
+                "label": f"{product} {cycle}",
+                "support_end": _json_date(where, "eol", item.get("eol"), ended=True),
+                "extended_end": _json_date(
+                    where, "extendedSupport", item.get("extendedSupport"), ended=False
+                ),
+                "source": f"https://endoflife.date/{product} (from {path.name})",
+            }
+        )
     return records
 
 
@@ -211,13 +223,16 @@ def _v1_records(path: Path, result: dict) -> list[dict]:
         eol = item.get("eolFrom")
         if eol is None:
             eol = bool(item.get("isEol", False))
-        records.append({
-            "product": product, "cycle": cycle,
-            "label": f"{product_label} {item.get('label') or item['name']}",
-            "support_end": _json_date(where, "eolFrom", eol, ended=True),
-            "extended_end": _json_date(where, "eoesFrom", item.get("eoesFrom"), ended=False),
-            "source": f"https://endoflife.date/{product} (from {path.name})",
-        })
+        records.append(
+            {
+                "product": product,
+                "cycle": cycle,
+                "label": f"{product_label} {item.get('label') or item['name']}",
+                "support_end": _json_date(where, "eolFrom", eol, ended=True),
+                "extended_end": _json_date(where, "eoesFrom", item.get("eoesFrom"), ended=False),
+                "source": f"https://endoflife.date/{product} (from {path.name})",
+            }
+        )
     return records
 
 
@@ -232,8 +247,10 @@ def _json_date(where: str, field: str, value: object, ended: bool) -> dt.date | 
         return None
     if value is True:
         return ENDED_DATE_UNKNOWN if ended else None
-    problem = (f"{where}: {field} {value!r} is not a date (YYYY-MM-DD) or true/false; "
-               "download the file again from endoflife.date.")
+    problem = (
+        f"{where}: {field} {value!r} is not a date (YYYY-MM-DD) or true/false; "
+        "download the file again from endoflife.date."
+    )
     if not isinstance(value, str):
         raise ReferenceDataError(problem)
     try:

@@ -110,8 +110,9 @@ def load_epss(path: str | Path) -> EpssScores:
     try:
         # Scores parse straight to floats (fast); a column with a bad value stays text
         # and is reported below by line.
-        raw = pd.read_csv(io.BytesIO(data), skiprows=header_line - 1, dtype={"cve": "str"},
-                          skip_blank_lines=False)
+        raw = pd.read_csv(
+            io.BytesIO(data), skiprows=header_line - 1, dtype={"cve": "str"}, skip_blank_lines=False
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ReferenceDataError(

@@ -33,8 +33,14 @@ FIELDS: dict[str, str] = {
     "cwes": "cwes",
 }
 #: Fields every entry must have.
-REQUIRED: tuple[str, ...] = ("cveID", "vendorProject", "product", "vulnerabilityName",
-                             "dateAdded", "dueDate")
+REQUIRED: tuple[str, ...] = (
+    "cveID",
+    "vendorProject",
+    "product",
+    "vulnerabilityName",
+    "dateAdded",
+    "dueDate",
+)
 
 CVE_PATTERN = re.compile(r"CVE-\d{4}-\d{4,19}")
 _DOWNLOAD = "https://www.cisa.gov/known-exploited-vulnerabilities-catalog"
@@ -148,14 +154,17 @@ def _read_json(path: Path, data: bytes) -> tuple[pd.DataFrame, str | None, str |
         raw["cwes"] = raw["cwes"].map(lambda v: ";".join(v) if isinstance(v, list) else v)
     version = doc.get("catalogVersion")
     released = doc.get("dateReleased")
-    return (raw, None if version is None else str(version),
-            None if released is None else str(released), "vulnerabilities entry")
+    return (
+        raw,
+        None if version is None else str(version),
+        None if released is None else str(released),
+        "vulnerabilities entry",
+    )
 
 
 def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, None, None, str]:
     try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False,
-                          encoding="utf-8-sig")
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ReferenceDataError(
@@ -182,8 +191,10 @@ def _tidy(path: Path, raw: pd.DataFrame, where: str) -> pd.DataFrame:
         raise ReferenceDataError(
             f"{path} lists no vulnerabilities; download the catalogue again from {_DOWNLOAD}."
         )
-    text = {f: raw[f].astype(object).where(raw[f].notna(), "").astype(str).str.strip()
-            for f in raw.columns}
+    text = {
+        f: raw[f].astype(object).where(raw[f].notna(), "").astype(str).str.strip()
+        for f in raw.columns
+    }
     for field in REQUIRED:
         blank = text[field] == ""
         if blank.any():

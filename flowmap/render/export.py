@@ -28,6 +28,7 @@ def export_graph(G: nx.MultiDiGraph, path: str | Path, *, format: str = "graphml
     """
     if format not in FORMATS:
         from flowmap.errors import UsageError
+
         raise UsageError(f"No export format named {format!r}: use one of {', '.join(FORMATS)}.")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,8 +39,9 @@ def export_graph(G: nx.MultiDiGraph, path: str | Path, *, format: str = "graphml
         nx.write_gexf(H, path)
     else:
         data = nx.node_link_data(H, edges="edges")
-        path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+        path.write_text(
+            json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return path
 
 

@@ -17,8 +17,13 @@ FIXED_CREATED = dt.datetime(2000, 1, 1)  # workbook metadata, so output is repro
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False, "in_memory": True, "nan_inf_to_errors": True}
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "in_memory": True,
+    "nan_inf_to_errors": True,
+}
 
 
 def write_json(document: object, path: str | Path) -> Path:
@@ -42,7 +47,8 @@ def _json_text(document: object) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False, **options)
 
     if not isinstance(document, dict) or not any(
-            isinstance(v, list) and len(v) > ONE_PER_LINE for v in document.values()):
+        isinstance(v, list) and len(v) > ONE_PER_LINE for v in document.values()
+    ):
         return dumps(document, indent=1)
     parts = []
     for key in sorted(document):
@@ -75,14 +81,15 @@ def new_workbook(path: str | Path, title: str):
 EXCEL_ROWS = 1_048_576
 
 
-def write_sheets(wb, name: str, frame: pd.DataFrame, bold, *,
-                 rows_per_sheet: int = EXCEL_ROWS - 1) -> list[str]:
+def write_sheets(
+    wb, name: str, frame: pd.DataFrame, bold, *, rows_per_sheet: int = EXCEL_ROWS - 1
+) -> list[str]:
     """Write a table to the sheet ``name``, continued on ``name (2)``, ``name (3)`` ...
     when it has more rows than a sheet holds, so no row is lost. Returns the sheet names."""
     names = []
     for part, start in enumerate(range(0, max(len(frame), 1), rows_per_sheet), start=1):
         sheet = name if part == 1 else f"{name} ({part})"
-        write_sheet(wb.add_worksheet(sheet), frame.iloc[start:start + rows_per_sheet], bold)
+        write_sheet(wb.add_worksheet(sheet), frame.iloc[start : start + rows_per_sheet], bold)
         names.append(sheet)
     return names
 
@@ -95,8 +102,12 @@ def write_sheet(ws, frame: pd.DataFrame, bold) -> None:
         ws.set_column(c, c, min(max(width + 2, 8), 60))
     for r, row in enumerate(frame.itertuples(index=False), start=1):
         for c, value in enumerate(row):
-            if value is None or value is pd.NA or value == "" or (
-                    isinstance(value, float) and value != value):
+            if (
+                value is None
+                or value is pd.NA
+                or value == ""
+                or (isinstance(value, float) and value != value)
+            ):
                 continue
             if isinstance(value, str):
                 ws.write_string(r, c, value)

@@ -14,23 +14,77 @@ from pathlib import Path
 import pandas as pd
 
 from flowmap.engine.analysis import Analysis
-from flowmap.progress import stages
 from flowmap.engine.rules.base import evidence_values, plain, row_dicts
-from flowmap.render.files import new_workbook, neutralise_frame, write_csv, write_json, write_sheets
+from flowmap.progress import stages
+from flowmap.render.files import neutralise_frame, new_workbook, write_csv, write_json, write_sheets
 
 SCHEMA_VERSION = 1
-SYSTEM_COLUMNS = ["system_id", "name", "org_id", "kind", "os", "os_label", "eol_status",
-                  "support_end", "zone", "internet_facing", "criticality", "open_vulnerabilities",
-                  "open_kev", "overdue_patches", "days_since_patch", "likelihood",
-                  "entry_likelihood", "reach", "blast_radius"]
-ASSET_COLUMNS = ["asset_id", "name", "org_id", "owner", "data_categories", "identifiability",
-                 "records", "essential", "impact", "copies", "copy_orgs", "exposure", "reach",
-                 "risk"]
-FLOW_COLUMNS = ["flow_id", "asset_id", "asset_name", "source_system_id", "target_system_id",
-                "sender_org_id", "receiver_org_id", "transport", "encrypted", "purpose",
-                "lawful_basis", "special_condition", "dsa_ref", "dsa_expires"]
-PATH_COLUMNS = ["asset_id", "asset_name", "org_id", "impact", "probability", "risk",
-                "entry_system_id", "entry_kind", "target_system_id", "hops", "path"]
+SYSTEM_COLUMNS = [
+    "system_id",
+    "name",
+    "org_id",
+    "kind",
+    "os",
+    "os_label",
+    "eol_status",
+    "support_end",
+    "zone",
+    "internet_facing",
+    "criticality",
+    "open_vulnerabilities",
+    "open_kev",
+    "overdue_patches",
+    "days_since_patch",
+    "likelihood",
+    "entry_likelihood",
+    "reach",
+    "blast_radius",
+]
+ASSET_COLUMNS = [
+    "asset_id",
+    "name",
+    "org_id",
+    "owner",
+    "data_categories",
+    "identifiability",
+    "records",
+    "essential",
+    "impact",
+    "copies",
+    "copy_orgs",
+    "exposure",
+    "reach",
+    "risk",
+]
+FLOW_COLUMNS = [
+    "flow_id",
+    "asset_id",
+    "asset_name",
+    "source_system_id",
+    "target_system_id",
+    "sender_org_id",
+    "receiver_org_id",
+    "transport",
+    "encrypted",
+    "purpose",
+    "lawful_basis",
+    "special_condition",
+    "dsa_ref",
+    "dsa_expires",
+]
+PATH_COLUMNS = [
+    "asset_id",
+    "asset_name",
+    "org_id",
+    "impact",
+    "probability",
+    "risk",
+    "entry_system_id",
+    "entry_kind",
+    "target_system_id",
+    "hops",
+    "path",
+]
 
 
 def findings_document(analysis: Analysis) -> dict[str, object]:
@@ -42,8 +96,9 @@ def findings_document(analysis: Analysis) -> dict[str, object]:
     return {"schema_version": SCHEMA_VERSION, "summary": analysis.summary, "findings": records}
 
 
-def write_findings(analysis: Analysis, out_dir: str | Path, *,
-                   progress: bool = False) -> list[Path]:
+def write_findings(
+    analysis: Analysis, out_dir: str | Path, *, progress: bool = False
+) -> list[Path]:
     """Write ``findings.json``, ``findings.csv`` and ``findings.xlsx`` to ``out_dir``.
 
     ``progress`` shows a bar over the three files (the workbook is the slow one: about
@@ -65,9 +120,14 @@ def write_findings(analysis: Analysis, out_dir: str | Path, *,
 def flat_findings(findings: pd.DataFrame) -> pd.DataFrame:
     """Findings with evidence as JSON text and references joined (one cell each)."""
     flat = findings.copy()
-    flat["evidence"] = [json.dumps(plain(e) if not isinstance(e, dict) else
-                                   {k: plain(v) for k, v in e.items()},
-                                   sort_keys=True, ensure_ascii=False) for e in flat["evidence"]]
+    flat["evidence"] = [
+        json.dumps(
+            plain(e) if not isinstance(e, dict) else {k: plain(v) for k, v in e.items()},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        for e in flat["evidence"]
+    ]
     flat["references"] = ["; ".join(r) for r in flat["references"]]
     return flat
 
@@ -81,13 +141,15 @@ def _sheet_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         elif isinstance(s.dtype, pd.BooleanDtype):
             out[col] = s.map({True: "yes", False: "no"}).fillna("")
         elif s.dtype == object:
-            out[col] = [";".join(v) if isinstance(v, tuple | list) else ("" if v is None else v)
-                        for v in s]
+            out[col] = [
+                ";".join(v) if isinstance(v, tuple | list) else ("" if v is None else v) for v in s
+            ]
     return neutralise_frame(out)
 
 
-def write_findings_workbook(analysis: Analysis, path: str | Path, *,
-                            flat: pd.DataFrame | None = None) -> Path:
+def write_findings_workbook(
+    analysis: Analysis, path: str | Path, *, flat: pd.DataFrame | None = None
+) -> Path:
     """The Excel workbook: summary, findings, attack paths, systems, assets and flows.
 
     ``flat`` is :func:`flat_findings` of the analysis, when the caller has it already.
@@ -96,8 +158,7 @@ def write_findings_workbook(analysis: Analysis, path: str | Path, *,
     path = Path(path)
     summary = analysis.summary
     sheets = {
-        "findings": neutralise_frame(flat_findings(analysis.findings) if flat is None
-                                     else flat),
+        "findings": neutralise_frame(flat_findings(analysis.findings) if flat is None else flat),
         "attack_paths": _sheet_frame(analysis.attack_paths, PATH_COLUMNS),
         "systems": _sheet_frame(analysis.systems, SYSTEM_COLUMNS),
         "assets": _sheet_frame(analysis.assets, ASSET_COLUMNS),
@@ -106,8 +167,12 @@ def write_findings_workbook(analysis: Analysis, path: str | Path, *,
     wb = new_workbook(path, "flowmap findings")
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet("summary")
-    rows = [("Inventory", str(summary["inventory"])), ("As of", summary["as_of"]),
-            ("Findings", summary["findings"]), ("Total risk", summary["total_risk"])]
+    rows = [
+        ("Inventory", str(summary["inventory"])),
+        ("As of", summary["as_of"]),
+        ("Findings", summary["findings"]),
+        ("Total risk", summary["total_risk"]),
+    ]
     rows += [(f"Severity: {k}", v) for k, v in summary["by_severity"].items()]
     rows += [(f"Rule: {k}", v) for k, v in summary["by_rule"].items()]
     rows += [(f"Source: {k}", v) for k, v in summary["sources"].items()]
@@ -120,5 +185,3 @@ def write_findings_workbook(analysis: Analysis, path: str | Path, *,
         write_sheets(wb, name, frame, bold)
     wb.close()
     return path
-
-

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from flowmap.render.files import new_workbook, neutralise_frame, write_csv, write_json, write_sheets
-from flowmap.planning.portfolio import Plan
 from flowmap.engine.rules.base import plain
+from flowmap.planning.portfolio import Plan
+from flowmap.render.files import neutralise_frame, new_workbook, write_csv, write_json, write_sheets
 
 SCHEMA_VERSION = 1
 CURVE_SIZE = (7.0, 4.0)
@@ -21,21 +21,33 @@ CURVE_DPI = 100
 
 def plan_document(plan: Plan) -> dict[str, object]:
     """The plan as the JSON document ``plan.json`` holds."""
+
     def records(frame: pd.DataFrame) -> list[dict]:
         return [{k: plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
-    return {"schema_version": SCHEMA_VERSION,
-            "summary": plan_summary(plan), "steps": records(plan.steps),
-            "candidates": records(plan.candidates)}
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "summary": plan_summary(plan),
+        "steps": records(plan.steps),
+        "candidates": records(plan.candidates),
+    }
 
 
 def plan_summary(plan: Plan) -> dict[str, object]:
     """Headline figures of a plan."""
-    return {"inventory": plan.inventory, "as_of": plan.as_of, "budget_gbp": plan.budget,
-            "spent_gbp": plan.spent, "actions": int(len(plan.steps)),
-            "candidates": int(len(plan.candidates)), "risk_before": plan.risk_before,
-            "risk_after": plan.risk_after, "risk_removed": plan.risk_removed,
-            "costs_note": "Default costs are indicative (docs/planning.md); the inventory's "
-                          "costs table overrides them."}
+    return {
+        "inventory": plan.inventory,
+        "as_of": plan.as_of,
+        "budget_gbp": plan.budget,
+        "spent_gbp": plan.spent,
+        "actions": len(plan.steps),
+        "candidates": len(plan.candidates),
+        "risk_before": plan.risk_before,
+        "risk_after": plan.risk_after,
+        "risk_removed": plan.risk_removed,
+        "costs_note": "Default costs are indicative (docs/planning.md); the inventory's "
+        "costs table overrides them.",
+    }
 
 
 def write_plan(plan: Plan, out_dir: str | Path) -> list[Path]:
@@ -71,6 +83,7 @@ def _workbook(plan: Plan, path: Path) -> None:
 def plan_curve(plan: Plan, path: str | Path) -> Path:
     """Spend against cumulative risk removed, one point per action (PNG, reproducible)."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

@@ -25,7 +25,12 @@ import pandas as pd
 
 from flowmap.inventory.read import cell_text
 from flowmap.inventory.schema import (
-    LIST_SEPARATOR, TABLES, TRUE_WORDS, Column, Table, normalise_column_name,
+    LIST_SEPARATOR,
+    TABLES,
+    TRUE_WORDS,
+    Column,
+    Table,
+    normalise_column_name,
 )
 
 README_SHEET = "README"
@@ -38,13 +43,22 @@ MIN_WIDTH, MAX_WIDTH = 10, 60
 COMMENT_WIDTH, COMMENT_LINE_CHARS, COMMENT_LINE_PIXELS = 340, 48, 16
 CREATED = dt.datetime(2026, 1, 1)  # fixed, so the same call gives the same bytes
 AUTHOR = "flowmap"
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
-                    "strings_to_urls": False, "in_memory": True}
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "in_memory": True,
+}
 TEXT_TYPES = frozenset({"id", "text", "enum", "bool", "list", "enum_list"})
 TYPE_WORDS = {
-    "id": "id (text; leading zeros are kept)", "text": "text", "enum": "one value from the list",
-    "bool": "yes or no", "date": "date, YYYY-MM-DD or DD/MM/YYYY", "int": "whole number",
-    "float": "number", "list": f"list of values separated by {LIST_SEPARATOR}",
+    "id": "id (text; leading zeros are kept)",
+    "text": "text",
+    "enum": "one value from the list",
+    "bool": "yes or no",
+    "date": "date, YYYY-MM-DD or DD/MM/YYYY",
+    "int": "whole number",
+    "float": "number",
+    "list": f"list of values separated by {LIST_SEPARATOR}",
     "enum_list": f"list of allowed values separated by {LIST_SEPARATOR}",
 }
 README_LINES = (
@@ -53,8 +67,7 @@ README_LINES = (
     "to flowmap.",
     "",
     "How to fill it in",
-    "- One sheet per table, named after the table. Keep the header row; add one row per "
-    "record.",
+    "- One sheet per table, named after the table. Keep the header row; add one row per record.",
     "- Headers in bold are required columns: every row needs a value there. Hover over a "
     "header for what it holds, its allowed values and its default.",
     "- Sheets marked required in the table below must be there; the others may stay empty.",
@@ -136,15 +149,23 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
 
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
-        raise ValueError(f"not inventory tables: {', '.join(unknown)} "
-                         f"(tables are: {', '.join(TABLES)})")
+        raise ValueError(
+            f"not inventory tables: {', '.join(unknown)} (tables are: {', '.join(TABLES)})"
+        )
     path = Path(path)
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    wb.set_properties({"title": "flowmap inventory", "author": AUTHOR, "created": CREATED,
-                       "comments": "Made by flowmap; see the README sheet."})
+    wb.set_properties(
+        {
+            "title": "flowmap inventory",
+            "author": AUTHOR,
+            "created": CREATED,
+            "comments": "Made by flowmap; see the README sheet.",
+        }
+    )
     fmt = {
-        "required": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1,
-                                   "num_format": "@"}),
+        "required": wb.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "num_format": "@"}
+        ),
         "optional": wb.add_format({"bg_color": "#F2F2F2", "bottom": 1, "num_format": "@"}),
         "text": wb.add_format({"num_format": "@"}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
@@ -176,17 +197,22 @@ def _write_readme(ws, fmt: dict) -> None:
     r = len(README_LINES) + 1
     for c, head in enumerate(README_TABLE_HEADER):
         ws.write_string(r, c, head, fmt["bold"])
-    for r, table in enumerate(TABLES.values(), start=r + 1):
-        ws.write_string(r, 0, table.name)
-        ws.write_string(r, 1, "required" if table.required else "optional")
-        ws.write_string(r, 2, table.description)
-        ws.write_string(r, 3, " + ".join(table.key))
+    for row, table in enumerate(TABLES.values(), start=r + 1):
+        ws.write_string(row, 0, table.name)
+        ws.write_string(row, 1, "required" if table.required else "optional")
+        ws.write_string(row, 2, table.description)
+        ws.write_string(row, 3, " + ".join(table.key))
     for c, width in enumerate(README_WIDTHS):
         ws.set_column(c, c, width)
 
 
-def _write_table(ws, table: Table, frame: pd.DataFrame | None, fmt: dict,
-                 long_lists: list[tuple[str, tuple[str, ...]]]) -> None:
+def _write_table(
+    ws,
+    table: Table,
+    frame: pd.DataFrame | None,
+    fmt: dict,
+    long_lists: list[tuple[str, tuple[str, ...]]],
+) -> None:
     by_name: dict[str, object] = {}
     if frame is not None:
         for original in frame.columns:
@@ -202,12 +228,19 @@ def _write_table(ws, table: Table, frame: pd.DataFrame | None, fmt: dict,
             cells = [_cell(v, col_type) for v in frame[by_name[name]].tolist()]
         header_fmt = fmt["required"] if column and column.required else fmt["optional"]
         ws.write_string(0, c, name, header_fmt)
-        note = _header_note(column) if column else (
-            "An extra column, not part of the flowmap format: flowmap keeps it as text.")
-        ws.write_comment(0, c, note, {"author": AUTHOR, "width": COMMENT_WIDTH,
-                                      "height": _comment_height(note)})
-        cell_fmt = fmt["date"] if col_type == "date" else (
-            fmt["text"] if col_type in TEXT_TYPES or column is None else None)
+        note = (
+            _header_note(column)
+            if column
+            else ("An extra column, not part of the flowmap format: flowmap keeps it as text.")
+        )
+        ws.write_comment(
+            0, c, note, {"author": AUTHOR, "width": COMMENT_WIDTH, "height": _comment_height(note)}
+        )
+        cell_fmt = (
+            fmt["date"]
+            if col_type == "date"
+            else (fmt["text"] if col_type in TEXT_TYPES or column is None else None)
+        )
         texts = [name, column.example if column else ""]
         texts += [str(v) for v in cells if v is not None]
         ws.set_column(c, c, _width(texts) + 2, cell_fmt)
@@ -216,9 +249,11 @@ def _write_table(ws, table: Table, frame: pd.DataFrame | None, fmt: dict,
                 continue
             if isinstance(value, str):
                 if len(value) > EXCEL_TEXT_LIMIT:
-                    raise ValueError(f"{table.name} row {r + 1} column {name}: the text is "
-                                     f"{len(value)} characters, more than Excel's "
-                                     f"{EXCEL_TEXT_LIMIT} per cell")
+                    raise ValueError(
+                        f"{table.name} row {r + 1} column {name}: the text is "
+                        f"{len(value)} characters, more than Excel's "
+                        f"{EXCEL_TEXT_LIMIT} per cell"
+                    )
                 ws.write_string(r, c, value)
             else:
                 ws.write_number(r, c, value)
@@ -228,8 +263,14 @@ def _write_table(ws, table: Table, frame: pd.DataFrame | None, fmt: dict,
     ws.autofilter(0, 0, n_rows, len(names) - 1)
 
 
-def _validate_column(ws, table: Table, column: Column, c: int, last_row: int,
-                     long_lists: list[tuple[str, tuple[str, ...]]]) -> None:
+def _validate_column(
+    ws,
+    table: Table,
+    column: Column,
+    c: int,
+    last_row: int,
+    long_lists: list[tuple[str, tuple[str, ...]]],
+) -> None:
     """Add the drop-down, input message or range check for one column."""
     options: dict[str, object]
     if column.type == "enum":
@@ -240,16 +281,28 @@ def _validate_column(ws, table: Table, column: Column, c: int, last_row: int,
             long_lists.append((f"{table.name}.{column.name}", column.allowed))
             letter = _column_letter(len(long_lists) - 1)
             source = f"={LISTS_SHEET}!${letter}$2:${letter}${len(column.allowed) + 1}"
-        options = {"validate": "list", "source": source, "error_title": "Not an allowed value",
-                   "error_message": _clip(f"Use one of: {', '.join(column.allowed)}")}
+        options = {
+            "validate": "list",
+            "source": source,
+            "error_title": "Not an allowed value",
+            "error_message": _clip(f"Use one of: {', '.join(column.allowed)}"),
+        }
     elif column.type == "bool":
-        options = {"validate": "list", "source": ["yes", "no"], "error_type": "warning",
-                   "error_title": "Not yes or no",
-                   "error_message": "Use yes or no; leave the cell empty if unknown."}
+        options = {
+            "validate": "list",
+            "source": ["yes", "no"],
+            "error_type": "warning",
+            "error_title": "Not yes or no",
+            "error_message": "Use yes or no; leave the cell empty if unknown.",
+        }
     elif column.type == "enum_list":
-        options = {"validate": "any", "input_title": _clip(column.name, 32),
-                   "input_message": _clip(f"{LIST_SEPARATOR}-separated, from: "
-                                          f"{', '.join(column.allowed)}")}
+        options = {
+            "validate": "any",
+            "input_title": _clip(column.name, 32),
+            "input_message": _clip(
+                f"{LIST_SEPARATOR}-separated, from: {', '.join(column.allowed)}"
+            ),
+        }
     elif column.type in ("int", "float") and (column.minimum, column.maximum) != (None, None):
         kind = "integer" if column.type == "int" else "decimal"
         if column.maximum is None:
@@ -257,8 +310,12 @@ def _validate_column(ws, table: Table, column: Column, c: int, last_row: int,
         elif column.minimum is None:
             options = {"validate": kind, "criteria": "<=", "value": column.maximum}
         else:
-            options = {"validate": kind, "criteria": "between", "minimum": column.minimum,
-                       "maximum": column.maximum}
+            options = {
+                "validate": kind,
+                "criteria": "between",
+                "minimum": column.minimum,
+                "maximum": column.maximum,
+            }
         options.update(error_title="Out of range", error_message=_range_words(column))
     else:
         return
@@ -278,9 +335,13 @@ def _header_note(column: Column) -> str:
     Default when empty: medium
     Example: critical
     """
-    lines = [column.description, f"Type: {TYPE_WORDS[column.type]}",
-             "Required: yes (every row needs a value)" if column.required
-             else "Required: no (leave empty if unknown)"]
+    lines = [
+        column.description,
+        f"Type: {TYPE_WORDS[column.type]}",
+        "Required: yes (every row needs a value)"
+        if column.required
+        else "Required: no (leave empty if unknown)",
+    ]
     if column.allowed:
         lines.append(f"Allowed: {', '.join(column.allowed)}")
     if column.minimum is not None or column.maximum is not None:

@@ -12,10 +12,31 @@ illustrative, set to look like an integrated care system, not a census.
 from __future__ import annotations
 
 from flowmap.synth.templates import (
-    AD, ADMIN_WS, APP_SRV, BKC, BKP, CHILD_HEALTH, CORE, CORPORATE, DEPT_DB, FILE, FIN, FW,
-    HEALTH, LAPTOP, M365, STAFF, STAFF_RECORDS, SWITCH, VPN, WEB, A, E, S, SectorProfile,
+    AD,
+    ADMIN_WS,
+    APP_SRV,
+    BKC,
+    BKP,
+    CHILD_HEALTH,
+    CORE,
+    CORPORATE,
+    DEPT_DB,
+    FILE,
+    FIN,
+    FW,
+    HEALTH,
+    LAPTOP,
+    M365,
+    STAFF,
+    STAFF_RECORDS,
+    SWITCH,
+    VPN,
+    WEB,
+    A,
+    E,
+    S,
+    SectorProfile,
 )
-
 
 SPECIALTIES = ("Cardiology", "Oncology", "Paediatrics", "Renal", "Ophthalmology", "Dermatology",
                "Stroke", "Diabetes", "Respiratory", "Orthopaedics", "Neurology", "Haematology",

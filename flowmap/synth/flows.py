@@ -24,224 +24,107 @@ missing agreements, transfers abroad without a mechanism).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from flowmap.synth.flow_families import (
+    FAMILIES,
+    HEALTH_CONDITION,
+    LAWFUL_NON_PUBLIC,
+    LAWFUL_PUBLIC,
+    PROFILES,
+    Family,
+)
 from flowmap.synth.model import (
-    ASSET_POSITION, CORE_POSITION, PROFILE_BY_SECTOR, SECTOR_INDEX, SECTOR_PROFILES, Layout,
+    ASSET_POSITION,
+    CORE_POSITION,
+    PROFILE_BY_SECTOR,
+    SECTOR_INDEX,
+    SECTOR_PROFILES,
+    Layout,
 )
 from flowmap.synth.sampling import (
-    blank_where, choose, choose_map, date_strings, int_strings, numbered, scaled_counts,
-)
-
-
-@dataclass(frozen=True)
-class FlowProfile:
-    """How flows of one kind travel and on what basis (weights over cell values)."""
-
-    purpose: str
-    transports: dict[str, float]
-    lawful: dict[str, float]
-    special: dict[str, float]
-    confidentiality: dict[str, float]
-    frequency: dict[str, float]
-    records: int  # typical records per year
-    identifiability: tuple[tuple[str, float], ...] = (("", 1.0),)
-    opt_out: tuple[tuple[str, float], ...] = (("", 1.0),)
-    abroad: bool = False  # some recipients are outside the UK
-
-
-@dataclass(frozen=True)
-class Family:
-    """A pattern of sharing between two sectors."""
-
-    name: str
-    source: str
-    target: str
-    anchor: str  # "source" or "target": the side whose organisations draw partners
-    partners: tuple[int, int]  # inclusive range of partners per anchor organisation
-    assets: tuple[str, ...]  # asset codes at the source organisation
-    share: float  # chance that each listed asset flows for a given pair
-    profile: str
-    national: bool = False  # partners from anywhere, not just the same partnership
-
-
-LAWFUL_PUBLIC = {"6(1)(e)": 0.9, "": 0.06, "6(1)(c)": 0.02, "6(1)(f)": 0.02}
-LAWFUL_NON_PUBLIC = {"6(1)(f)": 0.45, "6(1)(e)": 0.3, "6(1)(b)": 0.1, "": 0.15}
-HEALTH_CONDITION = {"9(2)(h)": 0.93, "": 0.07}
-
-PROFILES: dict[str, FlowProfile] = {
-    "direct_care": FlowProfile(
-        "direct_care",
-        {"hscn": 0.34, "api": 0.3, "nhsmail": 0.24, "secure_email": 0.04, "email": 0.04,
-         "fax": 0.02, "paper": 0.02},
-        {"6(1)(e)": 0.9, "": 0.07, "6(1)(f)": 0.03}, HEALTH_CONDITION,
-        {"implied_consent": 0.94, "": 0.06},
-        {"daily": 0.45, "realtime": 0.4, "weekly": 0.15}, 2000),
-    "social_care": FlowProfile(
-        "direct_care",
-        {"nhsmail": 0.35, "secure_email": 0.2, "api": 0.2, "email": 0.12, "cloud_share": 0.05,
-         "fax": 0.03, "paper": 0.05},
-        {"6(1)(e)": 0.85, "": 0.1, "6(1)(f)": 0.05}, HEALTH_CONDITION,
-        {"implied_consent": 0.92, "": 0.08},
-        {"weekly": 0.4, "adhoc": 0.35, "daily": 0.25}, 200),
-    "care_admin": FlowProfile(
-        "administration",
-        {"web_upload": 0.4, "secure_email": 0.25, "email": 0.2, "api": 0.15},
-        {"6(1)(e)": 0.7, "6(1)(b)": 0.1, "": 0.2}, {"9(2)(h)": 0.6, "": 0.4},
-        {"implied_consent": 0.5, "not_confidential": 0.3, "": 0.2},
-        {"monthly": 0.8, "weekly": 0.2}, 300),
-    "safeguarding": FlowProfile(
-        "safeguarding",
-        {"secure_email": 0.38, "nhsmail": 0.3, "api": 0.1, "email": 0.1, "fax": 0.06,
-         "paper": 0.06},
-        {"6(1)(e)": 0.72, "6(1)(c)": 0.18, "": 0.1},
-        {"9(2)(g)": 0.55, "9(2)(h)": 0.3, "": 0.15},
-        {"public_interest": 0.55, "legal_requirement": 0.3, "": 0.15},
-        {"adhoc": 0.7, "daily": 0.2, "weekly": 0.1}, 300),
-    "police_safeguarding": FlowProfile(
-        "safeguarding",
-        {"secure_email": 0.5, "api": 0.2, "cloud_share": 0.15, "email": 0.1, "paper": 0.05},
-        {"6(1)(e)": 0.8, "6(1)(c)": 0.1, "": 0.1},
-        {"Sch1 para 18": 0.5, "9(2)(g)": 0.3, "": 0.2},
-        {"public_interest": 0.6, "legal_requirement": 0.3, "": 0.1},
-        {"daily": 0.5, "adhoc": 0.4, "weekly": 0.1}, 2000),
-    "law_enforcement": FlowProfile(
-        "law_enforcement",
-        {"secure_email": 0.5, "api": 0.2, "email": 0.15, "paper": 0.1, "fax": 0.05},
-        {"6(1)(e)": 0.7, "6(1)(c)": 0.2, "": 0.1},
-        {"Sch1 para 10": 0.4, "9(2)(g)": 0.3, "": 0.3},
-        {"public_interest": 0.6, "legal_requirement": 0.3, "": 0.1},
-        {"adhoc": 0.8, "daily": 0.2}, 100),
-    "commissioning": FlowProfile(
-        "commissioning",
-        {"sftp": 0.45, "hscn": 0.4, "cloud_share": 0.06, "email": 0.05, "removable_media": 0.04},
-        {"6(1)(e)": 0.88, "6(1)(c)": 0.05, "": 0.07}, {"9(2)(h)": 0.9, "": 0.1},
-        {"s251": 0.55, "legal_requirement": 0.3, "": 0.15},
-        {"monthly": 0.7, "weekly": 0.2, "daily": 0.1}, 200000,
-        (("pseudonymised", 0.65), ("identifiable", 0.2), ("aggregate", 0.1), ("", 0.05)),
-        (("yes", 0.75), ("no", 0.15), ("", 0.1))),
-    "risk_stratification": FlowProfile(
-        "direct_care", {"hscn": 0.6, "api": 0.3, "cloud_share": 0.1},
-        {"6(1)(e)": 0.95, "": 0.05}, {"9(2)(h)": 0.95, "": 0.05},
-        {"s251": 0.8, "implied_consent": 0.15, "": 0.05}, {"monthly": 1.0}, 10000),
-    "research": FlowProfile(
-        "research",
-        {"sftp": 0.45, "cloud_share": 0.25, "api": 0.1, "removable_media": 0.1, "email": 0.05,
-         "secure_email": 0.05},
-        {"6(1)(e)": 0.8, "6(1)(f)": 0.1, "": 0.1}, {"9(2)(j)": 0.85, "": 0.15},
-        {"s251": 0.45, "explicit_consent": 0.35, "not_confidential": 0.1, "": 0.1},
-        {"monthly": 0.4, "adhoc": 0.5, "weekly": 0.1}, 50000,
-        (("pseudonymised", 0.6), ("anonymised", 0.3), ("identifiable", 0.1)),
-        (("yes", 0.7), ("no", 0.2), ("", 0.1))),
-    "statutory": FlowProfile(
-        "statutory_return",
-        {"web_upload": 0.45, "sftp": 0.3, "hscn": 0.2, "email": 0.05},
-        {"6(1)(c)": 0.6, "6(1)(e)": 0.35, "": 0.05}, {"9(2)(h)": 0.5, "9(2)(g)": 0.1, "": 0.4},
-        {"legal_requirement": 0.8, "not_confidential": 0.1, "": 0.1},
-        {"monthly": 0.6, "weekly": 0.1, "adhoc": 0.3}, 100000,
-        (("aggregate", 0.4), ("identifiable", 0.35), ("pseudonymised", 0.25)),
-        (("no", 0.5), ("yes", 0.2), ("", 0.3))),
-    "processor": FlowProfile(
-        "administration",
-        {"api": 0.45, "web_upload": 0.2, "sftp": 0.2, "cloud_share": 0.1, "email": 0.05},
-        {"6(1)(e)": 0.8, "6(1)(f)": 0.08, "": 0.12}, {"9(2)(h)": 0.9, "": 0.1},
-        {"implied_consent": 0.85, "": 0.15}, {"daily": 0.6, "realtime": 0.3, "weekly": 0.1},
-        20000, abroad=True),
-}
-
-FAMILIES: tuple[Family, ...] = (
-    Family("discharge", "nhs_trust", "gp_practice", "target", (1, 4),
-           ("DISCH", "OPL", "PATH", "RAD", "EDREC"), 0.85, "direct_care"),
-    Family("referrals", "gp_practice", "nhs_trust", "source", (1, 3), ("REF",), 1.0,
-           "direct_care"),
-    Family("gp_record_access", "gp_practice", "nhs_trust", "source", (1, 3), ("PATREC",), 0.8,
-           "direct_care"),
-    Family("transfers", "nhs_trust", "nhs_trust", "source", (1, 2), ("TRANSFER",), 1.0,
-           "direct_care"),
-    Family("care_summaries", "gp_practice", "social_care_provider", "target", (1, 3),
-           ("PATREC",), 1.0, "social_care"),
-    Family("care_notes", "social_care_provider", "gp_practice", "source", (1, 3),
-           ("RESREC", "MEDREC"), 0.6, "social_care"),
-    Family("care_invoices", "social_care_provider", "local_authority", "source", (1, 1),
-           ("INVOICE",), 1.0, "care_admin"),
-    Family("care_plans", "local_authority", "social_care_provider", "target", (1, 1),
-           ("ASCASS",), 1.0, "social_care"),
-    Family("trust_safeguarding", "nhs_trust", "local_authority", "source", (1, 2), ("SAFE",),
-           1.0, "safeguarding"),
-    Family("gp_safeguarding", "gp_practice", "local_authority", "source", (1, 1), ("SAFE",),
-           0.7, "safeguarding"),
-    Family("care_safeguarding", "social_care_provider", "local_authority", "source", (1, 1),
-           ("SAFE",), 0.6, "safeguarding"),
-    Family("mash_to_police", "local_authority", "police", "source", (1, 1), ("MASHREC",), 1.0,
-           "police_safeguarding"),
-    Family("police_notices", "police", "local_authority", "source", (1, 3), ("PPN",), 1.0,
-           "police_safeguarding"),
-    Family("section_136", "police", "nhs_trust", "source", (1, 3), ("S136",), 1.0,
-           "law_enforcement"),
-    Family("trust_commissioning", "nhs_trust", "icb", "source", (1, 1), ("SUS",), 1.0,
-           "commissioning"),
-    Family("gp_commissioning", "gp_practice", "icb", "source", (1, 1), ("GPEXT",), 1.0,
-           "commissioning"),
-    Family("better_care_fund", "local_authority", "icb", "source", (1, 1), ("BCF",), 1.0,
-           "statutory"),
-    Family("risk_stratification", "icb", "gp_practice", "target", (1, 1), ("RSO",), 1.0,
-           "risk_stratification"),
-    Family("trust_research", "nhs_trust", "research", "source", (0, 2), ("RSX",), 1.0,
-           "research", national=True),
-    Family("gp_research", "gp_practice", "research", "source", (0, 1), ("GPEXT",), 0.5,
-           "research", national=True),
-    Family("transcription", "nhs_trust", "private", "source", (1, 3), ("DICTA",), 1.0,
-           "processor", national=True),
-    Family("hospice_referrals", "nhs_trust", "voluntary", "target", (1, 2), ("DISCH",), 1.0,
-           "direct_care"),
-    Family("hospice_updates", "voluntary", "gp_practice", "source", (1, 3), ("HOSP",), 1.0,
-           "social_care"),
-    Family("fire_safety", "local_authority", "fire", "target", (1, 2), ("VPL",), 1.0,
-           "safeguarding"),
-    Family("trust_returns", "nhs_trust", "nhs_other", "source", (1, 1), ("SUS",), 1.0,
-           "statutory", national=True),
-    Family("gp_returns", "gp_practice", "nhs_other", "source", (1, 1), ("GPEXT",), 1.0,
-           "statutory", national=True),
-    Family("social_care_returns", "local_authority", "central_government", "source", (1, 1),
-           ("SALT",), 1.0, "statutory", national=True),
-    Family("pharmacy_notes", "other", "gp_practice", "source", (1, 3), ("CONSULT",), 1.0,
-           "direct_care"),
+    blank_where,
+    choose,
+    choose_map,
+    date_strings,
+    int_strings,
+    numbered,
+    scaled_counts,
 )
 
 #: Mean number of flows each system receives from inside its organisation, by kind.
 INTERNAL_FLOWS_PER_SYSTEM = {
-    "workstation": 22.0, "mobile": 10.0, "medical_device": 6.0, "server": 18.0,
-    "application": 18.0, "database": 18.0, "saas": 8.0, "storage": 3.0, "paper_store": 3.0,
-    "backup_target": 0.0, "network_device": 0.0,
+    "workstation": 22.0,
+    "mobile": 10.0,
+    "medical_device": 6.0,
+    "server": 18.0,
+    "application": 18.0,
+    "database": 18.0,
+    "saas": 8.0,
+    "storage": 3.0,
+    "paper_store": 3.0,
+    "backup_target": 0.0,
+    "network_device": 0.0,
 }
-INTERNAL_LOCAL = {"internal": 0.8, "api": 0.1, "sftp": 0.03, "email": 0.03,
-                  "removable_media": 0.02, "other": 0.02}
-INTERNAL_REMOTE = {"api": 0.45, "hscn": 0.25, "internal": 0.15, "web_upload": 0.1,
-                   "email": 0.03, "cloud_share": 0.02}
+INTERNAL_LOCAL = {
+    "internal": 0.8,
+    "api": 0.1,
+    "sftp": 0.03,
+    "email": 0.03,
+    "removable_media": 0.02,
+    "other": 0.02,
+}
+INTERNAL_REMOTE = {
+    "api": 0.45,
+    "hscn": 0.25,
+    "internal": 0.15,
+    "web_upload": 0.1,
+    "email": 0.03,
+    "cloud_share": 0.02,
+}
 INTERNAL_RECORDS = 5000  # typical records per year of a flow inside an organisation
 INTERNAL_FREQUENCY = {"realtime": 0.5, "daily": 0.35, "weekly": 0.1, "adhoc": 0.05}
 #: Chance a flow is encrypted in transit, by transport (paper: not applicable).
-ENCRYPTED_SHARE = {"hscn": 0.95, "api": 0.97, "sftp": 1.0, "nhsmail": 1.0,
-                   "secure_email": 1.0, "email": 0.15, "web_upload": 0.97, "cloud_share": 0.92,
-                   "removable_media": 0.6, "paper": -1.0, "fax": 0.0, "internal": 0.8,
-                   "other": 0.5}
+ENCRYPTED_SHARE = {
+    "hscn": 0.95,
+    "api": 0.97,
+    "sftp": 1.0,
+    "nhsmail": 1.0,
+    "secure_email": 1.0,
+    "email": 0.15,
+    "web_upload": 0.97,
+    "cloud_share": 0.92,
+    "removable_media": 0.6,
+    "paper": -1.0,
+    "fax": 0.0,
+    "internal": 0.8,
+    "other": 0.5,
+}
 ENCRYPTED_UNKNOWN = 0.04
 SECONDARY_SOURCE = 0.25  # share of flows sent from an asset's second holding system
 DSA = {"missing": 0.08, "expired": 0.12, "no_expiry": 0.05}
-S251_REFS = ("CAG 7-07(a)(b)(c)/2013", "CAG 8-03(PR11)/2012", "20/CAG/0090", "21/CAG/0167",
-             "ECC 5-05(a)/2012", "")
+S251_REFS = (
+    "CAG 7-07(a)(b)(c)/2013",
+    "CAG 8-03(PR11)/2012",
+    "20/CAG/0090",
+    "21/CAG/0167",
+    "ECC 5-05(a)/2012",
+    "",
+)
 DESTINATIONS = {"": 0.8, "GB": 0.08, "US": 0.05, "IE": 0.04, "IN": 0.03}
-MECHANISMS = {"US": {"adequacy": 0.5, "idta": 0.3, "": 0.2},
-              "IE": {"adequacy": 0.9, "": 0.1},
-              "IN": {"idta": 0.6, "scc_addendum": 0.2, "": 0.2}}
+MECHANISMS = {
+    "US": {"adequacy": 0.5, "idta": 0.3, "": 0.2},
+    "IE": {"adequacy": 0.9, "": 0.1},
+    "IN": {"idta": 0.6, "scc_addendum": 0.2, "": 0.2},
+}
 RECORDS_GAP = 0.06
 
 
-def synthesize_flows(rng: np.random.Generator, layout: Layout,
-                     as_of: dt.date) -> dict[str, np.ndarray]:
+def synthesize_flows(
+    rng: np.random.Generator, layout: Layout, as_of: dt.date
+) -> dict[str, np.ndarray]:
     """All flows of the inventory, as columns of the flows table.
 
     Parameters
@@ -266,8 +149,9 @@ def synthesize_flows(rng: np.random.Generator, layout: Layout,
     return columns
 
 
-def _pairs(rng: np.random.Generator, layout: Layout, family: Family) -> tuple[np.ndarray,
-                                                                               np.ndarray]:
+def _pairs(
+    rng: np.random.Generator, layout: Layout, family: Family
+) -> tuple[np.ndarray, np.ndarray]:
     """(source org, target org) pairs for a family, one row per distinct pair."""
     anchor_sector = family.source if family.anchor == "source" else family.target
     other_sector = family.target if family.anchor == "source" else family.source
@@ -295,15 +179,17 @@ def _pairs(rng: np.random.Generator, layout: Layout, family: Family) -> tuple[np
     return (anchor, partner) if family.anchor == "source" else (partner, anchor)
 
 
-def _family_flows(rng: np.random.Generator, layout: Layout, family: Family, as_of: dt.date,
-                  agreements: int) -> tuple[dict[str, np.ndarray], int]:
+def _family_flows(
+    rng: np.random.Generator, layout: Layout, family: Family, as_of: dt.date, agreements: int
+) -> tuple[dict[str, np.ndarray], int]:
     """A family's flows, and how many pairs (agreements) it used."""
     src_org, tgt_org = _pairs(rng, layout, family)
     n_pairs = len(src_org)
     source_index = SECTOR_INDEX[family.source]
     target_index = SECTOR_INDEX[family.target]
-    receivers = np.array([CORE_POSITION[target_index][c]
-                          for c in PROFILE_BY_SECTOR[family.target].receivers])
+    receivers = np.array(
+        [CORE_POSITION[target_index][c] for c in PROFILE_BY_SECTOR[family.target].receivers]
+    )
     dsa = _agreements(rng, np.arange(agreements + 1, agreements + n_pairs + 1), as_of)
     asset_parts, pair_parts = [], []
     for code in family.assets:
@@ -319,20 +205,30 @@ def _family_flows(rng: np.random.Generator, layout: Layout, family: Family, as_o
     profile = PROFILES[family.profile]
     public = PROFILE_BY_SECTOR[family.source].public
     lawful = profile.lawful if public else LAWFUL_NON_PUBLIC
-    columns = _columns(rng, layout, asset, source, target,
-                       choose_map(rng, profile.transports, n), choose_map(rng, lawful, n),
-                       choose_map(rng, profile.special, n), choose_map(rng, profile.frequency, n),
-                       profile.records)
+    columns = _columns(
+        rng,
+        layout,
+        asset,
+        source,
+        target,
+        choose_map(rng, profile.transports, n),
+        choose_map(rng, lawful, n),
+        choose_map(rng, profile.special, n),
+        choose_map(rng, profile.frequency, n),
+        profile.records,
+    )
     confidentiality = choose_map(rng, profile.confidentiality, n)
     columns["purpose"] = np.full(n, profile.purpose, dtype=object)
     columns["confidentiality_basis"] = confidentiality
-    columns["s251_ref"] = np.where(confidentiality == "s251",
-                                   choose(rng, S251_REFS, (1, 1, 1, 1, 1, 0.8), n), "")
+    columns["s251_ref"] = np.where(
+        confidentiality == "s251", choose(rng, S251_REFS, (1, 1, 1, 1, 1, 0.8), n), ""
+    )
     columns["s251_ref"] = columns["s251_ref"].astype(object)
     columns["dsa_ref"] = dsa["dsa_ref"][pair]
     columns["dsa_expires"] = dsa["dsa_expires"][pair]
     columns["identifiability"] = blank_where(
-        choose(rng, *zip(*profile.identifiability), n), layout.asset_corporate[asset])
+        choose(rng, *zip(*profile.identifiability), n), layout.asset_corporate[asset]
+    )
     columns["opt_out_applied"] = choose(rng, *zip(*profile.opt_out), n)
     if profile.abroad:
         country = choose_map(rng, DESTINATIONS, n)
@@ -344,8 +240,9 @@ def _family_flows(rng: np.random.Generator, layout: Layout, family: Family, as_o
     return columns, n_pairs
 
 
-def _agreements(rng: np.random.Generator, serial: np.ndarray,
-                as_of: dt.date) -> dict[str, np.ndarray]:
+def _agreements(
+    rng: np.random.Generator, serial: np.ndarray, as_of: dt.date
+) -> dict[str, np.ndarray]:
     """One data-sharing agreement per pair: some missing, some expired, some open-ended."""
     n = len(serial)
     u = rng.random(n)
@@ -358,8 +255,10 @@ def _agreements(rng: np.random.Generator, serial: np.ndarray,
     signed = np.minimum(expiry_year - rng.integers(2, 4, n), as_of.year)  # 2-3 year terms
     prefix = np.char.add(np.char.add("DSA-", signed.astype(str)), "-")
     refs = numbered(prefix, serial, 4)
-    return {"dsa_ref": blank_where(refs, missing),
-            "dsa_expires": date_strings(as_of, days_before, no_expiry)}
+    return {
+        "dsa_ref": blank_where(refs, missing),
+        "dsa_expires": date_strings(as_of, days_before, no_expiry),
+    }
 
 
 def _source_system(rng: np.random.Generator, layout: Layout, asset: np.ndarray) -> np.ndarray:
@@ -369,9 +268,18 @@ def _source_system(rng: np.random.Generator, layout: Layout, asset: np.ndarray) 
     return np.where(use_second, secondary, layout.asset_system[asset])
 
 
-def _columns(rng: np.random.Generator, layout: Layout, asset: np.ndarray, source: np.ndarray,
-             target: np.ndarray, transport: np.ndarray, lawful: np.ndarray, special: np.ndarray,
-             frequency: np.ndarray, records: int) -> dict[str, np.ndarray]:
+def _columns(
+    rng: np.random.Generator,
+    layout: Layout,
+    asset: np.ndarray,
+    source: np.ndarray,
+    target: np.ndarray,
+    transport: np.ndarray,
+    lawful: np.ndarray,
+    special: np.ndarray,
+    frequency: np.ndarray,
+    records: int,
+) -> dict[str, np.ndarray]:
     """The columns every flow has; encryption follows the transport."""
     n = len(asset)
     names = list(ENCRYPTED_SHARE)
@@ -408,8 +316,9 @@ def _internal_flows(rng: np.random.Generator, layout: Layout) -> dict[str, np.nd
     rate = pd.Series(layout.sys_kind).map(INTERNAL_FLOWS_PER_SYSTEM).fillna(0.0).to_numpy(float)
     target = np.repeat(np.arange(len(layout.sys_id)), rng.poisson(rate))
     org = layout.sys_org[target]
-    asset = layout.asset_start[org] + (rng.random(len(target))
-                                       * layout.asset_count[org]).astype(np.int64)
+    asset = layout.asset_start[org] + (rng.random(len(target)) * layout.asset_count[org]).astype(
+        np.int64
+    )
     source = _source_system(rng, layout, asset)
     keep = source != target
     asset, source, target = asset[keep], source[keep], target[keep]
@@ -422,26 +331,47 @@ def _internal_flows(rng: np.random.Generator, layout: Layout) -> dict[str, np.nd
     n = len(asset)
 
     remote = layout.sys_hosting[source] != "on_premises"
-    transport = np.where(remote, choose_map(rng, INTERNAL_REMOTE, n),
-                         choose_map(rng, INTERNAL_LOCAL, n)).astype(object)
+    transport = np.where(
+        remote, choose_map(rng, INTERNAL_REMOTE, n), choose_map(rng, INTERNAL_LOCAL, n)
+    ).astype(object)
     transport[layout.sys_kind[target] == "paper_store"] = "paper"
     sector = layout.org_sector[layout.sys_org[source]]
     public = np.array([p.public for p in SECTOR_PROFILES])[sector]
-    lawful = np.where(public, choose_map(rng, LAWFUL_PUBLIC, n),
-                      choose_map(rng, LAWFUL_NON_PUBLIC, n)).astype(object)
+    lawful = np.where(
+        public, choose_map(rng, LAWFUL_PUBLIC, n), choose_map(rng, LAWFUL_NON_PUBLIC, n)
+    ).astype(object)
     health = layout.asset_health[asset]
     corporate = layout.asset_corporate[asset]
     special = np.where(health, choose_map(rng, HEALTH_CONDITION, n), "").astype(object)
-    columns = _columns(rng, layout, asset, source, target, transport, lawful, special,
-                       choose_map(rng, INTERNAL_FREQUENCY, n), INTERNAL_RECORDS)
+    columns = _columns(
+        rng,
+        layout,
+        asset,
+        source,
+        target,
+        transport,
+        lawful,
+        special,
+        choose_map(rng, INTERNAL_FREQUENCY, n),
+        INTERNAL_RECORDS,
+    )
     columns["purpose"] = np.where(
-        health, choose(rng, ("direct_care", "administration"), (0.85, 0.15), n),
-        np.where(corporate, "administration",
-                 choose(rng, ("administration", "direct_care"), (0.6, 0.4), n))).astype(object)
+        health,
+        choose(rng, ("direct_care", "administration"), (0.85, 0.15), n),
+        np.where(
+            corporate,
+            "administration",
+            choose(rng, ("administration", "direct_care"), (0.6, 0.4), n),
+        ),
+    ).astype(object)
     columns["confidentiality_basis"] = np.where(
-        corporate, "not_confidential",
-        np.where(health, choose(rng, ("implied_consent", ""), (0.93, 0.07), n),
-                 choose(rng, ("implied_consent", "not_confidential", ""), (0.6, 0.3, 0.1), n))
+        corporate,
+        "not_confidential",
+        np.where(
+            health,
+            choose(rng, ("implied_consent", ""), (0.93, 0.07), n),
+            choose(rng, ("implied_consent", "not_confidential", ""), (0.6, 0.3, 0.1), n),
+        ),
     ).astype(object)
     columns["destination_country"] = np.full(n, "", dtype=object)
     return columns

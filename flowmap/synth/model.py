@@ -28,31 +28,53 @@ import numpy as np
 import pandas as pd
 
 from flowmap.synth.care_sectors import CARE, GP, ICB, NHS_OTHER, OTHER, TRUST
-from flowmap.synth.partner_sectors import (
-    CENTRAL, FIRE, LA, POLICE, PRIVATE, RESEARCH, VOLUNTARY,
-)
+from flowmap.synth.partner_sectors import CENTRAL, FIRE, LA, POLICE, PRIVATE, RESEARCH, VOLUNTARY
 from flowmap.synth.software import END_OF_LIFE_OS
 from flowmap.synth.templates import SectorProfile
 
 __all__ = [
-    "ASSET_POSITION", "ASSET_TEMPLATES", "CORE_POSITION", "END_OF_LIFE_OS", "GP_LETTERS",
-    "GUARANTEED_SECTORS", "PLACE_ENDINGS", "PLACE_STEMS", "PROFILE_BY_SECTOR", "SECTOR_INDEX",
-    "SECTOR_PROFILES", "SYSTEM_TEMPLATES", "ZONE_LINK_RULES", "Layout",
+    "ASSET_POSITION",
+    "ASSET_TEMPLATES",
+    "CORE_POSITION",
+    "END_OF_LIFE_OS",
+    "GP_LETTERS",
+    "GUARANTEED_SECTORS",
+    "PLACE_ENDINGS",
+    "PLACE_STEMS",
+    "PROFILE_BY_SECTOR",
+    "SECTOR_INDEX",
+    "SECTOR_PROFILES",
+    "SYSTEM_TEMPLATES",
+    "ZONE_LINK_RULES",
+    "Layout",
 ]
 
 # ------------------------------------------------------------------ sectors
 
 #: Every sector's profile, in the order organisations are listed.
 SECTOR_PROFILES: tuple[SectorProfile, ...] = (
-    TRUST, ICB, PRIVATE, GP, LA, CARE, POLICE, FIRE, VOLUNTARY, RESEARCH, NHS_OTHER, CENTRAL,
-    OTHER)
+    TRUST,
+    ICB,
+    PRIVATE,
+    GP,
+    LA,
+    CARE,
+    POLICE,
+    FIRE,
+    VOLUNTARY,
+    RESEARCH,
+    NHS_OTHER,
+    CENTRAL,
+    OTHER,
+)
 PROFILE_BY_SECTOR = {p.sector: p for p in SECTOR_PROFILES}
 SECTOR_INDEX = {p.sector: i for i, p in enumerate(SECTOR_PROFILES)}
 #: Per sector (by index): core system code -> position among the org's systems.
 CORE_POSITION = tuple({t.code: i for i, t in enumerate(p.core)} for p in SECTOR_PROFILES)
 #: Per sector (by index): asset code -> position among the org's assets.
-ASSET_POSITION = tuple({t.code: i for i, t in enumerate(p.asset_templates)}
-                       for p in SECTOR_PROFILES)
+ASSET_POSITION = tuple(
+    {t.code: i for i, t in enumerate(p.asset_templates)} for p in SECTOR_PROFILES
+)
 
 
 def _system_template_table() -> pd.DataFrame:
@@ -60,15 +82,57 @@ def _system_template_table() -> pd.DataFrame:
     rows = []
     for s, profile in enumerate(SECTOR_PROFILES):
         for t in profile.core:
-            rows.append((s, True, t.code, t.name, t.kind, t.hosting, t.criticality, t.zone, t.os,
-                         t.internet_facing, t.supplied, 0.0))
+            rows.append(
+                (
+                    s,
+                    True,
+                    t.code,
+                    t.name,
+                    t.kind,
+                    t.hosting,
+                    t.criticality,
+                    t.zone,
+                    t.os,
+                    t.internet_facing,
+                    t.supplied,
+                    0.0,
+                )
+            )
         for e in profile.endpoints:
             hosting = "" if e.kind == "mobile" else "on_premises"
-            rows.append((s, False, e.code, e.name, e.kind, hosting, e.criticality, e.zone, e.os,
-                         "no", False, e.weight))
-    return pd.DataFrame(rows, columns=["sector", "core", "code", "name", "kind", "hosting",
-                                       "criticality", "zone", "os", "internet_facing",
-                                       "supplied", "weight"])
+            rows.append(
+                (
+                    s,
+                    False,
+                    e.code,
+                    e.name,
+                    e.kind,
+                    hosting,
+                    e.criticality,
+                    e.zone,
+                    e.os,
+                    "no",
+                    False,
+                    e.weight,
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "sector",
+            "core",
+            "code",
+            "name",
+            "kind",
+            "hosting",
+            "criticality",
+            "zone",
+            "os",
+            "internet_facing",
+            "supplied",
+            "weight",
+        ],
+    )
 
 
 def _asset_template_table() -> pd.DataFrame:
@@ -77,12 +141,37 @@ def _asset_template_table() -> pd.DataFrame:
     for s, profile in enumerate(SECTOR_PROFILES):
         pos = CORE_POSITION[s]
         for t in profile.asset_templates:
-            rows.append((s, t.code, t.name, pos[t.system], pos.get(t.secondary, -1),
-                         t.categories, t.identifiability, t.records, t.essential, t.retention,
-                         t.owner))
-    return pd.DataFrame(rows, columns=["sector", "code", "name", "system", "secondary",
-                                       "categories", "identifiability", "records", "essential",
-                                       "retention", "owner"])
+            rows.append(
+                (
+                    s,
+                    t.code,
+                    t.name,
+                    pos[t.system],
+                    pos.get(t.secondary, -1),
+                    t.categories,
+                    t.identifiability,
+                    t.records,
+                    t.essential,
+                    t.retention,
+                    t.owner,
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "sector",
+            "code",
+            "name",
+            "system",
+            "secondary",
+            "categories",
+            "identifiability",
+            "records",
+            "essential",
+            "retention",
+            "owner",
+        ],
+    )
 
 
 #: All system templates (core rows first within each sector), one row per template.
@@ -102,13 +191,73 @@ ZONE_LINK_RULES = (
 
 # --------------------------------------------------------------- place names
 
-PLACE_STEMS = ("Ash", "Beck", "Bram", "Brook", "Bur", "Cal", "Chester", "Clay", "Dun", "East",
-               "Elm", "Fair", "Fern", "Glen", "Hale", "Hart", "High", "Kings", "Lang", "Lin",
-               "Long", "Mar", "Mill", "New", "North", "Oak", "Pen", "Red", "River", "Rose",
-               "Sand", "South", "Stan", "Stone", "Thorn", "West", "Whit", "Wood")
-PLACE_ENDINGS = ("bridge", "bury", "by", "caster", "cliffe", "combe", "dale", "field", "ford",
-                 "gate", "ham", "hampton", "holme", "hurst", "ley", "mere", "minster", "mouth",
-                 "port", "stead", "stow", "thorpe", "ton", "wick", "worth")
+PLACE_STEMS = (
+    "Ash",
+    "Beck",
+    "Bram",
+    "Brook",
+    "Bur",
+    "Cal",
+    "Chester",
+    "Clay",
+    "Dun",
+    "East",
+    "Elm",
+    "Fair",
+    "Fern",
+    "Glen",
+    "Hale",
+    "Hart",
+    "High",
+    "Kings",
+    "Lang",
+    "Lin",
+    "Long",
+    "Mar",
+    "Mill",
+    "New",
+    "North",
+    "Oak",
+    "Pen",
+    "Red",
+    "River",
+    "Rose",
+    "Sand",
+    "South",
+    "Stan",
+    "Stone",
+    "Thorn",
+    "West",
+    "Whit",
+    "Wood",
+)
+PLACE_ENDINGS = (
+    "bridge",
+    "bury",
+    "by",
+    "caster",
+    "cliffe",
+    "combe",
+    "dale",
+    "field",
+    "ford",
+    "gate",
+    "ham",
+    "hampton",
+    "holme",
+    "hurst",
+    "ley",
+    "mere",
+    "minster",
+    "mouth",
+    "port",
+    "stead",
+    "stow",
+    "thorpe",
+    "ton",
+    "wick",
+    "worth",
+)
 GP_LETTERS = "ABCDEFGHJKLMNPY"  # ODS-style practice codes: letter + five digits
 
 # ------------------------------------------------------------------ layout

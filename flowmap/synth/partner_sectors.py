@@ -11,10 +11,31 @@ fields. Names, counts and shares are illustrative, not a census.
 from __future__ import annotations
 
 from flowmap.synth.templates import (
-    AD, ADMIN_WS, APP_SRV, BKC, BKP, CORE, CORPORATE, DB, DEPT_DB, FILE, FIN, FW, HEALTH, LAPTOP,
-    M365, STAFF, STAFF_RECORDS, SWITCH, VPN, WEB, A, E, S, SectorProfile,
+    AD,
+    ADMIN_WS,
+    APP_SRV,
+    BKC,
+    BKP,
+    CORE,
+    CORPORATE,
+    DB,
+    DEPT_DB,
+    FILE,
+    FIN,
+    FW,
+    HEALTH,
+    LAPTOP,
+    M365,
+    STAFF,
+    STAFF_RECORDS,
+    SWITCH,
+    VPN,
+    WEB,
+    A,
+    E,
+    S,
+    SectorProfile,
 )
-
 
 LA = SectorProfile(
     "local_authority", 0.04, "prefix:LA",

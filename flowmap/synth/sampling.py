@@ -18,8 +18,12 @@ import numpy as np
 YES_NO = ("yes", "no", "")
 
 
-def choose(rng: np.random.Generator, values: tuple[str, ...] | list[str],
-           weights: tuple[float, ...] | list[float] | np.ndarray, size: int) -> np.ndarray:
+def choose(
+    rng: np.random.Generator,
+    values: tuple[str, ...] | list[str],
+    weights: tuple[float, ...] | list[float] | np.ndarray,
+    size: int,
+) -> np.ndarray:
     """Draw ``size`` strings from ``values`` with the given (unnormalised) weights.
 
     The result is an object array whose cells share the few string objects of
@@ -103,8 +107,9 @@ def blank_where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def date_strings(as_of: dt.date, days_before: np.ndarray,
-                 empty: np.ndarray | None = None) -> np.ndarray:
+def date_strings(
+    as_of: dt.date, days_before: np.ndarray, empty: np.ndarray | None = None
+) -> np.ndarray:
     """ISO dates ``days_before`` days before ``as_of`` (negative means after).
 
     Parameters

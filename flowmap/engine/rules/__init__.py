@@ -11,8 +11,13 @@ from __future__ import annotations
 from flowmap.engine.rules import assets, backups, flows, paths, systems
 from flowmap.engine.rules.base import FINDING_COLUMNS, Rule, RuleContext
 
-RULES: tuple[Rule, ...] = (*systems.RULES, *paths.RULES, *flows.RULES, *assets.RULES,
-                           *backups.RULES)
+RULES: tuple[Rule, ...] = (
+    *systems.RULES,
+    *paths.RULES,
+    *flows.RULES,
+    *assets.RULES,
+    *backups.RULES,
+)
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 __all__ = ["FINDING_COLUMNS", "RULES", "RULES_BY_ID", "Rule", "RuleContext"]

@@ -16,8 +16,11 @@ NOT_BACKED_UP_KINDS = frozenset({"paper_store", "backup_target"})
 ISOLATED = frozenset({"offline", "immutable"})
 #: An asset's findings are grouped by these columns.
 ASSET_KEYS = ["asset_id", "name", "org_id"]
-REFS = ("NHS England backup guidance (offline / immutable copies)", "CAF B5.c",
-        "DSPT Standard 7 (continuity planning)")
+REFS = (
+    "NHS England backup guidance (offline / immutable copies)",
+    "CAF B5.c",
+    "DSPT Standard 7 (continuity planning)",
+)
 
 
 def backup_status(ctx: RuleContext) -> pd.DataFrame:
@@ -29,36 +32,45 @@ def backup_status(ctx: RuleContext) -> pd.DataFrame:
 
 def _backup_status(ctx: RuleContext) -> pd.DataFrame:
     assets, systems, backups = ctx.assets, ctx.systems, ctx.inventory.backups
-    pairs = assets[["asset_id", "name", "org_id", "system_id", "essential", "rpo_hours"]] \
-        .explode("system_id").dropna(subset=["system_id"])
+    pairs = (
+        assets[["asset_id", "name", "org_id", "system_id", "essential", "rpo_hours"]]
+        .explode("system_id")
+        .dropna(subset=["system_id"])
+    )
     # the register's systems (as an inner join on system_id would, a few times faster)
     at = pd.Index(systems["system_id"]).get_indexer(pairs["system_id"])
     pairs = pairs[at >= 0].reset_index(drop=True)
-    for column, name in (("kind", "kind"), ("zone", "system_zone"),
-                         ("criticality", "criticality")):
+    for column, name in (("kind", "kind"), ("zone", "system_zone"), ("criticality", "criticality")):
         pairs[name] = systems[column].iloc[at[at >= 0]].set_axis(pairs.index)
     pairs = pairs[~pairs["kind"].isin(NOT_BACKED_UP_KINDS)]
     zone = systems.set_index("system_id")["zone"]
     b = backups.assign(
         source_zone=backups["source_system_id"].map(zone),
-        target_zone=backups["target_system_id"].map(zone))
+        target_zone=backups["target_system_id"].map(zone),
+    )
     b["isolated"] = b["isolation"].isin(ISOLATED)
     recent = ctx.today - pd.DateOffset(months=ctx.settings.restore_test_months)
     b["tested"] = (b["restore_result"] == "pass") & (b["last_restore_test"] >= recent)
     b["shared_fate"] = ~b["isolated"] & (
-        (b["source_system_id"] == b["target_system_id"]) | (b["source_zone"] == b["target_zone"]))
+        (b["source_system_id"] == b["target_system_id"]) | (b["source_zone"] == b["target_zone"])
+    )
     by_system = b.groupby("source_system_id")  # one aggregate at a time is faster
-    per_system = pd.DataFrame({"backups": by_system["backup_id"].count(),
-                               "isolated": by_system["isolated"].any(),
-                               "tested": by_system["tested"].any(),
-                               "min_frequency_hours": by_system["frequency_hours"].min()})
+    per_system = pd.DataFrame(
+        {
+            "backups": by_system["backup_id"].count(),
+            "isolated": by_system["isolated"].any(),
+            "tested": by_system["tested"].any(),
+            "min_frequency_hours": by_system["frequency_hours"].min(),
+        }
+    )
     out = pairs.merge(per_system, left_on="system_id", right_index=True, how="left")
     out["backups"] = out["backups"].fillna(0).astype(int)
     out["isolated"] = out["isolated"].astype("boolean").fillna(False).astype(bool)
     out["tested"] = out["tested"].astype("boolean").fillna(False).astype(bool)
     shared: dict[object, list] = {}
-    for system, backup in zip(b.loc[b["shared_fate"], "source_system_id"],
-                              b.loc[b["shared_fate"], "backup_id"]):
+    for system, backup in zip(
+        b.loc[b["shared_fate"], "source_system_id"], b.loc[b["shared_fate"], "backup_id"]
+    ):
         shared.setdefault(system, []).append(backup)
     out["shared_fate"] = [sorted(shared.get(system, ())) for system in out["system_id"]]
     # each asset's number in (asset_id, name, org_id) order, -1 if one is missing: grouping
@@ -79,8 +91,9 @@ def _per_asset(status: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     out = out.reset_index(drop=True)
     systems: list[set] = [set() for _ in range(len(out))]
     shared: list[set] = [set() for _ in range(len(out))]
-    for group, system, backups in zip(grouped.ngroup().tolist(), bad["system_id"].tolist(),
-                                      bad["shared_fate"].tolist()):
+    for group, system, backups in zip(
+        grouped.ngroup().tolist(), bad["system_id"].tolist(), bad["shared_fate"].tolist()
+    ):
         systems[group].add(system)
         shared[group].update(backups)
     out["systems"] = [sorted(ids) for ids in systems]
@@ -89,75 +102,147 @@ def _per_asset(status: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
 
 
 def _on_systems(found: pd.DataFrame, problem: str) -> Text:
-    return fill(found, "{name} ({asset_id}) on {systems}: {problem}", problem=problem,
-                systems=text([", ".join(ids) for ids in found["systems"]]))
+    return fill(
+        found,
+        "{name} ({asset_id}) on {systems}: {problem}",
+        problem=problem,
+        systems=text([", ".join(ids) for ids in found["systems"]]),
+    )
 
 
 def _missing(ctx: RuleContext) -> pd.DataFrame:
     s = backup_status(ctx)
     needs = (s["essential"] == True) | (s["criticality"] == "critical")  # noqa: E712
     found = _per_asset(s, needs.fillna(False) & (s["backups"] == 0))
-    return hits(found, subject="asset_id", org="org_id",
-                message=_on_systems(found, "no backup is recorded for an essential asset or "
-                                           "critical system."),
-                evidence=["asset_id", "systems", "essential"])
+    return hits(
+        found,
+        subject="asset_id",
+        org="org_id",
+        message=_on_systems(
+            found, "no backup is recorded for an essential asset or critical system."
+        ),
+        evidence=["asset_id", "systems", "essential"],
+    )
 
 
 def _not_isolated(ctx: RuleContext) -> pd.DataFrame:
     s = backup_status(ctx)
     found = _per_asset(s, (s["backups"] > 0) & ~s["isolated"])
-    return hits(found, subject="asset_id", org="org_id",
-                message=_on_systems(found, "no backup copy is offline or immutable, so "
-                                           "ransomware that encrypts the system can encrypt its "
-                                           "backups too."),
-                evidence=["asset_id", "systems", "backups"])
+    return hits(
+        found,
+        subject="asset_id",
+        org="org_id",
+        message=_on_systems(
+            found,
+            "no backup copy is offline or immutable, so "
+            "ransomware that encrypts the system can encrypt its "
+            "backups too.",
+        ),
+        evidence=["asset_id", "systems", "backups"],
+    )
 
 
 def _restore_untested(ctx: RuleContext) -> pd.DataFrame:
     s = backup_status(ctx)
     months = ctx.settings.restore_test_months
     found = _per_asset(s, (s["backups"] > 0) & ~s["tested"])
-    return hits(found, subject="asset_id", org="org_id",
-                message=_on_systems(found, f"no restore has been tested successfully in the "
-                                           f"last {months} months."),
-                evidence=["asset_id", "systems", "backups"])
+    return hits(
+        found,
+        subject="asset_id",
+        org="org_id",
+        message=_on_systems(
+            found, f"no restore has been tested successfully in the last {months} months."
+        ),
+        evidence=["asset_id", "systems", "backups"],
+    )
 
 
 def _shared_fate(ctx: RuleContext) -> pd.DataFrame:
     s = backup_status(ctx)
     found = _per_asset(s, s["shared_fate"].map(len) > 0)
-    return hits(found, subject="asset_id", org="org_id",
-                message=fill(found, "{name} ({asset_id}): backup {shared} lives in the same "
-                             "network zone or on the same system as the original, so "
-                             "ransomware that reaches one reaches both.",
-                             shared=text([", ".join(ids) for ids in found["shared"]])),
-                evidence=["asset_id", "systems", "shared"])
+    return hits(
+        found,
+        subject="asset_id",
+        org="org_id",
+        message=fill(
+            found,
+            "{name} ({asset_id}): backup {shared} lives in the same "
+            "network zone or on the same system as the original, so "
+            "ransomware that reaches one reaches both.",
+            shared=text([", ".join(ids) for ids in found["shared"]]),
+        ),
+        evidence=["asset_id", "systems", "shared"],
+    )
 
 
 def _rpo_gap(ctx: RuleContext) -> pd.DataFrame:
     s = backup_status(ctx)
     gap = (s["min_frequency_hours"] > s["rpo_hours"]).fillna(False)
     found = _per_asset(s, gap)
-    return hits(found, subject="asset_id", org="org_id",
-                message=fill(found, "{name} ({asset_id}) is backed up every {frequency:g} hours "
-                             "but may lose at most {rpo:g} hours of data (its RPO)."),
-                evidence=["asset_id", "systems", "frequency", "rpo"])
+    return hits(
+        found,
+        subject="asset_id",
+        org="org_id",
+        message=fill(
+            found,
+            "{name} ({asset_id}) is backed up every {frequency:g} hours "
+            "but may lose at most {rpo:g} hours of data (its RPO).",
+        ),
+        evidence=["asset_id", "systems", "frequency", "rpo"],
+    )
 
 
 RULES = (
-    Rule("BACKUP_MISSING", "Essential data or critical system without a backup", "asset", 75,
-         "Back the system up, with at least one offline or immutable copy.", REFS, "B5.c",
-         _missing),
-    Rule("BACKUP_NOT_ISOLATED", "No offline or immutable backup", "asset", 65,
-         "Add an offline or immutable copy (air-gapped, or object lock / WORM storage).", REFS,
-         "B5.c", _not_isolated),
-    Rule("BACKUP_RESTORE_UNTESTED", "Restore not tested in 12 months", "asset", 50,
-         "Test a full restore, record the date and result, and fix what failed.", REFS, "B5.a",
-         _restore_untested),
-    Rule("BACKUP_SHARED_FATE", "Backup shares fate with the original", "asset", 55,
-         "Keep the copy in a separate zone or site, or make it offline or immutable.", REFS,
-         "B5.c", _shared_fate),
-    Rule("BACKUP_RPO_GAP", "Backups less frequent than the recovery point objective", "asset",
-         45, "Back up at least as often as the RPO, or agree a longer RPO with the asset owner.",
-         REFS, "B5.a", _rpo_gap),
+    Rule(
+        id="BACKUP_MISSING",
+        title="Essential data or critical system without a backup",
+        subject_type="asset",
+        score=75,
+        remediation="Back the system up, with at least one offline or immutable copy.",
+        references=REFS,
+        caf="B5.c",
+        evaluate=_missing,
+    ),
+    Rule(
+        id="BACKUP_NOT_ISOLATED",
+        title="No offline or immutable backup",
+        subject_type="asset",
+        score=65,
+        remediation="Add an offline or immutable copy (air-gapped, or object lock / WORM storage).",
+        references=REFS,
+        caf="B5.c",
+        evaluate=_not_isolated,
+    ),
+    Rule(
+        id="BACKUP_RESTORE_UNTESTED",
+        title="Restore not tested in 12 months",
+        subject_type="asset",
+        score=50,
+        remediation="Test a full restore, record the date and result, and fix what failed.",
+        references=REFS,
+        caf="B5.a",
+        evaluate=_restore_untested,
+    ),
+    Rule(
+        id="BACKUP_SHARED_FATE",
+        title="Backup shares fate with the original",
+        subject_type="asset",
+        score=55,
+        remediation="Keep the copy in a separate zone or site, or make it offline or immutable.",
+        references=REFS,
+        caf="B5.c",
+        evaluate=_shared_fate,
+    ),
+    Rule(
+        id="BACKUP_RPO_GAP",
+        title="Backups less frequent than the recovery point objective",
+        subject_type="asset",
+        score=45,
+        remediation=(
+            "Back up at least as often as the RPO, or agree a longer RPO with the asset owner."
+        ),
+        references=REFS,
+        caf="B5.a",
+        evaluate=_rpo_gap,
+    ),
 )

@@ -13,17 +13,30 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
 
-from flowmap.inventory.model import Inventory
 from flowmap.engine.rules.columns import per_value
-from flowmap.engine.settings import AnalysisSettings, severity_of
+from flowmap.engine.settings import AnalysisSettings, Severity, severity_of
+from flowmap.inventory.model import Inventory
 
-FINDING_COLUMNS = ["finding_id", "rule", "title", "severity", "score", "subject_type",
-                   "subject_id", "org_id", "message", "evidence", "remediation", "references",
-                   "caf"]
+FINDING_COLUMNS = [
+    "finding_id",
+    "rule",
+    "title",
+    "severity",
+    "score",
+    "subject_type",
+    "subject_id",
+    "org_id",
+    "message",
+    "evidence",
+    "remediation",
+    "references",
+    "caf",
+]
 CRITICALITY_ADJUST = {"critical": 10, "high": 5, "medium": 0, "low": -10}
 
 
@@ -34,11 +47,11 @@ class RuleContext:
     inventory: Inventory
     as_of: dt.date
     settings: AnalysisSettings
-    systems: pd.DataFrame       # inventory systems + likelihood columns
-    assets: pd.DataFrame        # inventory assets + impact columns
-    copies: pd.DataFrame        # flowmap.engine.copies.data_copies
-    paths: pd.DataFrame         # flowmap.engine.paths.asset_paths
-    flows: pd.DataFrame         # inventory flows + sender/receiver org and asset columns
+    systems: pd.DataFrame  # inventory systems + likelihood columns
+    assets: pd.DataFrame  # inventory assets + impact columns
+    copies: pd.DataFrame  # flowmap.engine.copies.data_copies
+    paths: pd.DataFrame  # flowmap.engine.paths.asset_paths
+    flows: pd.DataFrame  # inventory flows + sender/receiver org and asset columns
     cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # shared by rules
 
     @property
@@ -46,27 +59,64 @@ class RuleContext:
         return pd.Timestamp(self.as_of)
 
 
-@dataclass(frozen=True)
+#: What a rule judges: one row of this inventory table per finding.
+SubjectType = Literal["system", "asset", "flow", "backup", "organisation"]
+SUBJECT_TYPES: tuple[SubjectType, ...] = get_args(SubjectType)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Rule:
-    """One check, with a stable id and what to do when it fires."""
+    """One check, with a stable id and what to do when it fires.
+
+    Declared with keywords, like cartography's rules; the id never changes once
+    published (findings, plans and diffs refer to it).
+
+    Examples
+    --------
+    >>> Rule(id="X", title="t", subject_type="router", score=10, remediation="r",
+    ...      references=(), caf="A1.a", evaluate=lambda ctx: None)
+    Traceback (most recent call last):
+    ...
+    ValueError: rule X: subject_type must be one of system, asset, ..., not 'router'
+    """
 
     id: str
     title: str
-    subject_type: str  # system, asset, flow, backup or organisation
-    score: float
+    subject_type: SubjectType
+    score: float  # base score 0-100; its severity is severity_of(score)
     remediation: str
     references: tuple[str, ...]
     caf: str  # the NCSC CAF outcome it evidences (A3.a, B3.a, B4.d, B5.a, B5.c ...)
     evaluate: Callable[[RuleContext], pd.DataFrame]
+
+    def __post_init__(self) -> None:
+        if self.subject_type not in SUBJECT_TYPES:
+            raise ValueError(
+                f"rule {self.id}: subject_type must be one of "
+                f"{', '.join(SUBJECT_TYPES)}, not {self.subject_type!r}"
+            )
+        if not 0 <= self.score <= 100:
+            raise ValueError(f"rule {self.id}: score must be 0-100, not {self.score}")
+
+    @property
+    def severity(self) -> Severity:
+        """The severity of the rule's base score (a finding may score higher or lower)."""
+        return severity_of(self.score)
 
     def run(self, ctx: RuleContext) -> pd.DataFrame:
         """Evaluate the rule and return its findings in the standard columns."""
         return findings_frame(self, self.evaluate(ctx))
 
 
-def hits(frame: pd.DataFrame, *, subject: str, org: str, message: Sequence[str],
-         evidence: Iterable[str] | Mapping[str, Sequence[object]],
-         score: float | Sequence[float] | None = None) -> pd.DataFrame:
+def hits(
+    frame: pd.DataFrame,
+    *,
+    subject: str,
+    org: str,
+    message: Sequence[str],
+    evidence: Iterable[str] | Mapping[str, Sequence[object]],
+    score: float | Sequence[float] | None = None,
+) -> pd.DataFrame:
     """Turn the rows of ``frame`` that a rule matched into hits.
 
     Parameters
@@ -90,7 +140,8 @@ def hits(frame: pd.DataFrame, *, subject: str, org: str, message: Sequence[str],
         ``subject_id``, ``org_id``, ``message``, ``evidence`` and, if given, ``score``.
     """
     columns = ["subject_id", "org_id", "message", "evidence"] + (
-        ["score"] if score is not None else [])
+        ["score"] if score is not None else []
+    )
     if frame.empty:
         return empty_frame(columns)
     rows = len(frame)
@@ -101,9 +152,14 @@ def hits(frame: pd.DataFrame, *, subject: str, org: str, message: Sequence[str],
         fields = list(evidence)
         values = [evidence_values(frame[f]) for f in fields]
     found = row_dicts(tuple(fields))(zip(*values)) if fields else [{} for _ in range(rows)]
-    out = pd.DataFrame({"subject_id": frame[subject].to_numpy(dtype=object),
-                        "org_id": frame[org].to_numpy(dtype=object),
-                        "message": np.asarray(message, dtype=object), "evidence": found})
+    out = pd.DataFrame(
+        {
+            "subject_id": frame[subject].to_numpy(dtype=object),
+            "org_id": frame[org].to_numpy(dtype=object),
+            "message": np.asarray(message, dtype=object),
+            "evidence": found,
+        }
+    )
     if score is not None:
         out["score"] = score if np.isscalar(score) else np.asarray(score)
     return out
@@ -178,13 +234,24 @@ def findings_frame(rule: Rule, found: pd.DataFrame) -> pd.DataFrame:
         return empty_frame(FINDING_COLUMNS)
     score = found["score"] if "score" in found else pd.Series(rule.score, index=found.index)
     score = score.astype("float64").clip(0, 100).round(1)
-    return pd.DataFrame({
-        "finding_id": finding_ids(rule.id, found["subject_id"]), "rule": rule.id,
-        "title": rule.title, "severity": severity_column(score), "score": score,
-        "subject_type": rule.subject_type, "subject_id": found["subject_id"],
-        "org_id": found["org_id"], "message": found["message"], "evidence": found["evidence"],
-        "remediation": rule.remediation, "references": [list(rule.references)] * len(found),
-        "caf": rule.caf}, index=found.index)
+    return pd.DataFrame(
+        {
+            "finding_id": finding_ids(rule.id, found["subject_id"]),
+            "rule": rule.id,
+            "title": rule.title,
+            "severity": severity_column(score),
+            "score": score,
+            "subject_type": rule.subject_type,
+            "subject_id": found["subject_id"],
+            "org_id": found["org_id"],
+            "message": found["message"],
+            "evidence": found["evidence"],
+            "remediation": rule.remediation,
+            "references": [list(rule.references)] * len(found),
+            "caf": rule.caf,
+        },
+        index=found.index,
+    )
 
 
 def finding_ids(rule_id: str, subjects: pd.Series) -> pd.Series:

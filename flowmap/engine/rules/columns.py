@@ -30,12 +30,17 @@ def grouped_lists(keys: pd.Series, values: pd.Series) -> pd.Series:
     items = values.to_numpy(dtype=object)[known][order].tolist()
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.array([], int)
     ends = np.r_[starts[1:], len(key)].astype(int)
-    return pd.Series([items[i:j] for i, j in zip(starts, ends)], index=pd.Index(
-        key[starts], name=keys.name), name=values.name, dtype=object)
+    return pd.Series(
+        [items[i:j] for i, j in zip(starts, ends)],
+        index=pd.Index(key[starts], name=keys.name),
+        name=values.name,
+        dtype=object,
+    )
 
 
-def per_value(values: pd.Series, function: Callable[[Any], Any],
-              dtype: npt.DTypeLike = object) -> np.ndarray:
+def per_value(
+    values: pd.Series, function: Callable[[Any], Any], dtype: npt.DTypeLike = object
+) -> np.ndarray:
     """``function`` of every value, computed once per distinct value.
 
     Much faster than ``values.map(function)`` or ``.str`` methods when few values repeat
@@ -50,7 +55,8 @@ def per_value(values: pd.Series, function: Callable[[Any], Any],
     if len(uniques):
         known = codes >= 0
         out[known] = np.fromiter(map(function, uniques), dtype=dtype, count=len(uniques))[
-            codes[known]]
+            codes[known]
+        ]
     missing = np.flatnonzero(codes < 0)
     if len(missing):
         out[missing] = [function(v) for v in values.iloc[missing]]

@@ -36,8 +36,12 @@ Text: TypeAlias = npt.NDArray[np.object_]
 #: :data:`Text` array, or a column to format.
 Part: TypeAlias = "str | Text | pd.Series | Sequence[str]"
 
-_CONVERSIONS: dict[str | None, Callable[[Any], Any]] = {None: lambda v: v, "s": str, "r": repr,
-                                                        "a": ascii}
+_CONVERSIONS: dict[str | None, Callable[[Any], Any]] = {
+    None: lambda v: v,
+    "s": str,
+    "r": repr,
+    "a": ascii,
+}
 
 
 def fill(frame: pd.DataFrame | None, template: str, **values: Part) -> Text:
@@ -86,8 +90,11 @@ def fill(frame: pd.DataFrame | None, template: str, **values: Part) -> Text:
             raise KeyError(f"no value for template field {field!r}")
         else:
             parts.append(text(frame[field], spec or "", conversion))
-    rows = len(frame) if frame is not None else next(
-        (len(p) for p in parts if not isinstance(p, str)), None)
+    rows = (
+        len(frame)
+        if frame is not None
+        else next((len(p) for p in parts if not isinstance(p, str)), None)
+    )
     if rows is None:
         raise ValueError("fill needs a frame or at least one column value")
     columns = _merge_constants(parts)
@@ -111,8 +118,9 @@ def template_fields(template: str) -> list[str]:
     return [field for _, field, _, _ in string.Formatter().parse(template) if field]
 
 
-def text(values: pd.Series | Sequence[Any] | np.ndarray, spec: str = "",
-         conversion: str | None = None) -> Text:
+def text(
+    values: pd.Series | Sequence[Any] | np.ndarray, spec: str = "", conversion: str | None = None
+) -> Text:
     """Every value formatted as the f-string ``{value!conversion:spec}`` would.
 
     Text columns pass through without a copy of each string; other columns are read
@@ -138,8 +146,12 @@ def text(values: pd.Series | Sequence[Any] | np.ndarray, spec: str = "",
         items = values if values.dtype == object else values.tolist()
     else:
         items = _text_array(values)
-    if not spec and conversion is None and isinstance(items, np.ndarray) \
-            and pd.api.types.infer_dtype(items, skipna=False) in ("string", "empty"):
+    if (
+        not spec
+        and conversion is None
+        and isinstance(items, np.ndarray)
+        and pd.api.types.infer_dtype(items, skipna=False) in ("string", "empty")
+    ):
         return items  # type: ignore[return-value]
     convert = _CONVERSIONS[conversion]
     return _text_array([format(convert(v), spec) for v in items])

@@ -37,8 +37,15 @@ from flowmap.reference.os_names.guess import OsGuess, Rows, normalise
 from flowmap.reference.os_names.linux import LINUX_RECOGNISERS
 from flowmap.reference.os_names.windows import WINDOWS_RECOGNISERS
 
-__all__ = ["RECOGNISED_PRODUCTS", "OsGuess", "Rows", "generic_guess", "generic_patterns",
-           "normalise", "recognise"]
+__all__ = [
+    "RECOGNISED_PRODUCTS",
+    "OsGuess",
+    "Rows",
+    "generic_guess",
+    "generic_patterns",
+    "normalise",
+    "recognise",
+]
 
 #: Recognisers in the order they are tried: (product, recogniser).
 _RECOGNISERS: tuple[tuple[str, Callable[[str, Rows], OsGuess | None]], ...] = (

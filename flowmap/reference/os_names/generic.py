@@ -60,14 +60,17 @@ def generic_patterns(rows: Rows, skip: Set[str]) -> list[tuple[str, re.Pattern[s
             if head:
                 aliases.add(head)
         for alias in aliases:
-            regex = re.compile(NOT_WORD_BEFORE + "(?:" + _alias_pattern(alias) + ")"
-                               r"(?![a-z])")
+            regex = re.compile(
+                NOT_WORD_BEFORE + "(?:" + _alias_pattern(alias) + ")"
+                r"(?![a-z])"
+            )
             patterns.append((product, regex, len(alias)))
     return patterns
 
 
-def generic_guess(s: str, patterns: list[tuple[str, re.Pattern[str], int]],
-                  rows: Rows) -> OsGuess | None:
+def generic_guess(
+    s: str, patterns: list[tuple[str, re.Pattern[str], int]], rows: Rows
+) -> OsGuess | None:
     """Product name anywhere in the text, then a version whose prefix is a cycle.
 
     Parameters
@@ -98,7 +101,7 @@ def generic_guess(s: str, patterns: list[tuple[str, re.Pattern[str], int]],
     if best is None:
         return None
     _, product, m = best
-    v = re.search(r"(?<![0-9a-z])v?(\d+(?:\.\d+)*)", s[m.end():])
+    v = re.search(r"(?<![0-9a-z])v?(\d+(?:\.\d+)*)", s[m.end() :])
     if not v:
         return OsGuess(product, product)
     version = v.group(1)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 from flowmap.reference.os_names.guess import OsGuess, Rows
 
+
 def _major_version(s: str, after: int) -> str | None:
     """The first number after position ``after`` (``7`` in ``centos linux 7.9.2009``)."""
     m = re.search(r"(?<![0-9.])(\d{1,2})(?:\.\d+)*(?![0-9])", s[after:])
@@ -23,8 +24,15 @@ def _major_version(s: str, after: int) -> str | None:
 
 _UBUNTU = re.compile(r"(?<![a-z])ubuntu(?![a-z])")
 _UBUNTU_VERSION = re.compile(r"(?<![0-9.])(\d{1,2})\.(\d{2})(?:\.\d+)?(?![0-9])")
-_UBUNTU_NAMES = {"precise": "12.04", "trusty": "14.04", "xenial": "16.04", "bionic": "18.04",
-                 "focal": "20.04", "jammy": "22.04", "noble": "24.04"}
+_UBUNTU_NAMES = {
+    "precise": "12.04",
+    "trusty": "14.04",
+    "xenial": "16.04",
+    "bionic": "18.04",
+    "focal": "20.04",
+    "jammy": "22.04",
+    "noble": "24.04",
+}
 
 
 def _ubuntu(s: str, rows: Rows) -> OsGuess | None:
@@ -43,17 +51,31 @@ def _ubuntu(s: str, rows: Rows) -> OsGuess | None:
 
 
 _RHEL = re.compile(r"(?<![a-z])(?:rhel|red\s*hat)(?![a-z])")
-_RHEL_NAMES = {"tikanga": "5", "santiago": "6", "maipo": "7", "ootpa": "8", "plow": "9",
-               "coughlan": "10"}
+_RHEL_NAMES = {
+    "tikanga": "5",
+    "santiago": "6",
+    "maipo": "7",
+    "ootpa": "8",
+    "plow": "9",
+    "coughlan": "10",
+}
 _CENTOS = re.compile(r"(?<![a-z])centos(?![a-z])")
 _CENTOS_STREAM = re.compile(r"(?<![a-z])centos\s*stream(?![a-z])")
 _DEBIAN = re.compile(r"(?<![a-z])debian(?![a-z])")
-_DEBIAN_NAMES = {"wheezy": "7", "jessie": "8", "stretch": "9", "buster": "10", "bullseye": "11",
-                 "bookworm": "12", "trixie": "13"}
+_DEBIAN_NAMES = {
+    "wheezy": "7",
+    "jessie": "8",
+    "stretch": "9",
+    "buster": "10",
+    "bullseye": "11",
+    "bookworm": "12",
+    "trixie": "13",
+}
 
 
-def _major_release(product: str, name: str, pattern: re.Pattern[str],
-                   codenames: Mapping[str, str]) -> Callable[[str, Rows], OsGuess | None]:
+def _major_release(
+    product: str, name: str, pattern: re.Pattern[str], codenames: Mapping[str, str]
+) -> Callable[[str, Rows], OsGuess | None]:
     """A recogniser for a product versioned by a major number (RHEL 7, Debian 11)."""
 
     def recognise_major(s: str, rows: Rows) -> OsGuess | None:

@@ -9,26 +9,54 @@ call per cell. Every figure is computed from the analysis's own tables, so it ma
 
 from __future__ import annotations
 
-import pandas as _pd
-
 from flowmap.render.board.charts import attack_path_diagram, risk_by_organisation_chart
 from flowmap.render.board.explore import (
-    blast_radius, data_quality_report, likelihood_table, validation,
+    blast_radius,
+    data_quality_report,
+    likelihood_table,
+    validation,
 )
 from flowmap.render.board.headlines import HEADLINES, Headline, Headlines, headlines
 from flowmap.render.board.load import load, load_for_report, load_previous, title_block
 from flowmap.render.board.matrix import RiskMatrix, risk_matrix
 from flowmap.render.board.tables import (
-    CAF_OUTCOMES, attack_paths, backup_resilience, caf_mapping, changes, data_quality,
-    ig_coverage, investment_plan, sensitive_copies, top_risks,
+    CAF_OUTCOMES,
+    attack_paths,
+    backup_resilience,
+    caf_mapping,
+    changes,
+    data_quality,
+    ig_coverage,
+    investment_plan,
+    sensitive_copies,
+    top_risks,
 )
 
-#: Board tables hold sentences (risks, remedies); show them whole in notebooks and reports.
-_pd.set_option("display.max_colwidth", None)
-
 __all__ = [
-    "CAF_OUTCOMES", "HEADLINES", "Headline", "Headlines", "RiskMatrix", "attack_path_diagram",
-    "attack_paths", "backup_resilience", "blast_radius", "data_quality_report", "caf_mapping", "changes", "data_quality", "headlines",
-    "ig_coverage", "investment_plan", "likelihood_table", "load", "load_for_report", "load_previous", "risk_by_organisation_chart",
-    "risk_matrix", "sensitive_copies", "title_block", "top_risks", "validation",
+    "CAF_OUTCOMES",
+    "HEADLINES",
+    "Headline",
+    "Headlines",
+    "RiskMatrix",
+    "attack_path_diagram",
+    "attack_paths",
+    "backup_resilience",
+    "blast_radius",
+    "caf_mapping",
+    "changes",
+    "data_quality",
+    "data_quality_report",
+    "headlines",
+    "ig_coverage",
+    "investment_plan",
+    "likelihood_table",
+    "load",
+    "load_for_report",
+    "load_previous",
+    "risk_by_organisation_chart",
+    "risk_matrix",
+    "sensitive_copies",
+    "title_block",
+    "top_risks",
+    "validation",
 ]

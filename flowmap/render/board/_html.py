@@ -12,7 +12,8 @@ RAG_COLOURS = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "grey":
 STYLE = """<style>
 .fm-block{font-family:Arial,Helvetica,sans-serif;margin:0.5em 0}
 .fm-headlines{display:flex;flex-wrap:wrap;gap:10px}
-.fm-headline{border-left:10px solid;padding:8px 12px;min-width:180px;max-width:230px;background:#f3f2f1}
+.fm-headline{border-left:10px solid;padding:8px 12px;min-width:180px;max-width:230px;
+  background:#f3f2f1}
 .fm-headline .fm-value{font-size:2em;font-weight:bold}
 .fm-headline .fm-label{font-size:0.9em}
 .fm-headline .fm-rag{font-size:0.8em;text-transform:uppercase;font-weight:bold}

@@ -69,22 +69,53 @@ def attack_path_diagram(analysis, org: str | None = None, n: int = 5) -> Chart:
         chain = [(ENTRY_LABEL.get(p.entry_kind, "Attacker"), RAG_COLOURS["grey"])]
         for step in p.steps:
             s = names.loc[step["system_id"]] if step["system_id"] in names.index else None
-            colour = RAG_COLOURS["red"] if s is not None and s["eol_status"] == "eol" \
+            colour = (
+                RAG_COLOURS["red"]
+                if s is not None and s["eol_status"] == "eol"
                 else RAG_COLOURS["amber"]
-            chain.append((f"{s['name'] if s is not None else step['system_id']}\n"
-                          f"({step['system_id']})", colour))
-        chain.append((f"{p.asset_name}\n{p.probability:.0%} chance, risk {p.risk:.0f}",
-                      RAG_COLOURS["green"] if p.risk < 10 else RAG_COLOURS["red"]))
+            )
+            chain.append(
+                (
+                    f"{s['name'] if s is not None else step['system_id']}\n({step['system_id']})",
+                    colour,
+                )
+            )
+        chain.append(
+            (
+                f"{p.asset_name}\n{p.probability:.0%} chance, risk {p.risk:.0f}",
+                RAG_COLOURS["green"] if p.risk < 10 else RAG_COLOURS["red"],
+            )
+        )
         for i, (text, colour) in enumerate(chain):
             x = i * 2.3
-            ax.add_patch(FancyBboxPatch((x, y - 0.4), 1.9, 0.8, boxstyle="round,pad=0.02",
-                                        facecolor=colour, edgecolor="none", alpha=0.9))
-            ax.text(x + 0.95, y, _label(text.split("\n")[0]) + (
-                "\n" + text.split("\n")[1] if "\n" in text else ""),
-                ha="center", va="center", fontsize=7, color="white", wrap=True)
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x, y - 0.4),
+                    1.9,
+                    0.8,
+                    boxstyle="round,pad=0.02",
+                    facecolor=colour,
+                    edgecolor="none",
+                    alpha=0.9,
+                )
+            )
+            ax.text(
+                x + 0.95,
+                y,
+                _label(text.split("\n")[0]) + ("\n" + text.split("\n")[1] if "\n" in text else ""),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white",
+                wrap=True,
+            )
             if i:
-                ax.annotate("", xy=(x, y), xytext=(x - 0.4, y),
-                            arrowprops={"arrowstyle": "->", "color": "#0b0c0c"})
+                ax.annotate(
+                    "",
+                    xy=(x, y),
+                    xytext=(x - 0.4, y),
+                    arrowprops={"arrowstyle": "->", "color": "#0b0c0c"},
+                )
     fig.suptitle("Most likely attack paths (red: unsupported system)", fontsize=11)
     return Chart(fig)
 
@@ -97,8 +128,13 @@ def risk_by_organisation_chart(analysis, org: str | None = None, n: int = 12) ->
     fig = Figure(figsize=(8, 0.5 + 0.35 * max(len(g), 1)))
     ax = fig.add_subplot()
     ax.barh(g.index, g["cyber_risk"], color=RAG_COLOURS["red"], label="cyber")
-    ax.barh(g.index, g["governance_risk"], left=g["cyber_risk"], color=RAG_COLOURS["amber"],
-            label="governance")
+    ax.barh(
+        g.index,
+        g["governance_risk"],
+        left=g["cyber_risk"],
+        color=RAG_COLOURS["amber"],
+        label="governance",
+    )
     ax.set_xlabel("risk (impact points, docs/scoring.md section 6)")
     ax.legend(loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)

@@ -10,10 +10,24 @@ import pandas as pd
 from flowmap.render.board.load import _date, scoped
 
 #: Columns of the likelihood table: the system, then each weakness's probability.
-LIKELIHOOD_COLUMNS = ["system_id", "name", "org_id", "kind", "os", "eol_status",
-                      "open_vulnerabilities", "open_kev", "p_vulnerabilities", "p_end_of_life",
-                      "p_patch_age", "p_internet", "p_smb1", "p_no_mfa", "likelihood",
-                      "likelihood_band"]
+LIKELIHOOD_COLUMNS = [
+    "system_id",
+    "name",
+    "org_id",
+    "kind",
+    "os",
+    "eol_status",
+    "open_vulnerabilities",
+    "open_kev",
+    "p_vulnerabilities",
+    "p_end_of_life",
+    "p_patch_age",
+    "p_internet",
+    "p_smb1",
+    "p_no_mfa",
+    "likelihood",
+    "likelihood_band",
+]
 
 
 def validation(inventory: str | Path, *, as_of: str | dt.date | None = ""):
@@ -26,20 +40,28 @@ def validation(inventory: str | Path, *, as_of: str | dt.date | None = ""):
 def data_quality_report(report) -> pd.DataFrame:
     """A validation report's unknown cells per column, worst first."""
     dq = report.data_quality
-    return dq[dq["unknown"] > 0].sort_values("share_unknown", ascending=False) \
-        .reset_index(drop=True)
+    return (
+        dq[dq["unknown"] > 0].sort_values("share_unknown", ascending=False).reset_index(drop=True)
+    )
 
 
 def likelihood_table(analysis, org: str | None = None, n: int = 20) -> pd.DataFrame:
     """The ``n`` systems most likely to be compromised, with each weakness's probability."""
     s = scoped(analysis.systems, org)
-    return s.sort_values(["likelihood", "system_id"], ascending=[False, True])[
-        LIKELIHOOD_COLUMNS].head(n).reset_index(drop=True)
+    return (
+        s.sort_values(["likelihood", "system_id"], ascending=[False, True])[LIKELIHOOD_COLUMNS]
+        .head(n)
+        .reset_index(drop=True)
+    )
 
 
 def blast_radius(analysis, org: str | None = None, n: int = 15) -> pd.DataFrame:
     """The ``n`` systems from which an attacker could reach the most impact in one move."""
     s = scoped(analysis.systems, org)
-    return s.sort_values(["blast_radius", "system_id"], ascending=[False, True])[
-        ["system_id", "name", "org_id", "kind", "zone", "likelihood", "blast_radius"]
-    ].head(n).reset_index(drop=True)
+    return (
+        s.sort_values(["blast_radius", "system_id"], ascending=[False, True])[
+            ["system_id", "name", "org_id", "kind", "zone", "likelihood", "blast_radius"]
+        ]
+        .head(n)
+        .reset_index(drop=True)
+    )

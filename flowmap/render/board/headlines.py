@@ -15,8 +15,12 @@ from flowmap.render.board._html import RAG_COLOURS, STYLE, esc
 from flowmap.render.board.load import scoped
 
 #: Flow rules that mean a sensitive flow lacks a lawful basis, condition or agreement.
-UNLAWFUL_FLOW_RULES = ("FLOW_NO_LAWFUL_BASIS", "FLOW_NO_SPECIAL_CONDITION", "FLOW_NO_DSA",
-                       "FLOW_DSA_EXPIRED")
+UNLAWFUL_FLOW_RULES = (
+    "FLOW_NO_LAWFUL_BASIS",
+    "FLOW_NO_SPECIAL_CONDITION",
+    "FLOW_NO_DSA",
+    "FLOW_DSA_EXPIRED",
+)
 #: Backup rules that mean an asset has no isolated, tested backup.
 BACKUP_GAP_RULES = ("BACKUP_MISSING", "BACKUP_NOT_ISOLATED", "BACKUP_RESTORE_UNTESTED")
 
@@ -34,20 +38,42 @@ class HeadlineSpec:
 
 #: The five headlines, in report order. Thresholds are counts (green below ``amber_at``).
 HEADLINES: tuple[HeadlineSpec, ...] = (
-    HeadlineSpec("unsupported_systems", "Unsupported systems", 1, 5,
-                 "systems whose OS is past vendor support with no extension in force "
-                 "(EOL_OS findings)"),
-    HeadlineSpec("kev_open", "Open known-exploited vulnerabilities", 1, 1,
-                 "open or risk-accepted vulnerabilities in the CISA KEV catalogue"),
-    HeadlineSpec("overdue_critical_patches", "Overdue critical patches", 1, 5,
-                 "open vulnerabilities with CVSS 7 or more (or unknown) whose patch was "
-                 "released more than 14 days ago"),
-    HeadlineSpec("sensitive_flows_unlawful", "Sensitive flows without lawful basis or "
-                 "agreement", 1, 3,
-                 "flows of special category data with " + ", ".join(UNLAWFUL_FLOW_RULES)),
-    HeadlineSpec("assets_without_resilient_backup", "Assets without an isolated, tested "
-                 "backup", 1, 3,
-                 "assets with " + ", ".join(BACKUP_GAP_RULES)),
+    HeadlineSpec(
+        "unsupported_systems",
+        "Unsupported systems",
+        1,
+        5,
+        "systems whose OS is past vendor support with no extension in force (EOL_OS findings)",
+    ),
+    HeadlineSpec(
+        "kev_open",
+        "Open known-exploited vulnerabilities",
+        1,
+        1,
+        "open or risk-accepted vulnerabilities in the CISA KEV catalogue",
+    ),
+    HeadlineSpec(
+        "overdue_critical_patches",
+        "Overdue critical patches",
+        1,
+        5,
+        "open vulnerabilities with CVSS 7 or more (or unknown) whose patch was "
+        "released more than 14 days ago",
+    ),
+    HeadlineSpec(
+        "sensitive_flows_unlawful",
+        "Sensitive flows without lawful basis or agreement",
+        1,
+        3,
+        "flows of special category data with " + ", ".join(UNLAWFUL_FLOW_RULES),
+    ),
+    HeadlineSpec(
+        "assets_without_resilient_backup",
+        "Assets without an isolated, tested backup",
+        1,
+        3,
+        "assets with " + ", ".join(BACKUP_GAP_RULES),
+    ),
 )
 
 
@@ -93,7 +119,8 @@ class Headlines(list):
             f'style="border-color:{RAG_COLOURS[h.status]}" title="{esc(h.counts)}">'
             f'<div class="fm-value">{h.value:,}</div><div class="fm-label">{esc(h.label)}</div>'
             f'<div class="fm-rag" style="color:{RAG_COLOURS[h.status]}">{h.status}</div></div>'
-            for h in self)
+            for h in self
+        )
         return f'{STYLE}<div class="fm-block fm-headlines" id="fm-headlines">{tiles}</div>'
 
 
@@ -104,21 +131,27 @@ def headline_values(analysis, org: str | None = None) -> dict[str, int]:
     flows = scoped(analysis.flows, org, "sender_org_id", "receiver_org_id")
     sensitive = set(flows.loc[flows["special_category"], "flow_id"])
     all_f = analysis.findings
-    unlawful = set(all_f.loc[all_f["rule"].isin(UNLAWFUL_FLOW_RULES)
-                             & (all_f["subject_type"] == "flow"), "subject_id"])
+    unlawful = set(
+        all_f.loc[
+            all_f["rule"].isin(UNLAWFUL_FLOW_RULES) & (all_f["subject_type"] == "flow"),
+            "subject_id",
+        ]
+    )
     return {
         "unsupported_systems": int((f["rule"] == "EOL_OS").sum()),
         "kev_open": int(systems["open_kev"].sum()),
         "overdue_critical_patches": int(systems["overdue_patches"].sum()),
         "sensitive_flows_unlawful": len(sensitive & unlawful),
         "assets_without_resilient_backup": int(
-            f.loc[f["rule"].isin(BACKUP_GAP_RULES), "subject_id"].nunique()),
+            f.loc[f["rule"].isin(BACKUP_GAP_RULES), "subject_id"].nunique()
+        ),
     }
 
 
 def headlines(analysis, org: str | None = None) -> Headlines:
     """The headline figures with their red / amber / green status."""
     values = headline_values(analysis, org)
-    return Headlines(Headline(s.key, s.label, values[s.key], rag(values[s.key], s.amber_at,
-                                                                 s.red_at), s.counts)
-                     for s in HEADLINES)
+    return Headlines(
+        Headline(s.key, s.label, values[s.key], rag(values[s.key], s.amber_at, s.red_at), s.counts)
+        for s in HEADLINES
+    )

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from flowmap.render.board._html import STYLE, HtmlBlock, esc
 from flowmap.errors import UsageError
+from flowmap.render.board._html import STYLE, HtmlBlock, esc
 
 if TYPE_CHECKING:
     from flowmap.engine.analysis import Analysis
@@ -23,16 +23,23 @@ def _date(value: str | dt.date | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise UsageError(f"as_of {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01.") \
-            from None
+        raise UsageError(
+            f"as_of {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01."
+        ) from None
 
 
 def _path(value: str | Path | None) -> Path | None:
     return None if value in (None, "") else Path(value)
 
 
-def load(inventory: str | Path, *, as_of: str | dt.date | None = "", kev: str | Path = "",
-         epss: str | Path = "", eol: str | Path = "") -> "Analysis":  # noqa: F821
+def load(
+    inventory: str | Path,
+    *,
+    as_of: str | dt.date | None = "",
+    kev: str | Path = "",
+    epss: str | Path = "",
+    eol: str | Path = "",
+) -> Analysis:
     """Load, validate and analyse an inventory; empty strings mean "not given".
 
     Notebook parameters are plain strings (papermill cannot pass ``None`` from the
@@ -43,15 +50,22 @@ def load(inventory: str | Path, *, as_of: str | dt.date | None = "", kev: str | 
     from flowmap.reference.bundle import load_reference
 
     day = _date(as_of)
-    reference = load_reference(kev=_path(kev), epss=_path(epss),
-                               eol=[p for p in [_path(eol)] if p is not None])
+    reference = load_reference(
+        kev=_path(kev), epss=_path(epss), eol=[p for p in [_path(eol)] if p is not None]
+    )
     inv = load_inventory(inventory, as_of=day)
     return analyse(inv, as_of=day, reference=reference)
 
 
-def load_for_report(inventory: str | Path, *, org: str = "", as_of: str | dt.date | None = "",
-                    kev: str | Path = "", epss: str | Path = "",
-                    eol: str | Path = "") -> "Analysis":  # noqa: F821
+def load_for_report(
+    inventory: str | Path,
+    *,
+    org: str = "",
+    as_of: str | dt.date | None = "",
+    kev: str | Path = "",
+    epss: str | Path = "",
+    eol: str | Path = "",
+) -> Analysis:
     """:func:`load`, then check that ``org`` (if given) is one of the inventory's organisations."""
     analysis = load(inventory, as_of=as_of, kev=kev, epss=epss, eol=eol)
     check_org(analysis, org)
@@ -64,8 +78,10 @@ def check_org(analysis, org: str | None) -> None:
         return
     known = analysis.inventory.organisations["org_id"].tolist()
     if org not in known:
-        raise UsageError(f"organisation {org!r} is not in the inventory; "
-                         f"organisations are: {', '.join(sorted(known))}")
+        raise UsageError(
+            f"organisation {org!r} is not in the inventory; "
+            f"organisations are: {', '.join(sorted(known))}"
+        )
 
 
 def org_name(analysis, org: str | None) -> str:
@@ -91,31 +107,41 @@ def title_block(analysis, *, org: str = "", title: str = "") -> HtmlBlock:
     """The report's title: whose report, which inventory, judged as of which day."""
     who = org_name(analysis, org)
     heading = esc(title or "Cyber and information governance risk")
-    scope = (f"{esc(who)} ({esc(org)})" if org
-             else f"all {len(analysis.inventory.organisations)} organisations in the inventory")
+    scope = (
+        f"{esc(who)} ({esc(org)})"
+        if org
+        else f"all {len(analysis.inventory.organisations)} organisations in the inventory"
+    )
     s = analysis.summary
     rows = s["rows"]
     if org:
         r = scoped(analysis.risk_by_asset(), org)
-        total, cyber, gov = (round(float(r[c].sum()), 2) for c in
-                             ("total_risk", "cyber_risk", "governance_risk"))
+        total, cyber, gov = (
+            round(float(r[c].sum()), 2) for c in ("total_risk", "cyber_risk", "governance_risk")
+        )
     else:
         total, cyber, gov = s["total_risk"], s["cyber_risk"], s["governance_risk"]
     return HtmlBlock(
         f'{STYLE}<div class="fm-block" id="fm-title"><h1>{heading}</h1>'
-        f'<p><b>Scope:</b> {scope}<br><b>Position as of:</b> '
+        f"<p><b>Scope:</b> {scope}<br><b>Position as of:</b> "
         f'<span id="fm-as-of">{esc(s["as_of"])}</span><br>'
-        f'<b>Inventory:</b> {esc(Path(str(s["inventory"])).name)}: '
-        f'{rows.get("systems", 0):,} systems, {rows.get("assets", 0):,} information assets, '
-        f'{rows.get("flows", 0):,} data flows<br><b>Total risk:</b> '
+        f"<b>Inventory:</b> {esc(Path(str(s['inventory'])).name)}: "
+        f"{rows.get('systems', 0):,} systems, {rows.get('assets', 0):,} information assets, "
+        f"{rows.get('flows', 0):,} data flows<br><b>Total risk:</b> "
         f'<span id="fm-total-risk">{total:,.1f}</span> (cyber {cyber:,.1f}, governance '
-        f'{gov:,.1f}; see docs/scoring.md)'
-        f'</p></div>')
+        f"{gov:,.1f}; see docs/scoring.md)"
+        f"</p></div>"
+    )
 
 
-def load_previous(previous: str | Path, *, as_of: str | dt.date | None = "",
-                  kev: str | Path = "", epss: str | Path = "",
-                  eol: str | Path = "") -> "Analysis | None":  # noqa: F821
+def load_previous(
+    previous: str | Path,
+    *,
+    as_of: str | dt.date | None = "",
+    kev: str | Path = "",
+    epss: str | Path = "",
+    eol: str | Path = "",
+) -> Analysis | None:
     """The previous quarter's analysis, or ``None`` when ``previous`` is empty."""
     if previous in (None, ""):
         return None

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from flowmap.engine.likelihood import band_of
 from flowmap.render.board._html import STYLE, esc
 from flowmap.render.board.load import scoped
-from flowmap.engine.likelihood import band_of
 
 #: Band edges of path likelihood (same as systems' likelihood_band).
 PATH_BAND_EDGES = (0.10, 0.25, 0.50, 0.75)
@@ -24,8 +24,12 @@ PATH_BAND_EDGES = (0.10, 0.25, 0.50, 0.75)
 LIKELIHOOD_NAMES = ("Rare", "Unlikely", "Possible", "Likely", "Almost certain")
 IMPACT_NAMES = ("Negligible", "Minor", "Moderate", "Major", "Catastrophic")
 #: (lowest likelihood x impact, grade, colour), highest first.
-GRADES = ((15, "extreme", "#d4351c"), (8, "high", "#f47738"), (4, "moderate", "#b58a00"),
-          (1, "low", "#00703c"))
+GRADES = (
+    (15, "extreme", "#d4351c"),
+    (8, "high", "#f47738"),
+    (4, "moderate", "#b58a00"),
+    (1, "low", "#00703c"),
+)
 
 
 def grade(score: int) -> tuple[str, str]:
@@ -55,33 +59,42 @@ class RiskMatrix:
     assets: pd.DataFrame
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{i}<br><small>{IMPACT_NAMES[i - 1]}</small></th>"
-                       for i in range(1, 6))
+        head = "".join(f"<th>{i}<br><small>{IMPACT_NAMES[i - 1]}</small></th>" for i in range(1, 6))
         rows = []
         for lik in range(5, 0, -1):
             cells = []
             for imp in range(1, 6):
                 n = int(self.counts.loc[lik, imp])
                 name, colour = grade(lik * imp)
-                cells.append(f'<td id="fm-matrix-L{lik}-I{imp}" data-value="{n}" '
-                             f'style="background:{colour}" title="{name}">{n or ""}</td>')
+                cells.append(
+                    f'<td id="fm-matrix-L{lik}-I{imp}" data-value="{n}" '
+                    f'style="background:{colour}" title="{name}">{n or ""}</td>'
+                )
             rows.append(f"<tr><th>{lik} {esc(LIKELIHOOD_NAMES[lik - 1])}</th>{''.join(cells)}</tr>")
-        return (f'{STYLE}<div class="fm-block" id="fm-matrix"><table class="fm-matrix">'
-                f'<tr><th>Likelihood \\ Impact</th>{head}</tr>{"".join(rows)}</table>'
-                f'<p>{int(self.counts.values.sum())} information assets; each cell counts the '
-                f'assets whose most likely attack path and impact fall in that band.</p></div>')
+        return (
+            f'{STYLE}<div class="fm-block" id="fm-matrix"><table class="fm-matrix">'
+            f"<tr><th>Likelihood \\ Impact</th>{head}</tr>{''.join(rows)}</table>"
+            f"<p>{int(self.counts.values.sum())} information assets; each cell counts the "
+            f"assets whose most likely attack path and impact fall in that band.</p></div>"
+        )
 
 
 def risk_matrix(analysis, org: str | None = None) -> RiskMatrix:
     """The 5x5 matrix for the whole inventory or one organisation's assets."""
     a = scoped(analysis.assets, org)
-    bands = pd.DataFrame({
-        "asset_id": a["asset_id"], "name": a["name"], "org_id": a["org_id"],
-        "reach": a["reach"], "impact": a["impact"],
-        "likelihood_band": band_of(a["reach"], PATH_BAND_EDGES).astype(int),
-        "impact_band": a["impact_band"].astype(int),
-    }).reset_index(drop=True)
-    counts = (pd.crosstab(bands["likelihood_band"], bands["impact_band"])
-              .reindex(index=range(1, 6), columns=range(1, 6), fill_value=0))
+    bands = pd.DataFrame(
+        {
+            "asset_id": a["asset_id"],
+            "name": a["name"],
+            "org_id": a["org_id"],
+            "reach": a["reach"],
+            "impact": a["impact"],
+            "likelihood_band": band_of(a["reach"], PATH_BAND_EDGES).astype(int),
+            "impact_band": a["impact_band"].astype(int),
+        }
+    ).reset_index(drop=True)
+    counts = pd.crosstab(bands["likelihood_band"], bands["impact_band"]).reindex(
+        index=range(1, 6), columns=range(1, 6), fill_value=0
+    )
     counts.index.name, counts.columns.name = "likelihood_band", "impact_band"
     return RiskMatrix(counts=counts, assets=bands)

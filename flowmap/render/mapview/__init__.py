@@ -12,14 +12,21 @@ from typing import TYPE_CHECKING, Any
 
 from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT, DEFAULT_MAX_NODES
 
-__all__ = ["DEFAULT_DETAIL_LIMIT", "DEFAULT_MAX_NODES", "MapDocument", "render_map", "show_map",
-           "write_map"]
+__all__ = [
+    "DEFAULT_DETAIL_LIMIT",
+    "DEFAULT_MAX_NODES",
+    "MapDocument",
+    "render_map",
+    "show_map",
+    "write_map",
+]
 
 
 def __getattr__(name: str) -> Any:
     # The page builder imports pyvis and pandas; the CLI only needs the limits above.
     if name in ("MapDocument", "render_map", "show_map", "write_map"):
         from flowmap.render.mapview import api
+
         return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -46,10 +46,18 @@ class MapDocument:
         return _iframe(self.html, 650)
 
 
-def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
-               org_id: str | None = None, redact: bool = False,
-               redact_key: str | bytes | None = None, max_nodes: int = DEFAULT_MAX_NODES,
-               detail_limit: int = DEFAULT_DETAIL_LIMIT, title: str | None = None) -> MapDocument:
+def render_map(
+    analysis,
+    *,
+    view: str = "systems",
+    asset_id: str | None = None,
+    org_id: str | None = None,
+    redact: bool = False,
+    redact_key: str | bytes | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    detail_limit: int = DEFAULT_DETAIL_LIMIT,
+    title: str | None = None,
+) -> MapDocument:
     """Draw an analysis as one self-contained, offline HTML page.
 
     Parameters
@@ -97,8 +105,9 @@ def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
     if max_nodes < 1:
         raise UsageError(f"max_nodes must be 1 or more, not {max_nodes}.", param="max_nodes")
     if detail_limit < 0:
-        raise UsageError(f"detail_limit must be 0 or more, not {detail_limit}.",
-                         param="detail_limit")
+        raise UsageError(
+            f"detail_limit must be 0 or more, not {detail_limit}.", param="detail_limit"
+        )
     frames = frames_of(analysis)
     _check_ids(frames, view, asset_id, org_id)
     notes: list[str] = []
@@ -114,8 +123,13 @@ def render_map(analysis, *, view: str = "systems", asset_id: str | None = None,
     if frames.redacted:
         subtitle += " \u00b7 redacted: names and ids are pseudonyms"
     page = render_page(views, title=heading, subtitle=subtitle)
-    return MapDocument(html=page, view=views[0].name, nodes=views[0].node_count,
-                       edges=views[0].edge_count, notes=notes)
+    return MapDocument(
+        html=page,
+        view=views[0].name,
+        nodes=views[0].node_count,
+        edges=views[0].edge_count,
+        notes=notes,
+    )
 
 
 def write_map(analysis, path: str | Path, **options) -> MapDocument:
@@ -139,37 +153,55 @@ def show_map(analysis, *, height: int = 650, **options):
 
 
 def _iframe(page: str, height: int) -> str:
-    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
-            f'style="width:100%;height:{int(height)}px;border:1px solid #d0d7de" '
-            f'title="flowmap data-flow map"></iframe>')
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
+        f'style="width:100%;height:{int(height)}px;border:1px solid #d0d7de" '
+        f'title="flowmap data-flow map"></iframe>'
+    )
 
 
 def _check_ids(frames: MapFrames, view: str, asset_id: str | None, org_id: str | None) -> None:
     if view == "asset":
         assets = list(frames.assets["asset_id"])
         if not asset_id:
-            raise UsageError(f"The asset view needs an asset id, e.g. `flowmap map PATH "
-                             f"{(assets or ['IA-0001'])[0]} --view asset`; some ids: "
-                             f"{', '.join(assets[:EXAMPLES])}.")
+            raise UsageError(
+                f"The asset view needs an asset id, e.g. `flowmap map PATH "
+                f"{(assets or ['IA-0001'])[0]} --view asset`; some ids: "
+                f"{', '.join(assets[:EXAMPLES])}."
+            )
         if asset_id not in set(assets):
-            raise UsageError(f"No asset {asset_id!r} in the inventory; some ids: "
-                             f"{', '.join(assets[:EXAMPLES])}.")
+            raise UsageError(
+                f"No asset {asset_id!r} in the inventory; some ids: {', '.join(assets[:EXAMPLES])}."
+            )
     if org_id is not None and org_id not in set(frames.orgs["org_id"]):
-        raise UsageError(f"No organisation {org_id!r} in the inventory; some ids: "
-                         f"{', '.join(list(frames.orgs['org_id'])[:EXAMPLES])}.")
+        raise UsageError(
+            f"No organisation {org_id!r} in the inventory; some ids: "
+            f"{', '.join(list(frames.orgs['org_id'])[:EXAMPLES])}."
+        )
 
 
-def _redacted(frames: MapFrames, key: str | bytes | None, asset_id: str | None,
-              org_id: str | None) -> tuple[MapFrames, str | None, str | None]:
+def _redacted(
+    frames: MapFrames, key: str | bytes | None, asset_id: str | None, org_id: str | None
+) -> tuple[MapFrames, str | None, str | None]:
     """Redacted frames and the pseudonyms of the ids asked for (one key for all)."""
     key = key if key is not None else secrets.token_bytes(32)
     p = Pseudonymiser(key)
-    return (redact_frames(frames, key), p.id("asset", asset_id) if asset_id else None,
-            p.id("org", org_id) if org_id else None)
+    return (
+        redact_frames(frames, key),
+        p.id("asset", asset_id) if asset_id else None,
+        p.id("org", org_id) if org_id else None,
+    )
 
 
-def _views(frames: MapFrames, view: str, asset_id, org_id, max_nodes: int,
-           detail_limit: int, notes: list[str]) -> list[View]:
+def _views(
+    frames: MapFrames,
+    view: str,
+    asset_id,
+    org_id,
+    max_nodes: int,
+    detail_limit: int,
+    notes: list[str],
+) -> list[View]:
     if view == "asset":
         if org_id:
             notes.append("--org is ignored in the asset view: it shows every copy.")
@@ -181,9 +213,11 @@ def _views(frames: MapFrames, view: str, asset_id, org_id, max_nodes: int,
         return [orgs]
     systems = _system_count(frames, org_id)
     if systems > max_nodes:
-        notes.append(f"{orgs.node_count:,} organisations' {systems:,} systems are more than "
-                     f"{max_nodes:,} nodes: showing the organisations view "
-                     f"(use --org ORG_ID for one organisation's systems).")
+        notes.append(
+            f"{orgs.node_count:,} organisations' {systems:,} systems are more than "
+            f"{max_nodes:,} nodes: showing the organisations view "
+            f"(use --org ORG_ID for one organisation's systems)."
+        )
         return [orgs]
     return [systems_view(frames, org_id), orgs]
 
@@ -193,10 +227,12 @@ def _system_count(frames: MapFrames, org_id: str | None) -> int:
         return len(frames.systems)
     own = set(frames.systems.loc[frames.systems["org_id"] == org_id, "system_id"])
     f, b = frames.flows, frames.backups
-    touching = set(f.loc[f["source_system_id"].isin(own), "target_system_id"]) \
-        | set(f.loc[f["target_system_id"].isin(own), "source_system_id"]) \
-        | set(b.loc[b["source_system_id"].isin(own), "target_system_id"]) \
+    touching = (
+        set(f.loc[f["source_system_id"].isin(own), "target_system_id"])
+        | set(f.loc[f["target_system_id"].isin(own), "source_system_id"])
+        | set(b.loc[b["source_system_id"].isin(own), "target_system_id"])
         | set(b.loc[b["target_system_id"].isin(own), "source_system_id"])
+    )
     return len(own | touching)
 
 

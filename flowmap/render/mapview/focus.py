@@ -6,11 +6,23 @@ import pandas as pd
 
 from flowmap.render.mapview.frames import MapFrames
 from flowmap.render.mapview.style import PATH_COLOUR
-from flowmap.render.mapview.views import Findings, View, backup_edges, flow_edges, path_edges, \
-    place_systems, system_nodes, text
+from flowmap.render.mapview.views import (
+    Findings,
+    View,
+    backup_edges,
+    flow_edges,
+    path_edges,
+    place_systems,
+    system_nodes,
+    text,
+)
 
-HOW = {"register": "held here (asset register)", "flow_source": "sends it (not in the register)",
-       "flow": "copied here by a flow", "backup": "copied here by a backup"}
+HOW = {
+    "register": "held here (asset register)",
+    "flow_source": "sends it (not in the register)",
+    "flow": "copied here by a flow",
+    "backup": "copied here by a backup",
+}
 
 
 def asset_view(fr: MapFrames, asset_id: str) -> View:
@@ -19,14 +31,23 @@ def asset_view(fr: MapFrames, asset_id: str) -> View:
     copies = fr.copies[fr.copies["asset_id"] == asset_id]
     held = set(copies["system_id"])
     systems = fr.systems[fr.systems["system_id"].isin(held)]
-    flows = fr.flows[(fr.flows["asset_id"] == asset_id)
-                     & fr.flows["source_system_id"].isin(held)
-                     & fr.flows["target_system_id"].isin(held)]
-    backups = fr.backups[fr.backups["source_system_id"].isin(held)
-                         & fr.backups["target_system_id"].isin(held)]
-    extra = {r.system_id: [["Copy", HOW.get(r.how, r.how)], ["Via", text(r.via)],
-                           ["Flows from the register", text(r.hops)], ["Route", text(r.route)]]
-             for r in copies.itertuples(index=False)}
+    flows = fr.flows[
+        (fr.flows["asset_id"] == asset_id)
+        & fr.flows["source_system_id"].isin(held)
+        & fr.flows["target_system_id"].isin(held)
+    ]
+    backups = fr.backups[
+        fr.backups["source_system_id"].isin(held) & fr.backups["target_system_id"].isin(held)
+    ]
+    extra = {
+        r.system_id: [
+            ["Copy", HOW.get(r.how, r.how)],
+            ["Via", text(r.via)],
+            ["Flows from the register", text(r.hops)],
+            ["Route", text(r.route)],
+        ]
+        for r in copies.itertuples(index=False)
+    }
     fi = Findings(fr.findings)
     pos, halos = place_systems(fr, systems, flows)
     nodes = system_nodes(fr, systems, pos, fi, extra)
@@ -36,8 +57,13 @@ def asset_view(fr: MapFrames, asset_id: str) -> View:
             n["borderWidth"] = 6
         n["label"] = f"{n['label']}\n{HOW.get(how.get(n['id'], ''), '')}"
     name = fr.assets.set_index("asset_id")["name"].get(asset_id, asset_id)
-    return View("asset", f"Copies of {name} ({asset_id})", nodes,
-                flow_edges(fr, flows, fi) + backup_edges(backups), halos)
+    return View(
+        "asset",
+        f"Copies of {name} ({asset_id})",
+        nodes,
+        flow_edges(fr, flows, fi) + backup_edges(backups),
+        halos,
+    )
 
 
 def paths_view(fr: MapFrames, org_id: str | None = None) -> View:
@@ -49,10 +75,15 @@ def paths_view(fr: MapFrames, org_id: str | None = None) -> View:
     roles: dict[str, list] = {}
     for r in paths.itertuples(index=False):
         roles.setdefault(r.entry_system_id, []).append(
-            ["Entry point", f"{text(r.entry_kind)}, towards {r.asset_id}"])
+            ["Entry point", f"{text(r.entry_kind)}, towards {r.asset_id}"]
+        )
         roles.setdefault(r.target_system_id, []).append(
-            ["Holds", f"{r.asset_id} (probability {r.probability:.2f}, impact "
-                      f"{r.impact:.1f}, risk {r.risk:.1f})"])
+            [
+                "Holds",
+                f"{r.asset_id} (probability {r.probability:.2f}, impact "
+                f"{r.impact:.1f}, risk {r.risk:.1f})",
+            ]
+        )
     fi = Findings(fr.findings)
     links = pd.DataFrame({"sender_org_id": [], "receiver_org_id": []})
     pos, halos = place_systems(fr, systems, links)

@@ -12,22 +12,86 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 ORG_COLUMNS = ["org_id", "name", "sector", "dspt_status", "ce_plus"]
-SYSTEM_COLUMNS = ["system_id", "name", "org_id", "kind", "os", "zone", "hosting",
-                  "criticality", "internet_facing", "supplier_org_id", "eol_status",
-                  "open_vulnerabilities", "open_kev", "likelihood", "reach", "blast_radius"]
-ASSET_COLUMNS = ["asset_id", "name", "org_id", "owner", "data_categories", "records", "impact",
-                 "risk"]
-FLOW_COLUMNS = ["flow_id", "asset_id", "source_system_id", "target_system_id",
-                "sender_org_id", "receiver_org_id", "transport", "encrypted", "purpose",
-                "lawful_basis", "special_condition", "dsa_ref", "records_per_year",
-                "frequency", "destination_country", "data_categories"]
-BACKUP_COLUMNS = ["backup_id", "source_system_id", "target_system_id", "isolation", "offsite",
-                  "encrypted", "last_restore_test", "restore_result"]
-FINDING_COLUMNS = ["severity", "score", "rule", "title", "subject_type", "subject_id", "org_id",
-                   "message"]
+SYSTEM_COLUMNS = [
+    "system_id",
+    "name",
+    "org_id",
+    "kind",
+    "os",
+    "zone",
+    "hosting",
+    "criticality",
+    "internet_facing",
+    "supplier_org_id",
+    "eol_status",
+    "open_vulnerabilities",
+    "open_kev",
+    "likelihood",
+    "reach",
+    "blast_radius",
+]
+ASSET_COLUMNS = [
+    "asset_id",
+    "name",
+    "org_id",
+    "owner",
+    "data_categories",
+    "records",
+    "impact",
+    "risk",
+]
+FLOW_COLUMNS = [
+    "flow_id",
+    "asset_id",
+    "source_system_id",
+    "target_system_id",
+    "sender_org_id",
+    "receiver_org_id",
+    "transport",
+    "encrypted",
+    "purpose",
+    "lawful_basis",
+    "special_condition",
+    "dsa_ref",
+    "records_per_year",
+    "frequency",
+    "destination_country",
+    "data_categories",
+]
+BACKUP_COLUMNS = [
+    "backup_id",
+    "source_system_id",
+    "target_system_id",
+    "isolation",
+    "offsite",
+    "encrypted",
+    "last_restore_test",
+    "restore_result",
+]
+FINDING_COLUMNS = [
+    "severity",
+    "score",
+    "rule",
+    "title",
+    "subject_type",
+    "subject_id",
+    "org_id",
+    "message",
+]
 COPY_COLUMNS = ["asset_id", "system_id", "how", "via", "hops", "route"]
-PATH_COLUMNS = ["asset_id", "org_id", "target_system_id", "probability", "impact", "risk",
-                "entry_system_id", "entry_kind", "hops", "systems", "moves"]
+PATH_COLUMNS = [
+    "asset_id",
+    "org_id",
+    "target_system_id",
+    "probability",
+    "impact",
+    "risk",
+    "entry_system_id",
+    "entry_kind",
+    "hops",
+    "systems",
+    "moves",
+]
 
 
 @dataclass(frozen=True)
@@ -51,7 +115,7 @@ class MapFrames:
     top_paths: int
     redacted: bool = False
 
-    def with_tables(self, **tables: object) -> "MapFrames":
+    def with_tables(self, **tables: object) -> MapFrames:
         """A copy with some tables (or fields) replaced."""
         return replace(self, **tables)
 
@@ -81,7 +145,10 @@ def frames_of(analysis) -> MapFrames:
         findings=_take(analysis.findings, FINDING_COLUMNS),
         copies=_take(analysis.copies, COPY_COLUMNS),
         paths=_take(paths, PATH_COLUMNS),
-        as_of=analysis.as_of, source=str(inv.source), top_paths=analysis.settings.top_paths)
+        as_of=analysis.as_of,
+        source=str(inv.source),
+        top_paths=analysis.settings.top_paths,
+    )
 
 
 def _take(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

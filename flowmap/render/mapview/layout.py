@@ -17,8 +17,8 @@ import pandas as pd
 
 SEED = 4  # fixed: the same inventory always draws the same map
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-SYSTEM_SPACING = 38.0   # distance between neighbouring systems on an organisation's disc
-ORG_SPACING = 120.0     # distance between neighbouring organisations (organisations view)
+SYSTEM_SPACING = 38.0  # distance between neighbouring systems on an organisation's disc
+ORG_SPACING = 120.0  # distance between neighbouring organisations (organisations view)
 WHOLE_GRAPH_LIMIT = 250  # up to this many organisations: one spring layout, no communities
 
 
@@ -45,9 +45,12 @@ def disc_radius(n: int, spacing: float) -> float:
     return spacing * math.sqrt(max(n - 1, 0)) * 0.8 + spacing * 0.5
 
 
-def organisation_positions(org_ids: list[str], links: pd.DataFrame,
-                           radius: dict[str, float] | None = None,
-                           spacing: float = ORG_SPACING) -> dict[str, tuple[float, float]]:
+def organisation_positions(
+    org_ids: list[str],
+    links: pd.DataFrame,
+    radius: dict[str, float] | None = None,
+    spacing: float = ORG_SPACING,
+) -> dict[str, tuple[float, float]]:
     """Fixed-seed positions for organisations.
 
     Parameters
@@ -91,8 +94,9 @@ def organisation_positions(org_ids: list[str], links: pd.DataFrame,
     return _pack(placed)
 
 
-def _group_layout(G: nx.Graph, room: dict[str, float]) -> tuple[dict[str, tuple[float, float]],
-                                                                 float]:
+def _group_layout(
+    G: nx.Graph, room: dict[str, float]
+) -> tuple[dict[str, tuple[float, float]], float]:
     """Spring layout of one community, scaled so neighbours do not overlap."""
     nodes = sorted(G)
     if len(nodes) == 1:
@@ -138,8 +142,9 @@ def _free_spot(centres: list[tuple[float, float, float]], extent: float) -> tupl
         i += 1
 
 
-def system_positions(systems: pd.DataFrame, org_pos: dict[str, tuple[float, float]],
-                     spacing: float = SYSTEM_SPACING) -> dict[str, tuple[float, float]]:
+def system_positions(
+    systems: pd.DataFrame, org_pos: dict[str, tuple[float, float]], spacing: float = SYSTEM_SPACING
+) -> dict[str, tuple[float, float]]:
     """Each system on a sunflower disc around its organisation (``system_id``, ``org_id``,
     ``order`` columns; lower ``order`` sits nearer the centre)."""
     out: dict[str, tuple[float, float]] = {}

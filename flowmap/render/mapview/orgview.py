@@ -29,15 +29,28 @@ from flowmap.engine.impact import SPECIAL_CATEGORIES
 from flowmap.render.mapview import layout
 from flowmap.render.mapview.frames import MapFrames
 from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT
-from flowmap.render.mapview.style import NO_FINDING, SEVERITY_RANK, backup_style, flow_style, label, \
-    organisation_style
-from flowmap.render.mapview.views import LABEL_CHARS, Findings, View, _categories, org_name, partners, \
-    text
+from flowmap.render.mapview.style import (
+    NO_FINDING,
+    SEVERITY_RANK,
+    backup_style,
+    flow_style,
+    label,
+    organisation_style,
+)
+from flowmap.render.mapview.views import (
+    LABEL_CHARS,
+    Findings,
+    View,
+    _categories,
+    org_name,
+    partners,
+    text,
+)
 
 #: Most links (flow and backup) an organisations view draws with full detail: above it
 #: links count their assets instead of naming them and organisations list findings by
 #: rule instead of one by one, and the page says so. ``render_map(detail_limit=...)``.
-TOP_ASSETS = 5    # asset names listed on a link
+TOP_ASSETS = 5  # asset names listed on a link
 TOP_FINDINGS = 5  # findings (full detail) or rules (trimmed) listed on an organisation
 FORMAT = "organisations"  # the page's name for this compact encoding
 SEVERITY_COUNTED = [s for s in SEVERITY_RANK if s != NO_FINDING]
@@ -81,8 +94,9 @@ class Styles:
         return i
 
 
-def organisations_view(fr: MapFrames, org_id: str | None = None,
-                       detail_limit: int = DEFAULT_DETAIL_LIMIT) -> View:
+def organisations_view(
+    fr: MapFrames, org_id: str | None = None, detail_limit: int = DEFAULT_DETAIL_LIMIT
+) -> View:
     """One node per organisation (or ``org_id`` and its direct partners).
 
     Examples
@@ -101,8 +115,9 @@ def organisations_view(fr: MapFrames, org_id: str | None = None,
     '34 flows between organisations are aggregated into 30 organisation links (and 4 backup links)'
     """
     fi = Findings(fr.findings)
-    flows = fr.flows[["flow_id", "asset_id", "sender_org_id", "receiver_org_id", "transport",
-                      "data_categories"]]
+    flows = fr.flows[
+        ["flow_id", "asset_id", "sender_org_id", "receiver_org_id", "transport", "data_categories"]
+    ]
     orgs = fr.orgs
     title = "Organisations"
     if org_id is not None:
@@ -112,9 +127,14 @@ def organisations_view(fr: MapFrames, org_id: str | None = None,
         title = f"{org_name(fr, org_id)} and its direct partners"
     orgs = orgs.drop_duplicates("org_id")
     at = {o: i for i, o in enumerate(orgs["org_id"])}
-    cross = _scored(fi, flows[(flows["sender_org_id"] != flows["receiver_org_id"])
-                              & flows["sender_org_id"].isin(at)
-                              & flows["receiver_org_id"].isin(at)])
+    cross = _scored(
+        fi,
+        flows[
+            (flows["sender_org_id"] != flows["receiver_org_id"])
+            & flows["sender_org_id"].isin(at)
+            & flows["receiver_org_id"].isin(at)
+        ],
+    )
     pairs = cross.groupby(["sender_org_id", "receiver_org_id"], sort=True).size()
     backups = _backups(fr, org_id, at)
     links = len(pairs) + len(backups)
@@ -122,16 +142,28 @@ def organisations_view(fr: MapFrames, org_id: str | None = None,
     strings, node_styles, edge_styles = Strings(), Styles(), Styles()
     flow_cols = _flow_links(fr, cross, at, strings, edge_styles, full)
     backup_cols = _backup_links(backups, at, strings, edge_styles)
-    weights = pd.DataFrame({"a": list(pairs.index.get_level_values(0)) + list(backups["a"]),
-                            "b": list(pairs.index.get_level_values(1)) + list(backups["b"]),
-                            "weight": list(pairs) + list(backups["count"])})
+    weights = pd.DataFrame(
+        {
+            "a": list(pairs.index.get_level_values(0)) + list(backups["a"]),
+            "b": list(pairs.index.get_level_values(1)) + list(backups["b"]),
+            "weight": list(pairs) + list(backups["count"]),
+        }
+    )
     pos = layout.organisation_positions(list(orgs["org_id"]), weights)
     node_cols = _org_nodes(fr, orgs, flows, pos, fi, strings, node_styles, full)
     view = View("organisations", title)
-    view.compact = {"format": FORMAT, "detail": full, "severities": list(SEVERITY_RANK),
-                    "labelChars": LABEL_CHARS, "nodes": node_cols, "flows": flow_cols,
-                    "backups": backup_cols, "nodeStyles": node_styles.items,
-                    "edgeStyles": edge_styles.items, "strings": strings.table()}
+    view.compact = {
+        "format": FORMAT,
+        "detail": full,
+        "severities": list(SEVERITY_RANK),
+        "labelChars": LABEL_CHARS,
+        "nodes": node_cols,
+        "flows": flow_cols,
+        "backups": backup_cols,
+        "nodeStyles": node_styles.items,
+        "edgeStyles": edge_styles.items,
+        "strings": strings.table(),
+    }
     if not full:
         also = f" (and {len(backups):,} backup links)" if len(backups) else ""
         view.banner = (
@@ -139,7 +171,8 @@ def organisations_view(fr: MapFrames, org_id: str | None = None,
             f"organisation links{also}: above the detail limit of {detail_limit:,} links, "
             f"links count their assets instead of naming them and organisations list their "
             f"findings by rule. Open the systems view of one organisation (--org ORG_ID) for "
-            f"every flow and finding.")
+            f"every flow and finding."
+        )
     return view
 
 
@@ -149,11 +182,13 @@ def _scored(fi: Findings, f: pd.DataFrame) -> pd.DataFrame:
     return f.assign(
         rank=f["flow_id"].map(fi.worst_rank("flow", f["flow_id"])).fillna(none).astype(int),
         weak=f["flow_id"].isin(fi.weak_flows()),
-        special=[bool(SPECIAL_CATEGORIES.intersection(c or ())) for c in f["data_categories"]])
+        special=[bool(SPECIAL_CATEGORIES.intersection(c or ())) for c in f["data_categories"]],
+    )
 
 
-def _lists(frame: pd.DataFrame, keys: list[str], column: str, strings: Strings,
-           index: pd.MultiIndex) -> list[list[int]]:
+def _lists(
+    frame: pd.DataFrame, keys: list[str], column: str, strings: Strings, index: pd.MultiIndex
+) -> list[list[int]]:
     """Per group of ``keys`` (in ``index`` order): the sorted distinct non-empty values of
     ``column`` as string-table positions."""
     v = frame[[*keys, column]].dropna(subset=[column])
@@ -162,8 +197,9 @@ def _lists(frame: pd.DataFrame, keys: list[str], column: str, strings: Strings,
     return _per_key(v, keys, column, index, strings)
 
 
-def _per_key(v: pd.DataFrame, keys: list[str], column: str, index: pd.MultiIndex,
-             strings: Strings) -> list[list[int]]:
+def _per_key(
+    v: pd.DataFrame, keys: list[str], column: str, index: pd.MultiIndex, strings: Strings
+) -> list[list[int]]:
     """The values of ``column`` of each key of ``index`` (in ``v``'s order) as
     string-table positions, one list per key."""
     out: list[list[int]] = [[] for _ in range(len(index))]
@@ -174,30 +210,50 @@ def _per_key(v: pd.DataFrame, keys: list[str], column: str, index: pd.MultiIndex
     return out
 
 
-def _flow_links(fr: MapFrames, cross: pd.DataFrame, at: dict[str, int], strings: Strings,
-                styles: Styles, full: bool) -> dict[str, list]:
+def _flow_links(
+    fr: MapFrames,
+    cross: pd.DataFrame,
+    at: dict[str, int],
+    strings: Strings,
+    styles: Styles,
+    full: bool,
+) -> dict[str, list]:
     keys = ["sender_org_id", "receiver_org_id"]
     g = cross.groupby(keys, sort=True)
-    agg = g.agg(count=("flow_id", "size"), weak=("weak", "sum"), special=("special", "sum"),
-                rank=("rank", "min"))
+    agg = g.agg(
+        count=("flow_id", "size"),
+        weak=("weak", "sum"),
+        special=("special", "sum"),
+        rank=("rank", "min"),
+    )
     idx = agg.index
-    by_sev = cross.groupby([*keys, "rank"]).size().unstack(fill_value=0).reindex(
-        index=idx, columns=range(len(SEVERITY_COUNTED)), fill_value=0)
+    by_sev = (
+        cross.groupby([*keys, "rank"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=idx, columns=range(len(SEVERITY_COUNTED)), fill_value=0)
+    )
     cats = _lists(cross.explode("data_categories"), keys, "data_categories", strings, idx)
     transports = _lists(cross, keys, "transport", strings, idx)
     assets = cross[[*keys, "asset_id"]].drop_duplicates().sort_values([*keys, "asset_id"])
     n_assets = assets.groupby(keys, sort=False).size().reindex(idx, fill_value=0)
-    cols: dict[str, list] = {"from": [at[a] for a, _ in idx], "to": [at[b] for _, b in idx],
-                             "count": [int(x) for x in agg["count"]],
-                             "weak": [int(x) for x in agg["weak"]],
-                             "special": [int(x) for x in agg["special"]],
-                             "sev": [int(x) for x in agg["rank"]],
-                             "bySev": by_sev.astype(int).values.tolist(),
-                             "cats": cats, "transports": transports,
-                             "assetCount": [int(x) for x in n_assets]}
+    cols: dict[str, list] = {
+        "from": [at[a] for a, _ in idx],
+        "to": [at[b] for _, b in idx],
+        "count": [int(x) for x in agg["count"]],
+        "weak": [int(x) for x in agg["weak"]],
+        "special": [int(x) for x in agg["special"]],
+        "sev": [int(x) for x in agg["rank"]],
+        "bySev": by_sev.astype(int).values.tolist(),
+        "cats": cats,
+        "transports": transports,
+        "assetCount": [int(x) for x in n_assets],
+    }
     ranks = list(SEVERITY_RANK)
-    cols["style"] = [styles({**flow_style(ranks[r], w > 0, n), "smooth": FLOW_SMOOTH})
-                     for r, w, n in zip(cols["sev"], cols["weak"], cols["count"])]
+    cols["style"] = [
+        styles({**flow_style(ranks[r], w > 0, n), "smooth": FLOW_SMOOTH})
+        for r, w, n in zip(cols["sev"], cols["weak"], cols["count"])
+    ]
     if full:
         names = fr.assets.drop_duplicates("asset_id").set_index("asset_id")["name"]
         top = assets.groupby(keys, sort=False).head(TOP_ASSETS)
@@ -209,8 +265,9 @@ def _flow_links(fr: MapFrames, cross: pd.DataFrame, at: dict[str, int], strings:
 def _backups(fr: MapFrames, org_id: str | None, at: dict[str, int]) -> pd.DataFrame:
     """Backups kept at another organisation, one row per (owner, keeper) pair."""
     org_of = fr.systems.drop_duplicates("system_id").set_index("system_id")["org_id"]
-    b = fr.backups.assign(a=fr.backups["source_system_id"].map(org_of),
-                          b=fr.backups["target_system_id"].map(org_of))
+    b = fr.backups.assign(
+        a=fr.backups["source_system_id"].map(org_of), b=fr.backups["target_system_id"].map(org_of)
+    )
     b = b[(b["a"] != b["b"]) & b["a"].isin(at) & b["b"].isin(at)]
     if org_id is not None:
         b = b[(b["a"] == org_id) | (b["b"] == org_id)]
@@ -220,17 +277,29 @@ def _backups(fr: MapFrames, org_id: str | None, at: dict[str, int]) -> pd.DataFr
     return out
 
 
-def _backup_links(backups: pd.DataFrame, at: dict[str, int], strings: Strings,
-                  styles: Styles) -> dict[str, list]:
+def _backup_links(
+    backups: pd.DataFrame, at: dict[str, int], strings: Strings, styles: Styles
+) -> dict[str, list]:
     style = styles({**backup_style(), "smooth": BACKUP_SMOOTH})
-    return {"from": [at[a] for a in backups["a"]], "to": [at[b] for b in backups["b"]],
-            "count": [int(n) for n in backups["count"]],
-            "isolation": [strings.many(v) for v in backups["isolation"]],
-            "style": [style] * len(backups)}
+    return {
+        "from": [at[a] for a in backups["a"]],
+        "to": [at[b] for b in backups["b"]],
+        "count": [int(n) for n in backups["count"]],
+        "isolation": [strings.many(v) for v in backups["isolation"]],
+        "style": [style] * len(backups),
+    }
 
 
-def _org_nodes(fr: MapFrames, orgs: pd.DataFrame, flows: pd.DataFrame, pos: dict,
-               fi: Findings, strings: Strings, styles: Styles, full: bool) -> dict[str, list]:
+def _org_nodes(
+    fr: MapFrames,
+    orgs: pd.DataFrame,
+    flows: pd.DataFrame,
+    pos: dict,
+    fi: Findings,
+    strings: Strings,
+    styles: Styles,
+    full: bool,
+) -> dict[str, list]:
     ids = list(orgs["org_id"])
     systems = fr.systems["org_id"].value_counts()
     assets = fr.assets["org_id"].value_counts()
@@ -240,41 +309,61 @@ def _org_nodes(fr: MapFrames, orgs: pd.DataFrame, flows: pd.DataFrame, pos: dict
     into = flows.loc[~same, "receiver_org_id"].value_counts()
     f = fi.frame if full else fi.all  # only the full detail needs the findings in order
     f = f[f["org_id"].isin(set(ids))]
-    by_sev = f.groupby(["org_id", "rank"]).size().unstack(fill_value=0).reindex(
-        index=ids, columns=range(len(SEVERITY_COUNTED)), fill_value=0)
+    by_sev = (
+        f.groupby(["org_id", "rank"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=ids, columns=range(len(SEVERITY_COUNTED)), fill_value=0)
+    )
     none = SEVERITY_RANK[NO_FINDING]
     worst = f.groupby("org_id")["rank"].min().reindex(ids).fillna(none).astype(int)
     cats = _categories(fr, "org_id")
     ranks = list(SEVERITY_RANK)
     cols: dict[str, list] = {
-        "id": ids, "name": [str(n) for n in orgs["name"]],
-        "x": [round(pos[o][0]) for o in ids], "y": [round(pos[o][1]) for o in ids],
-        "sector": strings.many(orgs["sector"]), "sev": [int(r) for r in worst],
+        "id": ids,
+        "name": [str(n) for n in orgs["name"]],
+        "x": [round(pos[o][0]) for o in ids],
+        "y": [round(pos[o][1]) for o in ids],
+        "sector": strings.many(orgs["sector"]),
+        "sev": [int(r) for r in worst],
         "dspt": strings.many(label(text(v)) for v in orgs["dspt_status"]),
         "cePlus": strings.many(text(v if pd.isna(v) else bool(v)) for v in orgs["ce_plus"]),
         "systems": [int(systems.get(o, 0)) for o in ids],
         "assets": [int(assets.get(o, 0)) for o in ids],
         "inside": [int(inside.get(o, 0)) for o in ids],
-        "out": [int(out.get(o, 0)) for o in ids], "in": [int(into.get(o, 0)) for o in ids],
+        "out": [int(out.get(o, 0)) for o in ids],
+        "in": [int(into.get(o, 0)) for o in ids],
         "bySev": by_sev.astype(int).values.tolist(),
-        "cats": [strings.many(cats.get(o, [])) for o in ids]}
-    cols["style"] = [styles(organisation_style(s, ranks[r], n)) for s, r, n in
-                     zip(orgs["sector"], cols["sev"], cols["systems"])]
+        "cats": [strings.many(cats.get(o, [])) for o in ids],
+    }
+    cols["style"] = [
+        styles(organisation_style(s, ranks[r], n))
+        for s, r, n in zip(orgs["sector"], cols["sev"], cols["systems"])
+    ]
     rows: dict[str, list] = {}
     if full:  # the most severe findings, one by one: [severity, title, message]
         top = f.groupby("org_id", sort=False).head(TOP_FINDINGS)
-        for o, r, t, m in zip(top["org_id"].tolist(), top["rank"].tolist(),
-                              top["title"].tolist(), top["message"].tolist()):
+        for o, r, t, m in zip(
+            top["org_id"].tolist(),
+            top["rank"].tolist(),
+            top["title"].tolist(),
+            top["message"].tolist(),
+        ):
             rows.setdefault(o, []).append([r, strings(t), strings(m)])
         cols["findings"] = [rows.get(o, []) for o in ids]
     else:  # the most severe rules with how many findings each: [severity, title, count]
-        per_rule = f.groupby(["org_id", "title"], sort=False).agg(
-            rank=("rank", "min"), n=("rank", "size")).reset_index()
-        per_rule = per_rule.sort_values(["org_id", "rank", "n", "title"],
-                                        ascending=[True, True, False, True], kind="stable")
+        per_rule = (
+            f.groupby(["org_id", "title"], sort=False)
+            .agg(rank=("rank", "min"), n=("rank", "size"))
+            .reset_index()
+        )
+        per_rule = per_rule.sort_values(
+            ["org_id", "rank", "n", "title"], ascending=[True, True, False, True], kind="stable"
+        )
         top = per_rule.groupby("org_id", sort=False).head(TOP_FINDINGS)
-        for o, r, t, n in zip(top["org_id"].tolist(), top["rank"].tolist(),
-                              top["title"].tolist(), top["n"].tolist()):
+        for o, r, t, n in zip(
+            top["org_id"].tolist(), top["rank"].tolist(), top["title"].tolist(), top["n"].tolist()
+        ):
             rows.setdefault(o, []).append([r, strings(t), n])
         cols["rules"] = [rows.get(o, []) for o in ids]
     return cols

@@ -23,13 +23,20 @@ from flowmap.render.mapview.style import legend
 from flowmap.render.mapview.views import View
 
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
-CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-       "img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; "
-       "form-action 'none'")
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; "
+    "form-action 'none'"
+)
 #: More nodes and edges than this: straight edges, edges hidden while dragging.
 LARGE = 4000
-JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                "\u2029": "\\u2029"}
+JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 TOKEN = re.compile(r"@@(TITLE|HEADING|SUBTITLE|CSP|VIS_CSS|PAGE_CSS|VIS_JS|DATA|PAGE_JS)@@")
 
 
@@ -59,15 +66,31 @@ def vis_options(large: bool) -> dict:
     net.toggle_hide_edges_on_drag(large)
     options = json.loads(net.options.to_json())
     options["physics"] = {"enabled": False}
-    options["edges"] = {"color": {"inherit": False}, "smooth": {"enabled": not large,
-                                                                  "type": "curvedCW"},
-                        "arrows": {"to": {"scaleFactor": 0.6}}, "selectionWidth": 2}
-    options["nodes"] = {"font": {"size": 13, "face": "system-ui, Arial, sans-serif",
-                                 "strokeWidth": 3, "strokeColor": "#ffffff"},
-                        "scaling": {"label": {"drawThreshold": 7}}}
-    options["interaction"].update({"hover": not large, "tooltipDelay": 150,
-                                   "hideEdgesOnZoom": large, "keyboard": False,
-                                   "navigationButtons": False, "zoomView": True})
+    options["edges"] = {
+        "color": {"inherit": False},
+        "smooth": {"enabled": not large, "type": "curvedCW"},
+        "arrows": {"to": {"scaleFactor": 0.6}},
+        "selectionWidth": 2,
+    }
+    options["nodes"] = {
+        "font": {
+            "size": 13,
+            "face": "system-ui, Arial, sans-serif",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        },
+        "scaling": {"label": {"drawThreshold": 7}},
+    }
+    options["interaction"].update(
+        {
+            "hover": not large,
+            "tooltipDelay": 150,
+            "hideEdgesOnZoom": large,
+            "keyboard": False,
+            "navigationButtons": False,
+            "zoomView": True,
+        }
+    )
     options["layout"] = {"improvedLayout": False, "randomSeed": 4}
     return options
 
@@ -79,9 +102,15 @@ def view_data(view: View) -> dict:
     the page's script makes the items (see :mod:`~flowmap.render.mapview.orgview`).
     """
     large = view.node_count + view.edge_count > LARGE
-    common = {"name": view.name, "title": view.title, "halos": view.halos,
-              "overlay": view.overlay, "notes": view.notes, "banner": view.banner,
-              "options": vis_options(large)}
+    common = {
+        "name": view.name,
+        "title": view.title,
+        "halos": view.halos,
+        "overlay": view.overlay,
+        "notes": view.notes,
+        "banner": view.banner,
+        "options": vis_options(large),
+    }
     if view.compact is not None:
         compact = dict(view.compact)
         if large:
@@ -101,22 +130,30 @@ def view_data(view: View) -> dict:
 
 def render_page(views: list[View], *, title: str, subtitle: str) -> str:
     """The whole page; the first view is drawn first, the others are a click away."""
-    data = {"title": title, "subtitle": subtitle, "start": views[0].name,
-            "order": [v.name for v in views], "views": {v.name: view_data(v) for v in views},
-            "legend": legend()}
+    data = {
+        "title": title,
+        "subtitle": subtitle,
+        "start": views[0].name,
+        "order": [v.name for v in views],
+        "views": {v.name: view_data(v) for v in views},
+        "legend": legend(),
+    }
     vis_js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
     if re.search(r"</script|<!--", vis_js, re.IGNORECASE):
         raise RuntimeError("the bundled vis-network script cannot be inlined safely")
     parts = {
-        "TITLE": html.escape(title), "HEADING": html.escape(title),
-        "SUBTITLE": html.escape(subtitle), "CSP": html.escape(CSP, quote=False),
+        "TITLE": html.escape(title),
+        "HEADING": html.escape(title),
+        "SUBTITLE": html.escape(subtitle),
+        "CSP": html.escape(CSP, quote=False),
         "VIS_CSS": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
-        "PAGE_CSS": _asset("map.css"), "VIS_JS": vis_js, "DATA": script_json(data),
+        "PAGE_CSS": _asset("map.css"),
+        "VIS_JS": vis_js,
+        "DATA": script_json(data),
         "PAGE_JS": _asset("map.js"),
     }
     return TOKEN.sub(lambda m: parts[m.group(1)], _asset("map.html"))
 
 
 def _asset(name: str) -> str:
-    return resources.files(__package__).joinpath("templates", name).read_text(
-        encoding="utf-8")
+    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")

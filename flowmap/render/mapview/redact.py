@@ -19,8 +19,14 @@ import pandas as pd
 from flowmap.render.mapview.frames import MapFrames
 
 #: Prefix of each kind of pseudonym.
-PREFIXES = {"org": "ORG", "system": "SYS", "asset": "IA", "flow": "FLOW", "backup": "BK",
-            "zone": "ZONE"}
+PREFIXES = {
+    "org": "ORG",
+    "system": "SYS",
+    "asset": "IA",
+    "flow": "FLOW",
+    "backup": "BK",
+    "zone": "ZONE",
+}
 #: Free-text or reference columns that only say whether a value was recorded.
 RECORDED_ONLY = ("lawful_basis", "special_condition", "dsa_ref")
 DIGITS = 10  # hex digits of a pseudonym id (40 bits: collisions need ~a million ids)
@@ -52,7 +58,7 @@ class Pseudonymiser:
         self._key = key.encode("utf-8") if isinstance(key, str) else bytes(key)
 
     def digest(self, kind: str, value: str) -> str:
-        message = f"{kind}\x00{value}".encode("utf-8")
+        message = f"{kind}\x00{value}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def id(self, kind: str, value: object) -> str:
@@ -90,8 +96,11 @@ def redact_frames(frames: MapFrames, key: str | bytes | None = None) -> MapFrame
 
     systems = frames.systems.copy()
     systems["system_id"] = p.ids("system", systems["system_id"])
-    systems["name"] = (systems["kind"].str.replace("_", " ").str.capitalize() + " "
-                       + systems["system_id"].str[4:10])
+    systems["name"] = (
+        systems["kind"].str.replace("_", " ").str.capitalize()
+        + " "
+        + systems["system_id"].str[4:10]
+    )
     systems["org_id"] = p.ids("org", systems["org_id"])
     systems["supplier_org_id"] = p.ids("org", systems["supplier_org_id"])
     systems["zone"] = p.ids("zone", systems["zone"])
@@ -106,12 +115,15 @@ def redact_frames(frames: MapFrames, key: str | bytes | None = None) -> MapFrame
     flows = frames.flows.copy()
     flows["flow_id"] = p.ids("flow", flows["flow_id"])
     flows["asset_id"] = p.ids("asset", flows["asset_id"])
-    for col, kind in (("source_system_id", "system"), ("target_system_id", "system"),
-                      ("sender_org_id", "org"), ("receiver_org_id", "org")):
+    for col, kind in (
+        ("source_system_id", "system"),
+        ("target_system_id", "system"),
+        ("sender_org_id", "org"),
+        ("receiver_org_id", "org"),
+    ):
         flows[col] = p.ids(kind, flows[col])
     for col in RECORDED_ONLY:
-        flows[col] = flows[col].fillna("").astype(str).ne("").map(
-            {True: "recorded", False: ""})
+        flows[col] = flows[col].fillna("").astype(str).ne("").map({True: "recorded", False: ""})
 
     backups = frames.backups.copy()
     backups["backup_id"] = p.ids("backup", backups["backup_id"])
@@ -119,28 +131,54 @@ def redact_frames(frames: MapFrames, key: str | bytes | None = None) -> MapFrame
         backups[col] = p.ids("system", backups[col])
 
     findings = frames.findings.copy()
-    kinds = {"system": "system", "asset": "asset", "flow": "flow", "backup": "backup",
-             "organisation": "org"}
-    findings["subject_id"] = [p.id(kinds.get(t, "system"), s) for t, s in
-                              zip(findings["subject_type"], findings["subject_id"])]
+    kinds = {
+        "system": "system",
+        "asset": "asset",
+        "flow": "flow",
+        "backup": "backup",
+        "organisation": "org",
+    }
+    findings["subject_id"] = [
+        p.id(kinds.get(t, "system"), s)
+        for t, s in zip(findings["subject_type"], findings["subject_id"])
+    ]
     findings["org_id"] = p.ids("org", findings["org_id"])
     findings["message"] = ""
 
     copies = frames.copies.copy()
     copies["asset_id"] = p.ids("asset", copies["asset_id"])
     copies["system_id"] = p.ids("system", copies["system_id"])
-    copies["via"] = [p.id("flow" if how == "flow" else "backup", v)
-                     for how, v in zip(copies["how"], copies["via"])]
-    copies["route"] = [" > ".join(p.id("flow", f) for f in str(r).split(" > ")) if r else ""
-                       for r in copies["route"]]
+    copies["via"] = [
+        p.id("flow" if how == "flow" else "backup", v)
+        for how, v in zip(copies["how"], copies["via"])
+    ]
+    copies["route"] = [
+        " > ".join(p.id("flow", f) for f in str(r).split(" > ")) if r else ""
+        for r in copies["route"]
+    ]
 
     paths = frames.paths.copy()
-    for col, kind in (("asset_id", "asset"), ("org_id", "org"),
-                      ("target_system_id", "system"), ("entry_system_id", "system")):
+    for col, kind in (
+        ("asset_id", "asset"),
+        ("org_id", "org"),
+        ("target_system_id", "system"),
+        ("entry_system_id", "system"),
+    ):
         paths[col] = p.ids(kind, paths[col])
     paths["systems"] = [tuple(p.id("system", s) for s in ss) for ss in paths["systems"]]
-    paths["moves"] = [tuple("entry point" if i == 0 else "lateral move" for i in range(len(m)))
-                      for m in paths["moves"]]
-    return frames.with_tables(orgs=orgs, systems=systems, assets=assets, flows=flows,
-                              backups=backups, findings=findings, copies=copies, paths=paths,
-                              source="", redacted=True)
+    paths["moves"] = [
+        tuple("entry point" if i == 0 else "lateral move" for i in range(len(m)))
+        for m in paths["moves"]
+    ]
+    return frames.with_tables(
+        orgs=orgs,
+        systems=systems,
+        assets=assets,
+        flows=flows,
+        backups=backups,
+        findings=findings,
+        copies=copies,
+        paths=paths,
+        source="",
+        redacted=True,
+    )

@@ -21,8 +21,15 @@ import pandas as pd
 from flowmap.render.mapview import layout
 from flowmap.render.mapview.frames import MapFrames
 from flowmap.render.mapview.style import (
-    KIND_ORDER, NO_FINDING, PATH_COLOUR, SEVERITY_RANK, WEAK_FLOW_RULES, backup_style, flow_style,
-    label, system_style,
+    KIND_ORDER,
+    NO_FINDING,
+    PATH_COLOUR,
+    SEVERITY_RANK,
+    WEAK_FLOW_RULES,
+    backup_style,
+    flow_style,
+    label,
+    system_style,
 )
 
 VIEWS = ("systems", "organisations", "asset", "paths")
@@ -38,7 +45,7 @@ class View:
     title: str
     nodes: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
-    halos: list[dict] = field(default_factory=list)    # organisation discs (systems views)
+    halos: list[dict] = field(default_factory=list)  # organisation discs (systems views)
     overlay: list[dict] = field(default_factory=list)  # attack path edges, shown on demand
     notes: list[str] = field(default_factory=list)
     #: Columns instead of item dicts (the organisations view; see :mod:`~.orgview`).
@@ -92,8 +99,12 @@ class Findings:
 
     def __init__(self, findings: pd.DataFrame) -> None:
         #: Every finding with ``rank`` (its severity's index in :data:`SEVERITY_RANK`).
-        self.all = findings.assign(rank=findings["severity"].map(SEVERITY_RANK).fillna(
-            SEVERITY_RANK[NO_FINDING]).astype(int))
+        self.all = findings.assign(
+            rank=findings["severity"]
+            .map(SEVERITY_RANK)
+            .fillna(SEVERITY_RANK[NO_FINDING])
+            .astype(int)
+        )
         self._frame: pd.DataFrame | None = None
         self._cache: dict[tuple[str, str], tuple[dict, dict, dict]] = {}
 
@@ -101,22 +112,27 @@ class Findings:
     def frame(self) -> pd.DataFrame:
         """The findings most severe first (score, then rule and subject), sorted once."""
         if self._frame is None:
-            self._frame = self.all.sort_values(["score", "rule", "subject_id"],
-                                               ascending=[False, True, True], kind="stable")
+            self._frame = self.all.sort_values(
+                ["score", "rule", "subject_id"], ascending=[False, True, True], kind="stable"
+            )
         return self._frame
 
     def of(self, key: str, subject_type: str | None = None) -> tuple[dict, dict, dict]:
         """(worst severity, top findings, count) per ``key`` value."""
         cache_key = (key, subject_type or "")
         if cache_key not in self._cache:
-            f = self.frame if subject_type is None else self.frame[
-                self.frame["subject_type"] == subject_type]
+            f = (
+                self.frame
+                if subject_type is None
+                else self.frame[self.frame["subject_type"] == subject_type]
+            )
             groups = f.groupby(key, sort=False)
             ranks = list(SEVERITY_RANK)
             worst = {k: ranks[int(r)] for k, r in groups["rank"].min().items()}
             top: dict[str, list] = {}
             for k, sev, title, msg in groups.head(TOP_FINDINGS)[
-                    [key, "severity", "title", "message"]].itertuples(index=False):
+                [key, "severity", "title", "message"]
+            ].itertuples(index=False):
                 top.setdefault(k, []).append([sev, title, msg])
             self._cache[cache_key] = (worst, top, groups.size().to_dict())
         return self._cache[cache_key]
@@ -131,8 +147,9 @@ class Findings:
 
     def weak_flows(self) -> set[str]:
         f = self.all
-        return set(f.loc[(f["subject_type"] == "flow") & f["rule"].isin(WEAK_FLOW_RULES),
-                         "subject_id"])
+        return set(
+            f.loc[(f["subject_type"] == "flow") & f["rule"].isin(WEAK_FLOW_RULES), "subject_id"]
+        )
 
 
 def _findings_rows(top: list, count: int) -> list:
@@ -153,8 +170,13 @@ def _categories(fr: MapFrames, by: str) -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in c.groupby(by)["data_categories"]}
 
 
-def system_nodes(fr: MapFrames, systems: pd.DataFrame, pos: dict, fi: Findings,
-                 extra: dict[str, list] | None = None) -> list[dict]:
+def system_nodes(
+    fr: MapFrames,
+    systems: pd.DataFrame,
+    pos: dict,
+    fi: Findings,
+    extra: dict[str, list] | None = None,
+) -> list[dict]:
     """Node dicts of systems (with their organisation's name and sector)."""
     orgs = fr.orgs.set_index("org_id")
     worst, top, count = fi.of("subject_id", "system")
@@ -165,22 +187,38 @@ def system_nodes(fr: MapFrames, systems: pd.DataFrame, pos: dict, fi: Findings,
         sector = orgs.at[r.org_id, "sector"] if r.org_id in orgs.index else ""
         org_name = orgs.at[r.org_id, "name"] if r.org_id in orgs.index else r.org_id
         x, y = pos[r.system_id]
-        tip = [["System", r.name], ["Id", r.system_id], ["Organisation", org_name],
-               ["Kind", label(r.kind)], ["Operating system", text(r.os)],
-               ["Support", label(text(r.eol_status))], ["Zone", text(r.zone)],
-               ["Internet-facing", text(r.internet_facing)],
-               ["Criticality", text(r.criticality)],
-               ["Open vulnerabilities", text(r.open_vulnerabilities)],
-               ["Known-exploited open", text(r.open_kev)],
-               ["Likelihood of compromise", text(r.likelihood)],
-               ["Attack path probability", text(r.reach)],
-               ["Worst finding", label(sev) if sev != NO_FINDING else "none"]]
+        tip = [
+            ["System", r.name],
+            ["Id", r.system_id],
+            ["Organisation", org_name],
+            ["Kind", label(r.kind)],
+            ["Operating system", text(r.os)],
+            ["Support", label(text(r.eol_status))],
+            ["Zone", text(r.zone)],
+            ["Internet-facing", text(r.internet_facing)],
+            ["Criticality", text(r.criticality)],
+            ["Open vulnerabilities", text(r.open_vulnerabilities)],
+            ["Known-exploited open", text(r.open_kev)],
+            ["Likelihood of compromise", text(r.likelihood)],
+            ["Attack path probability", text(r.reach)],
+            ["Worst finding", label(sev) if sev != NO_FINDING else "none"],
+        ]
         tip += (extra or {}).get(r.system_id, [])
-        nodes.append({"id": r.system_id, "label": short(r.name), "x": x, "y": y,
-                      **system_style(r.kind, sev, sector), "org": r.org_id, "sector": sector,
-                      "sev": sev, "cats": cats.get(r.system_id, []), "tip": tip,
-                      "fx": _findings_rows(top.get(r.system_id, []),
-                                           count.get(r.system_id, 0))})
+        nodes.append(
+            {
+                "id": r.system_id,
+                "label": short(r.name),
+                "x": x,
+                "y": y,
+                **system_style(r.kind, sev, sector),
+                "org": r.org_id,
+                "sector": sector,
+                "sev": sev,
+                "cats": cats.get(r.system_id, []),
+                "tip": tip,
+                "fx": _findings_rows(top.get(r.system_id, []), count.get(r.system_id, 0)),
+            }
+        )
     return nodes
 
 
@@ -192,55 +230,97 @@ def flow_edges(fr: MapFrames, flows: pd.DataFrame, fi: Findings) -> list[dict]:
     seen: dict[tuple[str, str], int] = {}
     edges = []
     for r in flows.itertuples(index=False):
-        pair = (min(r.source_system_id, r.target_system_id),
-                max(r.source_system_id, r.target_system_id))
+        pair = (
+            min(r.source_system_id, r.target_system_id),
+            max(r.source_system_id, r.target_system_id),
+        )
         k = seen[pair] = seen.get(pair, -1) + 1
         sev = worst.get(r.flow_id, NO_FINDING)
-        tip = [["Flow", r.flow_id], ["Asset", f"{r.asset_id}"],
-               ["From", text(names.get(r.source_system_id))],
-               ["To", text(names.get(r.target_system_id))], ["Transport", text(r.transport)],
-               ["Encrypted", text(r.encrypted)], ["Purpose", label(text(r.purpose))],
-               ["Lawful basis", text(r.lawful_basis)], ["Agreement", text(r.dsa_ref)],
-               ["Data categories", text(r.data_categories)],
-               ["Records a year", text(r.records_per_year)], ["Frequency", text(r.frequency)],
-               ["Weak flow", "yes" if r.flow_id in weak else "no"]]
-        edges.append({"id": "flow:" + r.flow_id, "from": r.source_system_id,
-                      "to": r.target_system_id, **flow_style(sev, r.flow_id in weak),
-                      "smooth": {"type": "curvedCW", "roundness": round(0.12 + 0.15 * k, 2)},
-                      "sev": sev, "weak": r.flow_id in weak, "kind": "flow",
-                      "cats": sorted(r.data_categories or ()), "tip": tip,
-                      "fx": _findings_rows(top.get(r.flow_id, []), count.get(r.flow_id, 0))})
+        tip = [
+            ["Flow", r.flow_id],
+            ["Asset", f"{r.asset_id}"],
+            ["From", text(names.get(r.source_system_id))],
+            ["To", text(names.get(r.target_system_id))],
+            ["Transport", text(r.transport)],
+            ["Encrypted", text(r.encrypted)],
+            ["Purpose", label(text(r.purpose))],
+            ["Lawful basis", text(r.lawful_basis)],
+            ["Agreement", text(r.dsa_ref)],
+            ["Data categories", text(r.data_categories)],
+            ["Records a year", text(r.records_per_year)],
+            ["Frequency", text(r.frequency)],
+            ["Weak flow", "yes" if r.flow_id in weak else "no"],
+        ]
+        edges.append(
+            {
+                "id": "flow:" + r.flow_id,
+                "from": r.source_system_id,
+                "to": r.target_system_id,
+                **flow_style(sev, r.flow_id in weak),
+                "smooth": {"type": "curvedCW", "roundness": round(0.12 + 0.15 * k, 2)},
+                "sev": sev,
+                "weak": r.flow_id in weak,
+                "kind": "flow",
+                "cats": sorted(r.data_categories or ()),
+                "tip": tip,
+                "fx": _findings_rows(top.get(r.flow_id, []), count.get(r.flow_id, 0)),
+            }
+        )
     return edges
 
 
 def backup_edges(backups: pd.DataFrame) -> list[dict]:
     """Edge dicts of backups (dotted)."""
-    return [{"id": "backup:" + r.backup_id, "from": r.source_system_id, "to": r.target_system_id,
-             **backup_style(), "smooth": {"type": "curvedCCW", "roundness": 0.2},
-             "sev": NO_FINDING, "weak": False, "kind": "backup", "cats": [],
-             "tip": [["Backup", r.backup_id], ["Isolation", text(r.isolation)],
-                     ["Off site", text(r.offsite)], ["Encrypted", text(r.encrypted)],
-                     ["Last restore test", text(r.last_restore_test)],
-                     ["Restore result", text(r.restore_result)]], "fx": []}
-            for r in backups.itertuples(index=False)]
+    return [
+        {
+            "id": "backup:" + r.backup_id,
+            "from": r.source_system_id,
+            "to": r.target_system_id,
+            **backup_style(),
+            "smooth": {"type": "curvedCCW", "roundness": 0.2},
+            "sev": NO_FINDING,
+            "weak": False,
+            "kind": "backup",
+            "cats": [],
+            "tip": [
+                ["Backup", r.backup_id],
+                ["Isolation", text(r.isolation)],
+                ["Off site", text(r.offsite)],
+                ["Encrypted", text(r.encrypted)],
+                ["Last restore test", text(r.last_restore_test)],
+                ["Restore result", text(r.restore_result)],
+            ],
+            "fx": [],
+        }
+        for r in backups.itertuples(index=False)
+    ]
 
 
-def place_systems(fr: MapFrames, systems: pd.DataFrame,
-                  flows: pd.DataFrame) -> tuple[dict, list[dict]]:
+def place_systems(
+    fr: MapFrames, systems: pd.DataFrame, flows: pd.DataFrame
+) -> tuple[dict, list[dict]]:
     """Positions of systems around their organisations, and the organisations' halos."""
     per_org = systems["org_id"].value_counts()
     radius = {o: layout.disc_radius(int(n), layout.SYSTEM_SPACING) for o, n in per_org.items()}
     links = flows.groupby(["sender_org_id", "receiver_org_id"]).size().reset_index()
     links.columns = ["a", "b", "weight"]
-    org_pos = layout.organisation_positions(sorted(per_org.index), links, radius,
-                                            spacing=layout.SYSTEM_SPACING * 3)
+    org_pos = layout.organisation_positions(
+        sorted(per_org.index), links, radius, spacing=layout.SYSTEM_SPACING * 3
+    )
     s = systems[["system_id", "org_id"]].assign(order=systems["kind"].map(KIND_ORDER))
     pos = layout.system_positions(s, org_pos)
     orgs = fr.orgs.set_index("org_id")
-    halos = [{"id": o, "label": short(orgs.at[o, "name"]) if o in orgs.index else o,
-              "sector": orgs.at[o, "sector"] if o in orgs.index else "",
-              "x": org_pos[o][0], "y": org_pos[o][1], "r": round(radius[o] + 14, 1)}
-             for o in sorted(per_org.index)]
+    halos = [
+        {
+            "id": o,
+            "label": short(orgs.at[o, "name"]) if o in orgs.index else o,
+            "sector": orgs.at[o, "sector"] if o in orgs.index else "",
+            "x": org_pos[o][0],
+            "y": org_pos[o][1],
+            "r": round(radius[o] + 14, 1),
+        }
+        for o in sorted(per_org.index)
+    ]
     return pos, halos
 
 
@@ -264,16 +344,27 @@ def systems_view(fr: MapFrames, org_id: str | None = None) -> View:
     if org_id is not None:
         own = set(systems.loc[systems["org_id"] == org_id, "system_id"])
         flows = flows[flows["source_system_id"].isin(own) | flows["target_system_id"].isin(own)]
-        backups = backups[backups["source_system_id"].isin(own)
-                          | backups["target_system_id"].isin(own)]
-        keep = own | set(flows["source_system_id"]) | set(flows["target_system_id"]) \
-            | set(backups["source_system_id"]) | set(backups["target_system_id"])
+        backups = backups[
+            backups["source_system_id"].isin(own) | backups["target_system_id"].isin(own)
+        ]
+        keep = (
+            own
+            | set(flows["source_system_id"])
+            | set(flows["target_system_id"])
+            | set(backups["source_system_id"])
+            | set(backups["target_system_id"])
+        )
         systems = systems[systems["system_id"].isin(keep)]
         title = f"Systems of {org_name(fr, org_id)} and its partners"
     fi = Findings(fr.findings)
     pos, halos = place_systems(fr, systems, flows)
-    view = View("systems", title, system_nodes(fr, systems, pos, fi),
-                flow_edges(fr, flows, fi) + backup_edges(backups), halos)
+    view = View(
+        "systems",
+        title,
+        system_nodes(fr, systems, pos, fi),
+        flow_edges(fr, flows, fi) + backup_edges(backups),
+        halos,
+    )
     view.overlay = path_edges(fr.paths.head(fr.top_paths), set(systems["system_id"]))
     return view
 
@@ -291,12 +382,28 @@ def path_edges(paths: pd.DataFrame, shown: set[str]) -> list[dict]:
             continue
         for i in range(1, len(r.systems)):
             a, b = r.systems[i - 1], r.systems[i]
-            e = steps.setdefault((a, b), {
-                "id": f"path:{a}>{b}", "from": a, "to": b, "arrows": "to", "width": 5,
-                "color": {"color": PATH_COLOUR}, "smooth": {"type": "curvedCW",
-                                                             "roundness": 0.35},
-                "sev": "critical", "weak": False, "kind": "path", "cats": [], "fx": [],
-                "tip": [["Attack path step", r.moves[i] if i < len(r.moves) else ""]]})
-            e["tip"].append(["Towards asset", f"{r.asset_id} (probability {r.probability:.2f}, "
-                                              f"risk {r.risk:.1f})"])
+            e = steps.setdefault(
+                (a, b),
+                {
+                    "id": f"path:{a}>{b}",
+                    "from": a,
+                    "to": b,
+                    "arrows": "to",
+                    "width": 5,
+                    "color": {"color": PATH_COLOUR},
+                    "smooth": {"type": "curvedCW", "roundness": 0.35},
+                    "sev": "critical",
+                    "weak": False,
+                    "kind": "path",
+                    "cats": [],
+                    "fx": [],
+                    "tip": [["Attack path step", r.moves[i] if i < len(r.moves) else ""]],
+                },
+            )
+            e["tip"].append(
+                [
+                    "Towards asset",
+                    f"{r.asset_id} (probability {r.probability:.2f}, risk {r.risk:.1f})",
+                ]
+            )
     return list(steps.values())

@@ -12,5 +12,4 @@ from __future__ import annotations
 from flowmap.render.report.batch import BatchResult, OrgOutcome, report_all
 from flowmap.render.report.run import BOARD_NOTEBOOK, ReportResult, report
 
-__all__ = ["BOARD_NOTEBOOK", "BatchResult", "OrgOutcome", "ReportResult",
-           "report", "report_all"]
+__all__ = ["BOARD_NOTEBOOK", "BatchResult", "OrgOutcome", "ReportResult", "report", "report_all"]

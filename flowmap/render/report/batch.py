@@ -49,16 +49,27 @@ class BatchResult:
         return not self.failed
 
 
-def _one(path: str, out_dir: str, org_id: str, name: str, as_of: str,
-         parameters: dict[str, Any] | None) -> OrgOutcome:
+def _one(
+    path: str, out_dir: str, org_id: str, name: str, as_of: str, parameters: dict[str, Any] | None
+) -> OrgOutcome:
     """Run one organisation's report; a failure becomes the outcome's ``error``."""
     start = time.perf_counter()
     try:
-        result = report(path, out_dir=Path(out_dir) / org_id, org_id=org_id, as_of=as_of or None,
-                        parameters=parameters)
-    except Exception as exc:  # noqa: BLE001 - every failure is reported in the outcome
-        return OrgOutcome(org_id, name, None, f"{type(exc).__name__}: {exc}",
-                          round(time.perf_counter() - start, 2))
+        result = report(
+            path,
+            out_dir=Path(out_dir) / org_id,
+            org_id=org_id,
+            as_of=as_of or None,
+            parameters=parameters,
+        )
+    except Exception as exc:
+        return OrgOutcome(
+            org_id,
+            name,
+            None,
+            f"{type(exc).__name__}: {exc}",
+            round(time.perf_counter() - start, 2),
+        )
     return OrgOutcome(org_id, name, str(result.html), None, round(time.perf_counter() - start, 2))
 
 
@@ -70,10 +81,16 @@ def organisations(path: str | Path) -> list[tuple[str, str]]:
     return list(zip(orgs["org_id"], orgs["name"]))
 
 
-def report_all(path: str | Path, *, out_dir: str | Path, workers: int = 2,
-               dask_scheduler: str | None = None, as_of: dt.date | str | None = None,
-               parameters: dict[str, Any] | None = None,
-               orgs: list[str] | None = None) -> BatchResult:
+def report_all(
+    path: str | Path,
+    *,
+    out_dir: str | Path,
+    workers: int = 2,
+    dask_scheduler: str | None = None,
+    as_of: dt.date | str | None = None,
+    parameters: dict[str, Any] | None = None,
+    orgs: list[str] | None = None,
+) -> BatchResult:
     """One report per organisation under ``out_dir/<org_id>/`` plus ``out_dir/index.html``.
 
     Parameters
@@ -101,8 +118,10 @@ def report_all(path: str | Path, *, out_dir: str | Path, workers: int = 2,
     out.mkdir(parents=True, exist_ok=True)
     known = dict(organisations(path))
     chosen = [(o, known.get(o, o)) for o in orgs] if orgs is not None else list(known.items())
-    args = [(str(Path(path).resolve()), str(out.resolve()), org, name,
-             str(as_of or ""), parameters) for org, name in chosen]
+    args = [
+        (str(Path(path).resolve()), str(out.resolve()), org, name, str(as_of or ""), parameters)
+        for org, name in chosen
+    ]
     if dask_scheduler:
         from dask.distributed import Client
 
@@ -112,8 +131,12 @@ def report_all(path: str | Path, *, out_dir: str | Path, workers: int = 2,
     else:
         with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
             outcomes = list(pool.map(_one, *zip(*args)))
-    result = BatchResult(out_dir=out, index=out / INDEX_NAME, outcomes=list(outcomes),
-                         seconds=round(time.perf_counter() - start, 2))
+    result = BatchResult(
+        out_dir=out,
+        index=out / INDEX_NAME,
+        outcomes=list(outcomes),
+        seconds=round(time.perf_counter() - start, 2),
+    )
     write_index(result)
     return result
 
@@ -124,15 +147,21 @@ def write_index(result: BatchResult) -> Path:
     for o in result.outcomes:
         name = f"{html.escape(o.name)} ({html.escape(o.org_id)})"
         if o.error:
-            rows.append(f'<tr class="fm-failed" id="fm-org-{html.escape(o.org_id)}"><td>{name}'
-                        f'</td><td>FAILED: {html.escape(o.error)}</td></tr>')
+            rows.append(
+                f'<tr class="fm-failed" id="fm-org-{html.escape(o.org_id)}"><td>{name}'
+                f"</td><td>FAILED: {html.escape(o.error)}</td></tr>"
+            )
         else:
             link = f"{html.escape(o.org_id)}/{HTML_NAME}"
-            rows.append(f'<tr class="fm-ok" id="fm-org-{html.escape(o.org_id)}"><td>'
-                        f'<a href="{link}">{name}</a></td><td>report written</td></tr>')
-    body = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Board reports"
-            f"</title></head><body style='font-family:Arial,sans-serif'><h1>Board reports</h1>"
-            f"<p>{len(result.outcomes) - len(result.failed)} of {len(result.outcomes)} reports "
-            f"written; {len(result.failed)} failed.</p><table>{''.join(rows)}</table></body></html>")
+            rows.append(
+                f'<tr class="fm-ok" id="fm-org-{html.escape(o.org_id)}"><td>'
+                f'<a href="{link}">{name}</a></td><td>report written</td></tr>'
+            )
+    body = (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Board reports"
+        f"</title></head><body style='font-family:Arial,sans-serif'><h1>Board reports</h1>"
+        f"<p>{len(result.outcomes) - len(result.failed)} of {len(result.outcomes)} reports "
+        f"written; {len(result.failed)} failed.</p><table>{''.join(rows)}</table></body></html>"
+    )
     result.index.write_text(body, encoding="utf-8")
     return result.index

@@ -36,8 +36,9 @@ def _convert(name: str, value: Any, type_name: str) -> Any:
     """
     if type_name in ("str", "None", ""):
         if not isinstance(value, str):
-            raise UsageError(f"parameter {name!r} must be text, not {type(value).__name__} "
-                             f"{value!r}")
+            raise UsageError(
+                f"parameter {name!r} must be text, not {type(value).__name__} {value!r}"
+            )
         return value
     if type_name == "bool":
         if isinstance(value, bool):
@@ -77,9 +78,11 @@ def check_parameters(notebook: str | Path, parameters: dict[str, Any] | None) ->
     if unknown:
         raise UsageError(
             f"{Path(notebook).name} has no parameter {', '.join(map(repr, unknown))}; "
-            f"valid parameters are: {', '.join(sorted(spec))}")
-    return {name: _convert(name, value, declared_type(spec[name]))
-            for name, value in parameters.items()}
+            f"valid parameters are: {', '.join(sorted(spec))}"
+        )
+    return {
+        name: _convert(name, value, declared_type(spec[name])) for name, value in parameters.items()
+    }
 
 
 def declared_type(info: dict[str, Any]) -> str:

@@ -40,8 +40,9 @@ class ReportResult:
     seconds: float
 
 
-def execute(notebook: str | Path | resources.abc.Traversable, output: str | Path,
-            parameters: dict[str, Any]) -> Path:
+def execute(
+    notebook: str | Path | resources.abc.Traversable, output: str | Path, parameters: dict[str, Any]
+) -> Path:
     """Execute ``notebook`` with papermill into ``output``.
 
     Raises
@@ -56,9 +57,15 @@ def execute(notebook: str | Path | resources.abc.Traversable, output: str | Path
         notebook = Path(notebook)
     try:
         with resources.as_file(notebook) as path:
-            pm.execute_notebook(str(path), str(output), parameters=parameters,
-                                kernel_name=KERNEL_NAME, cwd=str(output.parent.resolve()),
-                                progress_bar=False, log_output=False)
+            pm.execute_notebook(
+                str(path),
+                str(output),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                cwd=str(output.parent.resolve()),
+                progress_bar=False,
+                log_output=False,
+            )
     except pm.PapermillExecutionError as exc:
         first_line = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
         raise ReportError(
@@ -73,10 +80,16 @@ def _absolute(value: str | Path | None) -> str:
     return "" if value in (None, "") else str(Path(value).resolve())
 
 
-def report(path: str | Path, *, out_dir: str | Path, pdf: bool = False,
-           previous: str | Path | None = None, org_id: str | None = None,
-           as_of: dt.date | str | None = None,
-           parameters: dict[str, Any] | None = None) -> ReportResult:
+def report(
+    path: str | Path,
+    *,
+    out_dir: str | Path,
+    pdf: bool = False,
+    previous: str | Path | None = None,
+    org_id: str | None = None,
+    as_of: dt.date | str | None = None,
+    parameters: dict[str, Any] | None = None,
+) -> ReportResult:
     """Run the board report for an inventory and write ``out_dir/report.html``.
 
     Parameters
@@ -109,12 +122,16 @@ def report(path: str | Path, *, out_dir: str | Path, pdf: bool = False,
     values = check_parameters(BOARD_NOTEBOOK, parameters)
     if pdf:
         from flowmap.render.report.pdf import find_chromium
+
         find_chromium()
     if not Path(path).exists():
         raise InventoryReadError(f"{path} does not exist: give an inventory folder or workbook")
-    values.update(inventory=_absolute(path), as_of=str(as_of or values.get("as_of", "")),
-                  org=org_id or values.get("org", ""),
-                  previous=_absolute(previous) or values.get("previous", ""))
+    values.update(
+        inventory=_absolute(path),
+        as_of=str(as_of or values.get("as_of", "")),
+        org=org_id or values.get("org", ""),
+        previous=_absolute(previous) or values.get("previous", ""),
+    )
     out.mkdir(parents=True, exist_ok=True)
     html, pdf_path, executed = out / HTML_NAME, out / PDF_NAME, out / EXECUTED_NAME
     for stale in (html, pdf_path):
@@ -128,6 +145,7 @@ def report(path: str | Path, *, out_dir: str | Path, pdf: bool = False,
         to_html(executed, partial, title=title)
         if pdf:
             from flowmap.render.report.pdf import to_pdf
+
             partial_pdf = out / f".{PDF_NAME}.partial.pdf"
             try:
                 to_pdf(partial, partial_pdf)
@@ -137,6 +155,11 @@ def report(path: str | Path, *, out_dir: str | Path, pdf: bool = False,
         partial.replace(html)
     finally:
         partial.unlink(missing_ok=True)
-    return ReportResult(out_dir=out, html=html, executed=executed,
-                        pdf=pdf_path if pdf else None, org_id=values["org"] or None,
-                        seconds=round(time.perf_counter() - start, 2))
+    return ReportResult(
+        out_dir=out,
+        html=html,
+        executed=executed,
+        pdf=pdf_path if pdf else None,
+        org_id=values["org"] or None,
+        seconds=round(time.perf_counter() - start, 2),
+    )

@@ -1,0 +1,325 @@
+"""The checks validation runs once cells are parsed: required cells, allowed values,
+ranges and duplicate keys in each table (a pandera schema, run lazily so every failure
+is reported), then references and warnings across tables.
+
+Every check reports through :func:`~flowmap.inventory.problems.capped`: at most
+:data:`~flowmap.inventory.problems.MAX_PROBLEMS_PER_CHECK` rows, then a count of the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from flowmap.inventory.codes import member, sorted_codes
+from flowmap.inventory.problems import Problem, capped
+from flowmap.inventory.raw import RawInventory, RawTable
+from flowmap.inventory.schema import LIST_SEPARATOR, TABLES, Column, Table
+
+#: Date columns that record something that has already happened.
+PAST_DATES = {
+    "systems": ("last_patched",),
+    "assets": ("last_reviewed",),
+    "backups": ("last_restore_test",),
+    "vulnerabilities": ("patch_released",),
+}
+
+
+def table_checks(
+    table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str], empty: dict[str, np.ndarray]
+) -> list[Problem]:
+    """Required cells, enumerations and ranges, checked lazily by pandera."""
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
+
+    columns: dict[str, pa.Column] = {}
+    messages: dict[tuple[str, int], str] = {}
+    view = pd.DataFrame(index=out.index)
+    for col in table.columns.values():
+        if col.name in missing or col.type == "enum_list":
+            continue
+        series = out[col.name]
+        checks: list[tuple[pa.Check, str]] = []
+        if col.type in ("id", "text", "enum"):
+            series = series.where(~empty[col.name])
+        if col.type == "list":
+            series = series.where(series.map(len) > 0)
+        if col.type == "enum":
+            checks.append(
+                (pa.Check.isin(col.allowed), f"not allowed: use one of {', '.join(col.allowed)}")
+            )
+        if col.type in ("int", "float") and (col.minimum is not None or col.maximum is not None):
+            lo = -np.inf if col.minimum is None else col.minimum
+            hi = np.inf if col.maximum is None else col.maximum
+            checks.append((pa.Check.in_range(lo, hi), _range_text(col)))
+        if not checks and not col.required:
+            continue
+        for number, (_, message) in enumerate(checks):
+            messages[(col.name, number)] = message
+        messages[(col.name, -1)] = "required: this cell must not be empty"
+        columns[col.name] = pa.Column(
+            None, checks=[c for c, _ in checks], nullable=not col.required
+        )
+        view[col.name] = series
+    problems = _enum_list_checks(table, rt, out, missing)
+    if not columns:
+        return problems
+    try:
+        pa.DataFrameSchema(columns, coerce=False).validate(view, lazy=True)
+        return problems
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+    raw = rt.frame
+    cases = cases.assign(
+        _key_column=cases["column"].astype(str),
+        _key_number=cases["check_number"].fillna(-1).astype(int),
+    )
+    for (column, number), group in cases.groupby(["_key_column", "_key_number"], sort=False):
+        message = messages.get((column, number), f"failed the check {group['check'].iloc[0]}")
+
+        def found(group=group, column=column, message=message):
+            for index in group["index"]:
+                row = None if pd.isna(index) else int(index)
+                value = (
+                    str(raw.at[row, column]) if row is not None and column in raw.columns else None
+                )
+                yield Problem("error", table.name, row, column, value, message, rt.where(row))
+
+        problems.extend(capped(found(), len(group), where=rt.where(None)))
+    return problems
+
+
+def _enum_list_checks(
+    table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str]
+) -> list[Problem]:
+    """Each element of a ``;`` list must be an allowed value."""
+    problems: list[Problem] = []
+    for col in table.columns.values():
+        if col.type != "enum_list" or col.name in missing:
+            continue
+        parts = out[col.name].explode().dropna()
+        bad = parts[~parts.isin(col.allowed)]
+        allowed = (
+            f"not allowed in the list: use {LIST_SEPARATOR!r}-separated values from "
+            f"{', '.join(col.allowed)}"
+        )
+        problems.extend(
+            capped(
+                (
+                    Problem(
+                        "error",
+                        table.name,
+                        int(row),
+                        col.name,
+                        str(value),
+                        allowed,
+                        rt.where(int(row)),
+                    )
+                    for row, value in bad.items()
+                ),
+                len(bad),
+                where=rt.where(None),
+            )
+        )
+    return problems
+
+
+def _range_text(col: Column) -> str:
+    if col.maximum is None:
+        return f"out of range: must be {col.minimum:g} or more"
+    return f"out of range: must be between {col.minimum:g} and {col.maximum:g}"
+
+
+def duplicate_keys(
+    table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str]
+) -> list[Problem]:
+    key = list(table.key)
+    if any(k in missing for k in key) or out.empty:
+        return []
+    keys = out[key]
+    # an optional key column may be blank (costs.subject_id: every subject); blank counts
+    filled = (keys[[k for k in key if table.columns[k].required]] != "").all(axis=1)
+    dup = keys.duplicated(keep=False) & filled
+    if not dup.any():
+        return []
+    first = ~keys.duplicated(keep="first")
+    first_row = {
+        tuple(k): int(r)
+        for r, k in zip(keys.index[dup & first], keys[dup & first].itertuples(index=False))
+    }
+    repeats = keys[dup & ~first]
+    column = key[-1] if len(key) == 1 else "+".join(key)
+    found = (
+        Problem(
+            "error",
+            table.name,
+            int(row),
+            column,
+            " / ".join(k),
+            f"duplicate {' + '.join(key)}: already used at "
+            f"{rt.where(first_row[tuple(k)])}; each row needs its own id",
+            rt.where(int(row)),
+        )
+        for row, k in zip(repeats.index, repeats.itertuples(index=False))
+    )
+    return capped(found, len(repeats), what=f"duplicate {' + '.join(key)}", where=rt.where(None))
+
+
+def reference_checks(typed: dict[str, pd.DataFrame], raw: RawInventory) -> list[Problem]:
+    problems: list[Problem] = []
+    for name, table in TABLES.items():
+        frame = typed[name]
+        rt = raw.tables.get(name)
+        if rt is None or frame.empty:
+            continue
+        for col in table.columns.values():
+            if not col.references or col.name not in rt.frame.columns:
+                continue
+            target_table, target_col = col.references.split(".")
+            known = set(typed[target_table][target_col])
+            values = frame[col.name]
+            if col.type == "list":
+                values = values.explode().dropna()
+            unknown = values[(values != "") & ~values.isin(known)]
+            target_rt = raw.tables.get(target_table)
+            if target_rt is not None and target_rt.unreadable:
+                # ids defined only on a line that could not be read: that line is the
+                # problem, already reported once; do not repeat it for every reference
+                lost = "\n".join(target_rt.unreadable)
+                unknown = unknown[[str(u) not in lost for u in unknown]]
+            problems.extend(
+                capped(
+                    (
+                        Problem(
+                            "error",
+                            name,
+                            int(row),
+                            col.name,
+                            str(value),
+                            f"no {target_table} row has {target_col} {value!r}: add it to "
+                            f"{target_table} or correct the id",
+                            rt.where(int(row)),
+                        )
+                        for row, value in unknown.items()
+                    ),
+                    len(unknown),
+                    what=f"unknown {target_col} values",
+                    where=rt.where(None),
+                )
+            )
+    return problems
+
+
+def warnings(typed: dict[str, pd.DataFrame], raw: RawInventory, as_of: dt.date) -> list[Problem]:
+    problems: list[Problem] = []
+    limit = pd.Timestamp(as_of)
+    for name, columns in PAST_DATES.items():
+        rt = raw.tables.get(name)
+        if rt is None:
+            continue
+        for col in columns:
+            values = typed[name][col]
+            future = values[values > limit]
+            problems.extend(
+                capped(
+                    (
+                        Problem(
+                            "warning",
+                            name,
+                            int(row),
+                            col,
+                            rt.frame.at[row, col],
+                            f"this date is after {as_of.isoformat()}, which is unlikely for {col}",
+                            rt.where(int(row)),
+                        )
+                        for row in future.index
+                    ),
+                    len(future),
+                    where=rt.where(None),
+                )
+            )
+    flows, systems = typed["flows"], typed["systems"]
+    rt = raw.tables.get("flows")
+    if rt is not None and len(flows):
+        same = flows[
+            (flows["source_system_id"] == flows["target_system_id"])
+            & (flows["source_system_id"] != "")
+        ]
+        problems.extend(
+            capped(
+                (
+                    Problem(
+                        "warning",
+                        "flows",
+                        int(row),
+                        "target_system_id",
+                        target,
+                        "the flow starts and ends on the same system",
+                        rt.where(int(row)),
+                    )
+                    for row, target in same["target_system_id"].items()
+                ),
+                len(same),
+                where=rt.where(None),
+            )
+        )
+        problems.extend(_orphan_flows(typed, rt))
+    zl = raw.tables.get("zone_links")
+    if zl is not None and len(typed["zone_links"]):
+        zones = set(systems["zone"])
+        for col in ("from_zone", "to_zone"):
+            values = typed["zone_links"][col]
+            unused = values[(values != "") & ~values.isin(zones)]
+            problems.extend(
+                capped(
+                    (
+                        Problem(
+                            "warning",
+                            "zone_links",
+                            int(row),
+                            col,
+                            value,
+                            "no system is in this zone, so the link has no effect",
+                            zl.where(int(row)),
+                        )
+                        for row, value in unused.items()
+                    ),
+                    len(unused),
+                    where=zl.where(None),
+                )
+            )
+    return problems
+
+
+def _orphan_flows(typed: dict[str, pd.DataFrame], rt: RawTable) -> list[Problem]:
+    """Flows that send an asset from a system that neither holds it nor receives it."""
+    assets, flows = typed["assets"], typed["flows"]
+    held = assets[["asset_id", "system_id"]].explode("system_id").dropna()
+    (a_held, a_flow), _ = sorted_codes(held["asset_id"], flows["asset_id"])
+    (s_held, s_src, s_dst), systems = sorted_codes(
+        held["system_id"], flows["source_system_id"], flows["target_system_id"]
+    )
+    width = max(len(systems), 1)
+    known = np.concatenate([a_held * width + s_held, a_flow * width + s_dst])
+    orphan = flows[
+        flows["asset_id"].isin(assets["asset_id"]).to_numpy()
+        & ~member(a_flow * width + s_src, known)
+    ]
+    found = (
+        Problem(
+            "warning",
+            "flows",
+            int(row),
+            "source_system_id",
+            source,
+            f"the register does not hold asset {asset!r} on this system and no flow "
+            "brings it here; add the system to the asset's system_id",
+            rt.where(int(row)),
+        )
+        for row, source, asset in zip(orphan.index, orphan["source_system_id"], orphan["asset_id"])
+    )
+    return capped(
+        found, len(orphan), what="asset not held on the sending system", where=rt.where(None)
+    )
