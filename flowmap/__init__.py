@@ -64,6 +64,7 @@ _LAZY: dict[str, str] = {
     "ReportResult": "flowmap.render.report",
     "BatchResult": "flowmap.render.report",
     "synthesize": "flowmap.synth",
+    "analyse_files": "flowmap.pipeline",
 }
 
 __all__ = sorted(
@@ -102,6 +103,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.inventory.problems import Problem, ValidationReport
     from flowmap.inventory.read import read_inventory
     from flowmap.inventory.validate import load_inventory, validate
+    from flowmap.pipeline import analyse_files
     from flowmap.planning import Plan, apply_actions, plan
     from flowmap.reference.bundle import Reference, load_reference
     from flowmap.render.diff import write_diff

@@ -77,14 +77,6 @@ def analysed(
     """Read the reference data, then load, validate and analyse an inventory (what every
     analysing command starts with; reference files are read first, so a bad one stops
     the command before the inventory is read)."""
-    from flowmap.engine.analysis import analyse
-    from flowmap.inventory.validate import load_inventory
-    from flowmap.reference.bundle import load_reference
+    from flowmap.pipeline import analyse_files
 
-    reference = load_reference(kev=kev, epss=epss, eol=eol)
-    return analyse(
-        load_inventory(path, as_of=day, progress=progress),
-        as_of=day,
-        reference=reference,
-        progress=progress,
-    )
+    return analyse_files(path, as_of=day, kev=kev, epss=epss, eol=eol, progress=progress)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from flowmap.render.board.load import _date, scoped
+from flowmap.pipeline import parse_day
+from flowmap.render.board.load import scoped
 
 #: Columns of the likelihood table: the system, then each weakness's probability.
 LIKELIHOOD_COLUMNS = [
@@ -34,7 +35,7 @@ def validation(inventory: str | Path, *, as_of: str | dt.date | None = ""):
     """:func:`flowmap.inventory.validate` with notebook-style parameters (``""`` = today)."""
     from flowmap.inventory.validate import validate
 
-    return validate(inventory, as_of=_date(as_of))
+    return validate(inventory, as_of=parse_day(as_of))
 
 
 def data_quality_report(report) -> pd.DataFrame:

@@ -15,23 +15,6 @@ if TYPE_CHECKING:
     from flowmap.engine.analysis import Analysis
 
 
-def _date(value: str | dt.date | None) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise UsageError(
-            f"as_of {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01."
-        ) from None
-
-
-def _path(value: str | Path | None) -> Path | None:
-    return None if value in (None, "") else Path(value)
-
-
 def load(
     inventory: str | Path,
     *,
@@ -45,16 +28,9 @@ def load(
     Notebook parameters are plain strings (papermill cannot pass ``None`` from the
     command line), so ``as_of=""`` means today and ``kev=""`` means no catalogue.
     """
-    from flowmap.engine.analysis import analyse
-    from flowmap.inventory.validate import load_inventory
-    from flowmap.reference.bundle import load_reference
+    from flowmap.pipeline import analyse_files
 
-    day = _date(as_of)
-    reference = load_reference(
-        kev=_path(kev), epss=_path(epss), eol=[p for p in [_path(eol)] if p is not None]
-    )
-    inv = load_inventory(inventory, as_of=day)
-    return analyse(inv, as_of=day, reference=reference)
+    return analyse_files(inventory, as_of=as_of, kev=kev, epss=epss, eol=eol)
 
 
 def load_for_report(

@@ -1,0 +1,88 @@
+"""The whole pipeline from files: read the reference data, read and validate the
+inventory, analyse it. What the command line, the notebooks and the board report start
+with, written once.
+
+>>> import flowmap
+>>> a = flowmap.analyse_files("inventories/sample", as_of="2026-11-01")
+>>> a.summary["as_of"], a.sources
+('2026-11-01', {})
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flowmap.errors import UsageError
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
+
+PathLike = str | Path
+
+
+def analyse_files(
+    path: PathLike,
+    *,
+    as_of: dt.date | str | None = None,
+    kev: PathLike | None = None,
+    epss: PathLike | None = None,
+    eol: PathLike | Sequence[PathLike] = (),
+    progress: bool = False,
+) -> Analysis:
+    """Read reference files and an inventory, validate it, and analyse it.
+
+    Reference files are read first, so a bad one stops before the inventory is read.
+    Empty strings mean "not given" (notebook parameters cannot be ``None``).
+
+    Parameters
+    ----------
+    path : str or Path
+        An inventory folder of CSV files or an ``.xlsx`` workbook.
+    as_of : date or str, optional
+        The day every date rule is judged on (``YYYY-MM-DD``; default today).
+    kev, epss : path, optional
+        The CISA KEV catalogue and FIRST EPSS scores.
+    eol : path or sequence of paths, optional
+        More end-of-life tables (endoflife.date files or folders of them).
+    progress : bool
+        Show progress bars (on a terminal or in a notebook).
+
+    Raises
+    ------
+    InvalidInventoryError
+        The inventory has errors (``flowmap validate`` lists them all).
+    InventoryReadError, ReferenceDataError, UsageError
+        A file cannot be read, or ``as_of`` is not a date.
+    """
+    from flowmap.engine.analysis import analyse
+    from flowmap.inventory.validate import load_inventory
+    from flowmap.reference.bundle import load_reference
+
+    day = parse_day(as_of)
+    eol_paths = [eol] if isinstance(eol, str | Path) else list(eol)
+    reference = load_reference(
+        kev=kev or None, epss=epss or None, eol=[p for p in eol_paths if p not in ("", None)]
+    )
+    inventory = load_inventory(path, as_of=day, progress=progress)
+    return analyse(inventory, as_of=day, reference=reference, progress=progress)
+
+
+def parse_day(value: dt.date | str | None) -> dt.date | None:
+    """A date from a date, ``YYYY-MM-DD`` text, or nothing (``None`` or ``""``: today).
+
+    >>> parse_day("2026-11-01"), parse_day(""), parse_day(None)
+    (datetime.date(2026, 11, 1), None, None)
+    """
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UsageError(
+            f"as_of {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-11-01.", param="as_of"
+        ) from None
