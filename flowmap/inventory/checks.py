@@ -9,6 +9,7 @@ Every check reports through :func:`~flowmap.inventory.problems.capped`: at most
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from flowmap.inventory.codes import member, sorted_codes
 from flowmap.inventory.problems import Problem, capped
 from flowmap.inventory.raw import RawInventory, RawTable
-from flowmap.inventory.schema import LIST_SEPARATOR, TABLES, Column, Table
+from flowmap.inventory.schema import ADDRESS_LIST_COLUMNS, LIST_SEPARATOR, TABLES, Column, Table
 
 #: Date columns that record something that has already happened.
 PAST_DATES = {
@@ -64,6 +65,7 @@ def table_checks(
         )
         view[col.name] = series
     problems = _enum_list_checks(table, rt, out, missing)
+    problems += _address_checks(table, rt, out, missing)
     if not columns:
         return problems
     try:
@@ -116,6 +118,50 @@ def _enum_list_checks(
                         str(value),
                         allowed,
                         rt.where(int(row)),
+                    )
+                    for row, value in bad.items()
+                ),
+                len(bad),
+                where=rt.where(None),
+            )
+        )
+    return problems
+
+
+def is_address(text: str) -> bool:
+    """An IPv4 or IPv6 address, or a network in CIDR notation (host bits allowed).
+
+    >>> [is_address(t) for t in ("10.0.0.5", "10.20.0.0/16", "fe80::1", "10.0.0.256", "pc1")]
+    [True, True, True, False, False]
+    """
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _address_checks(
+    table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str]
+) -> list[Problem]:
+    """Each item of an address list must be an IP address or a CIDR network."""
+    problems: list[Problem] = []
+    for name in ADDRESS_LIST_COLUMNS.get(table.name, ()):
+        if name in missing or name not in out.columns:
+            continue
+        parts = out[name].explode().dropna()
+        distinct = parts.unique()
+        good = {v for v in distinct if is_address(str(v))}
+        bad = parts[~parts.isin(good)]
+        message = (
+            f"not an IP address or network: write {LIST_SEPARATOR!r}-separated addresses "
+            "such as 10.20.1.15 or networks such as 10.20.0.0/16"
+        )
+        problems.extend(
+            capped(
+                (
+                    Problem(
+                        "error", table.name, int(row), name, str(value), message, rt.where(int(row))
                     )
                     for row, value in bad.items()
                 ),

@@ -179,6 +179,17 @@ SYSTEMS = _table("systems", ("system_id",), True, "IT systems, devices and paper
     Column("mfa", "bool", description="Multi-factor authentication enforced.", example="yes",
            risk_relevant=True),
     Column("smb1", "bool", description="SMBv1 enabled.", example="no", risk_relevant=True),
+    Column("hostname", "text", example="rxa-pas-01",
+           description="Host name (short or NetBIOS name); matches scan results."),
+    Column("fqdn", "text", description="Fully qualified domain name; matches scan results.",
+           example="rxa-pas-01.riverside.nhs.uk"),
+    Column("ip_addresses", "list", description="`;` list of IP addresses or networks (CIDR); "
+           "matches scan results.", example="10.20.1.15;10.20.9.15"),
+    Column("os_cpe", "text", example="cpe:/o:microsoft:windows_server_2012:r2",
+           description="The operating system's CPE name, as a scanner reported it."),
+    Column("unsupported_evidence", "text",
+           description="A scanner's own verdict that the OS or software is out of support.",
+           example="Nessus plugin 33850 Unsupported Unix Operating System"),
 ])
 
 ASSETS = _table("assets", ("asset_id",), True, "The information asset register.", [
@@ -314,11 +325,15 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 
 #: Columns holding free text a person typed (dropped by redaction, escaped everywhere).
 FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "systems": ("unsupported_evidence",),
     "assets": ("owner",),
     "zone_links": ("note",),
     "vulnerabilities": ("risk_acceptance_ref",),
     "costs": ("note",),
 }
+
+#: Columns whose ``;`` list items must be IP addresses or networks (``10.0.0.0/8``).
+ADDRESS_LIST_COLUMNS: dict[str, tuple[str, ...]] = {"systems": ("ip_addresses",)}
 
 #: Electronic transports (everything but paper and removable media and fax).
 ELECTRONIC_TRANSPORTS = frozenset(
