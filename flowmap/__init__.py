@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from flowmap.errors import (
     FlowmapError,
+    ImportFileError,
     InvalidInventoryError,
     InventoryReadError,
     ReferenceDataError,
@@ -65,12 +66,15 @@ _LAZY: dict[str, str] = {
     "BatchResult": "flowmap.render.report",
     "synthesize": "flowmap.synth",
     "analyse_files": "flowmap.pipeline",
+    "import_scans": "flowmap.ingest.scans",
+    "ImportResult": "flowmap.ingest.scans",
 }
 
 __all__ = sorted(
     [
         *_LAZY,
         "FlowmapError",
+        "ImportFileError",
         "InvalidInventoryError",
         "InventoryReadError",
         "ReferenceDataError",
@@ -99,6 +103,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.engine.diff import InventoryDiff, diff
     from flowmap.engine.graph import build_graph
     from flowmap.engine.settings import AnalysisSettings
+    from flowmap.ingest.scans import ImportResult, import_scans
     from flowmap.inventory.model import Inventory
     from flowmap.inventory.problems import Problem, ValidationReport
     from flowmap.inventory.read import read_inventory

@@ -75,6 +75,14 @@ class UsageError(FlowmapError):
     exit_code = 2
 
 
+class ImportFileError(FlowmapError):
+    """A file given to ``flowmap import`` cannot be read: truncated, malformed, hostile
+    (XML entities) or of a format flowmap does not know. The message names the file and,
+    where there is one, the line."""
+
+    exit_code = 1
+
+
 class ReportError(FlowmapError):
     """A report notebook failed: the message names the notebook, the cell and the exception.
 

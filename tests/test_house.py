@@ -34,6 +34,7 @@ ALLOWED = {
     "engine": {"engine", "inventory", "reference"},
     "planning": {"planning", "engine", "inventory", "reference"},
     "synth": {"synth", "inventory", "render"},
+    "ingest": {"ingest", "inventory", "render"},
     "render": {"render", "planning", "engine", "inventory", "reference", "pipeline"},
 }
 SHARED = {"errors", "progress", "console", "__init__"}

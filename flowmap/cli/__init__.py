@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "report": "flowmap.cli.report:report",
     "plan": "flowmap.cli.analyse:plan_command",
     "diff": "flowmap.cli.analyse:diff_command",
+    "import": "flowmap.cli.ingest:import_group",
     "export": "flowmap.cli.inventory:export",
     "template": "flowmap.cli.inventory:template",
     "synth": "flowmap.cli.inventory:synth",

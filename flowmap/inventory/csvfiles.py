@@ -20,6 +20,7 @@ import pandas as pd
 
 from flowmap.errors import InventoryReadError
 from flowmap.inventory.raw import (
+    HELPER_FILES,
     RawInventory,
     RawTable,
     ReadProblem,
@@ -34,7 +35,7 @@ def read_folder(folder: Path) -> RawInventory:
     inventory = RawInventory(source=str(folder), kind="csv", tables={})
     by_name: dict[str, Path] = {}
     for f in sorted(folder.iterdir()):
-        if f.is_file() and f.suffix.lower() == ".csv":
+        if f.is_file() and f.suffix.lower() == ".csv" and f.name not in HELPER_FILES:
             name = normalise_column_name(f.stem)
             if name in TABLES and name not in by_name:
                 by_name[name] = f

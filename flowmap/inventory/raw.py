@@ -16,6 +16,9 @@ from flowmap.inventory.schema import normalise_column_name
 
 #: Sheets of flowmap's own template that are not tables (read silently past).
 HELPER_SHEETS = frozenset({"readme", "lists"})
+#: Files flowmap itself writes into an inventory folder that are not tables (read
+#: silently past): the report of ``flowmap import``.
+HELPER_FILES = frozenset({"import-report.csv"})
 
 
 @dataclass

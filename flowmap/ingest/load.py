@@ -1,0 +1,126 @@
+"""Write an import's result: the new inventory in the form of the input, and the report.
+
+A folder inventory becomes a folder: tables the import did not change are copied byte
+for byte, changed ones are written as UTF-8 CSV; ``import-report.csv`` and
+``import-report.json`` go in the same folder. A workbook becomes a workbook in the
+layout of flowmap's template (every cell the text that was read), with
+``<name>.import-report.csv`` and ``.json`` beside it.
+
+Nothing a person made is overwritten: the output may not be the input, and an existing
+output is replaced only when it holds flowmap's own import report (a previous run).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flowmap.errors import UsageError
+from flowmap.inventory.schema import TABLES
+from flowmap.render.files import write_csv, write_json
+from flowmap.render.workbook import write_workbook
+
+if TYPE_CHECKING:
+    from flowmap.ingest.report import ImportReport
+    from flowmap.ingest.scans import ImportResult
+
+REPORT_NAME = "import-report"
+MARK = "flowmap import"  # the "report" value of every import-report.json
+
+
+def report_paths(out: Path, *, workbook: bool) -> tuple[Path, Path]:
+    """Where the report files of an output go.
+
+    >>> [p.name for p in report_paths(Path("q3.xlsx"), workbook=True)]
+    ['q3.import-report.csv', 'q3.import-report.json']
+    >>> [str(p) for p in report_paths(Path("out"), workbook=False)]
+    ['out/import-report.csv', 'out/import-report.json']
+    """
+    if workbook:
+        return (
+            out.with_name(f"{out.stem}.{REPORT_NAME}.csv"),
+            out.with_name(f"{out.stem}.{REPORT_NAME}.json"),
+        )
+    return out / f"{REPORT_NAME}.csv", out / f"{REPORT_NAME}.json"
+
+
+def check_output(source: Path, out: Path, *, workbook: bool) -> None:
+    """Refuse an output that is the input, or that a person made."""
+    if out.exists() and source.exists() and out.resolve() == source.resolve():
+        raise UsageError(
+            f"out: {out} is the inventory being imported into; flowmap never changes its "
+            "input: give another path.",
+            param="out",
+        )
+    if workbook and out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise UsageError(
+            f"out: the inventory is a workbook, so the output is one too: give a path "
+            f"ending .xlsx, not {out.name}.",
+            param="out",
+        )
+    if not workbook and out.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        raise UsageError(
+            f"out: the inventory is a folder of CSV files, so the output is a folder too: "
+            f"give a folder, not {out.name}.",
+            param="out",
+        )
+    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+        return
+    if workbook and out.is_dir():
+        raise UsageError(f"out: {out} is a folder; give a path ending .xlsx.", param="out")
+    if not workbook and not out.is_dir():
+        raise UsageError(f"out: {out} is a file; give a folder.", param="out")
+    if not _made_by_import(report_paths(out, workbook=workbook)[1]):
+        raise UsageError(
+            f"out: {out} already exists and is not the output of a flowmap import, so "
+            "flowmap will not overwrite it: give a new path.",
+            param="out",
+        )
+
+
+def _made_by_import(path: Path) -> bool:
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("report") == MARK
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def write_result(result: ImportResult, inventory: str | Path, out: str | Path) -> list[Path]:
+    """Write the new inventory and its import report; return the paths written."""
+    source, out = Path(inventory), Path(out)
+    workbook = result.raw.kind == "xlsx"
+    check_output(source, out, workbook=workbook)
+    written: list[Path] = []
+    if workbook:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tables = {name: frame for name, frame in result.tables.items() if name in TABLES}
+        written.append(write_workbook(tables, out))
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, table in result.raw.tables.items():
+            target = out / f"{name}.csv"
+            if name in result.changed:
+                _write_table(result.tables[name], target)
+            else:
+                shutil.copyfile(source / table.file, target)
+            written.append(target)
+        for name in sorted(result.changed - set(result.raw.tables)):
+            target = out / f"{name}.csv"
+            _write_table(result.tables[name], target)
+            written.append(target)
+    written.extend(write_report(result.report, out, workbook=workbook))
+    result.written = written
+    return written
+
+
+def _write_table(frame, path: Path) -> None:
+    """A changed table as CSV: its cells as they are (a person's text is not altered;
+    text from scanners was made safe when it was merged)."""
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+
+
+def write_report(report: ImportReport, out: Path, *, workbook: bool) -> list[Path]:
+    csv_path, json_path = report_paths(out, workbook=workbook)
+    return [write_csv(report.frame(), csv_path), write_json(report.document(), json_path)]
