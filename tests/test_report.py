@@ -13,6 +13,7 @@ import flowmap
 from flowmap.cli import main
 from flowmap.engine.likelihood import band_of
 from flowmap.render.board.matrix import PATH_BAND_EDGES
+from flowmap.render.names import safe_name
 from flowmap.render.report.convert import remote_references
 from tests.conftest import SAMPLE, small_tables, write_csv_tables
 
@@ -201,9 +202,9 @@ def test_per_org_batch_reports_failures_and_carries_on(tmp_path, capsys):
     assert [o.org_id for o in batch.failed] == ["NOPE"]
     assert "NOPE" in batch.failed[0].error and "board_report.ipynb" in batch.failed[0].error
     for org in ("RXA", "00123"):
-        assert (tmp_path / "out" / org / "report.html").exists()
+        assert (tmp_path / "out" / safe_name(org) / "report.html").exists()
     index = batch.index.read_text()
-    assert 'href="RXA/report.html"' in index and "FAILED" in index
+    assert f'href="{safe_name("RXA")}/report.html"' in index and "FAILED" in index
 
 
 def test_per_org_cli_writes_every_org_and_index(tmp_path, capsys):
@@ -223,7 +224,7 @@ def test_per_org_cli_writes_every_org_and_index(tmp_path, capsys):
     )
     assert "Wrote 2 of 2 reports" in capsys.readouterr().out
     assert (tmp_path / "out" / "index.html").exists()
-    assert (tmp_path / "out" / "00123" / "report.html").exists()
+    assert (tmp_path / "out" / safe_name("00123") / "report.html").exists()
 
 
 def test_per_org_on_dask(tmp_path):
@@ -240,4 +241,4 @@ def test_per_org_on_dask(tmp_path):
             dask_scheduler=cluster.scheduler_address,
             orgs=["RXA"],
         )
-    assert batch.ok and (tmp_path / "out" / "RXA" / "report.html").exists()
+    assert batch.ok and (tmp_path / "out" / safe_name("RXA") / "report.html").exists()

@@ -38,7 +38,8 @@ from flowmap.errors import UsageError
 @click.option(
     "--per-org",
     is_flag=True,
-    help="One report per organisation under OUT/<org_id>/ plus OUT/index.html.",
+    help="One report per organisation under OUT/<folder>/ (a safe name made from its "
+    "id) plus OUT/index.html.",
 )
 @click.option(
     "--workers",
@@ -68,6 +69,7 @@ def report(
 
     Exit 0 when every report was written, 4 when any failed (each failure is listed).
     """
+    from flowmap.console import safe_text
     from flowmap.render.report import report as run
     from flowmap.render.report import report_all
     from flowmap.render.report.params import parse_assignments
@@ -92,7 +94,7 @@ def report(
         if batch.failed:
             click.echo(f"{len(batch.failed)} report(s) failed:", err=True)
             for o in batch.failed:
-                click.echo(f"  {o.org_id}: {o.error}", err=True)
+                click.echo(f"  {safe_text(o.org_id)}: {safe_text(o.error or '')}", err=True)
             sys.exit(4)
         return
     result = run(

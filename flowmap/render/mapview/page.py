@@ -1,7 +1,9 @@
 """The map's HTML page: flowmap's own template, vis-network inlined, data as escaped JSON.
 
 The page is one file that needs nothing else: vis-network's script and style (the copy
-pyvis bundles) are inlined, a Content-Security-Policy forbids every request, and every
+pyvis bundles) are inlined, a Content-Security-Policy forbids every request and every
+script but those two (named by their SHA-256, so a script that got into the page some
+other way would not run), and every
 name from the inventory travels as JSON inside ``<script type="application/json">`` with
 ``<``, ``>``, ``&`` and the line separators escaped, so no value can close the script.
 The page script (``flowmap/render/mapview/templates/map.js``) builds every label, tooltip and list
@@ -21,13 +23,9 @@ from pyvis.network import Network
 
 from flowmap.render.mapview.style import legend
 from flowmap.render.mapview.views import View
+from flowmap.render.pages import content_security_policy
 
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; "
-    "form-action 'none'"
-)
 #: More nodes and edges than this: straight edges, edges hidden while dragging.
 LARGE = 4000
 JSON_ESCAPES = {
@@ -138,21 +136,30 @@ def render_page(views: list[View], *, title: str, subtitle: str) -> str:
         "views": {v.name: view_data(v) for v in views},
         "legend": legend(),
     }
-    vis_js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
-    if re.search(r"</script|<!--", vis_js, re.IGNORECASE):
-        raise RuntimeError("the bundled vis-network script cannot be inlined safely")
+    vis_js, page_js = page_scripts()
     parts = {
         "TITLE": html.escape(title),
         "HEADING": html.escape(title),
         "SUBTITLE": html.escape(subtitle),
-        "CSP": html.escape(CSP, quote=False),
+        "CSP": html.escape(content_security_policy([vis_js, page_js]), quote=False),
         "VIS_CSS": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
         "PAGE_CSS": _asset("map.css"),
         "VIS_JS": vis_js,
         "DATA": script_json(data),
-        "PAGE_JS": _asset("map.js"),
+        "PAGE_JS": page_js,
     }
     return TOKEN.sub(lambda m: parts[m.group(1)], _asset("map.html"))
+
+
+def page_scripts() -> tuple[str, str]:
+    """The two scripts a map page runs, exactly as inlined: vis-network and the page's own.
+
+    A page embedding a map (the board report) lets exactly these run in its policy.
+    """
+    vis_js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
+    if re.search(r"</script|<!--", vis_js, re.IGNORECASE):
+        raise RuntimeError("the bundled vis-network script cannot be inlined safely")
+    return vis_js, _asset("map.js")
 
 
 def _asset(name: str) -> str:

@@ -3,6 +3,11 @@
 A failing report never stops the others: every organisation's outcome is collected, an
 ``index.html`` links the reports that were written and lists the ones that failed, and
 :class:`BatchResult` says what failed and why.
+
+Organisation ids are someone else's text: each report's folder is
+:func:`~flowmap.render.names.safe_name` of the id (a slug and a short hash, never a
+path), the index links only to those names, and it carries a Content-Security-Policy
+that forbids every script and request.
 """
 
 from __future__ import annotations
@@ -15,20 +20,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flowmap.render.names import safe_names
 from flowmap.render.report.run import HTML_NAME, report
 
 INDEX_NAME = "index.html"
+#: The index runs nothing and loads nothing: links to the reports are all it does.
+INDEX_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
 
 
 @dataclass
 class OrgOutcome:
-    """One organisation's report: where it is, or why it failed."""
+    """One organisation's report: where it is, or why it failed.
+
+    ``folder`` is the report's folder under the batch's: a safe name made from the id.
+    """
 
     org_id: str
     name: str
     html: str | None
     error: str | None
     seconds: float
+    folder: str = ""
 
 
 @dataclass
@@ -50,14 +65,21 @@ class BatchResult:
 
 
 def _one(
-    path: str, out_dir: str, org_id: str, name: str, as_of: str, parameters: dict[str, Any] | None
+    path: str,
+    out_dir: str,
+    org_id: str,
+    name: str,
+    folder: str,
+    as_of: str,
+    parameters: dict[str, Any] | None,
 ) -> OrgOutcome:
-    """Run one organisation's report; a failure becomes the outcome's ``error``."""
+    """Run one organisation's report in ``out_dir/folder``; a failure becomes the outcome's
+    ``error``."""
     start = time.perf_counter()
     try:
         result = report(
             path,
-            out_dir=Path(out_dir) / org_id,
+            out_dir=Path(out_dir) / folder,
             org_id=org_id,
             as_of=as_of or None,
             parameters=parameters,
@@ -69,8 +91,10 @@ def _one(
             None,
             f"{type(exc).__name__}: {exc}",
             round(time.perf_counter() - start, 2),
+            folder,
         )
-    return OrgOutcome(org_id, name, str(result.html), None, round(time.perf_counter() - start, 2))
+    seconds = round(time.perf_counter() - start, 2)
+    return OrgOutcome(org_id, name, str(result.html), None, seconds, folder)
 
 
 def organisations(path: str | Path) -> list[tuple[str, str]]:
@@ -91,7 +115,10 @@ def report_all(
     parameters: dict[str, Any] | None = None,
     orgs: list[str] | None = None,
 ) -> BatchResult:
-    """One report per organisation under ``out_dir/<org_id>/`` plus ``out_dir/index.html``.
+    """One report per organisation under ``out_dir/<folder>/`` plus ``out_dir/index.html``.
+
+    Each ``<folder>`` is :func:`~flowmap.render.names.safe_name` of the organisation's
+    id (``RXA`` -> ``RXA-2ec29208``); :attr:`OrgOutcome.folder` and the index say which.
 
     Parameters
     ----------
@@ -118,8 +145,17 @@ def report_all(
     out.mkdir(parents=True, exist_ok=True)
     known = dict(organisations(path))
     chosen = [(o, known.get(o, o)) for o in orgs] if orgs is not None else list(known.items())
+    folders = safe_names([org for org, _ in chosen], fallback="org")
     args = [
-        (str(Path(path).resolve()), str(out.resolve()), org, name, str(as_of or ""), parameters)
+        (
+            str(Path(path).resolve()),
+            str(out.resolve()),
+            org,
+            name,
+            folders[org],
+            str(as_of or ""),
+            parameters,
+        )
         for org, name in chosen
     ]
     if dask_scheduler:
@@ -146,20 +182,22 @@ def write_index(result: BatchResult) -> Path:
     rows = []
     for o in result.outcomes:
         name = f"{html.escape(o.name)} ({html.escape(o.org_id)})"
+        folder = o.folder or safe_names([o.org_id], fallback="org")[o.org_id]
         if o.error:
             rows.append(
-                f'<tr class="fm-failed" id="fm-org-{html.escape(o.org_id)}"><td>{name}'
+                f'<tr class="fm-failed" id="fm-org-{folder}"><td>{name}'
                 f"</td><td>FAILED: {html.escape(o.error)}</td></tr>"
             )
         else:
-            link = f"{html.escape(o.org_id)}/{HTML_NAME}"
             rows.append(
-                f'<tr class="fm-ok" id="fm-org-{html.escape(o.org_id)}"><td>'
-                f'<a href="{link}">{name}</a></td><td>report written</td></tr>'
+                f'<tr class="fm-ok" id="fm-org-{folder}"><td>'
+                f'<a href="{folder}/{HTML_NAME}">{name}</a></td><td>report written</td></tr>'
             )
     body = (
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Board reports"
-        f"</title></head><body style='font-family:Arial,sans-serif'><h1>Board reports</h1>"
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f'<meta http-equiv="Content-Security-Policy" content="{INDEX_CSP}">'
+        f"<title>Board reports</title></head><body style='font-family:Arial,sans-serif'>"
+        f"<h1>Board reports</h1>"
         f"<p>{len(result.outcomes) - len(result.failed)} of {len(result.outcomes)} reports "
         f"written; {len(result.failed)} failed.</p><table>{''.join(rows)}</table></body></html>"
     )

@@ -1,4 +1,9 @@
-"""Executed notebook -> one self-contained HTML file: no code, no CDN, charts embedded."""
+"""Executed notebook -> one self-contained HTML file: no code, no CDN, charts embedded.
+
+The page carries a Content-Security-Policy (:mod:`flowmap.render.pages`) that forbids
+every request and runs only the map's own two scripts (the map is an inline frame, which
+inherits the policy); the page is refused if it would still load anything remote.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ import re
 from pathlib import Path
 
 from flowmap.errors import ReportError
+from flowmap.render.pages import content_security_policy, csp_meta, remote_references
+
+__all__ = ["remote_references", "to_html", "with_policy"]
 
 #: nbconvert's lab template without the scripts it loads from a CDN (require.js, MathJax,
 #: Mermaid); jupyter widgets are never used by the report.
@@ -16,30 +24,7 @@ TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 """
 TEMPLATE_NAME = "flowmap_board.html.j2"
-#: A ``src`` or ``href`` attribute that loads something from the network.
-REMOTE = re.compile(
-    r"""\b(?:src|href)\s*=\s*(?:["']|&quot;|&#34;)?\s*(?:https?:)?//""", re.IGNORECASE
-)
-#: Inline style blocks and the comments inside them (nbconvert's CSS credits web pages).
-STYLE_BLOCK = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
-CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-#: ``@import url(http...)`` in CSS.
-REMOTE_CSS = re.compile(r"@import\s+(?:url\()?\s*[\"']?(?:https?:)?//", re.IGNORECASE)
-
-
-def remote_references(markup: str) -> list[str]:
-    """Every place ``markup`` would load something from the network (empty when none).
-
-    Examples
-    --------
-    >>> remote_references('<script src="https://cdn.example/x.js"></script>')
-    ['src="https://cdn.example/x.js"></script>']
-    >>> remote_references('<img src="data:image/png;base64,AAA">')
-    []
-    """
-    found = [m.group(0) + markup[m.end() : m.end() + 30] for m in REMOTE.finditer(markup)]
-    found += [m.group(0) for m in REMOTE_CSS.finditer(markup)]
-    return [f[:60] for f in found]
+HEAD = re.compile(r"<head(?:\s[^>]*)?>", re.IGNORECASE)
 
 
 def to_html(executed: str | Path, out: str | Path, *, title: str = "Board report") -> Path:
@@ -56,8 +41,9 @@ def to_html(executed: str | Path, out: str | Path, *, title: str = "Board report
 
     nb = nbformat.read(str(executed), as_version=4)
     nb.metadata["title"] = title
-    for cell in nb.cells:  # warnings are for the analyst (kept in the executed notebook)
-        if cell.cell_type == "code":
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # papermill's injected cell has a random id: same run, same page
+        if cell.cell_type == "code":  # warnings are for the analyst (in the executed notebook)
             cell.outputs = [
                 o
                 for o in cell.outputs
@@ -73,7 +59,7 @@ def to_html(executed: str | Path, out: str | Path, *, title: str = "Board report
         embed_images=True,
     )
     body, _ = exporter.from_notebook_node(nb)
-    body = STYLE_BLOCK.sub(lambda m: CSS_COMMENT.sub("", m.group(0)), body)
+    body = with_policy(body)
     remote = remote_references(body)
     if remote:
         raise ReportError(
@@ -83,3 +69,21 @@ def to_html(executed: str | Path, out: str | Path, *, title: str = "Board report
     out = Path(out)
     out.write_text(body, encoding="utf-8")
     return out
+
+
+def with_policy(page: str) -> str:
+    """``page`` with its Content-Security-Policy first in ``<head>``: no requests, and no
+    script but the embedded map's.
+
+    Examples
+    --------
+    >>> with_policy("<html><head><title>t</title>")[:58]
+    '<html><head><meta http-equiv="Content-Security-Policy" con'
+    """
+    from flowmap.render.mapview.page import page_scripts
+
+    meta = csp_meta(content_security_policy(page_scripts()))
+    head = HEAD.search(page)
+    if head is None:
+        raise ReportError("the report HTML has no <head> to put its security policy in")
+    return page[: head.end()] + meta + page[head.end() :]

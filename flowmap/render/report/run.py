@@ -67,13 +67,43 @@ def execute(
                 log_output=False,
             )
     except pm.PapermillExecutionError as exc:
+        settle(output)
         first_line = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
         raise ReportError(
             f"{notebook.name} failed in cell {exc.cell_index} (execution count "
             f"{exc.exec_count}: {first_line.strip()!r}) with {exc.ename}: {exc.evalue}. "
             f"The executed notebook is kept at {output} for diagnosis; no report was written."
         ) from exc
+    settle(output)
     return output
+
+
+#: Metadata papermill and the kernel add that changes on every run (clock times, paths).
+CLOCK_TIMES = ("start_time", "end_time", "duration")
+VOLATILE_RUN_METADATA = (*CLOCK_TIMES, "input_path", "output_path")
+
+
+def settle(executed: str | Path) -> Path:
+    """Make an executed notebook the same bytes on every run of the same report.
+
+    Drops clock times (papermill's and the kernel's, per cell and per run) and papermill's
+    file paths, and numbers the cells (papermill gives the cell it injects a random id);
+    outputs, parameters, each cell's status and any exception are kept for diagnosis.
+    """
+    import nbformat
+
+    executed = Path(executed)
+    nb = nbformat.read(str(executed), as_version=4)
+    run = nb.metadata.get("papermill", {})
+    for key in VOLATILE_RUN_METADATA:
+        run.pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+        cell.metadata.pop("execution", None)  # the kernel's clock times
+        for key in CLOCK_TIMES:
+            cell.metadata.get("papermill", {}).pop(key, None)
+    nbformat.write(nb, str(executed))
+    return executed
 
 
 def _absolute(value: str | Path | None) -> str:
