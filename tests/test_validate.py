@@ -232,8 +232,11 @@ def test_load_inventory_raises_with_the_report_when_invalid(tmp_path: Path) -> N
 
 def test_row_counts_equal_the_input_rows(small_inventory: Path) -> None:
     report = flowmap.validate(small_inventory, as_of=AS_OF)
-    # every table is counted; the optional costs table is absent from small_tables()
-    assert report.row_counts == {k: len(v) for k, v in small_tables().items()} | {"costs": 0}
+    # every table is counted; the optional costs and proposed_flows tables are absent
+    assert report.row_counts == {k: len(v) for k, v in small_tables().items()} | {
+        "costs": 0,
+        "proposed_flows": 0,
+    }
 
 
 def test_a_stray_comma_is_reported_once_at_its_line_and_hides_nothing(tmp_path: Path) -> None:

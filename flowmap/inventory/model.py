@@ -74,6 +74,10 @@ class Inventory:
     def zone_links(self) -> pd.DataFrame:
         return self.tables["zone_links"]
 
+    @property
+    def proposed_flows(self) -> pd.DataFrame:
+        return self.tables["proposed_flows"]
+
     def row_counts(self) -> dict[str, int]:
         """Rows per table, in the order of the format."""
         return {name: len(self.tables[name]) for name in TABLES}

@@ -3,7 +3,8 @@
 This module is the single declaration of the inventory contract documented in
 ``docs/inventory-format.md``. Loading, validation, the Excel template, the
 synthetic generator and the documentation tests all read it; nothing else
-declares a column, an allowed value or a default.
+declares a column or a default. The allowed values of its choice columns are listed
+in :mod:`flowmap.inventory.choices`.
 
 Examples
 --------
@@ -19,55 +20,36 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    import pandas as pd
+from flowmap.inventory.choices import (
+    ACTION_KINDS,
+    CONFIDENTIALITY_BASES,
+    CRITICALITIES,
+    DATA_CATEGORIES,
+    DATA_SUBJECTS,
+    DPIA_STATUSES,
+    DSPT_FRAMEWORKS,
+    DSPT_STATUSES,
+    FREQUENCIES,
+    HOSTINGS,
+    IDENTIFIABILITIES,
+    ISOLATIONS,
+    PURPOSES,
+    RESTORE_RESULTS,
+    SECTORS,
+    SYSTEM_KINDS,
+    TRANSFER_MECHANISMS,
+    TRANSPORTS,
+    VULN_STATUSES,
+)
+
+# re-exported: where every module has found them
+from flowmap.inventory.choices import ELECTRONIC_TRANSPORTS as ELECTRONIC_TRANSPORTS
+from flowmap.inventory.choices import electronic as electronic
 
 ColumnType = Literal["id", "text", "enum", "bool", "date", "int", "float", "list", "enum_list"]
 
-SECTORS = (
-    "nhs_trust", "gp_practice", "icb", "nhs_other", "local_authority", "social_care_provider",
-    "police", "fire", "voluntary", "private", "research", "central_government", "other",
-)
-DSPT_STATUSES = (
-    "standards_exceeded", "standards_met", "approaching_standards", "not_met", "not_published",
-)
-SYSTEM_KINDS = (
-    "server", "workstation", "database", "application", "saas", "storage", "backup_target",
-    "network_device", "medical_device", "mobile", "paper_store",
-)
-HOSTINGS = ("on_premises", "cloud", "third_party")
-CRITICALITIES = ("low", "medium", "high", "critical")
-DATA_CATEGORIES = (
-    "personal", "special_health", "special_other", "criminal_offence", "children", "financial",
-    "staff", "corporate",
-)
-IDENTIFIABILITIES = ("identifiable", "pseudonymised", "anonymised", "aggregate")
-TRANSPORTS = (
-    "hscn", "api", "sftp", "nhsmail", "secure_email", "email", "web_upload", "cloud_share",
-    "removable_media", "paper", "fax", "internal", "other",
-)
-PURPOSES = (
-    "direct_care", "safeguarding", "administration", "commissioning", "research",
-    "statutory_return", "law_enforcement", "other",
-)
-CONFIDENTIALITY_BASES = (
-    "implied_consent", "explicit_consent", "s251", "legal_requirement", "public_interest",
-    "not_confidential",
-)
-FREQUENCIES = ("realtime", "daily", "weekly", "monthly", "adhoc")
-TRANSFER_MECHANISMS = ("adequacy", "idta", "scc_addendum", "bcr", "art49")
-ISOLATIONS = ("offline", "immutable", "online")
-RESTORE_RESULTS = ("pass", "partial", "fail")
-VULN_STATUSES = ("open", "mitigated", "risk_accepted", "fixed")
-#: The kinds of action the investment planner prices (``flowmap.planning`` imports this
-#: tuple, in the order candidates are listed; the ``costs`` table's ``action`` values).
-ACTION_KINDS = (
-    "patch", "upgrade_os", "enrol_esu", "remove_exposure", "enforce_mfa", "disable_smb1",
-    "segment_zone", "encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow",
-    "apply_opt_out", "add_isolated_backup", "test_restore",
-)
 
 TRUE_WORDS = frozenset({"yes", "true", "y", "1"})
 FALSE_WORDS = frozenset({"no", "false", "n", "0"})
@@ -151,6 +133,28 @@ ORGANISATIONS = _table("organisations", ("org_id",), True, "Organisations in the
     Column("ods_code", "text", description="NHS Organisation Data Service code.", example="RXA"),
     Column("ce_plus", "bool", description="Holds Cyber Essentials Plus.", example="yes",
            risk_relevant=True),
+    Column("dspt_framework", "enum", allowed=DSPT_FRAMEWORKS,
+           description="Which DSPT it takes; empty: chosen from its sector.",
+           example="caf_aligned"),
+    Column("address", "text", description="Postal address (the RoPA's controller details).",
+           example="Riverside Road, Riverton RV1 2AB"),
+    Column("ico_registration", "text",
+           description="ICO data protection fee registration number.", example="Z1234567"),
+    Column("dpo_name", "text", description="Data Protection Officer.", example="Jo Carter"),
+    Column("dpo_email", "text", description="Data Protection Officer's email.",
+           example="dpo@riverside.example"),
+    Column("siro_name", "text", description="Senior Information Risk Owner.",
+           example="Director of Finance"),
+    Column("siro_email", "text", description="SIRO's email.", example="siro@riverside.example"),
+    Column("caldicott_guardian_name", "text", description="Caldicott Guardian.",
+           example="Medical Director"),
+    Column("caldicott_guardian_email", "text", description="Caldicott Guardian's email.",
+           example="caldicott@riverside.example"),
+    Column("security_lead_name", "text", description="Cyber security lead.",
+           example="Head of IT Security"),
+    Column("security_lead_email", "text",
+           description="Cyber security lead's email (cyber alerts go here).",
+           example="cyber@riverside.example"),
 ])
 
 SYSTEMS = _table("systems", ("system_id",), True, "IT systems, devices and paper stores.", [
@@ -190,6 +194,11 @@ SYSTEMS = _table("systems", ("system_id",), True, "IT systems, devices and paper
     Column("unsupported_evidence", "text",
            description="A scanner's own verdict that the OS or software is out of support.",
            example="Nessus plugin 33850 Unsupported Unix Operating System"),
+    Column("contract_ref", "text",
+           description="Contract with the supplier (processing, support and maintenance).",
+           example="CON-KES-2024-01"),
+    Column("contract_expires", "date", description="Date that contract ends.",
+           example="2027-03-31"),
 ])
 
 ASSETS = _table("assets", ("asset_id",), True, "The information asset register.", [
@@ -218,6 +227,26 @@ ASSETS = _table("assets", ("asset_id",), True, "The information asset register."
            example="24"),
     Column("rpo_hours", "float", minimum=0, description="Recovery point objective, hours.",
            example="24", risk_relevant=True),
+    Column("data_subjects", "enum_list", allowed=DATA_SUBJECTS,
+           description="`;` list of the categories of people it is about.",
+           example="patients;carers_and_families"),
+    Column("purposes", "enum_list", allowed=PURPOSES,
+           description="`;` list of why the controller holds it.", example="direct_care"),
+    Column("lawful_basis", "text", description="UK GDPR Article 6 basis for holding it.",
+           example="6(1)(e)"),
+    Column("special_condition", "text",
+           description="Article 9 / DPA 2018 Schedule 1 condition for holding it.",
+           example="9(2)(h); DPA 2018 Sch 1 para 2"),
+    Column("confidentiality_basis", "enum", allowed=CONFIDENTIALITY_BASES,
+           description="Common law duty of confidentiality basis for its own use.",
+           example="implied_consent"),
+    Column("dpia_status", "enum", allowed=DPIA_STATUSES,
+           description="Data protection impact assessment status.", example="completed"),
+    Column("dpia_ref", "text", description="Reference or link of the DPIA.",
+           example="DPIA-2024-011"),
+    Column("retention_followed", "bool",
+           description="Kept and destroyed in line with the retention schedule.",
+           example="yes"),
 ])
 
 FLOWS = _table("flows", ("flow_id",), True, "The data-flow map.", [
@@ -320,13 +349,69 @@ COSTS = _table("costs", ("action", "subject_id"), False,
            example="Supplier quote, includes out-of-hours"),
 ])
 
+PROPOSED_FLOWS = _table("proposed_flows", ("proposal_id",), False,
+                        "Flows someone proposes, for `flowmap check-flow` (not analysed).", [
+    Column("proposal_id", "id", True, description="Unique proposal id.", example="P-001"),
+    Column("asset_id", "id", True, references="assets.asset_id",
+           description="The information asset it would send.", example="IA-0011"),
+    Column("source_system_id", "id", references="systems.system_id",
+           description="Sending system, if known.", example="M85001-CLIN"),
+    Column("target_system_id", "id", references="systems.system_id",
+           description="Receiving system, if known.", example="RXA-EPR-01"),
+    Column("from_org_id", "id", references="organisations.org_id",
+           description="Sending organisation (when no sending system is given).",
+           example="M85001"),
+    Column("to_org_id", "id", references="organisations.org_id",
+           description="Receiving organisation (when no receiving system is given).",
+           example="RXA"),
+    Column("purpose", "enum", True, PURPOSES, description="Purpose of the flow.",
+           example="direct_care"),
+    Column("transport", "enum", allowed=TRANSPORTS, description="How the data would travel.",
+           example="nhsmail"),
+    Column("encrypted", "bool", description="Encrypted in transit.", example="yes"),
+    Column("identifiability", "enum", allowed=IDENTIFIABILITIES,
+           description="Overrides the asset's identifiability.", example="identifiable"),
+    Column("records_per_year", "int", minimum=0, description="Records sent per year.",
+           example="4000"),
+    Column("frequency", "enum", allowed=FREQUENCIES, description="How often it would flow.",
+           example="daily"),
+    Column("destination_country", "text", default="GB",
+           description="ISO 3166 alpha-2 country of the recipient; default GB.", example="GB"),
+    Column("transfer_mechanism", "enum", allowed=TRANSFER_MECHANISMS,
+           description="Restricted transfer mechanism.", example="idta"),
+    Column("lawful_basis", "text", description="UK GDPR Article 6 basis intended.",
+           example="6(1)(e)"),
+    Column("special_condition", "text", description="Article 9 / Schedule 1 condition intended.",
+           example="9(2)(h)"),
+    Column("confidentiality_basis", "enum", allowed=CONFIDENTIALITY_BASES,
+           description="Common law basis intended.", example="implied_consent"),
+    Column("s251_ref", "text", description="Section 251 approval reference, if any.",
+           example="23/CAG/0142"),
+    Column("opt_out_applied", "bool", description="National data opt-out would be applied.",
+           example="no"),
+    Column("dsa_ref", "text", description="Agreement it would be under.", example="DSA-2027-001"),
+    Column("new_technology", "bool", description="Uses new technology (e.g. AI).",
+           example="no"),
+    Column("data_matching", "bool", description="Matches or combines it with other data.",
+           example="no"),
+    Column("note", "text", description="What is proposed, in words.",
+           example="Referral letters by NHSmail instead of post"),
+])
+
 TABLES: dict[str, Table] = {t.name: t for t in (
-    ORGANISATIONS, SYSTEMS, ASSETS, FLOWS, BACKUPS, VULNERABILITIES, ZONE_LINKS, COSTS)}
+    ORGANISATIONS, SYSTEMS, ASSETS, FLOWS, BACKUPS, VULNERABILITIES, ZONE_LINKS, COSTS,
+    PROPOSED_FLOWS)}
 
 #: Columns holding free text a person typed (dropped by redaction, escaped everywhere).
 FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "systems": ("unsupported_evidence",),
-    "assets": ("owner",),
+    "organisations": (
+        "address", "dpo_name", "dpo_email", "siro_name", "siro_email",
+        "caldicott_guardian_name", "caldicott_guardian_email", "security_lead_name",
+        "security_lead_email",
+    ),
+    "assets": ("owner", "dpia_ref"),
+    "proposed_flows": ("note",),
     "zone_links": ("note",),
     "vulnerabilities": ("risk_acceptance_ref",),
     "costs": ("note",),
@@ -334,22 +419,6 @@ FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: Columns whose ``;`` list items must be IP addresses or networks (``10.0.0.0/8``).
 ADDRESS_LIST_COLUMNS: dict[str, tuple[str, ...]] = {"systems": ("ip_addresses",)}
-
-#: Electronic transports (everything but paper and removable media and fax).
-ELECTRONIC_TRANSPORTS = frozenset(
-    {"hscn", "api", "sftp", "nhsmail", "secure_email", "email", "web_upload", "cloud_share",
-     "internal", "other"})
-
-
-def electronic(transport: pd.Series) -> pd.Series:
-    """Which flows move electronically (an unrecorded transport counts: it may).
-
-    >>> import pandas as pd
-    >>> electronic(pd.Series(["api", "paper", ""])).tolist()
-    [True, False, True]
-    """
-    return transport.isin(ELECTRONIC_TRANSPORTS) | (transport == "")
-
 
 def default_zone(org_id: str) -> str:
     """The zone a system is in when its ``zone`` cell is empty.

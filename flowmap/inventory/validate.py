@@ -21,6 +21,7 @@ from flowmap.inventory.cells import bad_cells, empty_frame, parse_column
 from flowmap.inventory.checks import duplicate_keys, reference_checks, table_checks, warnings
 from flowmap.inventory.model import Inventory
 from flowmap.inventory.problems import Problem, ValidationReport
+from flowmap.inventory.proposals import proposal_checks
 from flowmap.inventory.read import RawInventory, RawTable, read_inventory
 from flowmap.inventory.schema import TABLES, TRUE_WORDS, Table, default_zone
 from flowmap.progress import stages
@@ -135,6 +136,7 @@ def parse_inventory(
         report.row_counts[name] = len(frame)
         quality.extend(_quality(table, rt.frame, empty))
     report.problems.extend(reference_checks(typed, raw))
+    report.problems.extend(proposal_checks(typed, raw))
     report.problems.extend(warnings(typed, raw, as_of))
     order = {name: i for i, name in enumerate(TABLES)}
     report.problems.sort(

@@ -122,6 +122,7 @@ def synthesize(
         "vulnerabilities": synthesize_vulnerabilities(rng, layout, systems, as_of),
         "zone_links": synthesize_zone_links(rng, layout, systems),
         "costs": {},  # optional: the planner's indicative costs apply (header only)
+        "proposed_flows": {},  # optional: questions for check-flow (header only)
     }
     return {name: _frame(name, tables[name]) for name in TABLES}
 
