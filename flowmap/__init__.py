@@ -26,7 +26,6 @@ from flowmap.errors import (
     ImportFileError,
     InvalidInventoryError,
     InventoryReadError,
-    OutputError,
     ReferenceDataError,
     ReportError,
     UsageError,
@@ -59,6 +58,7 @@ _LAZY: dict[str, str] = {
     "write_diff": "flowmap.render.diff",
     "render_map": "flowmap.render.mapview",
     "show_map": "flowmap.render.mapview",
+    "map_widget": "flowmap.render.mapview",
     "write_map": "flowmap.render.mapview",
     "MapDocument": "flowmap.render.mapview",
     "report": "flowmap.render.report",
@@ -69,6 +69,8 @@ _LAZY: dict[str, str] = {
     "analyse_files": "flowmap.pipeline",
     "import_scans": "flowmap.ingest.scans",
     "ImportResult": "flowmap.ingest.scans",
+    "explore": "flowmap.explorer",
+    "Explorer": "flowmap.explorer",
 }
 
 __all__ = sorted(
@@ -78,7 +80,6 @@ __all__ = sorted(
         "ImportFileError",
         "InvalidInventoryError",
         "InventoryReadError",
-        "OutputError",
         "ReferenceDataError",
         "ReportError",
         "UsageError",
@@ -105,6 +106,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.engine.diff import InventoryDiff, diff
     from flowmap.engine.graph import build_graph
     from flowmap.engine.settings import AnalysisSettings
+    from flowmap.explorer import Explorer, explore
     from flowmap.ingest.scans import ImportResult, import_scans
     from flowmap.inventory.model import Inventory
     from flowmap.inventory.problems import Problem, ValidationReport
@@ -116,7 +118,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.render.diff import write_diff
     from flowmap.render.export import export_graph
     from flowmap.render.findings import write_findings
-    from flowmap.render.mapview import MapDocument, render_map, show_map, write_map
+    from flowmap.render.mapview import MapDocument, map_widget, render_map, show_map, write_map
     from flowmap.render.plan import write_plan
     from flowmap.render.report import BatchResult, ReportResult, report, report_all
     from flowmap.synth import synthesize

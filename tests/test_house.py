@@ -36,6 +36,7 @@ ALLOWED = {
     "synth": {"synth", "inventory", "render"},
     "ingest": {"ingest", "inventory", "render"},
     "render": {"render", "planning", "engine", "inventory", "reference", "pipeline"},
+    "explorer": {"explorer", "render", "planning", "engine", "inventory", "reference", "pipeline"},
 }
 SHARED = {"errors", "progress", "console", "__init__"}
 

@@ -367,3 +367,66 @@ def test_library_errors_name_parameters_and_the_command_line_names_flags() -> No
         plan(sample(), budget=1000, must=["patch:NOPE"], candidates=pool())
     assert str(caught.value).startswith("must: no candidate action patch:NOPE")
     assert caught.value.for_command_line().startswith("--must: no candidate action")
+
+
+# ------------------------------------------------------------------ reading the state
+
+
+def _reanalysed(actions):
+    a = sample()
+    inv = apply_actions(a.inventory, list(actions), as_of=AS_OF, eol=a.reference.eol)
+    return flowmap.analyse(inv, as_of=AS_OF, reference=a.reference, settings=a.settings)
+
+
+def test_a_copied_evaluator_moves_on_alone() -> None:
+    a, (x, y, *_) = sample(), pool()
+    ev = Evaluator(a)
+    before = ev.gain(y)
+    other = ev.copy()
+    other.commit(x)
+    assert other.total == full_risk(a, [x]) != a.total_risk
+    assert ev.total == a.total_risk and ev.gain(y) == before == Evaluator(a).gain(y)
+    ev.commit(y)  # and the original moves on without touching the copy
+    assert ev.total == full_risk(a, [y]) and other.total == full_risk(a, [x])
+    assert other.copy().risk_after(y) == full_risk(a, [x, y])
+
+
+def test_risk_by_asset_after_actions_equals_the_reanalysed_table() -> None:
+    ev = Evaluator(sample())
+    assert ev.risk_by_asset().equals(sample().risk_by_asset())
+    chosen = list(pool())[:4]
+    for act in chosen:
+        ev.commit(act)
+    mine = ev.risk_by_asset().set_index("asset_id")
+    truth = _reanalysed(chosen).risk_by_asset().set_index("asset_id")
+    assert not mine.equals(sample().risk_by_asset().set_index("asset_id"))
+    mine, truth = mine.sort_index(), truth.sort_index()
+    assert mine["cyber_risk"].equals(truth["cyber_risk"])
+    # a sum landing on half a hundredth may round either way: the findings come in another order
+    for column in ("governance_risk", "total_risk"):
+        assert ((mine[column] - truth[column]).abs() <= 0.0100001).all()
+    assert (mine["governance_risk"] != truth["governance_risk"]).sum() <= 2
+
+
+def test_attack_path_after_actions_is_the_reanalysed_most_likely_path() -> None:
+    ev = Evaluator(sample())
+    chosen = [c for c in pool() if c.kind in ("patch", "upgrade_os", "segment_zone")]
+    for act in chosen:
+        ev.commit(act)
+    after = _reanalysed(chosen)
+    truth, moves = after.attack_paths.set_index("asset_id"), after.attack_graph
+    changed = 0
+    for asset in sample().assets["asset_id"]:
+        systems, probability = ev.attack_path(asset)
+        if asset not in truth.index:
+            assert systems == [] and probability == 0.0
+            continue
+        row = truth.loc[asset]
+        assert probability == row["probability"]
+        assert systems[-1] == row["target_system_id"]
+        # a most likely route: every system on it is at least as likely to be reached
+        reach = [moves.reach(s) for s in systems]
+        assert round(reach[-1], 4) == probability and reach == sorted(reach, reverse=True)
+        before = sample().attack_paths.set_index("asset_id").loc[asset, "path"]
+        changed += before != " > ".join(systems)
+    assert changed > 0  # the actions moved some paths

@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "analyse": "flowmap.cli.analyse:analyse",
     "map": "flowmap.cli.mapping:map_command",
     "report": "flowmap.cli.report:report",
+    "explore": "flowmap.cli.explore:explore_command",
     "plan": "flowmap.cli.analyse:plan_command",
     "diff": "flowmap.cli.analyse:diff_command",
     "import": "flowmap.cli.ingest:import_group",

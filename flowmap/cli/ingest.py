@@ -80,6 +80,4 @@ def scan(
         progress=True,
     )
     click.echo(result.describe())
-    from flowmap.console import safe_text
-
-    click.echo(safe_text(f"Wrote {out} and its import report ({result.written[-2].name}, .json)"))
+    click.echo(f"Wrote {out} and its import report ({result.written[-2].name}, .json)")

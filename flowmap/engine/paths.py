@@ -175,6 +175,22 @@ def _describe(path: list[str], edge) -> list[dict[str, object]]:
     return steps
 
 
+#: The columns of :func:`asset_paths` before ``risk`` (an empty inventory has them too).
+PATH_COLUMNS = [
+    "asset_id",
+    "asset_name",
+    "org_id",
+    "target_system_id",
+    "probability",
+    "impact",
+    "entry_system_id",
+    "entry_kind",
+    "hops",
+    "path",
+    "steps",
+]
+
+
 def asset_paths(
     attack: AttackGraph,
     copies: pd.DataFrame,
@@ -220,8 +236,8 @@ def asset_paths(
                 "steps": steps,
             }
         )
-    out = pd.DataFrame(rows)
-    out["risk"] = (out["probability"] * out["impact"]).round(2)
+    out = pd.DataFrame(rows, columns=PATH_COLUMNS)
+    out["risk"] = (out["probability"].astype("float64") * out["impact"].astype("float64")).round(2)
     return out.sort_values(
         ["risk", "asset_id"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)

@@ -7,9 +7,11 @@ every problem found (never only the first) and the counts that show no row was l
 
 from __future__ import annotations
 
+import html
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -59,6 +61,17 @@ class ValidationReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def _repr_html_(self) -> str:
+        """A notebook shows what was found in one line, not the dataclass."""
+        name = html.escape(Path(str(self.source)).name)
+        verdict = "is a valid inventory" if self.ok else "is <b>not</b> a valid inventory"
+        rows = ", ".join(f"{html.escape(t)} {n:,}" for t, n in self.row_counts.items())
+        e, w = len(self.errors), len(self.warnings)
+        return (
+            f"<p><b>{name}</b> {verdict}: {e:,} error{'s' if e != 1 else ''} and {w:,} "
+            f"warning{'s' if w != 1 else ''}. Rows read: {rows or 'none'}.</p>"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The problems as a table (for notebooks and CSV export)."""

@@ -31,6 +31,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -40,7 +41,7 @@ from typing import NamedTuple
 import networkx as nx
 import pandas as pd
 
-from flowmap.engine.analysis import Analysis, analyse, finding_risk, flow_context
+from flowmap.engine.analysis import Analysis, analyse, finding_asset, finding_risk, flow_context
 from flowmap.engine.movement import MIN_PROBABILITY
 from flowmap.engine.nodes import id_of, is_kind
 from flowmap.engine.nodes import node as node_of
@@ -138,8 +139,13 @@ class Evaluator:
         self.gov = {f: r for f, r in zip(analysis.findings["finding_id"], risk) if r != 0}
         self.cyber_sum = math.fsum(self.asset_risk.values())
         self.gov_sum = math.fsum(self.gov.values())
+        #: the asset each governance finding concerns (findings that actions add: _asset_of)
+        self.finding_assets = dict(
+            zip(analysis.findings["finding_id"], finding_asset(analysis.findings, analysis.flows))
+        )
         self._cache: dict[str, Effect] = {}
         self._rows: _Rows | None = None  # where things are in self.inventory (see _index)
+        self._flow_asset: dict[str, str] | None = None  # flow_id -> asset_id
 
     # ------------------------------------------------------------------ totals
 
@@ -169,6 +175,87 @@ class Evaluator:
         actions = list(actions)
         self.prepare(actions)
         return {a.action_id: self.gain(a) for a in actions}
+
+    def copy(self) -> Evaluator:
+        """An independent evaluator in the same state, much faster than a new one.
+
+        What :meth:`commit` changes is copied; the analysis's tables, which nothing
+        changes, are shared. Try actions on a copy and keep the original to go back to.
+        """
+        other = copy.copy(self)
+        other.succ = {n: dict(d) for n, d in self.succ.items()}
+        other.pred = {n: dict(d) for n, d in self.pred.items()}
+        other.dist, other.parent = dict(self.dist), dict(self.parent)
+        other.children = defaultdict(set, {n: set(c) for n, c in self.children.items()})
+        other.asset_systems = defaultdict(set, {a: set(s) for a, s in self.asset_systems.items()})
+        other.system_assets = defaultdict(set, {s: set(a) for s, a in self.system_assets.items()})
+        other.best, other.asset_risk = dict(self.best), dict(self.asset_risk)
+        other.gov, other.like = dict(self.gov), dict(self.like)
+        other.finding_assets = dict(self.finding_assets)
+        other.os_match = self.os_match.copy()
+        other._cache = dict(self._cache)  # effects are never changed once made
+        return other
+
+    def risk_by_asset(self) -> pd.DataFrame:
+        """Each asset's cyber, governance and total risk now, largest first.
+
+        The table :meth:`flowmap.Analysis.risk_by_asset` gives for the inventory with the
+        committed actions applied, without re-analysing it (a governance sum that lands on
+        half a hundredth may round the other way, as the findings are added in another
+        order).
+        """
+        governance = (
+            pd.Series(list(self.gov.values()), dtype="float64")
+            .groupby([self._asset_of(f) for f in self.gov], sort=False)
+            .sum()
+        )
+        a = self.assets
+        out = a[["asset_id", "name", "org_id", "impact"]].copy()
+        out["cyber_risk"] = a["asset_id"].map(self.asset_risk).fillna(0.0).to_numpy()
+        out["governance_risk"] = out["asset_id"].map(governance).fillna(0.0).round(2)
+        out["total_risk"] = (out["cyber_risk"] + out["governance_risk"]).round(2)
+        return out.sort_values(
+            ["total_risk", "asset_id"], ascending=[False, True], kind="stable"
+        ).reset_index(drop=True)
+
+    def attack_path(self, asset_id: str) -> tuple[list[str], float]:
+        """The most likely attack path to ``asset_id`` now and its probability.
+
+        The systems on the path, entry point first and the copy's system last
+        (``([], 0.0)`` when no copy can be reached). As in
+        :attr:`flowmap.Analysis.attack_paths`, a tie between copies goes to the system
+        whose id sorts first; where two routes to that copy are equally likely, either
+        may be shown.
+        """
+        best, where = INF, None
+        for sid in sorted(self.asset_systems.get(asset_id, ())):
+            d = self.dist.get(node_of("system", sid), INF)
+            if math.exp(-d) > math.exp(-best):
+                best, where = d, sid
+        if where is None:
+            return [], 0.0
+        systems, n = [], node_of("system", where)
+        while n != ATTACKER:
+            if is_kind(n, "system"):
+                systems.append(id_of(n))
+            n = self.parent[n]
+        return systems[::-1], round(math.exp(-best), 4)
+
+    def _asset_of(self, finding_id: str) -> str:
+        """The asset a governance finding concerns ('' for none)."""
+        asset = self.finding_assets.get(finding_id)
+        if asset is None:  # a finding an action added: its subject is a flow or an asset
+            rule, _, subject = finding_id.partition(":")
+            flows = self._flow_assets()
+            asset = flows.get(subject, "") if rule in FLOW_RULE_IDS else subject
+            self.finding_assets[finding_id] = asset
+        return asset
+
+    def _flow_assets(self) -> dict[str, str]:
+        if self._flow_asset is None:
+            f = self.inventory.flows
+            self._flow_asset = dict(zip(f["flow_id"], f["asset_id"]))
+        return self._flow_asset
 
     def commit(self, action: Action) -> None:
         """Apply ``action`` to the state, so later gains are measured after it."""
@@ -501,6 +588,9 @@ class Evaluator:
             best[a] = (d, where)
             risks[a] = self._risk_of(a, d)
         return math.fsum(r - self.asset_risk[a] for a, r in risks.items()), risks, best
+
+
+FLOW_RULE_IDS = frozenset(r.id for r in flow_rules.RULES)
 
 
 def _electronic(transport: str) -> bool:

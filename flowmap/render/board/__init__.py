@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from flowmap.render.board.charts import attack_path_diagram, risk_by_organisation_chart
 from flowmap.render.board.explore import (
+    asset_register,
     blast_radius,
     data_quality_report,
     likelihood_table,
+    systems_by_kind,
     validation,
 )
 from flowmap.render.board.headlines import HEADLINES, Headline, Headlines, headlines
@@ -38,6 +40,7 @@ __all__ = [
     "Headline",
     "Headlines",
     "RiskMatrix",
+    "asset_register",
     "attack_path_diagram",
     "attack_paths",
     "backup_resilience",
@@ -56,6 +59,7 @@ __all__ = [
     "risk_by_organisation_chart",
     "risk_matrix",
     "sensitive_copies",
+    "systems_by_kind",
     "title_block",
     "top_risks",
     "validation",

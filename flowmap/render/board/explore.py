@@ -66,3 +66,30 @@ def blast_radius(analysis, org: str | None = None, n: int = 15) -> pd.DataFrame:
         .head(n)
         .reset_index(drop=True)
     )
+
+
+def systems_by_kind(analysis) -> pd.DataFrame:
+    """How many systems of each kind each organisation has."""
+    s = analysis.systems
+    if not len(s):
+        return pd.DataFrame({"org_id": []})
+    return s.groupby(["org_id", "kind"]).size().unstack(fill_value=0).reset_index()
+
+
+#: The asset register's columns that notebook 01 lists.
+ASSET_COLUMNS = [
+    "asset_id",
+    "name",
+    "org_id",
+    "owner",
+    "data_categories",
+    "identifiability",
+    "records",
+    "essential",
+    "impact",
+]
+
+
+def asset_register(analysis) -> pd.DataFrame:
+    """The information assets with their impact (0-100)."""
+    return analysis.assets[ASSET_COLUMNS].reset_index(drop=True)

@@ -16,6 +16,8 @@ __all__ = [
     "DEFAULT_DETAIL_LIMIT",
     "DEFAULT_MAX_NODES",
     "MapDocument",
+    "map_data",
+    "map_widget",
     "render_map",
     "show_map",
     "write_map",
@@ -24,7 +26,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     # The page builder imports pyvis and pandas; the CLI only needs the limits above.
-    if name in ("MapDocument", "render_map", "show_map", "write_map"):
+    if name in ("MapDocument", "map_data", "map_widget", "render_map", "show_map", "write_map"):
         from flowmap.render.mapview import api
 
         return getattr(api, name)
@@ -32,4 +34,11 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from flowmap.render.mapview.api import MapDocument, render_map, show_map, write_map
+    from flowmap.render.mapview.api import (
+        MapDocument,
+        map_data,
+        map_widget,
+        render_map,
+        show_map,
+        write_map,
+    )

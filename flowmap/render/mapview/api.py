@@ -12,8 +12,8 @@ from flowmap.render.mapview.focus import asset_view, paths_view
 from flowmap.render.mapview.frames import MapFrames, frames_of
 from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT, DEFAULT_MAX_NODES
 from flowmap.render.mapview.orgview import organisations_view
-from flowmap.render.mapview.page import render_page
-from flowmap.render.mapview.redact import Pseudonymiser, check_key, redact_frames
+from flowmap.render.mapview.page import page_data, render_page
+from flowmap.render.mapview.redact import Pseudonymiser, redact_frames
 from flowmap.render.mapview.views import VIEWS, View, systems_view
 
 EXAMPLES = 5  # valid ids listed in an error message
@@ -75,8 +75,6 @@ def render_map(
         Replace names and ids by keyed-hash pseudonyms and drop owners and free text.
     redact_key : str or bytes, optional
         Key of the pseudonyms: the same key gives the same pseudonyms (default random).
-        At least 24 characters (or 16 bytes), not repetitive: a guessable key lets anyone
-        recover short ids such as ODS codes (:func:`~.redact.check_key`).
     max_nodes : int
         Largest systems view drawn before switching to the organisations view.
     detail_limit : int
@@ -102,6 +100,79 @@ def render_map(
     ...     print(str(e)[:37])
     The asset view needs an asset id, e.g
     """
+    views, heading, subtitle, notes = _prepare(
+        analysis, view, asset_id, org_id, redact, redact_key, max_nodes, detail_limit, title
+    )
+    page = render_page(views, title=heading, subtitle=subtitle)
+    return MapDocument(
+        html=page,
+        view=views[0].name,
+        nodes=views[0].node_count,
+        edges=views[0].edge_count,
+        notes=notes,
+    )
+
+
+def map_data(analysis, **options) -> dict:
+    """What the map page's script draws (its JSON block), for the same keywords as
+    :func:`render_map`: the data of :class:`~flowmap.render.mapview.widget.MapWidget`."""
+    o = {**_DEFAULTS, **options}
+    views, heading, subtitle, _notes = _prepare(
+        analysis,
+        o["view"],
+        o["asset_id"],
+        o["org_id"],
+        o["redact"],
+        o["redact_key"],
+        o["max_nodes"],
+        o["detail_limit"],
+        o["title"],
+    )
+    return page_data(views, title=heading, subtitle=subtitle)
+
+
+def map_widget(analysis, *, height: int = 650, **options):
+    """The map as a notebook widget (same keywords as :func:`render_map`): the offline
+    vis-network page drawn in the notebook itself, no iframe.
+
+    Examples
+    --------
+    >>> import datetime, flowmap
+    >>> a = flowmap.analyse(flowmap.load_inventory("inventories/sample"),
+    ...                     as_of=datetime.date(2026, 11, 1))
+    >>> m = map_widget(a, view="asset", asset_id="IA-0001")
+    >>> m.data["start"], len(m.data["views"]["asset"]["nodes"]) > 1
+    ('asset', True)
+    """
+    from flowmap.render.mapview.widget import MapWidget
+
+    return MapWidget(data=map_data(analysis, **options), height=height)
+
+
+_DEFAULTS: dict[str, object] = {
+    "view": "systems",
+    "asset_id": None,
+    "org_id": None,
+    "redact": False,
+    "redact_key": None,
+    "max_nodes": DEFAULT_MAX_NODES,
+    "detail_limit": DEFAULT_DETAIL_LIMIT,
+    "title": None,
+}
+
+
+def _prepare(
+    analysis,
+    view: str,
+    asset_id: str | None,
+    org_id: str | None,
+    redact: bool,
+    redact_key: str | bytes | None,
+    max_nodes: int,
+    detail_limit: int,
+    title: str | None,
+) -> tuple[list[View], str, str, list[str]]:
+    """The views to draw, the heading, the subtitle and the notes."""
     if view not in VIEWS:
         raise UsageError(f"Unknown view {view!r}: choose one of {', '.join(VIEWS)}.")
     if max_nodes < 1:
@@ -110,8 +181,6 @@ def render_map(
         raise UsageError(
             f"detail_limit must be 0 or more, not {detail_limit}.", param="detail_limit"
         )
-    if redact:
-        check_key(redact_key)
     frames = frames_of(analysis)
     _check_ids(frames, view, asset_id, org_id)
     notes: list[str] = []
@@ -126,38 +195,29 @@ def render_map(
         subtitle += f" \u00b7 inventory {frames.source}"
     if frames.redacted:
         subtitle += " \u00b7 redacted: names and ids are pseudonyms"
-    page = render_page(views, title=heading, subtitle=subtitle)
-    return MapDocument(
-        html=page,
-        view=views[0].name,
-        nodes=views[0].node_count,
-        edges=views[0].edge_count,
-        notes=notes,
-    )
+    return views, heading, subtitle, notes
 
 
-def write_map(analysis, path: str | Path, *, force: bool = False, **options) -> MapDocument:
-    """Render a map (same keywords as :func:`render_map`) and write it as UTF-8.
-
-    ``force`` replaces a file of that name that flowmap did not write.
-    """
-    from flowmap.render.files import check_outputs, write_text
-
-    check_outputs([path], force=force)
+def write_map(analysis, path: str | Path, **options) -> MapDocument:
+    """Render a map (same keywords as :func:`render_map`) and write it as UTF-8."""
     doc = render_map(analysis, **options)
-    write_text(doc.html, path, force=force)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(doc.html, encoding="utf-8", newline="\n")
     return doc
 
 
 def show_map(analysis, *, height: int = 650, **options):
-    """Show a map inline in a notebook (an ``<iframe srcdoc>`` that survives nbconvert).
+    """Show a map inline in a static page (an ``<iframe srcdoc>`` that survives nbconvert,
+    as the board report needs; in JupyterLab :func:`map_widget` draws it without one).
 
     The iframe is sandboxed to run scripts only: no same-origin access, forms,
     pop-ups or navigation of the notebook.
     """
     from IPython.display import HTML
 
-    return HTML(_iframe(render_map(analysis, **options).html, height))
+    # inside a <div>: IPython warns about HTML that starts with an iframe
+    return HTML(f"<div>{_iframe(render_map(analysis, **options).html, height)}</div>")
 
 
 def _iframe(page: str, height: int) -> str:
@@ -244,4 +304,4 @@ def _system_count(frames: MapFrames, org_id: str | None) -> int:
     return len(own | touching)
 
 
-__all__ = ["MapDocument", "render_map", "show_map", "write_map"]
+__all__ = ["MapDocument", "map_data", "map_widget", "render_map", "show_map", "write_map"]

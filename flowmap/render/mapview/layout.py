@@ -71,6 +71,8 @@ def organisation_positions(
     >>> sorted(pos) == ["A", "B", "C"], pos == organisation_positions(["A", "B", "C"], links)
     (True, True)
     """
+    if not org_ids:
+        return {}
     radius = radius or {}
     G = nx.Graph()
     G.add_nodes_from(sorted(org_ids))
@@ -99,8 +101,6 @@ def _group_layout(
 ) -> tuple[dict[str, tuple[float, float]], float]:
     """Spring layout of one community, scaled so neighbours do not overlap."""
     nodes = sorted(G)
-    if not nodes:  # nothing to draw (an organisation no attack path reaches)
-        return {}, 0.0
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}, room[nodes[0]] / 2
     step = max(room[n] for n in nodes)

@@ -35,6 +35,11 @@ JSON_ESCAPES = {
     "\u2028": "\\u2028",
     "\u2029": "\\u2029",
 }
+#: The page draws itself from its JSON block (a notebook widget calls ``flowmapMap`` itself).
+PAGE_START = (
+    '\nflowmapMap(document, JSON.parse(document.getElementById("flowmap-data").textContent), '
+    "null);\n"
+)
 TOKEN = re.compile(r"@@(TITLE|HEADING|SUBTITLE|CSP|VIS_CSS|PAGE_CSS|VIS_JS|DATA|PAGE_JS)@@")
 
 
@@ -126,9 +131,10 @@ def view_data(view: View) -> dict:
     return {**common, "nodes": net.nodes, "edges": net.edges}
 
 
-def render_page(views: list[View], *, title: str, subtitle: str) -> str:
-    """The whole page; the first view is drawn first, the others are a click away."""
-    data = {
+def page_data(views: list[View], *, title: str, subtitle: str) -> dict:
+    """What the page's script draws (its JSON block): the first view is drawn first, the
+    others are a click away. A notebook widget gives the same data to the same script."""
+    return {
         "title": title,
         "subtitle": subtitle,
         "start": views[0].name,
@@ -136,13 +142,18 @@ def render_page(views: list[View], *, title: str, subtitle: str) -> str:
         "views": {v.name: view_data(v) for v in views},
         "legend": legend(),
     }
+
+
+def render_page(views: list[View], *, title: str, subtitle: str) -> str:
+    """The whole page; the first view is drawn first, the others are a click away."""
+    data = page_data(views, title=title, subtitle=subtitle)
     vis_js, page_js = page_scripts()
     parts = {
         "TITLE": html.escape(title),
         "HEADING": html.escape(title),
         "SUBTITLE": html.escape(subtitle),
         "CSP": html.escape(content_security_policy([vis_js, page_js]), quote=False),
-        "VIS_CSS": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
+        "VIS_CSS": vis_style(),
         "PAGE_CSS": _asset("map.css"),
         "VIS_JS": vis_js,
         "DATA": script_json(data),
@@ -152,14 +163,43 @@ def render_page(views: list[View], *, title: str, subtitle: str) -> str:
 
 
 def page_scripts() -> tuple[str, str]:
-    """The two scripts a map page runs, exactly as inlined: vis-network and the page's own.
+    """The two scripts a map page runs, exactly as inlined: vis-network and the page's own
+    (which draws the page from its JSON block).
 
     A page embedding a map (the board report) lets exactly these run in its policy.
     """
+    return vis_script(), page_script() + PAGE_START
+
+
+def vis_script() -> str:
+    """vis-network's script (the copy pyvis bundles), checked safe to inline."""
     vis_js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
     if re.search(r"</script|<!--", vis_js, re.IGNORECASE):
         raise RuntimeError("the bundled vis-network script cannot be inlined safely")
-    return vis_js, _asset("map.js")
+    return vis_js
+
+
+def vis_style() -> str:
+    """vis-network's style sheet."""
+    return (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
+
+
+def page_script() -> str:
+    """The page's script: defines ``flowmapMap(root, data, host)`` (see map.js)."""
+    return _asset("map.js")
+
+
+def page_markup() -> str:
+    """The page's body (header, toolbar, canvas, side panel) without its title text, for a
+    widget that draws the same map into an element of a larger page."""
+    body = _asset("map.html").split("<body>", 1)[1].split("<noscript>", 1)[0]
+    return body.replace("@@HEADING@@", "").replace("@@SUBTITLE@@", "").strip()
+
+
+def page_style() -> str:
+    """The page's style sheet without its rules for the whole document (``html``,
+    ``body``), for a widget inside a larger page that owns those."""
+    return re.sub(r"(?m)^\s*(html|body)\b[^{]*\{[^}]*\}\s*$\n?", "", _asset("map.css"))
 
 
 def _asset(name: str) -> str:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flowmap.render.files import check_outputs, write_text
 from flowmap.render.names import safe_names
 from flowmap.render.report.run import HTML_NAME, report
 
@@ -73,7 +72,6 @@ def _one(
     folder: str,
     as_of: str,
     parameters: dict[str, Any] | None,
-    force: bool = False,
 ) -> OrgOutcome:
     """Run one organisation's report in ``out_dir/folder``; a failure becomes the outcome's
     ``error``."""
@@ -85,7 +83,6 @@ def _one(
             org_id=org_id,
             as_of=as_of or None,
             parameters=parameters,
-            force=force,
         )
     except Exception as exc:
         return OrgOutcome(
@@ -117,7 +114,6 @@ def report_all(
     as_of: dt.date | str | None = None,
     parameters: dict[str, Any] | None = None,
     orgs: list[str] | None = None,
-    force: bool = False,
 ) -> BatchResult:
     """One report per organisation under ``out_dir/<folder>/`` plus ``out_dir/index.html``.
 
@@ -139,8 +135,6 @@ def report_all(
         As for :func:`flowmap.render.report.run.report`.
     orgs : list of str, optional
         Only these organisations (default: every organisation in the inventory).
-    force : bool
-        Replace files of the reports' names that flowmap did not write.
     """
     from flowmap.render.report.params import check_parameters
     from flowmap.render.report.run import BOARD_NOTEBOOK
@@ -148,7 +142,7 @@ def report_all(
     start = time.perf_counter()
     check_parameters(BOARD_NOTEBOOK, parameters)
     out = Path(out_dir)
-    check_outputs([out / INDEX_NAME], force=force)
+    out.mkdir(parents=True, exist_ok=True)
     known = dict(organisations(path))
     chosen = [(o, known.get(o, o)) for o in orgs] if orgs is not None else list(known.items())
     folders = safe_names([org for org, _ in chosen], fallback="org")
@@ -161,7 +155,6 @@ def report_all(
             folders[org],
             str(as_of or ""),
             parameters,
-            force,
         )
         for org, name in chosen
     ]
@@ -180,11 +173,11 @@ def report_all(
         outcomes=list(outcomes),
         seconds=round(time.perf_counter() - start, 2),
     )
-    write_index(result, force=force)
+    write_index(result)
     return result
 
 
-def write_index(result: BatchResult, *, force: bool = False) -> Path:
+def write_index(result: BatchResult) -> Path:
     """``index.html``: a link to each organisation's report, and each failure with its reason."""
     rows = []
     for o in result.outcomes:
@@ -208,4 +201,5 @@ def write_index(result: BatchResult, *, force: bool = False) -> Path:
         f"<p>{len(result.outcomes) - len(result.failed)} of {len(result.outcomes)} reports "
         f"written; {len(result.failed)} failed.</p><table>{''.join(rows)}</table></body></html>"
     )
-    return write_text(body, result.index, force=force)
+    result.index.write_text(body, encoding="utf-8")
+    return result.index

@@ -1,14 +1,19 @@
 /* flowmap map page. Every value from the inventory is shown with textContent or DOM
-   nodes, never innerHTML; the data comes from the JSON block, never from the network. */
-(function () {
+   nodes, never innerHTML; the data comes from the JSON block, never from the network.
+
+   flowmapMap(root, DATA, host) draws the map into root: the page's document, or the
+   element of a notebook widget holding the same markup. The page passes no host and
+   gets window.flowmap; a widget's host hears of clicks (host.select(id, kind, item))
+   and of the first drawing (host.ready(api)), and drives the map through the returned
+   api (focusNode, highlight, setView, destroy). */
+function flowmapMap(root, DATA, host) {
   "use strict";
-  var DATA = JSON.parse(document.getElementById("flowmap-data").textContent);
   var SEVERITIES = DATA.legend.severities.map(function (s) { return s[0]; });
   var SECTOR_COLOURS = {};
   DATA.legend.sectors.forEach(function (s) { SECTOR_COLOURS[s[0]] = s[2]; });
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) { return root.querySelector("#" + id); };
   var state = { view: null, pathsOn: false, saved: {}, visibleOrgs: null,
-                hidden: { nodes: {}, edges: {} } };
+                hidden: { nodes: {}, edges: {} }, marked: { nodes: {}, edges: [] } };
   var nodes = new vis.DataSet([]);
   var edges = new vis.DataSet([]);
 
@@ -207,9 +212,12 @@
     var v = view();
     if (params.nodes.length) {
       var n = v.nodes.find(function (x) { return x.id === params.nodes[0]; });
-      if (n) { showDetails(n, "node"); }
+      if (n) {
+        showDetails(n, "node");
+        if (host && host.select) { host.select(n.id, "node", n); }
+      }
     } else if (params.edges.length) {
-      var all = v.edges.concat(v.overlay || []);
+      var all = v.edges.concat(v.overlay || [], state.marked.edges);
       var e = all.find(function (x) { return x.id === params.edges[0]; });
       if (e) { showDetails(e, "edge"); }
     }
@@ -341,6 +349,7 @@
     nodes.clear();
     edges.clear();
     state.hidden = { nodes: {}, edges: {} };  /* everything is added visible */
+    state.marked = { nodes: {}, edges: [] };
     nodes.add(v.nodes.map(withTitle));
     edges.add(v.edges.map(withTitle));
     Array.prototype.forEach.call($("fm-views").children, function (b) {
@@ -448,14 +457,59 @@
     });
   }
 
+  /* A host's highlight: one attack path (or any chain of steps) drawn over the view,
+     its systems ringed, and some nodes marked (the copies of an asset, say). Replaces
+     the previous highlight; {} clears it. */
+  function highlight(spec) {
+    spec = spec || {};
+    var old = state.marked;
+    edges.remove(old.edges.map(function (e) { return e.id; }));
+    nodes.update(Object.keys(old.nodes).filter(function (id) { return nodes.get(id); })
+      .map(function (id) { return Object.assign({ id: id }, old.nodes[id]); }));
+    state.marked = { nodes: {}, edges: [] };
+    var colour = (DATA.legend.edges.find(function (r) { return r[0] === "path"; }) || [])[2];
+    var path = (spec.path || []).filter(function (id) { return nodes.get(id); });
+    var steps = [];
+    for (var i = 1; i < path.length; i++) {
+      steps.push({ id: "highlight:" + i + ":" + path[i - 1] + ">" + path[i], from: path[i - 1],
+        to: path[i], arrows: "to", width: 6, color: { color: colour },
+        smooth: { type: "curvedCW", roundness: 0.3 }, kind: "path", sev: "critical",
+        cats: [], fx: [], tip: [["Attack path step", (spec.moves || [])[i] || ""],
+                                ["Towards", spec.label || ""]] });
+    }
+    var ring = {};
+    path.forEach(function (id) { ring[id] = colour; });
+    Object.keys(spec.marks || {}).forEach(function (id) {
+      if (nodes.get(id) && !ring[id]) { ring[id] = spec.marks[id]; }
+    });
+    var updates = Object.keys(ring).map(function (id) {
+      var n = nodes.get(id);
+      state.marked.nodes[id] = { color: n.color, borderWidth: n.borderWidth };
+      return { id: id, borderWidth: 7, color: Object.assign({}, n.color, { border: ring[id] }) };
+    });
+    nodes.update(updates);
+    state.marked.edges = steps;
+    edges.add(steps.map(withTitle));
+    status();
+    return { nodes: updates.length, edges: steps.length };
+  }
+
   buildLegend();
-  window.flowmap = { network: network, nodes: nodes, edges: edges, counts: counts,
-                     setView: setView, setPaths: setPaths, search: search,
-                     focusNode: focusNode, data: DATA };
-  window.flowmapNetwork = network;
+  var api = { network: network, nodes: nodes, edges: edges, counts: counts, setView: setView,
+              setPaths: setPaths, search: search, focusNode: focusNode, highlight: highlight,
+              data: DATA, destroy: function () { network.destroy(); } };
+  if (!host) {
+    window.flowmap = api;
+    window.flowmapNetwork = network;
+  }
   network.once("afterDrawing", function () {
-    window.flowmapReady = true;
-    document.documentElement.setAttribute("data-flowmap-ready", "true");
+    if (host && host.ready) {
+      host.ready(api);
+    } else {
+      window.flowmapReady = true;
+      document.documentElement.setAttribute("data-flowmap-ready", "true");
+    }
   });
   setView(DATA.start);
-}());
+  return api;
+}
