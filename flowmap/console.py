@@ -50,16 +50,14 @@ def format_validation(report: ValidationReport, *, max_listed: int = MAX_LISTED)
             )
     result = "valid" if report.ok else f"INVALID ({len(report.errors):,} errors)"
     lines.append(f"Result: {result}")
-    return "\n".join(lines)
+    return "\n".join(safe_text(line) for line in lines)  # a value cannot forge a line
 
 
-def write_problems(report: ValidationReport, path: str | Path) -> Path:
+def write_problems(report: ValidationReport, path: str | Path, *, force: bool = False) -> Path:
     """Write every problem to a CSV file, with formula-like text neutralised."""
     from flowmap.render.files import write_csv
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_csv(report.to_frame(), path)
+    return write_csv(report.to_frame(), path, force=force)
 
 
 def format_analysis(analysis: Analysis, *, top: int = 10) -> str:
@@ -80,7 +78,7 @@ def format_analysis(analysis: Analysis, *, top: int = 10) -> str:
                 f"  [{r.severity.upper():8}] {r.score:5.1f} {r.rule} {r.subject_id}: "
                 f"{_one_line(r.message)}"
             )
-    return "\n".join(lines)
+    return "\n".join(safe_text(line) for line in lines)
 
 
 def _one_line(text: str, width: int = 160) -> str:

@@ -83,6 +83,14 @@ class ImportFileError(FlowmapError):
     exit_code = 1
 
 
+class OutputError(FlowmapError):
+    """An output cannot be written: its folder cannot be made or written to (full disk, no
+    permission, a file in the way), or the name holds a file flowmap did not write and
+    ``--force`` was not given. Nothing is left half-written under a final name."""
+
+    exit_code = 2
+
+
 class ReportError(FlowmapError):
     """A report notebook failed: the message names the notebook, the cell and the exception.
 

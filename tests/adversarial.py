@@ -82,3 +82,26 @@ def flowmap_cli(*args: object, cwd: Path | None = None, timeout: float = 600) ->
     flowmap_errors = [ln for ln in run.error_lines if ln.startswith("flowmap: error:")]
     assert len(flowmap_errors) <= 1, run.err
     return run
+
+
+def flowmap_main(capsys, *args: object) -> Run:
+    """Run the command line in this process (faster than a child; used where a test
+    injects a fault with monkeypatch). Any exception but SystemExit fails the test, as a
+    traceback would."""
+    from flowmap.cli import main
+
+    code = 0
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    captured = capsys.readouterr()
+    run = Run(code, captured.out, captured.err)
+    flowmap_errors = [ln for ln in run.error_lines if ln.startswith("flowmap: error:")]
+    assert len(flowmap_errors) <= 1, run.err
+    return run
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files of the writing path left in ``folder`` (there should be none)."""
+    return sorted(p.name for p in Path(folder).rglob("*.partial*"))

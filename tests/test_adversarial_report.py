@@ -103,3 +103,15 @@ def test_report_reruns_are_byte_identical(hostile_cells_report):
     assert first.code == 0 and second.code == 0, second.err
     assert pages[0] == pages[1]
     assert notebooks[0] == notebooks[1]
+
+
+def test_report_on_an_inventory_no_attack_path_can_enter(tmp_path):
+    tables = small_tables()
+    for system in tables["systems"]:
+        system["internet_facing"] = "no"
+        if system["kind"] == "workstation":
+            system["kind"] = "server"
+    inv = write_inventory(tmp_path / "inv", tables)
+    run = flowmap_cli("report", inv, "--out", tmp_path / "out", "--as-of", AS_OF)
+    assert run.code == 0, run.err
+    assert (tmp_path / "out" / "report.html").is_file()

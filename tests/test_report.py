@@ -171,7 +171,9 @@ def test_unknown_and_mistyped_parameters_are_refused_before_running(tmp_path, ca
 
 
 def test_failing_cell_is_named_and_leaves_no_report(tmp_path, capsys):
-    (tmp_path / "report.html").write_text("stale")
+    from flowmap.render.files import write_text
+
+    write_text("stale", tmp_path / "report.html")  # flowmap's own, from an earlier run
     with pytest.raises(SystemExit) as exc:
         main(
             [

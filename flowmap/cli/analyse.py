@@ -10,7 +10,9 @@ import click
 from flowmap.cli.options import (
     analysed,
     as_of_option,
+    check_outputs,
     feed_options,
+    force_option,
     inventory_argument,
     parse_as_of,
 )
@@ -32,6 +34,7 @@ from flowmap.cli.options import (
     help="Exit 3 if any finding is at or above this severity.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@force_option
 def analyse(
     path: Path,
     out: Path,
@@ -41,16 +44,18 @@ def analyse(
     eol: tuple[Path, ...],
     fail_on: str | None,
     quiet: bool,
+    force: bool,
 ) -> None:
     """Score systems and data, find attack paths and copies, and report every finding."""
-    from flowmap.console import format_analysis
+    from flowmap.console import format_analysis, safe_text
     from flowmap.engine.settings import SEVERITIES
-    from flowmap.render.findings import write_findings
+    from flowmap.render.findings import FINDINGS_FILES, write_findings
 
+    check_outputs([out / name for name in FINDINGS_FILES], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol, progress=not quiet)
-    written = write_findings(analysis, out, progress=not quiet)
+    written = write_findings(analysis, out, progress=not quiet, force=force)
     click.echo(format_analysis(analysis))
-    click.echo("Wrote " + ", ".join(str(p) for p in written))
+    click.echo(safe_text("Wrote " + ", ".join(str(p) for p in written)))
     if fail_on:
         worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
         if analysis.findings["severity"].isin(worst).any():
@@ -86,6 +91,7 @@ def analyse(
 )
 @as_of_option
 @feed_options
+@force_option
 def plan_command(
     path: Path,
     budget: float,
@@ -97,16 +103,19 @@ def plan_command(
     kev: Path | None,
     epss: Path | None,
     eol: tuple[Path, ...],
+    force: bool,
 ) -> None:
     """Choose the security actions that remove the most risk within a budget."""
+    from flowmap.console import safe_text
     from flowmap.planning import plan
     from flowmap.reference.costs import load_costs
-    from flowmap.render.plan import write_plan
+    from flowmap.render.plan import PLAN_FILES, write_plan
 
+    check_outputs([out / name for name in PLAN_FILES], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
     overrides = load_costs(costs) if costs is not None else None
     result = plan(analysis, budget=budget, must=must, exclude=exclude, costs=overrides)
-    written = write_plan(result, out)
+    written = write_plan(result, out, force=force)
     click.echo(
         f"Plan: {len(result.steps)} actions, £{result.spent:,.0f} of "
         f"£{result.budget:,.0f}; total risk {result.risk_before:,.1f} -> "
@@ -114,12 +123,14 @@ def plan_command(
     )
     for r in result.steps.head(10).itertuples(index=False):
         click.echo(
-            f"{r.order:>3}. {r.action_id:<40} £{r.cost_gbp:>9,.0f}  "
-            f"-{r.risk_removed:,.1f}  {r.reason}"
+            safe_text(
+                f"{r.order:>3}. {r.action_id:<40} £{r.cost_gbp:>9,.0f}  "
+                f"-{r.risk_removed:,.1f}  {r.reason}"
+            )
         )
     if len(result.steps) > 10:
         click.echo(f"     ... and {len(result.steps) - 10} more in plan.csv")
-    click.echo("Wrote " + ", ".join(str(p) for p in written))
+    click.echo(safe_text("Wrote " + ", ".join(str(p) for p in written)))
 
 
 @click.command("diff")
@@ -133,6 +144,7 @@ def plan_command(
 )
 @as_of_option
 @feed_options
+@force_option
 def diff_command(
     old: Path,
     new: Path,
@@ -141,15 +153,18 @@ def diff_command(
     kev: Path | None,
     epss: Path | None,
     eol: tuple[Path, ...],
+    force: bool,
 ) -> None:
     """What changed between two inventories: entities, findings and total risk."""
+    from flowmap.console import safe_text
     from flowmap.engine.diff import diff
-    from flowmap.render.diff import write_diff
+    from flowmap.render.diff import DIFF_FILES, write_diff
 
+    check_outputs([out / name for name in DIFF_FILES], force)
     day = parse_as_of(as_of)
     before, after = (analysed(p, day, kev, epss, eol) for p in (old, new))
     d = diff(before, after)
-    written = write_diff(d, out)
+    written = write_diff(d, out, force=force)
     s = d.summary
     click.echo(
         f"{len(d.entities)} entity changes; findings: "
@@ -158,5 +173,5 @@ def diff_command(
         f"({s['risk_change']:+,.2f})"
     )
     for r in d.contributions.head(5).itertuples(index=False):
-        click.echo(f"  {r.asset_id} {r.name}: {r.change:+,.2f}")
-    click.echo("Wrote " + ", ".join(str(p) for p in written))
+        click.echo(safe_text(f"  {r.asset_id} {r.name}: {r.change:+,.2f}"))
+    click.echo(safe_text("Wrote " + ", ".join(str(p) for p in written)))

@@ -80,4 +80,6 @@ def scan(
         progress=True,
     )
     click.echo(result.describe())
-    click.echo(f"Wrote {out} and its import report ({result.written[-2].name}, .json)")
+    from flowmap.console import safe_text
+
+    click.echo(safe_text(f"Wrote {out} and its import report ({result.written[-2].name}, .json)"))

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from flowmap.cli.options import as_of_option, inventory_argument, parse_as_of
+from flowmap.cli.options import (
+    as_of_option,
+    check_outputs,
+    force_option,
+    inventory_argument,
+    parse_as_of,
+)
 
 
 @click.command()
@@ -19,19 +25,22 @@ from flowmap.cli.options import as_of_option, inventory_argument, parse_as_of
     type=click.Path(path_type=Path),
     help="Also write every problem to this CSV file.",
 )
-def validate(path: Path, as_of: str | None, problems_csv: Path | None) -> None:
+@force_option
+def validate(path: Path, as_of: str | None, problems_csv: Path | None, force: bool) -> None:
     """Check an inventory folder or workbook and report every problem.
 
     Exit 0 when valid, 1 when invalid, 2 when it cannot be read.
     """
-    from flowmap.console import format_validation, write_problems
+    from flowmap.console import format_validation, safe_text, write_problems
     from flowmap.inventory.validate import validate as run
 
+    if problems_csv is not None:
+        check_outputs([problems_csv], force)
     report = run(path, as_of=parse_as_of(as_of))
     click.echo(format_validation(report))
     if problems_csv is not None:
-        write_problems(report, problems_csv)
-        click.echo(f"Problems written to {problems_csv}")
+        write_problems(report, problems_csv, force=force)
+        click.echo(f"Problems written to {safe_text(str(problems_csv))}")
     sys.exit(0 if report.ok else 1)
 
 
@@ -46,25 +55,37 @@ def validate(path: Path, as_of: str | None, problems_csv: Path | None) -> None:
     help="Output format.",
 )
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="File to write.")
-def export(path: Path, fmt: str, out: Path) -> None:
+@force_option
+def export(path: Path, fmt: str, out: Path, force: bool) -> None:
     """Write the inventory graph for Gephi, Neo4j import or other tools."""
+    from flowmap.console import safe_text
     from flowmap.engine.graph import build_graph
     from flowmap.inventory.validate import load_inventory
     from flowmap.render.export import export_graph
 
+    check_outputs([out], force)
     G = build_graph(load_inventory(path))
-    export_graph(G, out, format=fmt)
-    click.echo(f"Wrote {G.number_of_nodes()} nodes and {G.number_of_edges()} edges to {out}")
+    export_graph(G, out, format=fmt, force=force)
+    click.echo(
+        f"Wrote {G.number_of_nodes()} nodes and {G.number_of_edges()} edges to "
+        f"{safe_text(str(out))}"
+    )
 
 
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
-def template(out: Path) -> None:
-    """Write a blank inventory workbook with drop-downs and column notes."""
+@force_option
+def template(out: Path, force: bool) -> None:
+    """Write a blank inventory workbook (.xlsx) with drop-downs and column notes.
+
+    Never replaces a workbook you filled in: an existing file is replaced only if it is
+    flowmap's own untouched template, or with --force.
+    """
+    from flowmap.console import safe_text
     from flowmap.render.workbook import write_template
 
-    write_template(out)
-    click.echo(f"Wrote a blank inventory workbook to {out}")
+    write_template(out, force=force)
+    click.echo(f"Wrote a blank inventory workbook to {safe_text(str(out))}")
 
 
 @click.command()
@@ -83,12 +104,16 @@ def template(out: Path) -> None:
     help="Folder to write the CSV inventory to.",
 )
 @as_of_option
-def synth(orgs: int, seed: int, out: Path, as_of: str | None) -> None:
+@force_option
+def synth(orgs: int, seed: int, out: Path, as_of: str | None, force: bool) -> None:
     """Write a synthetic inventory of any size (valid by construction)."""
+    from flowmap.console import safe_text
+    from flowmap.inventory.schema import TABLES
     from flowmap.synth.generate import synthesize, write_inventory_csv
 
+    check_outputs([out / f"{name}.csv" for name in TABLES], force)
     kwargs = {"as_of": parse_as_of(as_of)} if as_of else {}
     tables = synthesize(orgs, seed=seed, **kwargs)
-    write_inventory_csv(tables, out)
+    write_inventory_csv(tables, out, force=force)
     counts = ", ".join(f"{k} {len(v):,}" for k, v in tables.items())
-    click.echo(f"Wrote a synthetic inventory to {out}: {counts}")
+    click.echo(f"Wrote a synthetic inventory to {safe_text(str(out))}: {counts}")

@@ -9,7 +9,9 @@ import click
 from flowmap.cli.options import (
     analysed,
     as_of_option,
+    check_outputs,
     feed_options,
+    force_option,
     inventory_argument,
     parse_as_of,
 )
@@ -67,6 +69,7 @@ from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT, DEFAULT_MAX_NODE
 )
 @as_of_option
 @feed_options
+@force_option
 def map_command(
     path: Path,
     asset_arg: str | None,
@@ -82,9 +85,12 @@ def map_command(
     kev: Path | None,
     epss: Path | None,
     eol: tuple[Path, ...],
+    force: bool,
 ) -> None:
     """Write the interactive data-flow map: one offline HTML file, safe to email."""
+    from flowmap.console import safe_text
     from flowmap.render.mapview import write_map
+    from flowmap.render.mapview.redact import check_key
 
     if asset_arg and asset_opt and asset_arg != asset_opt:
         raise UsageError(
@@ -93,10 +99,13 @@ def map_command(
     asset_id = asset_opt or asset_arg
     if asset_id and view != "asset":
         raise UsageError(f"An asset id ({asset_id}) only goes with --view asset.")
+    check_key(redact_key)
+    check_outputs([out], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
     doc = write_map(
         analysis,
         out,
+        force=force,
         view=view,
         asset_id=asset_id,
         org_id=org_id,
@@ -108,6 +117,8 @@ def map_command(
     size = out.stat().st_size / 1e6
     notes = "".join(f" Note: {n}" for n in doc.notes)
     click.echo(
-        f"Wrote the {doc.view} view ({doc.nodes:,} nodes, {doc.edges:,} edges, "
-        f"{size:.1f} MB) to {out}.{notes}"
+        safe_text(
+            f"Wrote the {doc.view} view ({doc.nodes:,} nodes, {doc.edges:,} edges, "
+            f"{size:.1f} MB) to {out}.{notes}"
+        )
     )

@@ -36,6 +36,19 @@ as_of_option = click.option(
     help="Judge every date rule as of this day (default: today).",
 )
 inventory_argument = click.argument("path", type=click.Path(path_type=Path))
+force_option = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace output files that flowmap did not write (or that were changed since). "
+    "Without it flowmap refuses, and replaces only its own earlier outputs.",
+)
+
+
+def check_outputs(paths: list[Path], force: bool) -> None:
+    """Before any work: every output can be written and replaces nothing a person made."""
+    from flowmap.render.files import check_outputs as check
+
+    check(paths, force=force)
 
 
 def feed_options(f: F) -> F:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from flowmap.cli.options import as_of_option, inventory_argument, parse_as_of
+from flowmap.cli.options import as_of_option, force_option, inventory_argument, parse_as_of
 from flowmap.errors import UsageError
 
 
@@ -53,6 +53,7 @@ from flowmap.errors import UsageError
     metavar="ADDRESS",
     help="Run --per-org reports on this dask.distributed scheduler.",
 )
+@force_option
 def report(
     path: Path,
     out: Path,
@@ -64,6 +65,7 @@ def report(
     per_org: bool,
     workers: int,
     dask_scheduler: str | None,
+    force: bool,
 ) -> None:
     """Run the board-report notebook and publish a code-free HTML (and PDF) board pack.
 
@@ -86,10 +88,13 @@ def report(
             dask_scheduler=dask_scheduler,
             as_of=day,
             parameters=values,
+            force=force,
         )
         click.echo(
-            f"Wrote {len(batch.outcomes) - len(batch.failed)} of {len(batch.outcomes)} "
-            f"reports and {batch.index} in {batch.seconds:.0f} s"
+            safe_text(
+                f"Wrote {len(batch.outcomes) - len(batch.failed)} of {len(batch.outcomes)} "
+                f"reports and {batch.index} in {batch.seconds:.0f} s"
+            )
         )
         if batch.failed:
             click.echo(f"{len(batch.failed)} report(s) failed:", err=True)
@@ -98,10 +103,19 @@ def report(
             sys.exit(4)
         return
     result = run(
-        path, out_dir=out, pdf=pdf, previous=previous, org_id=org_id, as_of=day, parameters=values
+        path,
+        out_dir=out,
+        pdf=pdf,
+        previous=previous,
+        org_id=org_id,
+        as_of=day,
+        parameters=values,
+        force=force,
     )
     written = [result.html] + ([result.pdf] if result.pdf else [])
     click.echo(
-        f"Wrote {', '.join(map(str, written))} in {result.seconds:.0f} s "
-        f"(executed notebook: {result.executed})"
+        safe_text(
+            f"Wrote {', '.join(map(str, written))} in {result.seconds:.0f} s "
+            f"(executed notebook: {result.executed})"
+        )
     )

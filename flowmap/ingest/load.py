@@ -13,13 +13,12 @@ output is replaced only when it holds flowmap's own import report (a previous ru
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import TABLES
-from flowmap.render.files import write_csv, write_json
+from flowmap.render.files import output_file, write_bytes, write_csv, write_json
 from flowmap.render.workbook import write_workbook
 
 if TYPE_CHECKING:
@@ -104,7 +103,7 @@ def write_result(result: ImportResult, inventory: str | Path, out: str | Path) -
             if name in result.changed:
                 _write_table(result.tables[name], target)
             else:
-                shutil.copyfile(source / table.file, target)
+                write_bytes((source / table.file).read_bytes(), target)
             written.append(target)
         for name in sorted(result.changed - set(result.raw.tables)):
             target = out / f"{name}.csv"
@@ -118,7 +117,8 @@ def write_result(result: ImportResult, inventory: str | Path, out: str | Path) -
 def _write_table(frame, path: Path) -> None:
     """A changed table as CSV: its cells as they are (a person's text is not altered;
     text from scanners was made safe when it was merged)."""
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    with output_file(path) as tmp:
+        frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
 
 
 def write_report(report: ImportReport, out: Path, *, workbook: bool) -> list[Path]:

@@ -13,6 +13,9 @@ from flowmap.inventory.problems import Problem, capped
 from flowmap.inventory.raw import RawTable
 from flowmap.inventory.schema import FALSE_WORDS, LIST_SEPARATOR, TRUE_WORDS, Column, Table
 
+#: Largest number a cell may hold: beyond it a float no longer holds every whole number.
+MAX_EXACT = 2**53 - 1
+
 
 def empty_frame(table: Table) -> pd.DataFrame:
     frame = pd.DataFrame({c.name: pd.Series(dtype=dtype_of(c)) for c in table.columns.values()})
@@ -21,7 +24,7 @@ def empty_frame(table: Table) -> pd.DataFrame:
 
 
 def dtype_of(column: Column) -> str:
-    return {"bool": "boolean", "date": "datetime64[ns]", "int": "Int64", "float": "float64"}.get(
+    return {"bool": "boolean", "date": "datetime64[us]", "int": "Int64", "float": "float64"}.get(
         column.type, "object"
     )
 
@@ -86,14 +89,21 @@ def _parse_distinct(col: Column, text: pd.Series) -> tuple[pd.Series, pd.Series,
     if col.type in ("int", "float"):
         values = pd.to_numeric(
             text.str.replace(",", "", regex=False).where(~empty), errors="coerce"
-        )
+        ).astype("float64")
+        # infinity, 1e400 and numbers past what a float holds exactly are not figures
+        unusable = ~np.isfinite(values.fillna(0)) | (values.abs() > MAX_EXACT)
+        values = values.where(~unusable)
         bad = ~empty & values.isna()
         if col.type == "int":
             fractional = values.notna() & (values != np.floor(values.fillna(0)))
             values = values.where(~fractional)
             bad = bad | fractional
-            return values.astype("Int64"), bad, "not a whole number"
-        return values.astype("float64"), bad, "not a number"
+            return (
+                values.astype("Int64"),
+                bad,
+                f"not a whole number between -{MAX_EXACT:,} and {MAX_EXACT:,}",
+            )
+        return values, bad, f"not a finite number between -{MAX_EXACT:,} and {MAX_EXACT:,}"
     if col.type == "enum":
         return text.str.lower().astype(object), no_bad, ""
     if col.type in ("list", "enum_list"):
@@ -109,14 +119,14 @@ def parse_dates(text: pd.Series) -> pd.Series:
     1   2026-03-01
     2   2026-03-01
     3          NaT
-    dtype: datetime64[ns]
+    dtype: datetime64[us]
     """
     text = text.astype(object)
     iso = text.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")[0]
     uk = text.where(text.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}") == True)  # noqa: E712
     a = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     b = pd.to_datetime(uk, format="%d/%m/%Y", errors="coerce")
-    return a.fillna(b).astype("datetime64[ns]").rename(text.name)
+    return a.fillna(b).astype("datetime64[us]").rename(text.name)
 
 
 def _split_list(text: pd.Series, lower: bool) -> pd.Series:

@@ -145,6 +145,25 @@ def tidy(
 
 #: Bytes next to a space that show a cell may start or end with white space.
 CELL_EDGES = frozenset(b',\n\r"')
+#: Bytes of the other characters Python trims as white space: vertical tab, form feed,
+#: the file/group/record/unit separators, and (in UTF-8 or Windows-1252) the no-break
+#: space, next line, and the Unicode spaces U+1680, U+2000-U+200A, U+2028, U+2029,
+#: U+202F, U+205F and U+3000. When any is in the file every cell is trimmed, so a
+#: trailing no-break space goes whatever the rest of the file holds.
+OTHER_SPACES = (
+    b"\x0b",
+    b"\x0c",
+    b"\x1c",
+    b"\x1d",
+    b"\x1e",
+    b"\x1f",
+    b"\xa0",
+    b"\x85",
+    b"\xe1\x9a\x80",
+    b"\xe2\x80",
+    b"\xe2\x81\x9f",
+    b"\xe3\x80\x80",
+)
 
 
 def maybe_padded(data: bytes) -> bool:
@@ -156,8 +175,12 @@ def maybe_padded(data: bytes) -> bool:
 
     >>> maybe_padded(b"a,b\n1,2\n"), maybe_padded(b"a,b\n1, 2\n"), maybe_padded(b"a b,c\n")
     (False, True, False)
+    >>> maybe_padded("a,b\n1,2\u00a0\n".encode())
+    True
     """
     if b"\t" in data or data[:1] == b" " or data[-1:] == b" ":
+        return True
+    if any(mark in data for mark in OTHER_SPACES):  # trimmed like a space, wherever it is
         return True
     if data.count(b" ") <= 10_000:  # few spaces: look at each one
         i = data.find(b" ")

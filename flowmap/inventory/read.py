@@ -15,10 +15,12 @@ from pathlib import Path
 from flowmap.errors import InventoryReadError
 from flowmap.inventory.csvfiles import read_folder
 from flowmap.inventory.excel import read_workbook
+from flowmap.inventory.limits import Limits, check_cells, check_workbook_parts
 from flowmap.inventory.raw import HELPER_SHEETS, RawInventory, RawTable, ReadProblem, cell_text
 
 __all__ = [
     "HELPER_SHEETS",
+    "Limits",
     "RawInventory",
     "RawTable",
     "ReadProblem",
@@ -27,7 +29,7 @@ __all__ = [
 ]
 
 
-def read_inventory(path: str | Path) -> RawInventory:
+def read_inventory(path: str | Path, *, limits: Limits | None = None) -> RawInventory:
     """Read the tables of an inventory folder or workbook as text.
 
     Parameters
@@ -35,21 +37,32 @@ def read_inventory(path: str | Path) -> RawInventory:
     path : str or Path
         A folder holding ``<table>.csv`` files, or an ``.xlsx`` workbook with one
         sheet per table.
+    limits : Limits, optional
+        How big a file may be (columns, cell length, unpacked workbook size); default
+        :class:`~flowmap.inventory.limits.Limits` with any ``FLOWMAP_MAX_...``
+        environment variable applied.
 
     Raises
     ------
     InventoryReadError
-        When the path does not exist or cannot be read at all.
+        When the path does not exist or cannot be read at all, or is past a limit.
     """
-    p = Path(path)
+    limits = limits if limits is not None else Limits.from_environment()
+    raw = _read(Path(path), limits)
+    check_cells(raw, limits)
+    return raw
+
+
+def _read(p: Path, limits: Limits) -> RawInventory:
     if not p.exists():
         raise InventoryReadError(
             f"No inventory at {p}: give a folder of CSV files or an .xlsx workbook "
             "(try `flowmap template inventory.xlsx` for a blank one)."
         )
     if p.is_dir():
-        return read_folder(p)
+        return read_folder(p, limits)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
+        check_workbook_parts(p, limits)
         return read_workbook(p)
     raise InventoryReadError(
         f"{p} is neither a folder nor an .xlsx workbook: give a folder of CSV files "

@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flowmap.errors import ReferenceDataError
@@ -78,8 +79,10 @@ def check_costs(costs: pd.DataFrame | None, *, where: str = "the costs table") -
         raise ReferenceDataError(
             f"{where}: unknown action {', '.join(bad)}; use one of {', '.join(ACTION_KINDS)}."
         )
-    cost = pd.to_numeric(frame["cost_gbp"], errors="coerce")
-    if cost.isna().any() or (cost < 0).any():
-        raise ReferenceDataError(f"{where}: every cost_gbp must be a number of pounds, 0 or more.")
+    cost = pd.to_numeric(frame["cost_gbp"], errors="coerce").astype(float)
+    if cost.isna().any() or (cost < 0).any() or not np.isfinite(cost).all():
+        raise ReferenceDataError(
+            f"{where}: every cost_gbp must be a finite number of pounds, 0 or more."
+        )
     frame["cost_gbp"] = cost.astype(float)
     return frame[list(OVERRIDE_COLUMNS)].reset_index(drop=True)

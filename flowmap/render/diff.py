@@ -8,36 +8,46 @@ import pandas as pd
 
 from flowmap.engine.diff import InventoryDiff
 from flowmap.engine.rules.base import plain
-from flowmap.render.files import neutralise_frame, new_workbook, write_csv, write_json, write_sheets
+from flowmap.render.files import (
+    dump_csv,
+    dump_json,
+    neutralise_frame,
+    new_workbook,
+    output_files,
+    write_sheets,
+)
+
+#: The files :func:`write_diff` writes, in its folder.
+DIFF_FILES = ("diff.json", "diff.csv", "diff.xlsx")
 
 
-def write_diff(d: InventoryDiff, out_dir: str | Path) -> list[Path]:
-    """Write ``diff.json``, ``diff.csv`` (entity changes) and ``diff.xlsx`` to ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+def write_diff(d: InventoryDiff, out_dir: str | Path, *, force: bool = False) -> list[Path]:
+    """Write ``diff.json``, ``diff.csv`` (entity changes) and ``diff.xlsx`` to ``out_dir``
+    (all three or none; ``force`` replaces files of those names flowmap did not write)."""
 
     def records(frame: pd.DataFrame) -> list[dict]:
         return [{k: plain(v) for k, v in r.items()} for r in frame.to_dict(orient="records")]
 
-    json_path = write_json(
-        {
-            "schema_version": 1,
-            "summary": d.summary,
-            "entities": records(d.entities),
-            "findings": records(d.findings),
-            "contributions": records(d.contributions),
-        },
-        out / "diff.json",
-    )
-    csv_path = write_csv(d.entities, out / "diff.csv")
-    xlsx_path = out / "diff.xlsx"
-    wb = new_workbook(xlsx_path, "flowmap diff")
-    bold = wb.add_format({"bold": True})
-    for name, frame in (
-        ("entities", d.entities),
-        ("findings", d.findings),
-        ("risk", d.contributions),
-    ):
-        write_sheets(wb, name, neutralise_frame(frame), bold)
-    wb.close()
-    return [json_path, csv_path, xlsx_path]
+    finals = [Path(out_dir) / name for name in DIFF_FILES]
+    with output_files(finals, force=force) as (json_tmp, csv_tmp, xlsx_tmp):
+        dump_json(
+            {
+                "schema_version": 1,
+                "summary": d.summary,
+                "entities": records(d.entities),
+                "findings": records(d.findings),
+                "contributions": records(d.contributions),
+            },
+            json_tmp,
+        )
+        dump_csv(d.entities, csv_tmp)
+        wb = new_workbook(xlsx_tmp, "flowmap diff")
+        bold = wb.add_format({"bold": True})
+        for name, frame in (
+            ("entities", d.entities),
+            ("findings", d.findings),
+            ("risk", d.contributions),
+        ):
+            write_sheets(wb, name, neutralise_frame(frame), bold)
+        wb.close()
+    return finals

@@ -16,7 +16,16 @@ import pandas as pd
 from flowmap.engine.analysis import Analysis
 from flowmap.engine.rules.base import evidence_values, plain, row_dicts
 from flowmap.progress import stages
-from flowmap.render.files import neutralise_frame, new_workbook, write_csv, write_json, write_sheets
+from flowmap.render.files import (
+    dump_csv,
+    dump_json,
+    neutralise_formula,
+    neutralise_frame,
+    new_workbook,
+    output_file,
+    output_files,
+    write_sheets,
+)
 
 SCHEMA_VERSION = 1
 SYSTEM_COLUMNS = [
@@ -96,25 +105,33 @@ def findings_document(analysis: Analysis) -> dict[str, object]:
     return {"schema_version": SCHEMA_VERSION, "summary": analysis.summary, "findings": records}
 
 
+#: The files :func:`write_findings` writes, in its folder.
+FINDINGS_FILES = ("findings.json", "findings.csv", "findings.xlsx")
+
+
 def write_findings(
-    analysis: Analysis, out_dir: str | Path, *, progress: bool = False
+    analysis: Analysis, out_dir: str | Path, *, progress: bool = False, force: bool = False
 ) -> list[Path]:
     """Write ``findings.json``, ``findings.csv`` and ``findings.xlsx`` to ``out_dir``.
 
-    ``progress`` shows a bar over the three files (the workbook is the slow one: about
-    half a minute per 100,000 findings).
+    All three or none: they are written under temporary names and renamed when all are
+    complete (:func:`flowmap.render.files.output_files`). ``force`` replaces files of
+    those names that flowmap did not write. ``progress`` shows a bar over the three
+    files (the workbook is the slow one: about half a minute per 100,000 findings).
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with stages(["findings.json", "findings.csv", "findings.xlsx"], enabled=progress) as step:
+    finals = [Path(out_dir) / name for name in FINDINGS_FILES]
+    with (
+        output_files(finals, force=force) as (json_tmp, csv_tmp, xlsx_tmp),
+        stages(list(FINDINGS_FILES), enabled=progress) as step,
+    ):
         step()
-        json_path = write_json(findings_document(analysis), out / "findings.json")
+        dump_json(findings_document(analysis), json_tmp)
         step()
         flat = flat_findings(analysis.findings)
-        csv_path = write_csv(flat, out / "findings.csv")
+        dump_csv(flat, csv_tmp)
         step()
-        xlsx_path = write_findings_workbook(analysis, out / "findings.xlsx", flat=flat)
-    return [json_path, csv_path, xlsx_path]
+        _findings_workbook(analysis, xlsx_tmp, flat=flat)
+    return finals
 
 
 def flat_findings(findings: pd.DataFrame) -> pd.DataFrame:
@@ -148,14 +165,19 @@ def _sheet_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def write_findings_workbook(
-    analysis: Analysis, path: str | Path, *, flat: pd.DataFrame | None = None
+    analysis: Analysis, path: str | Path, *, flat: pd.DataFrame | None = None, force: bool = False
 ) -> Path:
     """The Excel workbook: summary, findings, attack paths, systems, assets and flows.
 
     ``flat`` is :func:`flat_findings` of the analysis, when the caller has it already.
     A table longer than an Excel sheet continues on ``name (2)``, ``name (3)`` ...
     """
-    path = Path(path)
+    with output_file(path, force=force) as tmp:
+        _findings_workbook(analysis, tmp, flat=flat)
+    return Path(path)
+
+
+def _findings_workbook(analysis: Analysis, path: Path, *, flat: pd.DataFrame | None) -> None:
     summary = analysis.summary
     sheets = {
         "findings": neutralise_frame(flat_findings(analysis.findings) if flat is None else flat),
@@ -177,11 +199,10 @@ def write_findings_workbook(
     rows += [(f"Rule: {k}", v) for k, v in summary["by_rule"].items()]
     rows += [(f"Source: {k}", v) for k, v in summary["sources"].items()]
     for i, (label, value) in enumerate(rows):
-        ws.write_string(i, 0, label, bold)
-        ws.write(i, 1, value)
+        ws.write_string(i, 0, neutralise_formula(label), bold)
+        ws.write(i, 1, neutralise_formula(value) if isinstance(value, str) else value)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 60)
     for name, frame in sheets.items():
         write_sheets(wb, name, frame, bold)
     wb.close()
-    return path

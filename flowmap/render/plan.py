@@ -12,7 +12,15 @@ import pandas as pd
 
 from flowmap.engine.rules.base import plain
 from flowmap.planning.portfolio import Plan
-from flowmap.render.files import neutralise_frame, new_workbook, write_csv, write_json, write_sheets
+from flowmap.render.files import (
+    dump_csv,
+    dump_json,
+    neutralise_formula,
+    neutralise_frame,
+    new_workbook,
+    output_files,
+    write_sheets,
+)
 
 SCHEMA_VERSION = 1
 CURVE_SIZE = (7.0, 4.0)
@@ -50,17 +58,20 @@ def plan_summary(plan: Plan) -> dict[str, object]:
     }
 
 
-def write_plan(plan: Plan, out_dir: str | Path) -> list[Path]:
-    """Write ``plan.json``, ``plan.csv``, ``plan.xlsx`` and ``plan_curve.png`` to ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    json_path = write_json(plan_document(plan), out / "plan.json")
-    csv_path = write_csv(plan.steps, out / "plan.csv")
-    xlsx_path = out / "plan.xlsx"
-    _workbook(plan, xlsx_path)
-    png_path = out / "plan_curve.png"
-    plan_curve(plan, png_path)
-    return [json_path, csv_path, xlsx_path, png_path]
+#: The files :func:`write_plan` writes, in its folder.
+PLAN_FILES = ("plan.json", "plan.csv", "plan.xlsx", "plan_curve.png")
+
+
+def write_plan(plan: Plan, out_dir: str | Path, *, force: bool = False) -> list[Path]:
+    """Write ``plan.json``, ``plan.csv``, ``plan.xlsx`` and ``plan_curve.png`` to ``out_dir``
+    (all four or none; ``force`` replaces files of those names flowmap did not write)."""
+    finals = [Path(out_dir) / name for name in PLAN_FILES]
+    with output_files(finals, force=force) as (json_tmp, csv_tmp, xlsx_tmp, png_tmp):
+        dump_json(plan_document(plan), json_tmp)
+        dump_csv(plan.steps, csv_tmp)
+        _workbook(plan, xlsx_tmp)
+        _curve(plan, png_tmp)
+    return finals
 
 
 def _workbook(plan: Plan, path: Path) -> None:
@@ -70,7 +81,7 @@ def _workbook(plan: Plan, path: Path) -> None:
     for i, (k, v) in enumerate(plan_summary(plan).items()):
         ws.write_string(i, 0, k, bold)
         if isinstance(v, str):
-            ws.write_string(i, 1, v)
+            ws.write_string(i, 1, neutralise_formula(v))
         else:
             ws.write_number(i, 1, float(v))
     ws.set_column(0, 0, 20)
@@ -80,8 +91,16 @@ def _workbook(plan: Plan, path: Path) -> None:
     wb.close()
 
 
-def plan_curve(plan: Plan, path: str | Path) -> Path:
+def plan_curve(plan: Plan, path: str | Path, *, force: bool = False) -> Path:
     """Spend against cumulative risk removed, one point per action (PNG, reproducible)."""
+    from flowmap.render.files import output_file
+
+    with output_file(path, force=force) as tmp:
+        _curve(plan, tmp)
+    return Path(path)
+
+
+def _curve(plan: Plan, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -100,7 +119,5 @@ def plan_curve(plan: Plan, path: str | Path) -> Path:
     ax.legend(loc="lower right")
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
-    path = Path(path)
     fig.savefig(path, format="png", metadata={"Software": None})
     plt.close(fig)
-    return path

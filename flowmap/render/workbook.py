@@ -24,14 +24,8 @@ import numpy as np
 import pandas as pd
 
 from flowmap.inventory.read import cell_text
-from flowmap.inventory.schema import (
-    LIST_SEPARATOR,
-    TABLES,
-    TRUE_WORDS,
-    Column,
-    Table,
-    normalise_column_name,
-)
+from flowmap.inventory.schema import LIST_SEPARATOR, TABLES, Column, Table, normalise_column_name
+from flowmap.render.workbook_text import header_note, range_words, write_readme
 
 README_SHEET = "README"
 LISTS_SHEET = "lists"  # the loader reads past a sheet with this name
@@ -50,56 +44,31 @@ WORKBOOK_OPTIONS = {
     "in_memory": True,
 }
 TEXT_TYPES = frozenset({"id", "text", "enum", "bool", "list", "enum_list"})
-TYPE_WORDS = {
-    "id": "id (text; leading zeros are kept)",
-    "text": "text",
-    "enum": "one value from the list",
-    "bool": "yes or no",
-    "date": "date, YYYY-MM-DD or DD/MM/YYYY",
-    "int": "whole number",
-    "float": "number",
-    "list": f"list of values separated by {LIST_SEPARATOR}",
-    "enum_list": f"list of allowed values separated by {LIST_SEPARATOR}",
-}
-README_LINES = (
-    "flowmap maps health and care data flows, information assets and vulnerable systems,",
-    "and finds the risks that matter. This workbook is its inventory: fill it in and give it "
-    "to flowmap.",
-    "",
-    "How to fill it in",
-    "- One sheet per table, named after the table. Keep the header row; add one row per record.",
-    "- Headers in bold are required columns: every row needs a value there. Hover over a "
-    "header for what it holds, its allowed values and its default.",
-    "- Sheets marked required in the table below must be there; the others may stay empty.",
-    "- Yes/no columns take yes or no.",
-    "- An empty cell means unknown (in a yes/no column too: never no); flowmap counts unknowns "
-    "as data-quality gaps.",
-    "- Dates: YYYY-MM-DD or DD/MM/YYYY.",
-    f"- Lists: separate values with a semicolon ({LIST_SEPARATOR}), for example "
-    "personal;special_health.",
-    "- Ids are text: 001 stays 001. Id and text columns are formatted as text.",
-    "- Drop-downs offer the allowed values. Columns you add are kept.",
-    "",
-)
-README_HEADINGS = frozenset({"How to fill it in"})
-README_TABLE_HEADER = ("Sheet", "Needed", "Description", "Identified by")
-README_WIDTHS = (18, 10, 45, 22)
-
 Cell = str | int | float | None
 
 
-def write_template(path: str | Path) -> Path:
+def write_template(path: str | Path, *, force: bool = False) -> Path:
     """Write a blank inventory workbook: README, then an empty sheet per table.
 
     Parameters
     ----------
     path : str or Path
-        Where to write the ``.xlsx`` file (overwritten if present).
+        Where to write the ``.xlsx`` file. A file already there is replaced only if it is
+        flowmap's own unchanged output (a filled-in inventory never is) or ``force``.
+    force : bool
+        Replace a file flowmap did not write (or that was changed since).
 
     Returns
     -------
     Path
         The path written.
+
+    Raises
+    ------
+    UsageError
+        When ``path`` does not end ``.xlsx`` (the template is a workbook).
+    OutputError
+        When the path holds a file flowmap must not replace, or cannot be written.
 
     Examples
     --------
@@ -108,10 +77,19 @@ def write_template(path: str | Path) -> Path:
     >>> flowmap.validate(out).errors
     []
     """
-    return write_workbook({}, path)
+    if Path(path).suffix.lower() != ".xlsx":
+        from flowmap.errors import UsageError
+
+        raise UsageError(
+            f"the template is an Excel workbook: give a name ending .xlsx, not "
+            f"{Path(path).name!r} (e.g. inventory.xlsx)"
+        )
+    return write_workbook({}, path, force=force)
 
 
-def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+def write_workbook(
+    tables: Mapping[str, pd.DataFrame], path: str | Path, *, force: bool = False
+) -> Path:
     """Write an inventory to one workbook in the layout of the template.
 
     Parameters
@@ -124,7 +102,10 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
         column is written, then any extra columns; a table left out gets a header
         row only. The index is not written.
     path : str or Path
-        Where to write the ``.xlsx`` file (overwritten if present).
+        Where to write the ``.xlsx`` file (a file there is replaced only if flowmap wrote
+        it and it is unchanged, or with ``force``).
+    force : bool
+        Replace a file flowmap did not write.
 
     Returns
     -------
@@ -145,14 +126,21 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     >>> flowmap.load_inventory(out).row_counts() == inv.row_counts()
     True
     """
-    import xlsxwriter
+    from flowmap.render.files import output_file
 
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise ValueError(
             f"not inventory tables: {', '.join(unknown)} (tables are: {', '.join(TABLES)})"
         )
-    path = Path(path)
+    with output_file(path, force=force) as tmp:
+        _workbook(tables, tmp)
+    return Path(path)
+
+
+def _workbook(tables: Mapping[str, pd.DataFrame], path: Path) -> None:
+    import xlsxwriter
+
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties(
         {
@@ -172,7 +160,7 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "bold": wb.add_format({"bold": True}),
     }
-    _write_readme(wb.add_worksheet(README_SHEET), fmt)
+    write_readme(wb.add_worksheet(README_SHEET), fmt)
     long_lists: list[tuple[str, tuple[str, ...]]] = []
     for name, table in TABLES.items():
         frame = tables.get(name)
@@ -186,24 +174,6 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
             ws.set_column(c, c, _width([label, *values]))
         ws.hide()
     wb.close()
-    return path
-
-
-def _write_readme(ws, fmt: dict) -> None:
-    ws.write_string(0, 0, "flowmap inventory", fmt["title"])
-    for r, line in enumerate(README_LINES, start=1):
-        if line:
-            ws.write_string(r, 0, line, fmt["bold"] if line in README_HEADINGS else None)
-    r = len(README_LINES) + 1
-    for c, head in enumerate(README_TABLE_HEADER):
-        ws.write_string(r, c, head, fmt["bold"])
-    for row, table in enumerate(TABLES.values(), start=r + 1):
-        ws.write_string(row, 0, table.name)
-        ws.write_string(row, 1, "required" if table.required else "optional")
-        ws.write_string(row, 2, table.description)
-        ws.write_string(row, 3, " + ".join(table.key))
-    for c, width in enumerate(README_WIDTHS):
-        ws.set_column(c, c, width)
 
 
 def _write_table(
@@ -229,7 +199,7 @@ def _write_table(
         header_fmt = fmt["required"] if column and column.required else fmt["optional"]
         ws.write_string(0, c, name, header_fmt)
         note = (
-            _header_note(column)
+            header_note(column)
             if column
             else ("An extra column, not part of the flowmap format: flowmap keeps it as text.")
         )
@@ -316,55 +286,12 @@ def _validate_column(
                 "minimum": column.minimum,
                 "maximum": column.maximum,
             }
-        options.update(error_title="Out of range", error_message=_range_words(column))
+        options.update(error_title="Out of range", error_message=range_words(column))
     else:
         return
     result = ws.data_validation(1, c, last_row, c, options)
     if result != 0:  # XlsxWriter warns and skips; the template must not silently lack it
         raise RuntimeError(f"Excel refused the validation for {table.name}.{column.name}")
-
-
-def _header_note(column: Column) -> str:
-    """The comment on a header cell: what the column holds and what it accepts.
-
-    >>> print(_header_note(TABLES["systems"].columns["criticality"]))
-    Business criticality.
-    Type: one value from the list
-    Required: no (leave empty if unknown)
-    Allowed: low, medium, high, critical
-    Default when empty: medium
-    Example: critical
-    """
-    lines = [
-        column.description,
-        f"Type: {TYPE_WORDS[column.type]}",
-        "Required: yes (every row needs a value)"
-        if column.required
-        else "Required: no (leave empty if unknown)",
-    ]
-    if column.allowed:
-        lines.append(f"Allowed: {', '.join(column.allowed)}")
-    if column.minimum is not None or column.maximum is not None:
-        lines.append(f"Range: {_range_words(column)}")
-    if column.default is not None:
-        default = column.default
-        if column.type == "bool":
-            default = "yes" if default.lower() in TRUE_WORDS else "no"
-        lines.append(f"Default when empty: {default}")
-    if column.references:
-        target_table, target_column = column.references.split(".")
-        lines.append(f"Must be a {target_column} in the {target_table} sheet")
-    if column.example:
-        lines.append(f"Example: {column.example}")
-    return "\n".join(lines)
-
-
-def _range_words(column: Column) -> str:
-    if column.maximum is None:
-        return f"{column.minimum:g} or more"
-    if column.minimum is None:
-        return f"{column.maximum:g} or less"
-    return f"between {column.minimum:g} and {column.maximum:g}"
 
 
 def _cell(value: object, col_type: str | None) -> Cell:

@@ -127,7 +127,9 @@ def synthesize(
     return {name: _frame(name, tables[name]) for name in TABLES}
 
 
-def write_inventory_csv(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+def write_inventory_csv(
+    tables: dict[str, pd.DataFrame], out_dir: str | Path, *, force: bool = False
+) -> list[Path]:
     """Write each table as ``<table>.csv`` (UTF-8, ``\\n`` line ends, no index).
 
     Parameters
@@ -137,26 +139,26 @@ def write_inventory_csv(tables: dict[str, pd.DataFrame], out_dir: str | Path) ->
         returns); written in schema order.
     out_dir : str or Path
         The folder; created if missing.
+    force : bool
+        Replace files of those names that flowmap did not write (a person's inventory).
 
     Returns
     -------
     list of Path
-        The files written.
+        The files written (all of them, or none when writing fails).
     """
+    from flowmap.render.files import output_files
+
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise UsageError(
             f"Not inventory tables: {', '.join(unknown)} (tables are: {', '.join(TABLES)})."
         )
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in TABLES:
-        if name not in tables:
-            continue
-        path = folder / f"{name}.csv"
-        tables[name].to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        paths.append(path)
+    names = [name for name in TABLES if name in tables]
+    paths = [Path(out_dir) / f"{name}.csv" for name in names]
+    with output_files(paths, force=force) as temporaries:
+        for name, tmp in zip(names, temporaries):
+            tables[name].to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
     return paths
 
 

@@ -35,7 +35,7 @@ def _attack_path(ctx: RuleContext) -> pd.DataFrame:
         ),
         evidence={
             "asset_id": p["asset_id"].tolist(),
-            "path": [route.split(" > ") for route in p["path"].tolist()],
+            "path": [[s["system_id"] for s in steps] for steps in p["steps"].tolist()],
             "steps": p["steps"].tolist(),
             "probability": p["probability"].tolist(),
             "impact": p["impact"].tolist(),

@@ -102,14 +102,20 @@ def top_risks(analysis, org: str | None = None, n: int = 10) -> pd.DataFrame:
 
 
 def attack_paths(analysis, org: str | None = None, n: int = 5) -> pd.DataFrame:
-    """The ``n`` riskiest attack paths: entry point, route, chance of success, impact, risk."""
-    p = scoped(analysis.attack_paths, org).head(n)
+    """The ``n`` riskiest attack paths: entry point, route, chance of success, impact, risk.
+
+    Assets no path reaches (no internet-facing system or workstation leads to them) are
+    not paths: with none at all the table is empty.
+    """
+    p = scoped(analysis.attack_paths, org)
+    p = p[p["entry_system_id"].astype(str) != ""].head(n)
     names = analysis.systems.set_index("system_id")["name"]
+    way_in = p["entry_system_id"].map(names).fillna(p["entry_system_id"]).astype(str)
     out = pd.DataFrame(
         {
             "Data at risk": p["asset_name"],
             "Organisation": p["org_id"].map(_names(analysis)),
-            "Way in": p["entry_system_id"].map(names).astype(object) + " (" + p["entry_kind"] + ")",
+            "Way in": way_in + " (" + p["entry_kind"].astype(str) + ")",
             "Route": p["path"],
             "Moves": p["hops"],
             "Chance": (p["probability"] * 100).round(0).astype(int).astype(str) + "%",

@@ -13,7 +13,7 @@ from flowmap.render.mapview.frames import MapFrames, frames_of
 from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT, DEFAULT_MAX_NODES
 from flowmap.render.mapview.orgview import organisations_view
 from flowmap.render.mapview.page import page_data, render_page
-from flowmap.render.mapview.redact import Pseudonymiser, redact_frames
+from flowmap.render.mapview.redact import Pseudonymiser, check_key, redact_frames
 from flowmap.render.mapview.views import VIEWS, View, systems_view
 
 EXAMPLES = 5  # valid ids listed in an error message
@@ -75,6 +75,8 @@ def render_map(
         Replace names and ids by keyed-hash pseudonyms and drop owners and free text.
     redact_key : str or bytes, optional
         Key of the pseudonyms: the same key gives the same pseudonyms (default random).
+        At least 24 characters (or 16 bytes), not repetitive: a guessable key lets anyone
+        recover short ids such as ODS codes (:func:`~.redact.check_key`).
     max_nodes : int
         Largest systems view drawn before switching to the organisations view.
     detail_limit : int
@@ -181,6 +183,8 @@ def _prepare(
         raise UsageError(
             f"detail_limit must be 0 or more, not {detail_limit}.", param="detail_limit"
         )
+    if redact:
+        check_key(redact_key)
     frames = frames_of(analysis)
     _check_ids(frames, view, asset_id, org_id)
     notes: list[str] = []
@@ -198,12 +202,16 @@ def _prepare(
     return views, heading, subtitle, notes
 
 
-def write_map(analysis, path: str | Path, **options) -> MapDocument:
-    """Render a map (same keywords as :func:`render_map`) and write it as UTF-8."""
+def write_map(analysis, path: str | Path, *, force: bool = False, **options) -> MapDocument:
+    """Render a map (same keywords as :func:`render_map`) and write it as UTF-8.
+
+    ``force`` replaces a file of that name that flowmap did not write.
+    """
+    from flowmap.render.files import check_outputs, write_text
+
+    check_outputs([path], force=force)
     doc = render_map(analysis, **options)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(doc.html, encoding="utf-8", newline="\n")
+    write_text(doc.html, path, force=force)
     return doc
 
 

@@ -94,4 +94,9 @@ def paths_view(fr: MapFrames, org_id: str | None = None) -> View:
             n["borderWidth"] = 6
             n["color"] = {**n["color"], "border": PATH_COLOUR}
     title = "Top attack paths" + (f" to data of {org_id}" if org_id else "")
-    return View("paths", title, nodes, path_edges(paths, set(order)), halos)
+    view = View("paths", title, nodes, path_edges(paths, set(order)), halos)
+    if not len(paths):
+        view.banner = "No attack path" + (
+            f" reaches data of {org_id}" if org_id else " reaches any data"
+        )
+    return view

@@ -134,7 +134,7 @@ def frames_of(analysis) -> MapFrames:
     """
     inv = analysis.inventory
     paths = analysis.attack_paths.copy()
-    paths["systems"] = [tuple(p.split(" > ")) if p else () for p in paths["path"]]
+    paths["systems"] = [tuple(s["system_id"] for s in steps) for steps in paths["steps"]]
     paths["moves"] = [tuple(s["how"] for s in steps) for steps in paths["steps"]]
     return MapFrames(
         orgs=_take(inv.organisations, ORG_COLUMNS),

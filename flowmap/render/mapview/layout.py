@@ -101,6 +101,8 @@ def _group_layout(
 ) -> tuple[dict[str, tuple[float, float]], float]:
     """Spring layout of one community, scaled so neighbours do not overlap."""
     nodes = sorted(G)
+    if not nodes:  # nothing to draw (an organisation no attack path reaches)
+        return {}, 0.0
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}, room[nodes[0]] / 2
     step = max(room[n] for n in nodes)

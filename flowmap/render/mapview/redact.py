@@ -27,6 +27,67 @@ PREFIXES = {
     "backup": "BK",
     "zone": "ZONE",
 }
+#: Shortest key accepted: text keys in characters, byte keys in bytes (128 bits).
+MIN_KEY_CHARS = 24
+MIN_KEY_BYTES = 16
+#: Fewest different characters in a text key (``aaaa...`` is long but guessable).
+MIN_KEY_DISTINCT = 8
+MAKE_A_KEY = (
+    'make a random one with: python3 -c "import secrets; print(secrets.token_urlsafe(32))" '
+    "(or openssl rand -base64 32), keep it as you would a password, and give the same key "
+    "each time the pseudonyms must match"
+)
+
+
+def check_key(key: str | bytes | None) -> None:
+    """Refuse a redaction key that is empty, short or repetitive.
+
+    Pseudonyms hide ids only while the key is secret and unguessable: organisation codes
+    are few (an ODS code is 3 to 5 characters), so with a guessable key anyone can hash
+    every code and read the map back. ``None`` (a random key for this map) is fine.
+
+    Raises
+    ------
+    UsageError
+        Naming the parameter and how to make a good key.
+
+    Examples
+    --------
+    >>> check_key(None), check_key("Jk3v-9QxZr2mLp0Wt7YbNa4sHc1e")
+    (None, None)
+    >>> try:
+    ...     check_key("board-2026")
+    ... except Exception as e:
+    ...     print(str(e)[:62])
+    redact_key is too short (10 characters; at least 24 are needed
+    """
+    from flowmap.errors import UsageError
+
+    if key is None:
+        return
+    if isinstance(key, bytes | bytearray):
+        if len(key) < MIN_KEY_BYTES:
+            raise UsageError(
+                f"redact_key is too short ({len(key)} bytes; at least {MIN_KEY_BYTES} are "
+                f"needed): {MAKE_A_KEY}",
+                param="redact_key",
+            )
+        return
+    text = str(key)
+    if len(text) < MIN_KEY_CHARS:
+        raise UsageError(
+            f"redact_key is too short ({len(text)} characters; at least {MIN_KEY_CHARS} are "
+            f"needed, or anyone could recover the ids by trying every code): {MAKE_A_KEY}",
+            param="redact_key",
+        )
+    if len(set(text)) < MIN_KEY_DISTINCT:
+        raise UsageError(
+            f"redact_key repeats too few characters ({len(set(text))} different; at least "
+            f"{MIN_KEY_DISTINCT}) to be unguessable: {MAKE_A_KEY}",
+            param="redact_key",
+        )
+
+
 #: Free-text or reference columns that only say whether a value was recorded.
 RECORDED_ONLY = ("lawful_basis", "special_condition", "dsa_ref")
 DIGITS = 10  # hex digits of a pseudonym id (40 bits: collisions need ~a million ids)
@@ -43,16 +104,18 @@ class Pseudonymiser:
 
     Examples
     --------
-    >>> p = Pseudonymiser("board-2026")
-    >>> p.id("org", "RXA") == Pseudonymiser("board-2026").id("org", "RXA")
+    >>> key = "Jk3v-9QxZr2mLp0Wt7YbNa4sHc1e"
+    >>> p = Pseudonymiser(key)
+    >>> p.id("org", "RXA") == Pseudonymiser(key).id("org", "RXA")
     True
     >>> p.id("org", "RXA").startswith("ORG-"), p.id("org", "")
     (True, '')
-    >>> p.id("org", "RXA") != Pseudonymiser("other").id("org", "RXA")
+    >>> p.id("org", "RXA") != Pseudonymiser(key + "x").id("org", "RXA")
     True
     """
 
     def __init__(self, key: str | bytes | None = None) -> None:
+        check_key(key)
         if key is None:
             key = secrets.token_bytes(32)
         self._key = key.encode("utf-8") if isinstance(key, str) else bytes(key)
@@ -84,7 +147,7 @@ def redact_frames(frames: MapFrames, key: str | bytes | None = None) -> MapFrame
     >>> from flowmap.render.mapview.frames import frames_of
     >>> a = flowmap.analyse(flowmap.load_inventory("inventories/sample"),
     ...                     as_of=datetime.date(2026, 11, 1))
-    >>> r = redact_frames(frames_of(a), key="k")
+    >>> r = redact_frames(frames_of(a), key="an-example-key-of-24-chars+")
     >>> "RXA" in set(r.orgs["org_id"]), bool(r.assets["owner"].eq("").all())
     (False, True)
     """

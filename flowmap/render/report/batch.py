@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flowmap.render.files import check_outputs, write_text
 from flowmap.render.names import safe_names
 from flowmap.render.report.run import HTML_NAME, report
 
@@ -72,6 +73,7 @@ def _one(
     folder: str,
     as_of: str,
     parameters: dict[str, Any] | None,
+    force: bool = False,
 ) -> OrgOutcome:
     """Run one organisation's report in ``out_dir/folder``; a failure becomes the outcome's
     ``error``."""
@@ -83,6 +85,7 @@ def _one(
             org_id=org_id,
             as_of=as_of or None,
             parameters=parameters,
+            force=force,
         )
     except Exception as exc:
         return OrgOutcome(
@@ -114,6 +117,7 @@ def report_all(
     as_of: dt.date | str | None = None,
     parameters: dict[str, Any] | None = None,
     orgs: list[str] | None = None,
+    force: bool = False,
 ) -> BatchResult:
     """One report per organisation under ``out_dir/<folder>/`` plus ``out_dir/index.html``.
 
@@ -135,6 +139,8 @@ def report_all(
         As for :func:`flowmap.render.report.run.report`.
     orgs : list of str, optional
         Only these organisations (default: every organisation in the inventory).
+    force : bool
+        Replace files of the reports' names that flowmap did not write.
     """
     from flowmap.render.report.params import check_parameters
     from flowmap.render.report.run import BOARD_NOTEBOOK
@@ -142,7 +148,7 @@ def report_all(
     start = time.perf_counter()
     check_parameters(BOARD_NOTEBOOK, parameters)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_outputs([out / INDEX_NAME], force=force)
     known = dict(organisations(path))
     chosen = [(o, known.get(o, o)) for o in orgs] if orgs is not None else list(known.items())
     folders = safe_names([org for org, _ in chosen], fallback="org")
@@ -155,6 +161,7 @@ def report_all(
             folders[org],
             str(as_of or ""),
             parameters,
+            force,
         )
         for org, name in chosen
     ]
@@ -173,11 +180,11 @@ def report_all(
         outcomes=list(outcomes),
         seconds=round(time.perf_counter() - start, 2),
     )
-    write_index(result)
+    write_index(result, force=force)
     return result
 
 
-def write_index(result: BatchResult) -> Path:
+def write_index(result: BatchResult, *, force: bool = False) -> Path:
     """``index.html``: a link to each organisation's report, and each failure with its reason."""
     rows = []
     for o in result.outcomes:
@@ -201,5 +208,4 @@ def write_index(result: BatchResult) -> Path:
         f"<p>{len(result.outcomes) - len(result.failed)} of {len(result.outcomes)} reports "
         f"written; {len(result.failed)} failed.</p><table>{''.join(rows)}</table></body></html>"
     )
-    result.index.write_text(body, encoding="utf-8")
-    return result.index
+    return write_text(body, result.index, force=force)

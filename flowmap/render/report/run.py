@@ -2,8 +2,9 @@
 
 A failing cell raises :class:`~flowmap.errors.ReportError` naming the notebook, the cell
 and the exception; the executed notebook stays in the output folder for diagnosis and no
-``report.html`` is left behind (the report is written under a temporary name and renamed
-only once complete).
+``report.html`` is left behind. Every file goes through the one writing path
+(:mod:`flowmap.render.files`): written under a temporary name and renamed only once
+complete, and never over a file a person made unless ``force``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flowmap.errors import InventoryReadError, ReportError
+from flowmap.render.files import check_outputs, output_files, remove_output
 from flowmap.render.report.params import check_parameters
 
 #: The board report's papermill template, shipped as package data beside this module.
@@ -41,9 +43,15 @@ class ReportResult:
 
 
 def execute(
-    notebook: str | Path | resources.abc.Traversable, output: str | Path, parameters: dict[str, Any]
+    notebook: str | Path | resources.abc.Traversable,
+    output: str | Path,
+    parameters: dict[str, Any],
+    *,
+    force: bool = False,
 ) -> Path:
-    """Execute ``notebook`` with papermill into ``output``.
+    """Execute ``notebook`` with papermill into ``output`` (through the one writing path:
+    under a temporary name, renamed when the run ends; kept when a cell fails, for
+    diagnosis; removed on Ctrl-C or a failed write).
 
     Raises
     ------
@@ -52,29 +60,34 @@ def execute(
     """
     import papermill as pm
 
+    from flowmap.render.files import output_file
+
     output = Path(output)
     if isinstance(notebook, str):
         notebook = Path(notebook)
-    try:
-        with resources.as_file(notebook) as path:
+    failure: pm.PapermillExecutionError | None = None
+    with output_file(output, force=force) as tmp, resources.as_file(notebook) as path:
+        try:
             pm.execute_notebook(
                 str(path),
-                str(output),
+                str(tmp),
                 parameters=parameters,
                 kernel_name=KERNEL_NAME,
                 cwd=str(output.parent.resolve()),
                 progress_bar=False,
                 log_output=False,
             )
-    except pm.PapermillExecutionError as exc:
-        settle(output)
-        first_line = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
+        except pm.PapermillExecutionError as exc:
+            failure = exc
+        settle(tmp)
+    if failure is not None:
+        first_line = next((ln for ln in str(failure.source).splitlines() if ln.strip()), "")
         raise ReportError(
-            f"{notebook.name} failed in cell {exc.cell_index} (execution count "
-            f"{exc.exec_count}: {first_line.strip()!r}) with {exc.ename}: {exc.evalue}. "
-            f"The executed notebook is kept at {output} for diagnosis; no report was written."
-        ) from exc
-    settle(output)
+            f"{notebook.name} failed in cell {failure.cell_index} (execution count "
+            f"{failure.exec_count}: {first_line.strip()!r}) with {failure.ename}: "
+            f"{failure.evalue}. The executed notebook is kept at {output} for diagnosis; "
+            "no report was written."
+        ) from failure
     return output
 
 
@@ -119,6 +132,7 @@ def report(
     org_id: str | None = None,
     as_of: dt.date | str | None = None,
     parameters: dict[str, Any] | None = None,
+    force: bool = False,
 ) -> ReportResult:
     """Run the board report for an inventory and write ``out_dir/report.html``.
 
@@ -139,6 +153,9 @@ def report(
     parameters : dict, optional
         More notebook parameters (``budget``, ``title``...); names and types are checked
         against the notebook's ``parameters`` cell before anything runs.
+    force : bool
+        Replace files of the report's names that flowmap did not write (checked before
+        the notebook runs).
 
     Raises
     ------
@@ -146,6 +163,8 @@ def report(
         An unknown parameter name or a value of the wrong type.
     ReportError
         A cell failed, or the HTML would load anything from the network.
+    OutputError
+        The folder cannot be written, or holds a person's file of a report's name.
     """
     start = time.perf_counter()
     out = Path(out_dir)
@@ -162,29 +181,23 @@ def report(
         org=org_id or values.get("org", ""),
         previous=_absolute(previous) or values.get("previous", ""),
     )
-    out.mkdir(parents=True, exist_ok=True)
     html, pdf_path, executed = out / HTML_NAME, out / PDF_NAME, out / EXECUTED_NAME
-    for stale in (html, pdf_path):
-        stale.unlink(missing_ok=True)
-    execute(BOARD_NOTEBOOK, executed, values)
+    check_outputs([executed, html, *([pdf_path] if pdf else [])], force=force)
+    for stale in (html, pdf_path):  # a failed run leaves no report that looks complete
+        if force and stale.is_file():
+            stale.unlink()
+        else:
+            remove_output(stale)  # flowmap's own only: a person's file stays
+    execute(BOARD_NOTEBOOK, executed, values, force=force)
     from flowmap.render.report.convert import to_html
 
-    partial = out / f".{HTML_NAME}.partial.html"
     title = f"Board report{' ' + values['org'] if values['org'] else ''}"
-    try:
-        to_html(executed, partial, title=title)
+    with output_files([html, *([pdf_path] if pdf else [])], force=force) as temporaries:
+        to_html(executed, temporaries[0], title=title)
         if pdf:
             from flowmap.render.report.pdf import to_pdf
 
-            partial_pdf = out / f".{PDF_NAME}.partial.pdf"
-            try:
-                to_pdf(partial, partial_pdf)
-                partial_pdf.replace(pdf_path)
-            finally:
-                partial_pdf.unlink(missing_ok=True)
-        partial.replace(html)
-    finally:
-        partial.unlink(missing_ok=True)
+            to_pdf(temporaries[0], temporaries[1])
     return ReportResult(
         out_dir=out,
         html=html,
