@@ -8,7 +8,11 @@ from typing import TYPE_CHECKING
 from flowmap.inventory.problems import ValidationReport
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from flowmap.engine.analysis import Analysis
+    from flowmap.reference.bundle import Reference
+    from flowmap.reference.eol import EolTable, OsMatch
 
 MAX_LISTED = 50  # problems listed in the terminal; the rest go to --problems FILE
 
@@ -71,6 +75,8 @@ def format_analysis(analysis: Analysis, *, top: int = 10) -> str:
     ]
     for name, source in s["sources"].items():
         lines.append(f"Using {name}: {source}")
+    for warning in s["warnings"]:
+        lines.append(f"Warning: {warning}")
     if len(f):
         lines.append(f"Top {min(top, len(f))}:")
         for r in f.head(top).itertuples():
@@ -79,6 +85,76 @@ def format_analysis(analysis: Analysis, *, top: int = 10) -> str:
                 f"{_one_line(r.message)}"
             )
     return "\n".join(safe_text(line) for line in lines)
+
+
+def format_eol_summary(reference: Reference, as_of: dt.date) -> str:
+    """What end-of-life data is in use: per product, how many releases, whence and how old.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> from flowmap.reference.bundle import Reference
+    >>> text = format_eol_summary(Reference.bundled(), datetime.date(2026, 11, 30))
+    >>> print(text.splitlines()[0])
+    End-of-life data in use (as of 2026-11-30):
+    >>> "windows-server" in text
+    True
+    """
+    lines = [f"End-of-life data in use (as of {as_of.isoformat()}):"]
+    for name, source in reference.sources.items():
+        if name.startswith("eol"):
+            lines.append(f"  {name}: {source}")
+    d = reference.eol.describe()
+    lines.append("")
+    lines.append(f"{'product':30} {'releases':>8}  {'from':24} {'data of':10}  unchecked")
+    for r in d.itertuples(index=False):
+        when = r.data_date.isoformat() if r.data_date else "unknown"
+        unchecked = f"{r.unchecked}" if r.unchecked else ""
+        lines.append(f"{r.product:30} {r.releases:>8}  {r.origin[:24]:24} {when:10}  {unchecked}")
+    warnings = reference.warnings(as_of)
+    lines.extend(f"Warning: {w}" for w in warnings)
+    if not warnings:
+        lines.append("No end-of-life data is more than six months old.")
+    return "\n".join(lines)
+
+
+def format_eol_product(table: EolTable, product: str) -> str:
+    """Every release of one product, newest support first, with its dates and source."""
+    f = table.frame[table.frame["product"] == product.strip().lower()]
+    if f.empty:
+        known = ", ".join(sorted(table.frame["product"].unique()))
+        return f"No end-of-life data for {product!r}. Products known: {known}."
+    f = f.assign(_end=f["support_end"].fillna(f["support_end"].max())).sort_values(
+        ["_end", "cycle"], ascending=[False, False]
+    )
+    lines = [f"{'release':18} {'support ends':12} {'paid until':10}  {'checked':10}  label"]
+    for r in f.itertuples(index=False):
+        lines.append(
+            f"{r.cycle:18} {_day(r.support_end):12} {_day(r.extended_end):10}  "
+            f"{_day(r.checked):10}  {r.label}"
+        )
+    sources = sorted(set(f["source"]))
+    lines.extend(f"Source: {s}" for s in sources[:5])
+    return "\n".join(lines)
+
+
+def format_eol_match(text: str, m: OsMatch) -> str:
+    """How one software name is read."""
+    if not m.recognised:
+        return f"{text!r}: not judged ({m.reason})"
+    return (
+        f"{text!r}: {m.label} (product {m.product}, release {m.cycle}); support ends "
+        f"{_day(m.support_end)}; paid extension until {_day(m.extended_end)}. {m.reason}"
+    )
+
+
+def _day(value: object) -> str:
+    import pandas as pd
+
+    if value is None or pd.isna(value):
+        return "-"
+    day = pd.Timestamp(value).date()
+    return "ended" if day.year == 1970 else day.isoformat()
 
 
 def _one_line(text: str, width: int = 160) -> str:

@@ -4,13 +4,14 @@ with, written once.
 
 >>> import flowmap
 >>> a = flowmap.analyse_files("inventories/sample", as_of="2026-11-01")
->>> a.summary["as_of"], a.sources
-('2026-11-01', {})
+>>> a.summary["as_of"], list(a.sources)
+('2026-11-01', ['eol bundled'])
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +47,8 @@ def analyse_files(
     kev, epss : path, optional
         The CISA KEV catalogue and FIRST EPSS scores.
     eol : path or sequence of paths, optional
-        More end-of-life tables (endoflife.date files or folders of them).
+        More end-of-life tables: endoflife.date files, tables in flowmap's CSV layout, or
+        folders of them; a text may hold several paths separated by ``os.pathsep``.
     progress : bool
         Show progress bars (on a terminal or in a notebook).
 
@@ -62,12 +64,27 @@ def analyse_files(
     from flowmap.reference.bundle import load_reference
 
     day = parse_day(as_of)
-    eol_paths = [eol] if isinstance(eol, str | Path) else list(eol)
-    reference = load_reference(
-        kev=kev or None, epss=epss or None, eol=[p for p in eol_paths if p not in ("", None)]
-    )
+    reference = load_reference(kev=kev or None, epss=epss or None, eol=eol_paths(eol))
     inventory = load_inventory(path, as_of=day, progress=progress)
     return analyse(inventory, as_of=day, reference=reference, progress=progress)
+
+
+def eol_paths(value: PathLike | Sequence[PathLike] | None) -> list[Path]:
+    """End-of-life files: paths, or one text of paths separated by the system's path
+    separator (``:`` on Linux and macOS, ``;`` on Windows), as notebook parameters come.
+
+    >>> [p.name for p in eol_paths("a.json" + os.pathsep + "b.json")]
+    ['a.json', 'b.json']
+    >>> eol_paths(""), [p.name for p in eol_paths([Path("c.csv"), ""])]
+    ([], ['c.csv'])
+    """
+    if value is None or value == "":
+        return []
+    if isinstance(value, Path):
+        return [value]
+    if isinstance(value, str):
+        return [Path(v) for v in value.split(os.pathsep) if v.strip()]
+    return [Path(v) for v in value if v not in (None, "")]
 
 
 def parse_day(value: dt.date | str | None) -> dt.date | None:

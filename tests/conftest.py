@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "inventories" / "sample"
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the tests from the person's own local end-of-life table (flowmap reference update)."""
+    os.environ["FLOWMAP_DATA_DIR"] = tempfile.mkdtemp(prefix="flowmap-test-data-")
 
 
 def small_tables() -> dict[str, list[dict[str, str]]]:

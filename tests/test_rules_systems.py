@@ -3,7 +3,7 @@
 Every case starts from ``small_tables()``: S1 PAS (Windows Server 2019, patched
 12 days ago), S2 Ward PC (Windows 7, EternalBlue open, last patched 1 Jan 2025),
 S3 a GP SaaS system on the internet (MFA not recorded) and S4 a backup store
-(Ubuntu 22.04, support ending June 2027).
+(Ubuntu 22.04, support ending April 2027).
 """
 
 from __future__ import annotations
@@ -88,8 +88,8 @@ def test_internet_facing_eol_system_scores_higher(tmp_path):
 def test_support_ending_within_a_year_is_eol_soon(tmp_path):
     a = analyse_tables(tmp_path, tables())
     f = finding(a, "EOL_SOON", "S4")
-    assert "Ubuntu 22.04" in f["message"] and "1 Jun 2027" in f["message"]
-    assert f["evidence"]["support_end"] == "2027-06-01"
+    assert "Ubuntu 22.04" in f["message"] and "1 Apr 2027" in f["message"]
+    assert f["evidence"]["support_end"] == "2027-04-01"
     assert not fired(a, "EOL_OS", "S4")
 
 
@@ -118,6 +118,16 @@ def test_unrecognised_os_is_os_unknown_and_quoted(tmp_path):
     f = finding(analyse_tables(tmp_path, t), "OS_UNKNOWN", "S1")
     assert "'Banana OS 3'" in f["message"]
     assert f["evidence"]["os"] == "Banana OS 3"
+
+
+def test_an_os_that_may_be_releases_ending_on_different_dates_is_os_unknown(tmp_path):
+    t = tables()
+    edit(t, "systems", "S1", os="Windows 11 23H2")  # Home/Pro ended 2025-11-11, Enterprise later
+    a = analyse_tables(tmp_path, t)
+    f = finding(a, "OS_UNKNOWN", "S1")
+    assert "may be releases whose support ends on different dates" in f["message"]
+    assert "between 2025-11-11 and 2026-11-10" in f["evidence"]["os_match_reason"]
+    assert not fired(a, "EOL_OS", "S1") and not fired(a, "EOL_SOON", "S1")
 
 
 @quiet("OS_UNKNOWN")

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "export": "flowmap.cli.inventory:export",
     "template": "flowmap.cli.inventory:template",
     "synth": "flowmap.cli.inventory:synth",
+    "reference": "flowmap.cli.reference:reference",
 }
 
 

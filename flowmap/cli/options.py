@@ -69,8 +69,9 @@ def feed_options(f: F) -> F:
                 "--eol",
                 type=click.Path(path_type=Path),
                 multiple=True,
-                help="More end-of-life products: an endoflife.date API JSON file, "
-                "or a folder of them; repeat for more (later ones win).",
+                help="More end-of-life dates: an endoflife.date product file (JSON), a "
+                "table in flowmap's CSV layout, or a folder of them; repeat for more "
+                "(later ones win).",
             ),
         )
     ):

@@ -79,6 +79,13 @@ class Analysis:
         return dict(self.reference.sources)
 
     @property
+    def warnings(self) -> list[str]:
+        """What a reader must be told about the data judged against (e.g. an end-of-life
+        table more than six months older than ``as_of``); see
+        :meth:`flowmap.reference.Reference.warnings`."""
+        return self.reference.warnings(self.as_of)
+
+    @property
     def movement(self) -> nx.DiGraph:
         """The attacker's movement graph as networkx (built on first use; see
         :mod:`flowmap.engine.movement`)."""
@@ -130,6 +137,7 @@ class Analysis:
             "cyber_risk": self.cyber_risk,
             "governance_risk": self.governance_risk,
             "sources": dict(self.sources),
+            "warnings": self.warnings,
         }
 
     def __repr__(self) -> str:

@@ -201,8 +201,16 @@ def diff(old, new) -> InventoryDiff:
     contributions = c[CONTRIBUTION_COLUMNS].reset_index(drop=True)
     counts = entities.groupby(["table", "change"]).size()
     summary = {
-        "old": {"inventory": str(old.inventory.source), "as_of": old.as_of.isoformat()},
-        "new": {"inventory": str(new.inventory.source), "as_of": new.as_of.isoformat()},
+        "old": {
+            "inventory": str(old.inventory.source),
+            "as_of": old.as_of.isoformat(),
+            "sources": dict(old.sources),
+        },
+        "new": {
+            "inventory": str(new.inventory.source),
+            "as_of": new.as_of.isoformat(),
+            "sources": dict(new.sources),
+        },
         "entities": {f"{t} {ch}": int(v) for (t, ch), v in counts.items()},
         "findings": {
             k: int((findings["change"] == k).sum())

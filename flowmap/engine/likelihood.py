@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from flowmap.engine.settings import AnalysisSettings
+from flowmap.reference.eol import MATCH_COLUMNS
 
 #: System kinds expected to run an operating system someone patches.
 OS_KINDS = frozenset(
@@ -94,20 +95,34 @@ def eol_status(
     One of ``eol`` (past end of support, no extension in force), ``eol_extended``
     (past end of support, paid extended updates in force), ``eol_soon`` (support
     ends within ``eol_soon_months``), ``supported``, ``unknown`` (an OS is expected
-    but empty or not recognised) or ``not_applicable`` (SaaS, storage, paper...).
+    but empty or not recognised, or the name may mean several releases of which some
+    are past support and some not) or ``not_applicable`` (SaaS, storage, paper...).
+    Where the name may mean several releases, the system is ``eol`` only when all of
+    them are past support (``support_end``, of the release supported longest).
     An unknown ``esu`` cell is read as no extension.
     """
     today = pd.Timestamp(as_of)
     soon = today + pd.DateOffset(months=settings.eol_soon_months)
     support_end = os_match["support_end"]
+    earliest = os_match["support_end_earliest"].fillna(support_end)
     extended_end = os_match["extended_end"]
     esu = systems["esu"].fillna(False).astype(bool)
     recognised = os_match["os_recognised"].astype(bool)
     expects_os = systems["kind"].isin(OS_KINDS)
     past = recognised & (support_end < today)
     extended = past & esu & (extended_end >= today)
-    conditions = [past & extended, past, recognised & (support_end < soon), recognised, expects_os]
-    choices = ["eol_extended", "eol", "eol_soon", "supported", "unknown"]
+    # the text may mean several releases: unsupported only when all of them are (past),
+    # unknown while only some are
+    split = recognised & ~past & (earliest < today)
+    conditions = [
+        past & extended,
+        past,
+        split,
+        recognised & (earliest < soon),
+        recognised,
+        expects_os,
+    ]
+    choices = ["eol_extended", "eol", "unknown", "eol_soon", "supported", "unknown"]
     return pd.Series(np.select(conditions, choices, "not_applicable"), index=systems.index)
 
 
@@ -128,16 +143,7 @@ def system_likelihood(
     """
     s = settings
     out = pd.DataFrame(index=systems.index)
-    for col in (
-        "os_product",
-        "os_cycle",
-        "os_label",
-        "support_end",
-        "extended_end",
-        "eol_source",
-        "os_recognised",
-        "os_match_reason",
-    ):
+    for col in MATCH_COLUMNS:
         out[col] = os_match[col]
     out["eol_status"] = eol_status(systems, os_match, as_of, s)
 

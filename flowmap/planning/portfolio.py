@@ -71,6 +71,7 @@ class Plan:
     as_of: str = ""
     inventory: str = ""
     actions: list[Action] = field(default_factory=list, repr=False)
+    sources: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def risk_removed(self) -> float:
@@ -189,6 +190,7 @@ def plan(
         as_of=analysis.as_of.isoformat(),
         inventory=str(analysis.inventory.source),
         actions=list(chosen),
+        sources=dict(analysis.sources),
     )
 
 

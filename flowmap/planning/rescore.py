@@ -17,18 +17,9 @@ import pandas as pd
 from flowmap.engine.likelihood import entry_likelihood, system_likelihood
 from flowmap.engine.settings import AnalysisSettings
 from flowmap.inventory.model import Inventory
-from flowmap.reference.eol import EolTable
+from flowmap.reference.eol import MATCH_COLUMNS, EolTable
 
-OS_MATCH = (
-    "os_product",
-    "os_cycle",
-    "os_label",
-    "support_end",
-    "extended_end",
-    "eol_source",
-    "os_recognised",
-    "os_match_reason",
-)
+OS_MATCH = MATCH_COLUMNS
 
 
 def rescore(

@@ -1,51 +1,45 @@
-"""End-of-life dates for operating systems and platforms, and a matcher for free-text OS names.
+"""End-of-life dates for operating systems and applications, and a matcher for their names.
 
-An :class:`EolTable` holds one row per product release (a *cycle*): when its vendor
-support ends (``support_end``) and, where the vendor sells one, when its paid
-extension ends (``extended_end``). flowmap bundles a table of the systems most
-often found in health and care estates (``flowmap/data/eol.csv``, see
-``docs/reference-data.md``); :func:`load_endoflife` adds any product from an
-`endoflife.date <https://endoflife.date>`_ API file.
+An :class:`EolTable` holds one row per product release (a *cycle*): when its support
+ends at no cost (``support_end``: the vendor's security updates, or free community
+support such as Debian LTS) and, where the vendor sells one, when its paid extension
+ends (``extended_end``: Microsoft ESU, Red Hat ELS, Ubuntu Pro ESM...). flowmap
+bundles a table of the products found in health and care estates
+(``flowmap/data/eol_endoflife.csv``, converted from endoflife.date, and
+``flowmap/data/eol.csv``, flowmap's own rows; see ``docs/reference-data.md``);
+:func:`load_endoflife` adds any product from an endoflife.date file.
 
-Inventories name operating systems as people type them: ``Win 2012 R2``,
-``W2K8 R2``, ``Ubuntu 18.04.6 LTS``, ``CentOS Linux 7.9.2009``.
-:meth:`EolTable.match` turns such text into a release and says, in
-``OsMatch.reason``, what it assumed or why it could not match.
+:meth:`EolTable.match` turns free text (``Win 2012 R2``, ``10.0 (22631)``,
+``cpe:/o:canonical:ubuntu_linux:18.04``) into a release and says, in
+``OsMatch.reason``, what it read and why. When the text may mean several releases
+(``Windows 11 Pro`` without a release), the match carries the dates of the one
+supported longest (``support_end``) and of the one supported shortest
+(``support_end_earliest``): a system is unsupported for certain only when the first has
+passed, and cannot be judged while only the second has.
 
-Dates in a table are :class:`datetime.date`; in DataFrames they are ``datetime64``.
-An endoflife.date cycle that has ended on an unpublished date gets
-:data:`ENDED_DATE_UNKNOWN` (1970-01-01) as its ``support_end``, so it always
-counts as ended.
-
-The work is shared with :mod:`flowmap.reference.os_names`, which reads OS names (which
-product and release a text means), and :mod:`flowmap.reference.eol_files`, which reads
-the table files (flowmap's CSV layout and endoflife.date JSON).
+Dates in a table are :class:`datetime.date`; in DataFrames they are ``datetime64``. A
+release whose support has ended on an unpublished date has :data:`ENDED_DATE_UNKNOWN`
+(1970-01-01) as its ``support_end``, so it always counts as ended.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from flowmap.reference.endoflife import read_endoflife
 from flowmap.reference.eol_files import (
     COLUMNS,
     ENDED_DATE_UNKNOWN,
     date_column,
-    read_endoflife,
+    eol_frame,
     read_eol_csv,
 )
-from flowmap.reference.os_names import (
-    RECOGNISED_PRODUCTS,
-    OsGuess,
-    generic_guess,
-    generic_patterns,
-    normalise,
-    recognise,
-)
+from flowmap.reference.eol_match import MATCH_COLUMNS, OsMatch, resolve, unrecognised
+from flowmap.reference.os_names import RECOGNISED_PRODUCTS, generic_patterns, normalise, read
 
 __all__ = [
     "COLUMNS",
@@ -56,72 +50,26 @@ __all__ = [
     "load_endoflife",
 ]
 
-#: Columns :meth:`EolTable.match_many` returns, in order.
-MATCH_COLUMNS: tuple[str, ...] = (
-    "os_product",
-    "os_cycle",
-    "os_label",
-    "support_end",
-    "extended_end",
-    "eol_source",
-    "os_recognised",
-    "os_match_reason",
-)
+#: Months after which a table's data counts as stale (:meth:`EolTable.stale`).
+STALE_MONTHS = 6
 
-_BUNDLED = "eol.csv"
-
-
-@dataclass(frozen=True)
-class OsMatch:
-    """What an operating-system text was matched to.
-
-    Attributes
-    ----------
-    product : str or None
-        Product key (``windows``, ``windows-server``, ``ubuntu``, ...). Set when the
-        product was recognised even if its release was not; None when no product matched.
-    cycle : str or None
-        Release key within the product (``2012-r2``, ``10-22h2``, ``18.04``). When not
-        recognised, the release the text seemed to name, or None.
-    label : str or None
-        Human-readable name of the matched release.
-    support_end : datetime.date or None
-        End of vendor support (security updates). None when not recognised or not announced.
-    extended_end : datetime.date or None
-        End of paid extended security updates; None when there is no such offer.
-    source : str or None
-        Where the dates come from (vendor lifecycle page).
-    recognised : bool
-        True when a release of the table was matched.
-    reason : str
-        Empty for a clean match; otherwise what was assumed (e.g. the release or
-        edition) or why nothing matched.
-    """
-
-    product: str | None
-    cycle: str | None
-    label: str | None
-    support_end: dt.date | None
-    extended_end: dt.date | None
-    source: str | None
-    recognised: bool
-    reason: str
-
-
-# ---------------------------------------------------------------------------------------
-# The table.
-# ---------------------------------------------------------------------------------------
+_BUNDLED = ("eol_endoflife.csv", "eol.csv")
 
 
 class EolTable:
-    """End-of-life dates by product release, and a matcher for free-text OS names.
+    """End-of-life dates by product release, and a matcher for free-text software names.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        Columns ``product, cycle, label, support_end, extended_end, source``; the date
-        columns ``datetime64`` (NaT when absent). Use :meth:`bundled`, :meth:`from_csv`
-        or :func:`load_endoflife` rather than building one by hand.
+        Columns :data:`~flowmap.reference.eol_files.COLUMNS` (``extension``,
+        ``checked`` and ``notes`` may be left out); date columns ``datetime64``. Use
+        :meth:`bundled`, :meth:`from_csv` or :func:`load_endoflife` rather than
+        building one by hand.
+    source : str
+        Where the rows came from (a file name), named in outputs.
+    dated : datetime.date, optional
+        The day the data was current, for :meth:`stale`.
 
     Examples
     --------
@@ -129,18 +77,31 @@ class EolTable:
     >>> m = table.match("Win 2012 R2")
     >>> m.label, m.support_end.isoformat(), m.extended_end.isoformat()
     ('Windows Server 2012 R2', '2023-10-10', '2026-10-13')
-    >>> table.match("Windows 10").reason
-    'Windows 10 without a release: assumed the 22H2 dates (its last-supported release)'
+    >>> m.reason
+    "read 'win 2012 r2' as Windows Server 2012 R2"
     >>> table.match("Proprietary RTOS").reason
     "no product matches 'Proprietary RTOS'"
     """
 
-    def __init__(self, frame: pd.DataFrame, *, source: str = "") -> None:
-        self.source = source  # where the rows came from (a file name), for outputs
-        missing = [c for c in COLUMNS if c not in frame.columns]
-        if missing:
-            raise ValueError(f"an end-of-life frame needs columns {COLUMNS}; missing {missing}")
-        self.frame = frame.loc[:, list(COLUMNS)].reset_index(drop=True)
+    def __init__(
+        self, frame: pd.DataFrame, *, source: str = "", dated: dt.date | None = None
+    ) -> None:
+        self.source = source
+        self.dated = dated
+        frame = frame.copy()
+        for column in COLUMNS:
+            if column not in frame.columns:
+                if column in ("product", "cycle", "label", "support_end", "extended_end"):
+                    raise ValueError(
+                        f"an end-of-life frame needs columns {COLUMNS}; missing {column!r}"
+                    )
+                frame[column] = pd.NaT if column == "checked" else ""
+        if "origin" not in frame.columns:
+            frame["origin"] = source or "table"
+        self.frame = frame.loc[:, [*COLUMNS, "origin"]].reset_index(drop=True)
+        for column in ("support_end", "extended_end", "checked"):
+            self.frame[column] = pd.to_datetime(self.frame[column]).astype("datetime64[ns]")
+        self.origins: dict[str, dt.date | None] = {source or "table": dated}
         rows: dict[str, dict[str, tuple]] = {}
         for row in self.frame.itertuples(index=False, name=None):
             rows.setdefault(row[0], {})[row[1]] = row
@@ -154,25 +115,44 @@ class EolTable:
 
     @classmethod
     def bundled(cls) -> EolTable:
-        """The table shipped with flowmap (``flowmap/data/eol.csv``).
+        """The table shipped with flowmap: endoflife.date's data, then flowmap's own rows.
 
         Examples
         --------
         >>> table = EolTable.bundled()
-        >>> sorted(table.frame["product"].unique())[:3]
-        ['centos', 'centos-stream', 'debian']
+        >>> table.source, table.dated.isoformat()
+        ('bundled', '2026-08-22')
         """
-        resource = resources.files("flowmap") / "data" / _BUNDLED
-        with resources.as_file(resource) as path:
-            return cls.from_csv(path)
+        converted, own = cls.bundled_parts()
+        return converted.extend(own)
 
     @classmethod
-    def from_csv(cls, path: str | Path) -> EolTable:
+    def bundled_parts(cls) -> tuple[EolTable, EolTable]:
+        """The two bundled tables: endoflife.date's data, and flowmap's own rows.
+
+        flowmap's own rows (releases and facts endoflife.date lacks, such as Windows NT,
+        Windows 7's ESU or Red Hat Linux) are applied after any refreshed endoflife.date
+        data, so a refresh does not lose them. Both are dated by the endoflife.date data.
+        """
+        frames = []
+        for name in _BUNDLED:
+            resource = resources.files("flowmap") / "data" / name
+            with resources.as_file(resource) as path:
+                frames.append(read_eol_csv(path))
+        dated = frames[0]["checked"].max()
+        day = None if pd.isna(dated) else dated.date()
+        return cls(frames[0], source="bundled", dated=day), cls(
+            frames[1], source="bundled", dated=day
+        )
+
+    @classmethod
+    def from_csv(cls, path: str | Path, *, source: str | None = None) -> EolTable:
         """Read an end-of-life table in flowmap's CSV layout.
 
-        Columns ``product,cycle,label,support_end,extended_end,source``; dates
-        ``YYYY-MM-DD``; ``extended_end`` (and ``support_end`` when not announced) may be
-        empty. ``product`` and ``cycle`` are matched in lower case.
+        Columns ``product,cycle,label,support_end,extended_end,source`` and optionally
+        ``extension,checked,notes``; dates ``YYYY-MM-DD``; ``extended_end`` (and
+        ``support_end`` when not announced) may be empty. ``product`` and ``cycle`` are
+        matched in lower case. The table's date is its latest ``checked`` date.
 
         Raises
         ------
@@ -189,7 +169,11 @@ class EolTable:
         >>> EolTable.from_csv(folder / "mine.csv").match("Fedora 38").support_end
         datetime.date(2024, 5, 21)
         """
-        return cls(read_eol_csv(path))
+        frame = read_eol_csv(path)
+        dated = frame["checked"].max()
+        return cls(
+            frame, source=source or Path(path).name, dated=None if pd.isna(dated) else dated.date()
+        )
 
     def extend(self, other: EolTable) -> EolTable:
         """A table with the rows of both; rows of ``other`` win for the same product and cycle.
@@ -203,22 +187,97 @@ class EolTable:
         datetime.date(2030, 4, 30)
         """
         both = pd.concat([self.frame, other.frame], ignore_index=True)
-        return EolTable(both.drop_duplicates(["product", "cycle"], keep="last"))
+        table = EolTable(
+            both.drop_duplicates(["product", "cycle"], keep="last"),
+            source=self.source,
+            dated=self.dated,
+        )
+        table.origins = {**self.origins, **other.origins}
+        return table
+
+    # -- what it holds ------------------------------------------------------------------
+
+    def describe(self) -> pd.DataFrame:
+        """One row per product: how many releases, where they come from and how old they are.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``product, releases, origin, data_date, first_checked,
+            last_checked, unchecked`` (releases whose dates nobody checked).
+
+        Examples
+        --------
+        >>> d = EolTable.bundled().describe().set_index("product")
+        >>> int(d.loc["windows-server", "releases"]) > 10, d.loc["debian", "origin"]
+        (True, 'bundled')
+        """
+        f = self.frame
+        out = (
+            f.groupby(["product", "origin"], sort=True)
+            .agg(
+                releases=("cycle", "size"),
+                first_checked=("checked", "min"),
+                last_checked=("checked", "max"),
+                unchecked=("checked", lambda c: int(c.isna().sum())),
+            )
+            .reset_index()
+        )
+        out["data_date"] = out["origin"].map(self.origins)
+        return out.loc[
+            :,
+            ["product", "releases", "origin", "data_date", "first_checked", "last_checked",
+             "unchecked"],
+        ]  # fmt: skip
+
+    def stale(self, as_of: dt.date, *, months: int = STALE_MONTHS) -> list[str]:
+        """Warnings for data older than ``months`` on ``as_of``, one per source in use.
+
+        Only releases whose dates could still move count: a release whose support (and
+        paid extension) had ended when the data was taken is history.
+
+        Examples
+        --------
+        >>> EolTable.bundled().stale(dt.date(2026, 11, 30))
+        []
+        >>> print(EolTable.bundled().stale(dt.date(2027, 6, 1))[0].split(", whose")[0])
+        End-of-life dates of 40 products come from the bundled table
+        """
+        limit = pd.Timestamp(as_of) - pd.DateOffset(months=months)
+        warnings = []
+        f = self.frame
+        for origin, dated in self.origins.items():
+            if dated is None or pd.Timestamp(dated) >= limit:
+                continue
+            # dates that had passed when the data was taken are history: they cannot move
+            live = (f["support_end"].isna() | (f["support_end"] >= pd.Timestamp(dated))) | (
+                f["extended_end"] >= pd.Timestamp(dated)
+            )
+            products = f.loc[(f["origin"] == origin) & live, "product"].nunique()
+            if not products:
+                continue
+            where = {
+                "bundled": "the bundled table",
+                "local": "the local table (made by `flowmap reference update`)",
+            }.get(origin, origin)
+            warnings.append(
+                f"End-of-life dates of {products} products come from {where}, whose data is "
+                f"of {dated.isoformat()}, more than {months} months before {as_of.isoformat()}: "
+                "vendors move dates, so refresh it with `flowmap reference update --from "
+                "<endoflife.date files>` (see docs/reference-data.md)."
+            )
+        return warnings
 
     # -- matching -----------------------------------------------------------------------
 
     def match(self, os_text: str) -> OsMatch:
-        """Match one free-text operating-system name to a release of the table.
-
-        Case does not matter. Windows Server and SQL Server are recognised before
-        desktop Windows; Windows 10/11 without a release are given the release whose
-        support ends last, and a release without an edition the Enterprise/Education
-        dates, both said in ``reason``.
+        """Match one free-text software name to a release of the table.
 
         Parameters
         ----------
         os_text : str
-            What the inventory says, e.g. ``"Windows Server 2012 R2 Standard"``.
+            What the inventory says, e.g. ``"Windows Server 2012 R2 Standard"``,
+            ``"Windows 10 Enterprise 10.0 (19045)"`` or a CPE.
 
         Returns
         -------
@@ -240,30 +299,26 @@ class EolTable:
         missing = os_text is None or (not isinstance(os_text, str) and pd.isna(os_text))
         text = "" if missing else str(os_text).strip()
         if not text:
-            return _unrecognised(None, None, "empty")
-        s = normalise(text)
-        guess = recognise(s, self._rows)
-        if guess is None:
-            guess = generic_guess(s, self._generic, self._rows)
-        if guess is None:
-            return _unrecognised(None, None, f"no product matches {text!r}")
-        return self._resolve(guess)
+            return unrecognised(None, None, "empty")
+        reading = read(normalise(text), self._rows, self._generic)
+        if reading is None:
+            return unrecognised(None, None, f"no product matches {text!r}")
+        return resolve(reading, self._rows)
 
     def match_many(self, values: pd.Series) -> pd.DataFrame:
-        """Match a column of OS names, each distinct value once.
+        """Match a column of software names, each distinct value once.
 
         Parameters
         ----------
         values : pandas.Series
-            OS names; missing values count as empty.
+            Names; missing values count as empty.
 
         Returns
         -------
         pandas.DataFrame
-            Indexed like ``values``, with columns ``os_product, os_cycle, os_label,
-            support_end, extended_end`` (``datetime64``), ``eol_source``,
-            ``os_recognised`` (bool) and ``os_match_reason``. Text columns are missing
-            (NaN) where there is nothing to say.
+            Indexed like ``values``, with :data:`MATCH_COLUMNS`: dates as
+            ``datetime64``, ``os_recognised`` bool, text columns missing (NaN) where
+            there is nothing to say.
 
         Examples
         --------
@@ -283,8 +338,11 @@ class EolTable:
             "os_cycle": _text([m.cycle for m in found]),
             "os_label": _text([m.label for m in found]),
             "support_end": date_column([m.support_end for m in found]),
+            "support_end_earliest": date_column([m.support_end_earliest for m in found]),
             "extended_end": date_column([m.extended_end for m in found]),
+            "extension": _text([m.extension for m in found]),
             "eol_source": _text([m.source for m in found]),
+            "eol_checked": date_column([m.checked for m in found]),
             "os_recognised": pd.Series([m.recognised for m in found], dtype=bool),
             "os_match_reason": _text([m.reason for m in found]),
         }
@@ -295,32 +353,6 @@ class EolTable:
             out[name] = taken
         return pd.DataFrame(out, index=values.index).loc[:, list(MATCH_COLUMNS)]
 
-    # -- internals ----------------------------------------------------------------------
-
-    def _resolve(self, guess: OsGuess) -> OsMatch:
-        if not guess.cycles:
-            return _unrecognised(
-                guess.product, None, f"{guess.wanted} without a version: cannot tell which release"
-            )
-        releases = self._rows.get(guess.product, {})
-        for cycle, note in guess.cycles:
-            row = releases.get(cycle)
-            if row is not None:
-                _, _, label, support_end, extended_end, source = row
-                return OsMatch(
-                    guess.product,
-                    cycle,
-                    label,
-                    _date(support_end),
-                    _date(extended_end),
-                    source or None,
-                    True,
-                    note,
-                )
-        return _unrecognised(
-            guess.product, guess.cycles[0][0], f"{guess.wanted} is not in the end-of-life table"
-        )
-
 
 # ---------------------------------------------------------------------------------------
 # endoflife.date files.
@@ -328,26 +360,13 @@ class EolTable:
 
 
 def load_endoflife(path: str | Path) -> EolTable:
-    """Read an endoflife.date API file into an :class:`EolTable`.
+    """Read an endoflife.date API file (classic or v1) into an :class:`EolTable`.
 
-    Two shapes are understood:
-
-    * the classic API, ``https://endoflife.date/api/<product>.json``: a list of cycles
-      with ``cycle``, ``eol`` and ``extendedSupport``; the product is the file name's
-      stem (``postgresql.json`` -> ``postgresql``);
-    * the v1 API, ``https://endoflife.date/api/v1/products/<product>/``:
-      ``{"result": {"name", "label", "releases": [{"name", "label", "eolFrom", "isEol",
-      "eoesFrom"}]}}``.
-
-    ``support_end`` is the end of life (``eol`` / ``eolFrom``), ``extended_end`` the end
-    of extended support (``extendedSupport`` / ``eoesFrom``). Where the file gives a
-    boolean instead of a date, ``true`` for end of life means "ended, date unknown" and
-    becomes :data:`ENDED_DATE_UNKNOWN`; ``false`` means "not ended" and becomes no date.
-    A boolean for extended support becomes no date.
-
-    Once added to a table with :meth:`EolTable.extend`, a product matches texts that
-    name it followed by a version starting with one of its cycles: ``PostgreSQL 12``,
-    ``postgresql 12.4``.
+    See :mod:`flowmap.reference.endoflife` for the shapes read and how fields become
+    columns. Release names are mapped onto flowmap's, so ``windows-server.json``
+    replaces the bundled Windows Server rows; a product flowmap has no reader for
+    matches texts that name it followed by a version starting with one of its cycles:
+    ``PostgreSQL 12`` and ``postgresql 12.4`` match cycle ``12``.
 
     Raises
     ------
@@ -357,16 +376,22 @@ def load_endoflife(path: str | Path) -> EolTable:
     Examples
     --------
     >>> import json, tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "postgresql.json"
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "fedora.json"
     >>> _ = path.write_text(json.dumps([
-    ...     {"cycle": "13", "eol": "2025-11-13", "extendedSupport": False},
-    ...     {"cycle": "12", "eol": "2024-11-14", "extendedSupport": False}]))
+    ...     {"cycle": "40", "eol": "2025-05-13", "extendedSupport": False},
+    ...     {"cycle": "39", "eol": "2024-11-26", "extendedSupport": False}]))
     >>> table = EolTable.bundled().extend(load_endoflife(path))
-    >>> m = table.match("postgresql 12.4")
+    >>> m = table.match("Fedora 39")
     >>> m.product, m.cycle, m.support_end.isoformat()
-    ('postgresql', '12', '2024-11-14')
+    ('fedora', '39', '2024-11-26')
     """
-    return EolTable(read_endoflife(path), source=Path(path).name)
+    data = read_endoflife(path)
+    return EolTable(data.frame, source=Path(path).name, dated=data.dated)
+
+
+def eol_table(records: list[dict], *, source: str, dated: dt.date | None = None) -> EolTable:
+    """An :class:`EolTable` from row dicts (see :func:`flowmap.reference.eol_files.eol_frame`)."""
+    return EolTable(eol_frame(records), source=source, dated=dated)
 
 
 # ---------------------------------------------------------------------------------------
@@ -377,11 +402,3 @@ def load_endoflife(path: str | Path) -> EolTable:
 def _text(values: list) -> pd.Series:
     """Strings (or None) as a pandas ``str`` Series, None becoming missing."""
     return pd.Series(values, dtype="str")
-
-
-def _date(value: object) -> dt.date | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
-def _unrecognised(product: str | None, cycle: str | None, reason: str) -> OsMatch:
-    return OsMatch(product, cycle, None, None, None, None, False, reason)

@@ -1,17 +1,15 @@
-"""End-of-life tables as files: flowmap's CSV layout and endoflife.date API files.
+"""End-of-life tables as CSV files: flowmap's layout, read and checked.
 
-Both readers give the frame an :class:`flowmap.reference.eol.EolTable` wraps: one row
-per product release (*cycle*), columns :data:`COLUMNS`, dates as ``datetime64`` (NaT
-when absent). They check what they read and raise
+:func:`read_eol_csv` gives the frame an :class:`flowmap.reference.eol.EolTable` wraps:
+one row per product release (*cycle*), columns :data:`COLUMNS`, dates as
+``datetime64`` (NaT when absent). It checks what it reads and raises
 :class:`flowmap.errors.ReferenceDataError` with a message that says how to fix the
-file. Use them through :meth:`EolTable.from_csv <flowmap.reference.eol.EolTable.from_csv>`
-and :func:`flowmap.reference.eol.load_endoflife`.
+file. endoflife.date's JSON files are read by :mod:`flowmap.reference.endoflife`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -19,11 +17,35 @@ import pandas as pd
 from flowmap.errors import ReferenceDataError
 
 #: Columns of an end-of-life table, in file order.
-COLUMNS: tuple[str, ...] = ("product", "cycle", "label", "support_end", "extended_end", "source")
+COLUMNS: tuple[str, ...] = (
+    "product",
+    "cycle",
+    "label",
+    "support_end",
+    "extended_end",
+    "extension",
+    "checked",
+    "source",
+    "notes",
+)
+#: Columns a table file must have; ``extension``, ``checked`` and ``notes`` may be left out.
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "product",
+    "cycle",
+    "label",
+    "support_end",
+    "extended_end",
+    "source",
+)
+_OPTIONAL = [c for c in COLUMNS if c not in REQUIRED_COLUMNS]
+#: Columns holding dates.
+DATE_COLUMNS: tuple[str, ...] = ("support_end", "extended_end", "checked")
 
 #: ``support_end`` of a release whose support has ended on a date nobody published
 #: (endoflife.date says ``"eol": true``). Any comparison with today says "ended".
 ENDED_DATE_UNKNOWN = dt.date(1970, 1, 1)
+
+_FORMULA_MARKS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---------------------------------------------------------------------------------------
@@ -56,8 +78,8 @@ def read_eol_csv(path: str | Path) -> pd.DataFrame:
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.csv"
     >>> _ = path.write_text("product,cycle,label,support_end,extended_end,source\\n"
     ...                     "Fedora,38,Fedora 38,2024-05-21,,https://fedoraproject.org\\n")
-    >>> read_eol_csv(path).loc[0, ["product", "support_end"]].tolist()
-    ['fedora', Timestamp('2024-05-21 00:00:00')]
+    >>> read_eol_csv(path).loc[0, ["product", "support_end", "checked"]].tolist()
+    ['fedora', Timestamp('2024-05-21 00:00:00'), NaT]
     """
     path = Path(path)
     if not path.is_file():
@@ -73,167 +95,54 @@ def read_eol_csv(path: str | Path) -> pd.DataFrame:
             f"save it as UTF-8 CSV with columns {','.join(COLUMNS)}."
         ) from exc
     raw.columns = [c.strip().lower() for c in raw.columns]
-    missing = [c for c in COLUMNS if c not in raw.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         raise ReferenceDataError(
             f"{path} lacks column(s) {', '.join(missing)}; an end-of-life table needs "
-            f"{','.join(COLUMNS)}."
+            f"{','.join(REQUIRED_COLUMNS)} (and may have {', '.join(_OPTIONAL)})."
         )
+    for column in COLUMNS:
+        if column not in raw.columns:
+            raw[column] = ""
     records = []
     for offset, row in enumerate(raw.to_dict("records")):
         line = offset + 2
-        product = row["product"].strip().lower()
-        cycle = row["cycle"].strip().lower()
+        row = {k: _unquoted(v) for k, v in row.items() if k in COLUMNS}
+        product = row["product"].lower()
+        cycle = row["cycle"].lower()
         if not product or not cycle:
             raise ReferenceDataError(
                 f"{path} line {line}: product and cycle must both be filled in; "
                 "fill them in or delete the row."
             )
-        support_end = _csv_date(path, line, "support_end", row["support_end"])
-        extended_end = _csv_date(path, line, "extended_end", row["extended_end"])
-        if support_end and extended_end and extended_end < support_end:
+        dates = {c: _csv_date(path, line, c, row[c]) for c in DATE_COLUMNS}
+        if (
+            dates["support_end"]
+            and dates["extended_end"]
+            and (dates["extended_end"] < dates["support_end"])
+        ):
             raise ReferenceDataError(
-                f"{path} line {line}: extended_end {extended_end} is before support_end "
-                f"{support_end}; correct one of the dates."
+                f"{path} line {line}: extended_end {dates['extended_end']} is before "
+                f"support_end {dates['support_end']}; correct one of the dates."
             )
         records.append(
             {
+                **row,
+                **dates,
                 "product": product,
                 "cycle": cycle,
-                "label": row["label"].strip() or f"{product} {cycle}",
-                "support_end": support_end,
-                "extended_end": extended_end,
-                "source": row["source"].strip(),
+                "label": row["label"] or f"{product} {cycle}",
             }
         )
     return eol_frame(records)
 
 
-# ---------------------------------------------------------------------------------------
-# endoflife.date files.
-# ---------------------------------------------------------------------------------------
-
-
-def read_endoflife(path: str | Path) -> pd.DataFrame:
-    """Read an endoflife.date API file (classic or v1) into an end-of-life frame.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The file; :func:`flowmap.reference.eol.load_endoflife` describes the two
-        shapes understood and how their fields become ``support_end`` and
-        ``extended_end``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`COLUMNS`, one row per release cycle.
-
-    Raises
-    ------
-    ReferenceDataError
-        The file is missing, is not JSON, or is JSON of another shape.
-
-    Examples
-    --------
-    >>> import json, tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "postgresql.json"
-    >>> _ = path.write_text(json.dumps([{"cycle": "9", "eol": True}]))
-    >>> read_endoflife(path).loc[0, ["product", "cycle", "support_end"]].tolist()
-    ['postgresql', '9', Timestamp('1970-01-01 00:00:00')]
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise ReferenceDataError(
-            f"{path}: no such endoflife.date file; download it from "
-            "https://endoflife.date/api/<product>.json or correct the path."
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise ReferenceDataError(
-            f"{path} is not valid JSON (line {exc.lineno}: {exc.msg}); download it again "
-            "from https://endoflife.date/api/<product>.json."
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise ReferenceDataError(
-            f"{path} is not UTF-8 text; download it again from "
-            "https://endoflife.date/api/<product>.json."
-        ) from exc
-    if isinstance(data, list):
-        records = _classic_records(path, data)
-    elif (
-        isinstance(data, dict)
-        and isinstance(data.get("result"), dict)
-        and isinstance(data["result"].get("releases"), list)
-    ):
-        records = _v1_records(path, data["result"])
-    else:
-        raise ReferenceDataError(
-            f"{path} is not an endoflife.date product file (expected a list of cycles or "
-            '{"result": {"releases": [...]}}); download /api/<product>.json or '
-            "/api/v1/products/<product>/ from endoflife.date."
-        )
-    if not records:
-        raise ReferenceDataError(
-            f"{path} lists no release cycles; download the product's file again from "
-            "endoflife.date."
-        )
-    return eol_frame(records)
-
-
-def _classic_records(path: Path, data: list) -> list[dict]:
-    product = path.name.split(".")[0].strip().lower()
-    records = []
-    for i, item in enumerate(data):
-        if not isinstance(item, dict) or "cycle" not in item:
-            raise ReferenceDataError(
-                f"{path}: entry {i + 1} has no 'cycle', so this is not an endoflife.date "
-                "/api/<product>.json file; download it again."
-            )
-        cycle = str(item["cycle"]).strip().lower()
-        where = f"{path}: cycle {cycle}"
-        records.append(
-            {
-                "product": product,
-                "cycle": cycle,
-                "label": f"{product} {cycle}",
-                "support_end": _json_date(where, "eol", item.get("eol"), ended=True),
-                "extended_end": _json_date(
-                    where, "extendedSupport", item.get("extendedSupport"), ended=False
-                ),
-                "source": f"https://endoflife.date/{product} (from {path.name})",
-            }
-        )
-    return records
-
-
-def _v1_records(path: Path, result: dict) -> list[dict]:
-    product = str(result.get("name") or path.name.split(".")[0]).strip().lower()
-    product_label = str(result.get("label") or product).strip()
-    records = []
-    for i, item in enumerate(result["releases"]):
-        if not isinstance(item, dict) or "name" not in item:
-            raise ReferenceDataError(
-                f"{path}: release {i + 1} has no 'name', so this is not an endoflife.date "
-                "v1 product file; download it again."
-            )
-        cycle = str(item["name"]).strip().lower()
-        where = f"{path}: release {cycle}"
-        eol = item.get("eolFrom")
-        if eol is None:
-            eol = bool(item.get("isEol", False))
-        records.append(
-            {
-                "product": product,
-                "cycle": cycle,
-                "label": f"{product_label} {item.get('label') or item['name']}",
-                "support_end": _json_date(where, "eolFrom", eol, ended=True),
-                "extended_end": _json_date(where, "eoesFrom", item.get("eoesFrom"), ended=False),
-                "source": f"https://endoflife.date/{product} (from {path.name})",
-            }
-        )
-    return records
+def _unquoted(value: str) -> str:
+    """A cell's text, stripped, without the apostrophe a safe CSV writer puts before ``=``."""
+    value = str(value).strip()
+    if value[:1] == "'" and value[1:2] in _FORMULA_MARKS:
+        return value[1:]
+    return value
 
 
 # ---------------------------------------------------------------------------------------
@@ -241,33 +150,22 @@ def _v1_records(path: Path, result: dict) -> list[dict]:
 # ---------------------------------------------------------------------------------------
 
 
-def _json_date(where: str, field: str, value: object, ended: bool) -> dt.date | None:
-    """A date from an endoflife.date field: ISO text, a boolean, or null."""
-    if value is None or value is False or value == "":
-        return None
-    if value is True:
-        return ENDED_DATE_UNKNOWN if ended else None
-    problem = (
-        f"{where}: {field} {value!r} is not a date (YYYY-MM-DD) or true/false; "
-        "download the file again from endoflife.date."
-    )
-    if not isinstance(value, str):
-        raise ReferenceDataError(problem)
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError as exc:
-        raise ReferenceDataError(problem) from exc
-
-
 def _csv_date(path: Path, line: int, column: str, value: str) -> dt.date | None:
     value = value.strip()
     if not value:
         return None
+    if column == "support_end" and value.lower() == "ended":
+        return ENDED_DATE_UNKNOWN
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ReferenceDataError(
-            f"{path} line {line}: {column} {value!r} is not a date; write it as YYYY-MM-DD."
+            f"{path} line {line}: {column} {value!r} is not a date; write it as YYYY-MM-DD"
+            + (
+                " (or 'ended' when it has ended on a date you do not know)."
+                if column == "support_end"
+                else "."
+            )
         ) from exc
 
 
@@ -277,7 +175,7 @@ def eol_frame(records: list[dict]) -> pd.DataFrame:
     Parameters
     ----------
     records : list of dict
-        One dict per release, keyed by :data:`COLUMNS`.
+        One dict per release, keyed by :data:`COLUMNS` (missing keys are empty).
 
     Returns
     -------
@@ -293,8 +191,11 @@ def eol_frame(records: list[dict]) -> pd.DataFrame:
     [NaT]
     """
     frame = pd.DataFrame(records, columns=list(COLUMNS))
-    for column in ("support_end", "extended_end"):
-        frame[column] = date_column(list(frame[column]))
+    for column in COLUMNS:
+        if column in DATE_COLUMNS:
+            frame[column] = date_column(list(frame[column]))
+        else:
+            frame[column] = frame[column].astype(object).fillna("").astype(str)
     return frame
 
 

@@ -198,6 +198,7 @@ def _findings_workbook(analysis: Analysis, path: Path, *, flat: pd.DataFrame | N
     rows += [(f"Severity: {k}", v) for k, v in summary["by_severity"].items()]
     rows += [(f"Rule: {k}", v) for k, v in summary["by_rule"].items()]
     rows += [(f"Source: {k}", v) for k, v in summary["sources"].items()]
+    rows += [("Warning", w) for w in summary["warnings"]]
     for i, (label, value) in enumerate(rows):
         ws.write_string(i, 0, neutralise_formula(label), bold)
         ws.write(i, 1, neutralise_formula(value) if isinstance(value, str) else value)

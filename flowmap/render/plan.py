@@ -55,6 +55,7 @@ def plan_summary(plan: Plan) -> dict[str, object]:
         "risk_removed": plan.risk_removed,
         "costs_note": "Default costs are indicative (docs/planning.md); the inventory's "
         "costs table overrides them.",
+        "sources": dict(plan.sources),
     }
 
 
@@ -78,7 +79,10 @@ def _workbook(plan: Plan, path: Path) -> None:
     wb = new_workbook(path, "flowmap investment plan")
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet("summary")
-    for i, (k, v) in enumerate(plan_summary(plan).items()):
+    rows: list[tuple[str, object]] = []
+    for k, v in plan_summary(plan).items():
+        rows += [(f"source: {n}", t) for n, t in v.items()] if isinstance(v, dict) else [(k, v)]
+    for i, (k, v) in enumerate(rows):
         ws.write_string(i, 0, k, bold)
         if isinstance(v, str):
             ws.write_string(i, 1, neutralise_formula(v))

@@ -332,8 +332,12 @@ def date_text(value: object) -> str:
 
     >>> date_text(pd.Timestamp("2026-03-01")), date_text(pd.NaT)
     ('1 Mar 2026', 'never recorded')
+    >>> date_text(pd.Timestamp("1970-01-01"))  # flowmap.reference.ENDED_DATE_UNKNOWN
+    'a date the vendor did not publish'
     """
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return "never recorded"
     ts = pd.Timestamp(value)
+    if ts == pd.Timestamp(1970, 1, 1):  # ended on a date the vendor did not publish
+        return "a date the vendor did not publish"
     return f"{ts.day} {ts.strftime('%b %Y')}"

@@ -34,6 +34,7 @@ SYSTEM_COLUMNS = [
     "esu",
     "internet_facing",
     "os_match_reason",
+    "os_recognised",
     "eol_status",
     "open_kev",
     "open_ransomware",
@@ -115,6 +116,7 @@ def _eol_soon(ctx: RuleContext) -> pd.DataFrame:
 def _os_unknown(ctx: RuleContext) -> pd.DataFrame:
     s = _eol(ctx, "unknown")
     os_recorded = [bool(v) for v in s["os"].to_numpy(dtype=object)]
+    several = s["os_recognised"].fillna(False).astype(bool).to_numpy()
     return hits(
         s,
         subject="system_id",
@@ -124,9 +126,18 @@ def _os_unknown(ctx: RuleContext) -> pd.DataFrame:
             "{name} ({system_id}) has {os}, so nobody can tell whether it is still supported.",
             os=when(
                 os_recorded,
-                fill(
-                    s,
-                    "an operating system ({os!r}) that flowmap cannot match to a supported product",
+                when(
+                    several,
+                    fill(
+                        s,
+                        "an operating system ({os!r}) that may be releases whose support ends "
+                        "on different dates (record the release, edition or build)",
+                    ),
+                    fill(
+                        s,
+                        "an operating system ({os!r}) that flowmap cannot match to a "
+                        "supported product",
+                    ),
                 ),
                 "no operating system recorded",
             ),

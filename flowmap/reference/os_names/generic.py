@@ -91,7 +91,7 @@ def generic_guess(
     --------
     >>> rows = {"postgresql": {"12": ("postgresql", "12", "postgresql 12", None, None, "")}}
     >>> generic_guess("postgresql 12.4", generic_patterns(rows, set()), rows)
-    OsGuess(product='postgresql', wanted='postgresql 12.4', cycles=(('12', ''),))
+    OsGuess(product='postgresql', wanted='postgresql 12.4', cycles=(('12', ''),), said='postgresql')
     """
     best: tuple[int, str, re.Match[str]] | None = None
     for product, regex, length in patterns:
@@ -103,10 +103,10 @@ def generic_guess(
     _, product, m = best
     v = re.search(r"(?<![0-9a-z])v?(\d+(?:\.\d+)*)", s[m.end() :])
     if not v:
-        return OsGuess(product, product)
+        return OsGuess(product, product, (), m.group(0))
     version = v.group(1)
     cycles = sorted(rows[product], key=len, reverse=True)
     for cycle in cycles:
         if version == cycle or version.startswith(cycle + "."):
-            return OsGuess(product, f"{product} {version}", ((cycle, ""),))
-    return OsGuess(product, f"{product} {version}", ((version, ""),))
+            return OsGuess(product, f"{product} {version}", ((cycle, ""),), m.group(0))
+    return OsGuess(product, f"{product} {version}", ((version, ""),), m.group(0))
