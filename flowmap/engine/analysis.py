@@ -80,9 +80,7 @@ class Analysis:
 
     @property
     def warnings(self) -> list[str]:
-        """What a reader must be told about the data judged against (e.g. an end-of-life
-        table more than six months older than ``as_of``); see
-        :meth:`flowmap.reference.Reference.warnings`."""
+        """What readers must be told of the reference data (:meth:`Reference.warnings`)."""
         return self.reference.warnings(self.as_of)
 
     @property
@@ -204,7 +202,9 @@ def analyse(
     ):
         step()
         vulns = _with_feeds(inventory.vulnerabilities, reference.kev, reference.epss)
-        os_match = reference.eol.match_many(inventory.systems["os"])
+        os_match = reference.eol.match_many(
+            inventory.systems["os"], cpe=inventory.systems.get("os_cpe")
+        )
         step()
         scored = system_likelihood(
             inventory.systems, vulns, os_match, as_of=as_of, settings=settings

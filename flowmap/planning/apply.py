@@ -114,6 +114,8 @@ def _apply_system(a: Action, table, today: pd.Timestamp, eol: EolTable | None) -
                 f"{s.loc[at, 'os'].iloc[0]!r}; leave it out of the plan."
             )
         s.loc[at, "os"] = UPGRADE_TARGETS[product]
+        if "os_cpe" in s.columns:
+            s.loc[at, "os_cpe"] = ""  # the scanner's CPE described the old system
         s.loc[at, "last_patched"] = today
     elif a.kind == "enrol_esu":
         s.loc[at, "esu"] = True

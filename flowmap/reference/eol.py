@@ -25,6 +25,7 @@ release whose support has ended on an unpublished date has :data:`ENDED_DATE_UNK
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -305,13 +306,17 @@ class EolTable:
             return unrecognised(None, None, f"no product matches {text!r}")
         return resolve(reading, self._rows)
 
-    def match_many(self, values: pd.Series) -> pd.DataFrame:
-        """Match a column of software names, each distinct value once.
+    def match_many(self, values: pd.Series, *, cpe: pd.Series | None = None) -> pd.DataFrame:
+        """Match a column of software names, each distinct (name, CPE) pair once.
 
         Parameters
         ----------
         values : pandas.Series
             Names; missing values count as empty.
+        cpe : pandas.Series, optional
+            A CPE per row (a scanner's ``os_cpe``), indexed like ``values``. It is read
+            where the name cannot be judged (not recognised), or may mean several
+            releases while the CPE names one; the reason then says so.
 
         Returns
         -------
@@ -331,8 +336,14 @@ class EolTable:
         '2024-06-30'
         """
         text = pd.Series(values, copy=False).astype("string").fillna("")
-        codes, uniques = pd.factorize(text.to_numpy(dtype=object))
-        found = [self.match(u) for u in uniques]
+        if cpe is None:
+            codes, uniques = pd.factorize(text.to_numpy(dtype=object))
+            found = [self.match(u) for u in uniques]
+        else:
+            extra = pd.Series(cpe, copy=False).reindex(text.index).astype("string").fillna("")
+            pairs = pd.Series(list(zip(text.to_numpy(dtype=object), extra.to_numpy(dtype=object))))
+            codes, uniques = pd.factorize(pairs)
+            found = [self._match_with_cpe(name, also) for name, also in uniques]
         columns: dict[str, pd.Series] = {
             "os_product": _text([m.product for m in found]),
             "os_cycle": _text([m.cycle for m in found]),
@@ -352,6 +363,17 @@ class EolTable:
             taken.index = values.index
             out[name] = taken
         return pd.DataFrame(out, index=values.index).loc[:, list(MATCH_COLUMNS)]
+
+    def _match_with_cpe(self, name: str, cpe: str) -> OsMatch:
+        """The name's match, or the CPE's where the name cannot say and the CPE can."""
+        m = self.match(name)
+        if not cpe.strip() or (m.recognised and m.support_end_earliest == m.support_end):
+            return m
+        c = self.match(cpe)
+        exact = c.recognised and c.support_end_earliest == c.support_end
+        if not exact and (m.recognised or not c.recognised):
+            return m
+        return replace(c, reason=f"from os_cpe {cpe.strip()!r}: {c.reason}")
 
 
 # ---------------------------------------------------------------------------------------
