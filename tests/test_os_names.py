@@ -104,6 +104,8 @@ def test_an_ssh_banner_says_only_what_its_package_revision_says(table: EolTable)
         ("Windows 10 Enterprise LTSC 2019", "10-ltsc-2019", "supported"),
         ("Windows 10 IoT Enterprise LTSC 2021", "10-iot-ltsc-2021", "supported"),
         ("Windows 11 26H1 Enterprise", "11-26h1-e", "supported"),
+        ("Windows 10.0.19045.4291", "10-22h2", "eol"),  # Intune osPlatform + osVersion
+        ("Windows 10.0.22631.2861", "11-23h2-e", "unknown"),  # build 22631 is Windows 11
     ],
 )
 def test_windows_builds_releases_and_editions_as_tools_write_them(
@@ -200,6 +202,7 @@ def test_windows_10_without_a_release_is_end_of_life_because_every_release_ended
         ("Mac OS X 10.6.8 (10K549)", "macos", "10.6", "eol"),
         ("iPadOS 17.6", "ipados", "17", None),
         ("Android 13", "android", "13", "eol"),  # ended 2026-03-02
+        ("AndroidEnterprise 13", "android", "13", "eol"),  # Intune osPlatform + osVersion
         ("VMware ESXi 7.0 U3", "esxi", "7.0", "eol"),
         ("vCenter Server 8.0 U2", "vcenter", "8.0", None),
         ("NetScaler 13.1-51.15", "netscaler-adc", "13.1", "supported"),

@@ -248,5 +248,5 @@ DEVICES: tuple[Named, ...] = (
             r"(?<![a-z0-9])(?:apple\s*)?(?:iphone\s*os|ios)(?![a-z])(?![\s\-]*x[er]\b)(?!\s*\d+\.\d+\()"
         ),
     ),
-    Named("android", "Android", _rx(r"android(?:\s*os)?"), convert=lambda v: v),
+    Named("android", "Android", _rx(r"android(?:\s*(?:os|enterprise|for\s*work))?")),
 )  # fmt: skip

@@ -25,8 +25,8 @@ from flowmap.reference.release_names import windows_ltsc_cycle
 
 _WIN_PREFIX = r"(?:(?:microsoft\s+)?(?:windows|win)[\s\-]*|w)"
 _WIN_VERSION = re.compile(
-    NOT_WORD_BEFORE + _WIN_PREFIX + r"(xp|vista|2000|2k|7|8\.1|81|8|10|11)(?![0-9])"
-)
+    NOT_WORD_BEFORE + _WIN_PREFIX + r"(xp|vista|2000|2k|7|8\.1|81|8|10|11)(?![0-9])(?!\.\d)"
+)  # "Windows 10.0.22631" (Intune's osPlatform + osVersion) is a kernel version, not Windows 10
 _WIN_BARE = re.compile(r"^(xp|vista)\b|(?<![a-z])vista(?![a-z])")
 WIN_ANY = re.compile(NOT_WORD_BEFORE + r"(?:windows|win)(?![a-z])")
 RELEASES = {
