@@ -29,7 +29,8 @@ def reference() -> None:
     type=click.Path(path_type=Path),
     help="Where to write the table (default: the local table every analysis reads).",
 )
-def update(sources: tuple[Path, ...], target: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace a file at --to that flowmap did not write.")
+def update(sources: tuple[Path, ...], target: Path | None, force: bool) -> None:
     """Turn endoflife.date release data into the local end-of-life table.
 
     Download each product's file from https://endoflife.date/api/v1/products/<product>/
@@ -40,7 +41,7 @@ def update(sources: tuple[Path, ...], target: Path | None) -> None:
     from flowmap.render.reference_table import write_eol_table
 
     made = endoflife_table(sources)
-    path = write_eol_table(made.table, target or local_table_path())
+    path = write_eol_table(made.table, target or local_table_path(), force=force)
     t = made.table
     when = f", data of {t.dated.isoformat()}" if t.dated else ", data of an unknown date"
     click.echo(

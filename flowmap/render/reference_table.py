@@ -41,8 +41,9 @@ def eol_table_frame(table: EolTable) -> pd.DataFrame:
     return frame
 
 
-def write_eol_table(table: EolTable, path: str | Path) -> Path:
-    """Write ``table`` to ``path`` (its folder is created), replacing any file there."""
+def write_eol_table(table: EolTable, path: str | Path, *, force: bool = False) -> Path:
+    """Write ``table`` to ``path`` (its folder is created); a file there that flowmap did
+    not write is replaced only with ``force`` (see :mod:`flowmap.render.files`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_csv(eol_table_frame(table), path)
+    return write_csv(eol_table_frame(table), path, force=force)
