@@ -30,6 +30,10 @@ demo: $(STAMP)
 	$(BIN)/flowmap analyse inventories/sample --as-of $(DEMO_AS_OF) --out $(OUT) --quiet
 	$(BIN)/flowmap map inventories/sample --out $(OUT)/map.html --as-of $(DEMO_AS_OF)
 	$(BIN)/flowmap report inventories/sample --out $(OUT)/report --as-of $(DEMO_AS_OF)
+	$(BIN)/flowmap ropa inventories/sample --out $(OUT)/ropa --as-of $(DEMO_AS_OF)
+	$(BIN)/flowmap agreements inventories/sample --out $(OUT)/agreements --as-of $(DEMO_AS_OF)
+	$(BIN)/flowmap check-flow inventories/sample --out $(OUT)/check-flow --as-of $(DEMO_AS_OF) --quiet
+	$(BIN)/flowmap dspt inventories/sample --out $(OUT)/dspt --as-of $(DEMO_AS_OF)
 	@echo "Demo outputs are in $(OUT)/"
 
 test: $(STAMP)

@@ -10,10 +10,12 @@ The pipeline is plain functions, data in and data out::
 
 The package is laid out as that pipeline: :mod:`flowmap.inventory` (schema, read,
 validate), :mod:`flowmap.engine` (scoring, paths, copies, rules, analysis),
-:mod:`flowmap.planning`, :mod:`flowmap.render` (findings files, export, map, board
-report), with :mod:`flowmap.reference` and :mod:`flowmap.synth` beside it and the
-command line in :mod:`flowmap.cli`. Importing ``flowmap`` is cheap: each name below is
-imported from its module when first used, and nothing changes global state.
+:mod:`flowmap.planning` and :mod:`flowmap.governance` (the IG team's paperwork: records of
+processing, agreements, "can we share this?", DSPT evidence), :mod:`flowmap.render`
+(findings files, export, map, board report, paperwork), with :mod:`flowmap.reference`
+and :mod:`flowmap.synth` beside it and the command line in :mod:`flowmap.cli`. Importing
+``flowmap`` is cheap: each name below is imported from its module when first used, and
+nothing changes global state.
 """
 
 from __future__ import annotations
@@ -72,6 +74,20 @@ _LAZY: dict[str, str] = {
     "ImportResult": "flowmap.ingest.scans",
     "explore": "flowmap.explorer",
     "Explorer": "flowmap.explorer",
+    "ropa": "flowmap.governance.ropa",
+    "Ropa": "flowmap.governance.ropa",
+    "agreements": "flowmap.governance.agreements",
+    "agreement_calendar": "flowmap.governance.agreements",
+    "AgreementRegister": "flowmap.governance.agreements",
+    "check_flow": "flowmap.governance.checkflow",
+    "check_proposals": "flowmap.governance.checkflow",
+    "SharingAnswer": "flowmap.governance.checkflow",
+    "dspt_evidence": "flowmap.governance.dspt",
+    "load_dspt_mapping": "flowmap.reference.dspt",
+    "write_ropa": "flowmap.render.paperwork.ropa",
+    "write_agreements": "flowmap.render.paperwork.agreements",
+    "write_check_flow": "flowmap.render.paperwork.checkflow",
+    "write_dspt": "flowmap.render.paperwork.dspt",
 }
 
 __all__ = sorted(
@@ -109,6 +125,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.engine.graph import build_graph
     from flowmap.engine.settings import AnalysisSettings
     from flowmap.explorer import Explorer, explore
+    from flowmap.governance.agreements import AgreementRegister, agreement_calendar, agreements
+    from flowmap.governance.checkflow import SharingAnswer, check_flow, check_proposals
+    from flowmap.governance.dspt import dspt_evidence
+    from flowmap.governance.ropa import Ropa, ropa
     from flowmap.ingest.scans import ImportResult, import_scans
     from flowmap.inventory.model import Inventory
     from flowmap.inventory.problems import Problem, ValidationReport
@@ -117,10 +137,15 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.pipeline import analyse_files
     from flowmap.planning import Plan, apply_actions, plan
     from flowmap.reference.bundle import Reference, load_reference
+    from flowmap.reference.dspt import load_dspt_mapping
     from flowmap.render.diff import write_diff
     from flowmap.render.export import export_graph
     from flowmap.render.findings import write_findings
     from flowmap.render.mapview import MapDocument, map_widget, render_map, show_map, write_map
+    from flowmap.render.paperwork.agreements import write_agreements
+    from flowmap.render.paperwork.checkflow import write_check_flow
+    from flowmap.render.paperwork.dspt import write_dspt
+    from flowmap.render.paperwork.ropa import write_ropa
     from flowmap.render.plan import write_plan
     from flowmap.render.report import BatchResult, ReportResult, report, report_all
     from flowmap.synth import synthesize
