@@ -22,6 +22,13 @@ AS_OF = "2026-11-01"
 FINDINGS = ["findings.json", "findings.csv", "findings.xlsx"]
 PLAN = ["plan.json", "plan.csv", "plan.xlsx", "plan_curve.png"]
 DIFF = ["diff.json", "diff.csv", "diff.xlsx"]
+AGREEMENTS = [
+    "agreements.xlsx",
+    "agreements.csv",
+    "agreements_missing.csv",
+    "agreements_calendar.csv",
+    "agreements.html",
+]
 TABLE_FILES = [
     "organisations.csv",
     "systems.csv",
@@ -75,6 +82,39 @@ def commands(inventories, out: Path) -> dict[str, tuple[list[object], list[Path]
             [out / f for f in TABLE_FILES],
         ),
         "map": (["map", inv, "--out", out / "map.html", "--as-of", AS_OF], [out / "map.html"]),
+        "ropa": (
+            ["ropa", inv, "--out", out, "--org", "RXA", "--as-of", AS_OF],
+            [out / f for f in ("index.html", "ropa_gaps.csv", "ropa_processors.csv")],
+        ),
+        "agreements": (
+            ["agreements", inv, "--out", out, "--as-of", AS_OF],
+            [out / f for f in AGREEMENTS],
+        ),
+        "check-flow": (
+            [
+                "check-flow",
+                inv,
+                "--asset",
+                "A1",
+                "--from",
+                "S1",
+                "--to",
+                "S3",
+                "--purpose",
+                "direct_care",
+                "--out",
+                out,
+                "--as-of",
+                AS_OF,
+                "--quiet",
+                "--no-risk",
+            ],
+            [out / f for f in ("check_flow.csv", "check_flow_verdicts.csv", "check_flow.html")],
+        ),
+        "dspt": (
+            ["dspt", inv, "--out", out, "--year", "2025-26", "--as-of", AS_OF],
+            [out / f"dspt_2025-26.{ext}" for ext in ("xlsx", "csv", "html")],
+        ),
     }
 
 

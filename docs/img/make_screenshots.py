@@ -1,6 +1,8 @@
-"""Regenerate docs/img/map.png and docs/img/report.png with headless Chromium.
+"""Regenerate docs/img/map.png, report.png and the IG paperwork's ropa.png,
+check-flow.png, agreements.png and dspt.png with headless Chromium.
 
-Run after ``make demo`` (which writes out/map.html and out/report/report.html)::
+Run after ``make demo`` (which writes out/map.html, out/report/report.html, out/ropa/,
+out/check-flow/, out/agreements/ and out/dspt/)::
 
     .venv/bin/python docs/img/make_screenshots.py [OUT_DIR]
 """
@@ -27,7 +29,14 @@ MAX_BYTES = 400_000
 
 def main(out: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    shots = {"map.png": out / "map.html", "report.png": out / "report" / "report.html"}
+    shots = {
+        "map.png": out / "map.html",
+        "report.png": out / "report" / "report.html",
+        "ropa.png": next((out / "ropa").glob("ropa_RXA-*.html")),
+        "check-flow.png": out / "check-flow" / "check_flow.html",
+        "agreements.png": out / "agreements" / "agreements.html",
+        "dspt.png": out / "dspt" / "dspt_2025-26.html",
+    }
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 800})

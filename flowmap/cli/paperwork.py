@@ -9,7 +9,9 @@ import click
 from flowmap.cli.options import (
     analysed,
     as_of_option,
+    check_outputs,
     feed_options,
+    force_option,
     inventory_argument,
     parse_as_of,
 )
@@ -29,14 +31,16 @@ org_option = click.option(
 @org_option
 @as_of_option
 @feed_options
-def ropa_command(path, out, org, as_of, kev, epss, eol) -> None:
+@force_option
+def ropa_command(path, out, org, as_of, kev, epss, eol, force) -> None:
     """Records of processing activities (UK GDPR Art 30), per controller, gaps marked."""
     from flowmap.governance.ropa import ropa
-    from flowmap.render.paperwork.ropa import write_ropa
+    from flowmap.render.paperwork.ropa import FIXED_FILES, write_ropa
 
+    check_outputs([out / name for name in FIXED_FILES], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
     record = ropa(analysis, org=org)
-    written = write_ropa(record, out, source=Path(path).name)
+    written = write_ropa(record, out, source=Path(path).name, force=force)
     gaps = int(record.gaps["missing"].sum()) if len(record.gaps) else 0
     click.echo(
         f"Records of processing: {len(record.controllers)} controller(s), "
@@ -55,14 +59,16 @@ def ropa_command(path, out, org, as_of, kev, epss, eol) -> None:
 )
 @as_of_option
 @feed_options
-def agreements_command(path, out, org, days, as_of, kev, epss, eol) -> None:
+@force_option
+def agreements_command(path, out, org, days, as_of, kev, epss, eol, force) -> None:
     """The register of data-sharing agreements and contracts, what is missing, what expires."""
     from flowmap.governance.agreements import agreements
-    from flowmap.render.paperwork.agreements import write_agreements
+    from flowmap.render.paperwork.agreements import AGREEMENT_FILES, write_agreements
 
+    check_outputs([out / name for name in AGREEMENT_FILES], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
     reg = agreements(analysis, org=org, days=days)
-    written = write_agreements(reg, out, source=Path(path).name)
+    written = write_agreements(reg, out, source=Path(path).name, force=force)
     expired = int((reg.calendar["status"] == "expired").sum())
     click.echo(
         f"Agreements register: {len(reg.register)} agreements and contracts; "
@@ -106,6 +112,7 @@ def agreements_command(path, out, org, days, as_of, kev, epss, eol) -> None:
 @click.option("--quiet", is_flag=True, help="Print only each proposal's verdict.")
 @as_of_option
 @feed_options
+@force_option
 def check_flow_command(
     path,
     proposals,
@@ -126,11 +133,14 @@ def check_flow_command(
     kev,
     epss,
     eol,
+    force,
 ) -> None:
     """Can we share this? Answer a proposed flow in plain English, each answer sourced."""
     from flowmap.governance.checkflow import DISCLAIMER, check_flow, check_proposals
-    from flowmap.render.paperwork.checkflow import write_check_flow
+    from flowmap.render.paperwork.checkflow import CHECK_FLOW_FILES, write_check_flow
 
+    if out is not None:
+        check_outputs([out / name for name in CHECK_FLOW_FILES], force)
     asked = any(v is not None for v in (asset, sender, receiver, purpose))
     if asked and proposals:
         raise UsageError(
@@ -180,7 +190,7 @@ def check_flow_command(
         click.echo(f"== {label}: {a.proposal.note}" if a.proposal.note else f"== {label}")
         click.echo(a.text)
     if out is not None:
-        written = write_check_flow(answers, out, source=Path(path).name)
+        written = write_check_flow(answers, out, source=Path(path).name, force=force)
         click.echo("\nWrote " + ", ".join(str(p) for p in written))
 
 
@@ -210,17 +220,20 @@ def _end(analysis, value: str, system_key: str, org_key: str, flag: str) -> dict
 )
 @as_of_option
 @feed_options
-def dspt_command(path, out, year, org, framework, mapping, as_of, kev, epss, eol) -> None:
+@force_option
+def dspt_command(path, out, year, org, framework, mapping, as_of, kev, epss, eol, force) -> None:
     """DSPT / CAF evidence from the inventory, per outcome, for one assessment year."""
     from flowmap.governance.dspt import dspt_evidence
     from flowmap.reference.dspt import load_dspt_mapping
-    from flowmap.render.paperwork.dspt import write_dspt
+    from flowmap.render.paperwork.dspt import dspt_stem, write_dspt
 
     table = load_dspt_mapping(year, path=mapping)
+    stem = dspt_stem(table.year, org)
+    check_outputs([out / f"{stem}.{ext}" for ext in ("xlsx", "csv", "html")], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
     evidence = dspt_evidence(analysis, org=org, framework=framework, mapping=table)
     written = write_dspt(
-        evidence, table, out, org=org, as_of=analysis.as_of, source=Path(path).name
+        evidence, table, out, org=org, as_of=analysis.as_of, source=Path(path).name, force=force
     )
     counts = evidence["inventory_says"].value_counts()
     click.echo(

@@ -9,8 +9,8 @@ import pandas as pd
 
 from flowmap.governance.agreements import AgreementRegister
 from flowmap.governance.sources import SOURCES
-from flowmap.render.files import write_csv
-from flowmap.render.paperwork.page import page, sources_list, table, write_workbook
+from flowmap.render.files import dump_csv, output_files
+from flowmap.render.paperwork.page import dump_workbook, page, sources_list, table
 
 CALENDAR_HEADINGS = {
     "expires": "Ends",
@@ -58,28 +58,24 @@ def _dated(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The files :func:`write_agreements` writes, in its folder.
+AGREEMENT_FILES = (
+    "agreements.xlsx",
+    "agreements.csv",
+    "agreements_missing.csv",
+    "agreements_calendar.csv",
+    "agreements.html",
+)
+
+
 def write_agreements(
-    reg: AgreementRegister, out_dir: str | Path, *, source: str = ""
+    reg: AgreementRegister, out_dir: str | Path, *, source: str = "", force: bool = False
 ) -> list[Path]:
-    """Write the register to ``out_dir``: the workbook, the CSV files and the page."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the register to ``out_dir``: the workbook, the CSV files and the page (all or
+    none; ``force`` replaces files of those names that flowmap did not write)."""
+    finals = [Path(out_dir) / name for name in AGREEMENT_FILES]
     register, missing, calendar = _dated(reg.register), reg.missing, _dated(reg.calendar)
     status_tags = {"expired": "red", f"ends within {reg.days} days": "amber", "current": "green"}
-    written = [
-        write_workbook(
-            out / "agreements.xlsx",
-            "Data-sharing agreements register",
-            {
-                f"Ending within {reg.days} days": calendar.rename(columns=CALENDAR_HEADINGS),
-                "Missing": missing.rename(columns=MISSING_HEADINGS),
-                "Register": register.rename(columns=REGISTER_HEADINGS),
-            },
-        ),
-        write_csv(register, out / "agreements.csv"),
-        write_csv(missing, out / "agreements_missing.csv"),
-        write_csv(calendar, out / "agreements_calendar.csv"),
-    ]
     body = [
         '<div class="notice">Every data-sharing agreement (<code>flows.dsa_ref</code>) and '
         "processing contract (<code>systems.contract_ref</code>) in the inventory. An "
@@ -99,14 +95,23 @@ def write_agreements(
             [(SOURCES[i].label, SOURCES[i].url, SOURCES[i].confidence) for i in SOURCE_IDS]
         ),
     ]
-    html = out / "agreements.html"
-    html.write_text(
-        page(
-            "Data-sharing agreements register",
-            f"As of {reg.as_of.isoformat()}." + (f" From {source}." if source else ""),
-            "".join(body),
-        ),
-        encoding="utf-8",
+    html = page(
+        "Data-sharing agreements register",
+        f"As of {reg.as_of.isoformat()}." + (f" From {source}." if source else ""),
+        "".join(body),
     )
-    written.append(html)
-    return written
+    with output_files(finals, force=force) as (xlsx, reg_csv, missing_csv, cal_csv, page_tmp):
+        dump_workbook(
+            xlsx,
+            "Data-sharing agreements register",
+            {
+                f"Ending within {reg.days} days": calendar.rename(columns=CALENDAR_HEADINGS),
+                "Missing": missing.rename(columns=MISSING_HEADINGS),
+                "Register": register.rename(columns=REGISTER_HEADINGS),
+            },
+        )
+        dump_csv(register, reg_csv)
+        dump_csv(missing, missing_csv)
+        dump_csv(calendar, cal_csv)
+        page_tmp.write_text(html, encoding="utf-8")
+    return finals

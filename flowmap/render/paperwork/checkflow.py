@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flowmap.governance.checkflow import DISCLAIMER, SharingAnswer, answers_frame, verdicts_frame
+from flowmap.governance.checkflow import (
+    DISCLAIMER,
+    PURPOSE_WORDS,
+    SharingAnswer,
+    answers_frame,
+    verdicts_frame,
+)
 from flowmap.governance.sources import SOURCES
-from flowmap.render.files import write_csv
+from flowmap.render.files import dump_csv, output_files
 from flowmap.render.paperwork.page import esc, page
 
 VERDICT_TAGS = {
@@ -38,7 +44,15 @@ def _sources(ids: tuple[str, ...]) -> str:
 
 
 def _reason(a: SharingAnswer) -> str:
-    """The headline without its leading verdict (the tag beside it says that)."""
+    """The headline without its leading verdict (the tag beside it says that); with
+    conditions, a pointer to the list below instead of the list itself."""
+    if a.verdict == "yes_with_conditions":
+        p = a.proposal
+        return (
+            f"{p.sender_name} sending {p.asset_name} to {p.receiver_name} for "
+            f"{PURPOSE_WORDS.get(p.purpose, p.purpose)} can go ahead once the conditions "
+            "below are in place."
+        )
     head, _, rest = a.headline.partition(": ")
     return rest if rest and len(head) < 30 else a.headline
 
@@ -60,33 +74,31 @@ def answer_html(a: SharingAnswer) -> str:
         + (f"<p>{esc(p.note)}</p>" if p.note else "")
         + f'<p><span class="tag {colour}">{esc(label)}</span> {esc(_reason(a))}</p>'
         + (f"<h3>Conditions</h3><ol>{conditions}</ol>" if conditions else "")
-        + '<table><colgroup><col style="width:20%"><col style="width:9%">'
+        + '<table class="fixed"><colgroup><col style="width:20%"><col style="width:9%">'
         '<col style="width:45%"><col style="width:26%"></colgroup>'
         "<thead><tr><th>Question</th><th>Status</th><th>Answer</th>"
         f"<th>Sources</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )
 
 
+#: The files :func:`write_check_flow` writes, in its folder.
+CHECK_FLOW_FILES = ("check_flow.csv", "check_flow_verdicts.csv", "check_flow.html")
+
+
 def write_check_flow(
-    answers: list[SharingAnswer], out_dir: str | Path, *, source: str = ""
+    answers: list[SharingAnswer], out_dir: str | Path, *, source: str = "", force: bool = False
 ) -> list[Path]:
-    """Write the answers to ``out_dir``; returns the paths written."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_csv(answers_frame(answers), out / "check_flow.csv"),
-        write_csv(verdicts_frame(answers), out / "check_flow_verdicts.csv"),
-    ]
+    """Write the answers to ``out_dir`` (all files or none); returns the paths."""
+    finals = [Path(out_dir) / name for name in CHECK_FLOW_FILES]
     body = f'<div class="notice"><b>Please read first.</b> {esc(DISCLAIMER)}</div>'
     body += "".join(answer_html(a) for a in answers)
-    html = out / "check_flow.html"
-    html.write_text(
-        page(
-            "Can we share this?",
-            "Answers from flowmap check-flow" + (f", from {source}" if source else "") + ".",
-            body,
-        ),
-        encoding="utf-8",
+    html = page(
+        "Can we share this?",
+        "Answers from flowmap check-flow" + (f", from {source}" if source else "") + ".",
+        body,
     )
-    written.append(html)
-    return written
+    with output_files(finals, force=force) as (answers_csv, verdicts_csv, page_tmp):
+        dump_csv(answers_frame(answers), answers_csv)
+        dump_csv(verdicts_frame(answers), verdicts_csv)
+        page_tmp.write_text(html, encoding="utf-8")
+    return finals

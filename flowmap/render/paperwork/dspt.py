@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from flowmap.reference.dspt import DsptMapping
-from flowmap.render.files import write_csv
+from flowmap.render.files import dump_csv, output_files
 from flowmap.render.names import safe_name
-from flowmap.render.paperwork.page import esc, page, table, write_workbook
+from flowmap.render.paperwork.page import dump_workbook, esc, page, table
 
 HEADINGS = {
     "id": "Outcome",
@@ -47,6 +47,16 @@ SAYS_TAGS = {
 }
 
 
+def dspt_stem(year: str, org: str | None = None) -> str:
+    """The name the files of ``year`` (and ``org``) share, e.g. ``dspt_2025-26``.
+
+    >>> dspt_stem("2025-26"), dspt_stem("../x")
+    ('dspt_2025-26', 'dspt_x-d6b96a97')
+    """
+    year = year if re.fullmatch(r"20\d\d-\d\d", year) else safe_name(year, fallback="year")
+    return f"dspt_{year}" + (f"_{safe_name(org, fallback='org')}" if org else "")
+
+
 def write_dspt(
     evidence: pd.DataFrame,
     mapping: DsptMapping,
@@ -55,22 +65,31 @@ def write_dspt(
     org: str | None = None,
     as_of: dt.date | None = None,
     source: str = "",
+    force: bool = False,
 ) -> list[Path]:
-    """Write the evidence table of ``mapping.year`` to ``out_dir``; returns the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    year = mapping.year
-    year = year if re.fullmatch(r"20\d\d-\d\d", year) else safe_name(year, fallback="year")
-    stem = f"dspt_{year}" + (f"_{safe_name(org, fallback='org')}" if org else "")
+    """Write the evidence table of ``mapping.year`` to ``out_dir`` (all three files or
+    none); returns the paths."""
+    stem = dspt_stem(mapping.year, org)
+    finals = [Path(out_dir) / f"{stem}.{ext}" for ext in ("xlsx", "csv", "html")]
     sheets = {
         FRAMEWORK_WORDS[f].split(" (")[0]: g.rename(columns=HEADINGS)
         for f, g in evidence.groupby("framework", sort=True)
     }
     sheets["Mapping used"] = mapping.frame
-    written = [
-        write_workbook(out / f"{stem}.xlsx", f"DSPT {mapping.year} evidence", sheets),
-        write_csv(evidence, out / f"{stem}.csv"),
-    ]
+    who = f" for {org}" if org else ""
+    html = page(
+        f"DSPT {mapping.year} evidence{who}",
+        (f"As of {as_of.isoformat()}. " if as_of else "") + (f"From {source}." if source else ""),
+        _body(evidence, mapping),
+    )
+    with output_files(finals, force=force) as (xlsx, csv, page_tmp):
+        dump_workbook(xlsx, f"DSPT {mapping.year} evidence", sheets)
+        dump_csv(evidence, csv)
+        page_tmp.write_text(html, encoding="utf-8")
+    return finals
+
+
+def _body(evidence: pd.DataFrame, mapping: DsptMapping) -> str:
     body = [
         '<div class="notice">What the inventory evidences, contradicts and lacks for each '
         f"outcome of the {esc(mapping.year)} toolkit. flowmap does not rate outcomes: take "
@@ -79,16 +98,14 @@ def write_dspt(
         f"before relying on them. Mapping: {esc(mapping.source)}.</div>"
     ]
     for framework, g in evidence.groupby("framework", sort=True):
-        shown = g.copy()
-        shown["inventory_says"] = [f"{says}" for says in shown["inventory_says"]]
         counts = g["inventory_says"].value_counts()
         summary = ", ".join(
             f'<span class="tag {SAYS_TAGS[k]}">{esc(k)}: {n}</span>' for k, n in counts.items()
         )
         body.append(f"<h2>{esc(FRAMEWORK_WORDS[framework])}</h2><p>{summary}</p>")
-        covered = shown[shown["inventory_says"] != "not covered by the inventory"]
+        covered = g[g["inventory_says"] != "not covered by the inventory"]
         body.append(table(covered, HEADINGS, widths=WIDTHS, tags={"inventory_says": SAYS_TAGS}))
-        rest = shown[shown["inventory_says"] == "not covered by the inventory"]
+        rest = g[g["inventory_says"] == "not covered by the inventory"]
         if len(rest):
             body.append(
                 "<h3>Not covered by the inventory</h3><p>"
@@ -112,16 +129,4 @@ def write_dspt(
             },
         )
     )
-    who = f" for {org}" if org else ""
-    html = out / f"{stem}.html"
-    html.write_text(
-        page(
-            f"DSPT {mapping.year} evidence{who}",
-            (f"As of {as_of.isoformat()}. " if as_of else "")
-            + (f"From {source}." if source else ""),
-            "".join(body),
-        ),
-        encoding="utf-8",
-    )
-    written.append(html)
-    return written
+    return "".join(body)

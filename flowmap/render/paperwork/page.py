@@ -32,11 +32,16 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
 th, td { border: 1px solid #b1b4b6; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f3f2f1; }
 thead { display: table-header-group; }
-tr, .card { page-break-inside: avoid; break-inside: avoid; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+h2, h3 { break-after: avoid; }
+.tag, .gap, th, .notice { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .card { border: 1px solid #b1b4b6; padding: 4px 10px 8px; margin: 10px 0; }
-.card table th { width: 28%; }
+table.kv th { width: 28%; }
 .gap { background: #fff7bf; }
 .nowrap { white-space: nowrap; }
+table.fixed { table-layout: fixed; }
+table.fixed td { overflow-wrap: anywhere; }
+table.fixed td.nowrap { white-space: normal; }
 .gap::before { content: "GAP "; font-weight: bold; color: #b58840; }
 .tag { display: inline-block; padding: 1px 8px; font-weight: bold; color: #fff;
   border-radius: 2px; }
@@ -111,7 +116,8 @@ def table(
         + "</tr>"
         for row in frame.to_dict("records")
     )
-    return f"<table>{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    fixed = ' class="fixed"' if widths else ""
+    return f"<table{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def page(title: str, subtitle: str, body: str) -> str:
@@ -136,8 +142,10 @@ def sources_list(sources: list[tuple[str, str, str]]) -> str:
     return f'<ul class="sources">{"".join(items)}</ul>'
 
 
-def write_workbook(path: Path, title: str, sheets: dict[str, pd.DataFrame]) -> Path:
-    """One workbook, a sheet per frame (text neutralised), cells beginning ``GAP:`` shaded."""
+def dump_workbook(path: Path, title: str, sheets: dict[str, pd.DataFrame]) -> Path:
+    """One workbook, a sheet per frame (text neutralised), cells beginning ``GAP:`` shaded.
+
+    ``path`` is a temporary name from :func:`flowmap.render.files.output_files`."""
     wb = new_workbook(path, title)
     bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     shade = wb.add_format({"bg_color": "#FFF7BF"})

@@ -18,9 +18,9 @@ from flowmap.governance.ropa import CONTACT_COLUMNS, Ropa
 from flowmap.governance.ropa_columns import DSPT_COLUMNS, FIELDS, ICO_COLUMNS, ID_COLUMNS
 from flowmap.governance.ropa_text import GAP_PREFIX
 from flowmap.governance.sources import SOURCES
-from flowmap.render.files import write_csv
+from flowmap.render.files import dump_csv, output_files
 from flowmap.render.names import safe_names
-from flowmap.render.paperwork.page import cell, esc, page, sources_list, table, write_workbook
+from flowmap.render.paperwork.page import cell, dump_workbook, esc, page, sources_list, table
 
 CONTACT_HEADINGS = {
     "name": "Controller",
@@ -102,23 +102,58 @@ def _about(r: Ropa, source: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["", "About this record"])
 
 
-def write_ropa(r: Ropa, out_dir: str | Path, *, source: str = "") -> list[Path]:
-    """Write the records of ``r`` (every controller in it) to ``out_dir``; returns the paths."""
+def ropa_paths(r: Ropa, out_dir: str | Path) -> list[Path]:
+    """Every file :func:`write_ropa` writes for ``r``, in the order it writes them."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    used = safe_names(list(r.controllers["org_id"]), fallback="org")
-    for org_id, name in used.items():
-        written += _write_one(r.for_org(org_id), out, name, source)
-    written.append(write_csv(r.gaps, out / "ropa_gaps.csv"))
-    written.append(write_csv(r.processors, out / "ropa_processors.csv"))
-    index = out / "index.html"
-    index.write_text(_index(r, used, source), encoding="utf-8")
-    written.append(index)
-    return written
+    finals = []
+    for name in safe_names(list(r.controllers["org_id"]), fallback="org").values():
+        finals += [out / f"ropa_{name}.xlsx", out / f"ropa_{name}.csv", out / f"ropa_{name}.html"]
+    return finals + [out / name for name in FIXED_FILES]
 
 
-def _write_one(r: Ropa, out: Path, name: str, source: str) -> list[Path]:
+#: The files written once, whatever the controllers.
+FIXED_FILES = ("ropa_gaps.csv", "ropa_processors.csv", "index.html")
+
+
+def write_ropa(
+    r: Ropa, out_dir: str | Path, *, source: str = "", force: bool = False
+) -> list[Path]:
+    """Write the records of ``r`` (every controller in it) to ``out_dir``, all files or
+    none (``force`` replaces files of those names that flowmap did not write)."""
+    names = safe_names(list(r.controllers["org_id"]), fallback="org")
+    finals = ropa_paths(r, out_dir)
+    groups = {
+        key: dict(tuple(frame.groupby(column, sort=False)))
+        for key, frame, column in (
+            ("activities", r.activities, "org_id"),
+            ("gaps", r.gaps, "org_id"),
+            ("processors", r.processors, "processor_id"),
+        )
+    }
+    with output_files(finals, force=force) as tmps:
+        files = iter(tmps)
+        for org_id in names:
+            one = Ropa(
+                r.as_of,
+                r.controllers[r.controllers["org_id"] == org_id].reset_index(drop=True),
+                _part(groups["activities"], org_id, r.activities),
+                _part(groups["processors"], org_id, r.processors),
+                _part(groups["gaps"], org_id, r.gaps),
+                r.excluded.iloc[:0],
+            )
+            _dump_one(one, next(files), next(files), next(files), source)
+        dump_csv(r.gaps, next(files))
+        dump_csv(r.processors, next(files))
+        next(files).write_text(_index(r, names, source), encoding="utf-8")
+    return finals
+
+
+def _part(groups: dict, key: str, empty: pd.DataFrame) -> pd.DataFrame:
+    part = groups.get(key)
+    return (empty.iloc[:0] if part is None else part).reset_index(drop=True)
+
+
+def _dump_one(r: Ropa, xlsx: Path, csv: Path, html: Path, source: str) -> None:
     c = r.controllers.iloc[0]
     controller = pd.DataFrame(
         [(CONTACT_HEADINGS[k], c[k]) for k in ("name", *CONTACT_COLUMNS)],
@@ -134,11 +169,9 @@ def _write_one(r: Ropa, out: Path, name: str, source: str) -> list[Path]:
     if len(r.processors):
         sheets["Processor (Art 30(2))"] = r.processors.rename(columns=PROCESSOR_HEADINGS)
     sheets["About"] = _about(r, source)
-    xlsx = write_workbook(out / f"ropa_{name}.xlsx", f"Record of processing: {c['name']}", sheets)
-    csv = write_csv(r.activities, out / f"ropa_{name}.csv")
-    html = out / f"ropa_{name}.html"
+    dump_workbook(xlsx, f"Record of processing: {c['name']}", sheets)
+    dump_csv(r.activities, csv)
     html.write_text(_page(r, source), encoding="utf-8")
-    return [xlsx, csv, html]
 
 
 def _all_fields(activities: pd.DataFrame) -> pd.DataFrame:
@@ -169,7 +202,7 @@ def _page(r: Ropa, source: str) -> str:
         body.append(
             f'<div class="card"><h3>{esc(heading)} <span class="small">'
             f"({esc(a['activity_id'])}; {esc(a['role'])})</span></h3>"
-            f"<table><tbody>{rows}</tbody></table></div>"
+            f'<table class="kv"><tbody>{rows}</tbody></table></div>'
         )
     if len(r.processors):
         body.append("<h2>As a processor (UK GDPR Article 30(2))</h2>")
