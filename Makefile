@@ -34,6 +34,8 @@ demo: $(STAMP)
 	$(BIN)/flowmap agreements inventories/sample --out $(OUT)/agreements --as-of $(DEMO_AS_OF)
 	$(BIN)/flowmap check-flow inventories/sample --out $(OUT)/check-flow --as-of $(DEMO_AS_OF) --quiet
 	$(BIN)/flowmap dspt inventories/sample --out $(OUT)/dspt --as-of $(DEMO_AS_OF)
+	$(BIN)/flowmap import scan inventories/sample/scans --inventory inventories/sample --out $(OUT)/imported --org RXA --add-unmatched --as-of $(DEMO_AS_OF)
+	$(BIN)/flowmap import sheet inventories/sample/registers/ropa-dspt-1.1.2.csv --mapping dspt-1.1.2 --set org=RXA --inventory $(OUT)/imported --out $(OUT)/imported-register --as-of $(DEMO_AS_OF)
 	@echo "Demo outputs are in $(OUT)/"
 
 test: $(STAMP)
@@ -48,6 +50,7 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/import_scan.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

@@ -88,6 +88,9 @@ _LAZY: dict[str, str] = {
     "write_agreements": "flowmap.render.paperwork.agreements",
     "write_check_flow": "flowmap.render.paperwork.checkflow",
     "write_dspt": "flowmap.render.paperwork.dspt",
+    "import_sheet": "flowmap.ingest.sheets",
+    "suggest_mapping": "flowmap.ingest.sheets",
+    "SheetResult": "flowmap.ingest.sheets",
 }
 
 __all__ = sorted(
@@ -130,6 +133,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazi
     from flowmap.governance.dspt import dspt_evidence
     from flowmap.governance.ropa import Ropa, ropa
     from flowmap.ingest.scans import ImportResult, import_scans
+    from flowmap.ingest.sheets import SheetResult, import_sheet, suggest_mapping
     from flowmap.inventory.model import Inventory
     from flowmap.inventory.problems import Problem, ValidationReport
     from flowmap.inventory.read import read_inventory

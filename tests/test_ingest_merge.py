@@ -372,3 +372,48 @@ def test_a_defender_device_list_names_the_devices_of_its_vulnerability_export(tm
     assert systems(tmp_path / "out")["S2"]["os"] == "Windows11 23H2"
     skipped = entries(result, "host", "skipped")
     assert "device list" in skipped[0]["reason"]
+
+
+def test_informational_results_naming_a_cve_are_listed_not_imported(tmp_path) -> None:
+    inventory = small(tmp_path, [])
+    scan = nessus(
+        tmp_path / "s.nessus",
+        [
+            Host(
+                "10.0.0.5",
+                netbios="PAS01",
+                items=[
+                    Item(
+                        "10114",
+                        "ICMP Timestamp Request Remote Date Disclosure",
+                        ("CVE-1999-0524",),
+                        severity=0,
+                    ),
+                    Item("1", "Real", ("CVE-2021-0001",), 9.1),
+                ],
+            )
+        ],
+    )
+    result = import_scans(inventory, [scan], as_of=AS_OF)
+    skipped = entries(result, "row", "skipped")
+    assert "CVE-1999-0524 named, not counted as a vulnerability" in skipped[0]["reason"]
+    assert [e["field"] for e in entries(result, "vulnerability", "new")] == ["CVE-2021-0001"]
+
+
+def test_scans_of_the_same_time_add_up_rather_than_supersede(tmp_path) -> None:
+    inventory = small(tmp_path, [])
+    when = dt.datetime(2026, 10, 1)
+    a = nessus(
+        tmp_path / "a.nessus",
+        [Host("10.0.0.5", netbios="PAS01", when=when, items=[Item("1", "A", ("CVE-2020-0001",))])],
+    )
+    b = nessus(
+        tmp_path / "b.nessus",
+        [Host("10.0.0.5", netbios="PAS01", when=when, items=[Item("2", "B", ("CVE-2020-0002",))])],
+    )
+    result = import_scans(inventory, [a, b], as_of=AS_OF)
+    assert entries(result, "row", "superseded") == []
+    assert {e["field"] for e in entries(result, "vulnerability", "new")} == {
+        "CVE-2020-0001",
+        "CVE-2020-0002",
+    }

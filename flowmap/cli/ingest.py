@@ -7,11 +7,7 @@ from pathlib import Path
 import click
 
 from flowmap.cli.options import as_of_option, parse_as_of
-
-KINDS = (
-    "server", "workstation", "database", "application", "saas", "storage", "backup_target",
-    "network_device", "medical_device", "mobile", "paper_store",
-)  # fmt: skip
+from flowmap.inventory.schema import SYSTEM_KINDS
 
 
 @click.group("import")
@@ -43,7 +39,7 @@ def import_group() -> None:
 )
 @click.option(
     "--kind",
-    type=click.Choice(KINDS),
+    type=click.Choice(SYSTEM_KINDS),
     default="server",
     show_default=True,
     help="The kind of an added system when the scanner does not say.",
@@ -83,3 +79,70 @@ def scan(
     from flowmap.console import safe_text
 
     click.echo(safe_text(f"Wrote {out} and its import report ({result.written[-2].name}, .json)"))
+
+
+@import_group.command("sheet")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--mapping",
+    help="The mapping: a YAML file, or a shipped one by name (dspt-1.1.2). With --suggest, "
+    "where to write the suggested mapping.",
+)
+@click.option("--suggest", is_flag=True, help="Write a starting mapping (every guess marked).")
+@click.option(
+    "--inventory",
+    type=click.Path(path_type=Path),
+    help="An inventory to merge into (never changed); without one a new inventory is made.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Where to write the result (a folder, or .xlsx) and its import report.",
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A value for the mapping's variables, e.g. --set org=RXA (repeat for more).",
+)
+@as_of_option
+def sheet(
+    file: Path,
+    mapping: str | None,
+    suggest: bool,
+    inventory: Path | None,
+    out: Path | None,
+    settings: tuple[str, ...],
+    as_of: str | None,
+) -> None:
+    """Import your own register spreadsheet FILE (xlsx or CSV) by a column mapping.
+
+    Start with --suggest to write a mapping with flowmap's guesses marked for you to
+    confirm; then import with --mapping MAP.yml --out OUT. Exit 0 when done, 1 when the
+    spreadsheet cannot be read, 2 for a mistake in the options or the mapping.
+    """
+    from flowmap.errors import UsageError
+
+    if suggest:
+        from flowmap.ingest.sheets import suggest_mapping
+
+        target = Path(mapping) if mapping else file.with_name(f"{file.stem}.mapping.yml")
+        suggest_mapping(file, out=target)
+        click.echo(f"Wrote a suggested mapping to {target}: check every 'guess: true' line.")
+        return
+    if not mapping or out is None:
+        raise UsageError("give --mapping and --out (or --suggest to start a mapping).")
+    variables = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set {item!r}: write NAME=VALUE, e.g. --set org=RXA.")
+        variables[name.strip()] = value.strip()
+    from flowmap.ingest.sheets import import_sheet
+
+    result = import_sheet(
+        file, mapping, inventory=inventory, out=out, variables=variables, as_of=parse_as_of(as_of)
+    )
+    click.echo(result.describe())
+    click.echo(f"Wrote {out} and its import report")

@@ -3,8 +3,10 @@
 Several scans may describe the same system: the same host scanned twice, the same host
 seen by two products, or several hosts of a fleet row (matched by network). For each
 host and each product family the newest scan that looked for vulnerabilities is the one
-that counts; older ones are superseded. Across products the open CVEs are combined
-(no product sees everything). The operating system is taken only when the hosts agree.
+that counts; scans known to be older are superseded (scans without a date, or of the same
+time, add up). Across products the open CVEs are combined (no product sees everything).
+Informational results never count as vulnerabilities, even when they name a CVE. The
+operating system is taken only when the hosts agree.
 """
 
 from __future__ import annotations
@@ -54,6 +56,16 @@ class Combined:
     fleet: bool = False
 
 
+def _older(record: HostRecord, newer: HostRecord) -> bool:
+    """Whether ``record`` is a scan known to be older than ``newer`` (scans with no date,
+    or of the same time, are not: they add up)."""
+    return (
+        record.scanned_at is not None
+        and newer.scanned_at is not None
+        and record.scanned_at < newer.scanned_at
+    )
+
+
 def host_key(record: HostRecord, match: Match) -> str:
     """Which host of a system a record is: for a fleet row matched by network, each
     address is a host; otherwise the system is one host."""
@@ -69,19 +81,19 @@ def combine(pairs: list[tuple[HostRecord, Match]]) -> Combined:
     newest_assessed: dict[tuple[str, str], HostRecord] = {}
     for record in newest_first(records):
         slot = (keys[id(record)], FAMILIES[record.format])
-        if record.assessed:
-            if slot in newest_assessed:
-                out.superseded[id(record)] = newest_assessed[slot]
-                continue
-            newest_assessed[slot] = record
-        elif slot in newest_assessed:  # a partial scan older than a full one of that host
-            out.superseded[id(record)] = newest_assessed[slot]
+        newer = newest_assessed.get(slot)
+        if newer is not None and _older(record, newer):
+            out.superseded[id(record)] = newer
             continue
+        if record.assessed and newer is None:
+            newest_assessed[slot] = record
         out.counting.append(record)
     for record in out.counting:
         if record.assessed and out.assessed_by is None:
             out.assessed_by = record
         for finding in record.findings:
+            if finding.note:  # informational: listed, never a vulnerability
+                continue
             for cve in finding.cves:
                 if finding.fixed:
                     out.reported_fixed.setdefault(cve, (record, finding))

@@ -45,9 +45,14 @@ def report_paths(out: Path, *, workbook: bool) -> tuple[Path, Path]:
     return out / f"{REPORT_NAME}.csv", out / f"{REPORT_NAME}.json"
 
 
-def check_output(source: Path, out: Path, *, workbook: bool) -> None:
+def check_output(source: Path | None, out: Path, *, workbook: bool) -> None:
     """Refuse an output that is the input, or that a person made."""
-    if out.exists() and source.exists() and out.resolve() == source.resolve():
+    if (
+        source is not None
+        and out.exists()
+        and source.exists()
+        and out.resolve() == source.resolve()
+    ):
         raise UsageError(
             f"out: {out} is the inventory being imported into; flowmap never changes its "
             "input: give another path.",
@@ -88,9 +93,21 @@ def _made_by_import(path: Path) -> bool:
 
 def write_result(result: ImportResult, inventory: str | Path, out: str | Path) -> list[Path]:
     """Write the new inventory and its import report; return the paths written."""
-    source, out = Path(inventory), Path(out)
-    workbook = result.raw.kind == "xlsx"
+    result.written = write_tables(
+        result, Path(inventory), Path(out), workbook=result.raw.kind == "xlsx"
+    )
+    return result.written
+
+
+def write_tables(result, source: Path | None, out: Path, *, workbook: bool) -> list[Path]:
+    """Write ``result.tables`` (every cell text) and ``result.report`` to ``out``.
+
+    With an input inventory (``result.raw``), its unchanged tables are copied as they
+    were and only changed ones rewritten; without one, every table is written (a new
+    inventory: required tables get at least their header row).
+    """
     check_output(source, out, workbook=workbook)
+    raw = result.raw
     written: list[Path] = []
     if workbook:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -98,19 +115,22 @@ def write_result(result: ImportResult, inventory: str | Path, out: str | Path) -
         written.append(write_workbook(tables, out))
     else:
         out.mkdir(parents=True, exist_ok=True)
-        for name, table in result.raw.tables.items():
+        present = raw.tables if raw is not None else {}
+        for name in TABLES:
             target = out / f"{name}.csv"
-            if name in result.changed:
+            if name in present and name not in result.changed:
+                assert source is not None
+                write_bytes((source / present[name].file).read_bytes(), target)
+            elif (
+                name in present
+                or name in result.changed
+                or (raw is None and (TABLES[name].required or len(result.tables[name])))
+            ):
                 _write_table(result.tables[name], target)
             else:
-                write_bytes((source / table.file).read_bytes(), target)
-            written.append(target)
-        for name in sorted(result.changed - set(result.raw.tables)):
-            target = out / f"{name}.csv"
-            _write_table(result.tables[name], target)
+                continue
             written.append(target)
     written.extend(write_report(result.report, out, workbook=workbook))
-    result.written = written
     return written
 
 

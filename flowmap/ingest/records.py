@@ -9,6 +9,7 @@ from (file and line or element), so every change flowmap makes can be traced bac
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -196,6 +197,12 @@ def parse_when(text: str | None, *formats: str) -> dt.datetime | None:
     """
     if not text:
         return None
+    return _parse_when(text, formats)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_when(text: str, formats: tuple[str, ...]) -> dt.datetime | None:
+    """Parse one text, remembered (the same dates come back thousands of times)."""
     text = " ".join(text.split())
     text = re.sub(r"\.\d+(?=Z?$)", "", text)  # fractions of a second
     for fmt in formats or DATE_FORMATS:

@@ -43,6 +43,13 @@ class ImportReport:
     entries: list[tuple[str, ...]] = field(default_factory=list)
     files: list[dict[str, object]] = field(default_factory=list)
     options: dict[str, object] = field(default_factory=dict)
+    kind: str = "scan"  # "scan" or "sheet": a sheet's entries name a row key, not a system
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        if self.kind == "sheet":
+            return tuple("key" if c == "system_id" else c for c in COLUMNS)
+        return COLUMNS
 
     def add(
         self,
@@ -76,21 +83,20 @@ class ImportReport:
         return out
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.entries, columns=list(COLUMNS))
+        return pd.DataFrame(self.entries, columns=list(self.columns))
 
     def changed(self) -> bool:
         """Whether the import changed the inventory."""
-        return any(
-            e[0] in ("system", "vulnerability") and e[1] not in ("kept",) for e in self.entries
-        )
+        return any(e[1] in ("added", "changed", "new", "reopened", "fixed") for e in self.entries)
 
     def document(self) -> dict[str, object]:
         """The JSON document: options, files, summary and every entry."""
         return {
             "report": "flowmap import",
+            "kind": self.kind,
             "options": self.options,
             "files": self.files,
             "summary": self.summary(),
-            "columns": list(COLUMNS),
-            "entries": [dict(zip(COLUMNS, e)) for e in self.entries],
+            "columns": list(self.columns),
+            "entries": [dict(zip(self.columns, e)) for e in self.entries],
         }

@@ -83,8 +83,10 @@ def account_rows(
                     reason=f"a newer scan of the same host counts: {newer.source} "
                     f"{newer.location} ({what})",
                 )
-            elif not f.cves:
+            elif not f.cves or f.note:
                 note = f.note or "no CVE"
+                if f.cves:
+                    note += f" ({', '.join(f.cves)} named, not counted as a vulnerability)"
                 report.add(
                     "row",
                     "skipped",
