@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import TABLES
-from flowmap.render.files import output_file, write_bytes, write_csv, write_json
+from flowmap.render.files import output_file, write_bytes, write_json_items, write_rows_csv
 from flowmap.render.workbook import write_workbook
 
 if TYPE_CHECKING:
@@ -142,5 +142,13 @@ def _write_table(frame, path: Path) -> None:
 
 
 def write_report(report: ImportReport, out: Path, *, workbook: bool) -> list[Path]:
+    """The report as CSV and JSON, written entry by entry (a large import's report is
+    never held in memory a second time)."""
     csv_path, json_path = report_paths(out, workbook=workbook)
-    return [write_csv(report.frame(), csv_path), write_json(report.document(), json_path)]
+    columns = report.columns
+    head = report.document(entries=False)
+    entries = (dict(zip(columns, e)) for e in report.entries)
+    return [
+        write_rows_csv(columns, report.entries, csv_path),
+        write_json_items(head, "entries", entries, len(report.entries), json_path),
+    ]

@@ -89,14 +89,17 @@ class ImportReport:
         """Whether the import changed the inventory."""
         return any(e[1] in ("added", "changed", "new", "reopened", "fixed") for e in self.entries)
 
-    def document(self) -> dict[str, object]:
-        """The JSON document: options, files, summary and every entry."""
-        return {
+    def document(self, *, entries: bool = True) -> dict[str, object]:
+        """The JSON document: options, files, summary and (unless ``entries=False``)
+        every entry."""
+        head = {
             "report": "flowmap import",
             "kind": self.kind,
             "options": self.options,
             "files": self.files,
             "summary": self.summary(),
             "columns": list(self.columns),
-            "entries": [dict(zip(self.columns, e)) for e in self.entries],
         }
+        if entries:
+            head["entries"] = [dict(zip(self.columns, e)) for e in self.entries]
+        return head
