@@ -4,8 +4,9 @@ Builds the file by repeating the real hosts of ``tests/data/scans/nessus`` (each
 with its own address and names, so every host is a different system), then, in a fresh
 process, imports it into the sample inventory with ``--add-unmatched`` (every host
 matched or added, every row accounted for in the report) and writes the new inventory
-and report. Reports the wall time, the CPU time (which other work on a shared machine does not
-inflate) and the peak resident memory of that process, the median of ``--repeat`` runs. Writes ``benchmarks/results/import.md`` and ``import.json``.
+and report. Reports the wall time, the CPU time (which other work on a shared machine
+does not inflate) and the peak resident memory of that process, the median of
+``--repeat`` runs. Writes ``benchmarks/results/import.md`` and ``import.json``.
 
 Run with ``make bench`` or ``.venv/bin/python benchmarks/import_scan.py [--mb 200]``.
 """

@@ -52,7 +52,9 @@ def test_the_dspt_mapping_updates_assets_and_adds_new_ones(dspt) -> None:
     assert assets["IA-0001"]["retention_years"] == "25"
     assert assets["IA-0030"]["system_id"] == "RXA-ECG-01"  # found by the system's name
     assert assets["IA-0031"]["data_categories"] == "personal;special_health"
-    assert assets["IA-0031"]["data_subjects"] == "Patients"  # a column of the register, kept
+    assert assets["IA-0031"]["data_subjects"] == "patients"
+    assert assets["IA-0031"]["retention_followed"] == "yes"
+    assert assets["IA-0031"]["where_held"] == "Supplier cloud (UK)"  # a column of the register
     changed = report(result, "assets", "changed")
     owner = next(e for e in changed if e["field"] == "owner")
     assert (owner["old"], owner["new"], owner["location"]) == (
@@ -79,7 +81,7 @@ def test_a_row_naming_a_recipient_system_makes_a_flow(dspt) -> None:
     assert (flow["transport"], flow["lawful_basis"], flow["special_condition"]) == (
         "hscn",
         "6(1)(e)",
-        "9(2)(h)",
+        "9(2)(h); DPA 2018 Sch 1 para 2",  # kept as written
     )
     assert flow["dsa_ref"] == "DSA-2025-031" and flow["dsa_expires"] == "31/03/2027"
     assert flows["IA-0031-F1"]["transport"] == "web_upload"

@@ -48,6 +48,15 @@ HEADER_HINTS: tuple[tuple[str, str, str], ...] = (
 
 #: Value words -> allowed value, for the enumerations a register usually holds.
 VALUE_HINTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "data_subjects": (
+        (r"patient", "patients"), (r"service user|client|resident", "service_users"),
+        (r"carer|famil", "carers_and_families"), (r"staff|employee", "staff"),
+        (r"volunteer|student", "volunteers_and_students"), (r"research", "research_participants"),
+        (r"public|visitor|citizen", "members_of_public"),
+        (r"supplier|contractor", "suppliers_and_contractors"),
+        (r"suspect|offender", "suspects_and_offenders"),
+        (r"victim|witness", "victims_and_witnesses"),
+    ),
     "data_categories": (
         (r"health|medical|clinical", "special_health"), (r"criminal|offen", "criminal_offence"),
         (r"child|pupil|minor", "children"), (r"financ|bank|payment", "financial"),
