@@ -129,7 +129,11 @@ def sheet(
 
         target = Path(mapping) if mapping else file.with_name(f"{file.stem}.mapping.yml")
         suggest_mapping(file, out=target)
-        click.echo(f"Wrote a suggested mapping to {target}: check every 'guess: true' line.")
+        from flowmap.console import safe_text
+
+        click.echo(
+            safe_text(f"Wrote a suggested mapping to {target}: check every 'guess: true' line.")
+        )
         return
     if not mapping or out is None:
         raise UsageError("give --mapping and --out (or --suggest to start a mapping).")
@@ -145,4 +149,6 @@ def sheet(
         file, mapping, inventory=inventory, out=out, variables=variables, as_of=parse_as_of(as_of)
     )
     click.echo(result.describe())
-    click.echo(f"Wrote {out} and its import report")
+    from flowmap.console import safe_text
+
+    click.echo(safe_text(f"Wrote {out} and its import report"))

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import TABLES
-from flowmap.render.files import output_file, write_bytes, write_json_items, write_rows_csv
+from flowmap.render.files import output_file, write_bytes
+from flowmap.render.streamed import write_json_items, write_rows_csv
 from flowmap.render.workbook import write_workbook
 
 if TYPE_CHECKING:

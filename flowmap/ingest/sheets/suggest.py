@@ -19,6 +19,7 @@ from flowmap.errors import UsageError
 from flowmap.ingest.sheets.mapping import norm
 from flowmap.ingest.sheets.source import Sheet, read_sheet
 from flowmap.inventory.schema import TABLES
+from flowmap.render.files import write_text
 
 #: Heading words -> (table, column), tried in order (the first that matches wins).
 HEADER_HINTS: tuple[tuple[str, str, str], ...] = (
@@ -170,7 +171,7 @@ def suggest(path: Path, *, out: Path | None = None) -> str:
         lines += [f"#   {json.dumps(h)}" for h in unmapped]
     text = "\n".join(lines) + "\n"
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        write_text(text, out)
     return text
 
 
