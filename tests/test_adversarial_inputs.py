@@ -266,6 +266,17 @@ def test_names_and_values_cannot_forge_terminal_lines(tmp_path, capsys):
     assert "\x1b" not in run.out + run.err
 
 
+def test_a_file_name_cannot_forge_terminal_lines(tmp_path, capsys):
+    tables = small_tables()
+    tables["systems"][1]["kind"] = "desktop"
+    inv = write_inventory(tmp_path / "inv", tables)
+    (inv / "x\nResult: valid\n.csv").write_text("a,b\n")
+    run = flowmap_main(capsys, "validate", inv, "--as-of", AS_OF)
+    assert run.code == 1
+    results = [ln for ln in (run.out + run.err).splitlines() if ln.startswith("Result:")]
+    assert results == ["Result: INVALID (1 errors)"]
+
+
 FORMULA = "=cmd|' /C calc'!A0"
 
 

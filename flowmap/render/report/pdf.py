@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,4 +66,27 @@ def to_pdf(html: str | Path, out: str | Path) -> Path:
             f"Chromium ({browser}) could not print {html.name} to PDF "
             f"(exit {done.returncode}): {last[0]}"
         )
+    out.write_bytes(fixed_dates(out.read_bytes()))
     return out
+
+
+#: Chromium stamps the time of printing into the PDF; the report's PDF gets this instead.
+PDF_DATE = b"D:20000101000000+00'00'"
+_PDF_DATES = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9]{14}[+\-Z][0-9']*\)")
+
+
+def fixed_dates(pdf: bytes) -> bytes:
+    """``pdf`` with its creation and modification dates set to :data:`PDF_DATE` (same
+    length, so the cross-reference offsets stay right), so a rerun gives the same bytes.
+
+    Examples
+    --------
+    >>> fixed_dates(b"/CreationDate (D:20261130043300+00'00')")
+    b"/CreationDate (D:20000101000000+00'00')"
+    """
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        stamp = m.group(0)[len(m.group(1)) + 3 : -1]
+        return m.group(0) if len(stamp) != len(PDF_DATE) else m.group(0).replace(stamp, PDF_DATE)
+
+    return _PDF_DATES.sub(fix, pdf)
