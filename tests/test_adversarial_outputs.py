@@ -349,3 +349,17 @@ def test_ctrl_c_while_the_command_is_starting_is_exit_130(delay, tmp_path):
     assert "Traceback" not in err
     if child.returncode == 130:
         assert err.strip() == "flowmap: interrupted"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to any folder")
+def test_a_folder_without_write_permission(inventories, tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        args, _files = commands(inventories, locked / "out")["analyse"]
+        run = flowmap_main(capsys, *args)
+        assert run.code == 2 and "permission denied" in run.err
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o755)

@@ -203,15 +203,23 @@ def _output_error(finals: list[Path], exc: OSError) -> OutputError:
 
 
 def _check_folder(folder: Path) -> None:
-    """The folder exists as a folder, or its nearest existing parent is one."""
+    """The folder exists as a folder, or its nearest existing parent is one, and it can be
+    written to (as far as the system says before trying)."""
     for place in (folder, *folder.parents):
         if place.is_dir():
-            return
+            break
         if place.exists() or place.is_symlink():
             raise OutputError(
                 f"cannot write in {_where(folder)}: {place} is a file, not a folder; "
                 "choose another output"
             )
+    else:
+        return
+    if os.access(place, os.W_OK | os.X_OK):
+        return
+    read_only = hasattr(os, "statvfs") and os.statvfs(place).f_flag & os.ST_RDONLY
+    cause = CAUSES[errno.EROFS if read_only else errno.EACCES]
+    raise OutputError(f"cannot write in {_where(folder)}: {cause}")
 
 
 def _make_folder(folder: Path) -> None:
