@@ -345,9 +345,11 @@ def test_ctrl_c_while_the_command_is_starting_is_exit_130(delay, tmp_path):
     child.send_signal(signal.SIGINT)
     _out, rest = child.communicate(timeout=120)
     err = "".join(ln for ln in lines + rest.splitlines(True) if not ln.startswith("import time:"))
-    assert child.returncode in (130, 0), err  # 0: it finished first
+    # 0: it finished first. -SIGINT: Python ends a run whose interrupt it saw on its way out
+    # by the signal itself, which a shell reports as 130 just the same.
+    assert child.returncode in (130, 0, -signal.SIGINT), err
     assert "Traceback" not in err
-    if child.returncode == 130:
+    if child.returncode != 0:
         assert err.strip() == "flowmap: interrupted"
 
 

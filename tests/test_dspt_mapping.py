@@ -98,9 +98,14 @@ def test_the_evidence_table_says_what_the_inventory_evidences_and_contradicts(sa
     assert vuln["inventory_says"] == "contradicted"
     assert vuln["critical"] > 0
     assert "EOL_OS" in vuln["contradicted_by"]
-    assert "systems on an operating system out of support: 15" in vuln["contradicted_by"]
+    status = sample.systems["eol_status"]  # the engine's judgement, counted independently
+    with_os = status[status != "not_applicable"]
+    out = int((with_os == "eol").sum())
+    supported = int(with_os.isin(["supported", "eol_soon", "eol_extended"]).sum())
+    assert out > 0 and supported > 0
+    assert f"systems on an operating system out of support: {out}" in vuln["contradicted_by"]
     assert vuln["evidence"].startswith(
-        "18 of 39 systems with an operating system are on a supported release"
+        f"{supported} of {len(with_os)} systems with an operating system are on a supported release"
     )
     assert "B3.a" in e.index and "records of processing" not in e.loc["B3.a", "evidence"]
     assert "A record of processing activities can be produced" in e.loc["B3.a", "evidence"]
