@@ -37,7 +37,16 @@ ALLOWED = {
     "synth": {"synth", "inventory", "render"},
     "ingest": {"ingest", "inventory", "render"},
     "render": {"render", "planning", "governance", "engine", "inventory", "reference", "pipeline"},
-    "explorer": {"explorer", "render", "planning", "engine", "inventory", "reference", "pipeline"},
+    "explorer": {
+        "explorer",
+        "render",
+        "planning",
+        "governance",
+        "engine",
+        "inventory",
+        "reference",
+        "pipeline",
+    },
 }
 SHARED = {"errors", "progress", "console", "__init__"}
 

@@ -20,6 +20,7 @@ from flowmap.explorer import words
 from flowmap.explorer.mapdata import MapMaker
 from flowmap.explorer.panels import FindingsPanel, PlanPanel, WhatIfPanel
 from flowmap.explorer.scope import Scope, Selection
+from flowmap.explorer.sharing import SharingPanel
 from flowmap.explorer.tables import table_widget, update_table
 from flowmap.explorer.whatif import WhatIf
 from flowmap.render.mapview.widget import MapWidget
@@ -28,7 +29,15 @@ NONE = ""
 #: Above this many systems, candidate actions and plans are worked out in the background
 #: (the explorer answers at once and fills them in when ready).
 BACKGROUND_ABOVE = 2_000
-TABS = ["Findings", "Attack path", "Copies", "Blast radius", "What if", "Plan"]
+TABS = [
+    "Findings",
+    "Attack path",
+    "Copies",
+    "Blast radius",
+    "What if",
+    "Plan",
+    "Can we share this?",
+]
 MARKS = {"copy": "#005eb8", "selected": "#1d1d1d"}
 
 
@@ -95,6 +104,7 @@ class Explorer:
         self.blast = table_widget(self.scope.blast(""))
         self.what = WhatIfPanel(self.whatif, self._whatif_changed)
         self.plan = PlanPanel(self.whatif, self._replan, self.what.set_chosen)
+        self.sharing = SharingPanel(analysis, self.scope, self._run)
         self.tabs = w.Tab(
             children=[
                 self.findings.box,
@@ -103,6 +113,7 @@ class Explorer:
                 w.VBox([self.blast_text, self.blast]),
                 self.what.box,
                 self.plan.box,
+                self.sharing.box,
             ]
         )
         self.tabs.titles = tuple(TABS)
@@ -204,6 +215,7 @@ class Explorer:
                 "Blast radius": self._show_blast,
                 "What if": self._show_whatif,
                 "Plan": self._replan,
+                "Can we share this?": lambda: self.sharing.show(self.selection),
             }[tab]()
 
     def _show_whatif(self) -> None:
@@ -398,7 +410,7 @@ def explore(
         What to select first (default: the organisation with the most risk).
     tab : str
         The tab open first: one of ``Findings``, ``Attack path``, ``Copies``,
-        ``Blast radius``, ``What if`` and ``Plan``.
+        ``Blast radius``, ``What if``, ``Plan`` and ``Can we share this?``.
     height : int
         Height of the map in pixels.
 
