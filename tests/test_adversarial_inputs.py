@@ -401,3 +401,103 @@ def test_the_unpacked_size_limit_can_be_lowered_and_raised(tmp_path, capsys, mon
     monkeypatch.setenv("FLOWMAP_MAX_XLSX_BYTES", "100000")
     run = flowmap_main(capsys, "validate", book, "--as-of", AS_OF)
     assert run.code == 2 and "FLOWMAP_MAX_XLSX_BYTES" in run.err
+
+
+# ---------------------------------------------------------------- damaged and two-faced workbooks
+
+
+@pytest.mark.parametrize(
+    ("part", "where"),
+    [("xl/worksheets/sheet2.xml", "its sheet"), ("xl/sharedStrings.xml", "part of its structure")],
+)
+def test_a_damaged_part_of_a_workbook_is_one_line_naming_it(part, where, tmp_path, capsys):
+    import zipfile
+
+    source = SAMPLE.parent / "sample.xlsx"
+    with zipfile.ZipFile(source) as z:
+        whole = z.read(part)
+    book = _with_part(source, tmp_path / "cut.xlsx", part, whole[: len(whole) // 2])
+    for command in ("validate", "analyse"):
+        args = [command, book, "--as-of", AS_OF]
+        if command == "analyse":
+            args += ["--out", tmp_path / "out", "--quiet"]
+        run = flowmap_main(capsys, *args)
+        assert run.code == 2 and "Traceback" not in run.err, run.err
+        assert len(run.error_lines) == 1 and "cut.xlsx" in run.err
+        assert f"{where}" in run.err and "is damaged" in run.err and "save it again" in run.err
+    assert not (tmp_path / "out").exists()
+
+
+def _two_faced(tmp_path: Path, state: str | None) -> Path:
+    """The sample workbook plus a second systems sheet: hidden (``state``) or visible."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE.parent / "sample.xlsx")
+    visible = next(n for n in wb.sheetnames if n.strip().lower() == "systems")
+    wb[visible].title = "Systems "
+    other = wb.copy_worksheet(wb["Systems "])
+    other.title = "systems"
+    other["B2"] = "a name only the hidden sheet holds"
+    if state:
+        other.sheet_state = state
+    path = tmp_path / f"two-{state or 'visible'}.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("state", ["veryHidden", "hidden", None])
+def test_two_sheets_for_one_table_are_an_error_naming_both(state, tmp_path, capsys):
+    book = _two_faced(tmp_path, state)
+    run = flowmap_main(capsys, "validate", book, "--as-of", AS_OF)
+    assert run.code == 1, run.out + run.err
+    assert "'Systems ' and 'systems'" in run.out + run.err
+    assert "both hold the systems table" in run.out + run.err
+    if state:  # and the hidden one is also said to be hidden
+        assert "hidden" in run.out + run.err
+
+
+def test_a_hidden_table_sheet_is_not_read_silently(tmp_path, capsys):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(SAMPLE.parent / "sample.xlsx")
+    sheet = next(n for n in wb.sheetnames if n.strip().lower() == "backups")
+    wb[sheet].sheet_state = "veryHidden"
+    book = tmp_path / "hidden.xlsx"
+    wb.save(book)
+    run = flowmap_main(capsys, "validate", book, "--as-of", AS_OF)
+    assert run.code == 1 and "very hidden" in run.out + run.err and "Unhide" in run.out + run.err
+
+
+def test_a_workbook_replaced_while_it_is_read_is_read_as_it_was(tmp_path, monkeypatch):
+    """The loader opens a workbook twice when it has formulas (cells, then saved values):
+    both openings read the same bytes, so a file swapped in between cannot mix in."""
+    import openpyxl
+
+    from flowmap.inventory import excel
+
+    wb = openpyxl.load_workbook(SAMPLE.parent / "sample.xlsx")
+    ws = wb[next(n for n in wb.sheetnames if n.strip().lower() == "assets")]
+    col = next(c.column for c in ws[1] if c.value == "records")
+    ws.cell(row=2, column=col).value = "=1+1"
+    book = tmp_path / "f.xlsx"
+    wb.save(book)
+    other = tmp_path / "other.xlsx"
+    wb.save(other)
+    opened = []
+    real = openpyxl.load_workbook
+
+    def swapping(source, **kw):
+        opened.append(source)
+        if len(opened) == 1:
+            book.write_bytes(b"not a workbook at all")  # replaced after the first open
+        return real(source, **kw)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", swapping)
+    raw = flowmap.read_inventory(book) if hasattr(flowmap, "read_inventory") else None
+    if raw is None:
+        from flowmap.inventory.read import read_inventory
+
+        raw = read_inventory(book)
+    assert len(opened) == 2 and "assets" in raw.tables
+    assert any("no saved value" in p.message for p in raw.problems)  # openpyxl saves none
+    assert excel  # the module under test

@@ -103,11 +103,12 @@ class Limits:
 RATIO_GRACE_BYTES = 10_000_000
 
 
-def check_workbook_parts(path: Path, limits: Limits) -> None:
+def check_workbook_parts(path: Path, limits: Limits, *, data: bytes | None = None) -> None:
     """Refuse a workbook whose parts would unpack too large, before anything reads them.
 
-    Reads only the zip directory (the sizes each part declares); a part that lies about
-    its size is caught by the reader, which stops at the declared size.
+    Reads only the zip directory (the sizes each part declares), of ``data`` (the
+    workbook's bytes) when given, else of the file; a part that lies about its size is
+    caught by the reader, which stops at the declared size.
 
     Raises
     ------
@@ -115,10 +116,11 @@ def check_workbook_parts(path: Path, limits: Limits) -> None:
         A part unpacks more than ``max_xlsx_ratio`` times its packed size, or all parts
         together to more than ``max_xlsx_bytes``.
     """
+    import io
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as archive:
             parts = archive.infolist()
     except (OSError, zipfile.BadZipFile, ValueError):
         return  # not a zip: the workbook reader says so in its own words

@@ -62,9 +62,27 @@ def _read(p: Path, limits: Limits) -> RawInventory:
     if p.is_dir():
         return read_folder(p, limits)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        check_workbook_parts(p, limits)
-        return read_workbook(p)
+        data = _workbook_bytes(p, limits)  # read once: both openings see the same workbook
+        check_workbook_parts(p, limits, data=data)
+        return read_workbook(p, data=data)
     raise InventoryReadError(
         f"{p} is neither a folder nor an .xlsx workbook: give a folder of CSV files "
         "(organisations.csv, systems.csv, ...) or one .xlsx workbook."
     )
+
+
+def _workbook_bytes(p: Path, limits: Limits) -> bytes:
+    """The workbook's bytes, read once (a file replaced while it is read cannot mix two
+    workbooks), refused before reading when it is larger than it may unpack to."""
+    try:
+        size = p.stat().st_size
+        if size > limits.max_xlsx_bytes:
+            raise InventoryReadError(
+                f"{p} is {size:,} bytes, more than the workbook limit of "
+                f"{limits.max_xlsx_bytes:,}; {limits.advice('max_xlsx_bytes')}"
+            )
+        return p.read_bytes()
+    except OSError as exc:
+        raise InventoryReadError(
+            f"Cannot read {p}: {exc.strerror or exc}; check the file is there and readable."
+        ) from None
