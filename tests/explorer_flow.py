@@ -141,4 +141,29 @@ def drive(page, analysis, shots: Path | None = None) -> dict[str, float]:
     if shots:
         page.locator(".fm-x-tabs").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "explore-plan.png"))
+
+    # 5. can we share this? the form's answer is the checker's verdict
+    before = _drawn(page)
+    page.select_option(".fm-x-org select", label=labels["M85001"])
+    _selected(page, "org", "M85001")
+    _wait_redrawn(page, before)
+    page.click(".fm-x-tabs .lm-TabBar-tab:has-text('Can we share this?')")
+    assets = dict((aid, label) for label, aid in scope.asset_options("M85001"))
+    page.select_option(".fm-x-share-asset select", label=assets["IA-0011"])
+    page.select_option(".fm-x-share-to-org select", label=labels["SUP01"])
+    page.select_option(".fm-x-share-purpose select", label="Marketing")
+    page.click(".fm-x-share-check button, button.fm-x-share-check")
+    page.wait_for_selector(".fm-x-share-answer .tag.red", timeout=60_000)
+    verdict = flowmap.check_flow(
+        analysis,
+        asset_id="IA-0011",
+        from_org_id="M85001",
+        to_org_id="SUP01",
+        purpose="marketing",
+        risk=False,
+    ).verdict
+    assert verdict == "no" and page.inner_text(".fm-x-share-answer .tag.red") == "No"
+    if shots:
+        page.locator(".fm-x-share-answer").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "explore-sharing.png"))
     return {"before": total, "after": expected}

@@ -70,7 +70,7 @@ def proposal_cells(
 ) -> dict[str, str]:
     """The :func:`~flowmap.check_flow` cells the form's choices stand for (empty
     choices left out, so the checker says what it cannot tell)."""
-    cells = {"asset_id": asset, "purpose": purpose, "proposal_id": "explorer"}
+    cells = {"asset_id": asset, "purpose": purpose, "proposal_id": "Proposal"}
     if source_system:
         cells["source_system_id"] = source_system
     else:
