@@ -147,13 +147,13 @@ def drive(page, analysis, shots: Path | None = None) -> dict[str, float]:
     page.select_option(".fm-x-org select", label=labels["M85001"])
     _selected(page, "org", "M85001")
     _wait_redrawn(page, before)
-    page.click(".fm-x-tabs .lm-TabBar-tab:has-text('Can we share this?')")
+    page.click(".fm-x-tabs .lm-TabBar-tab:has-text('Can we share this?')", timeout=120_000)
     assets = dict((aid, label) for label, aid in scope.asset_options("M85001"))
-    page.select_option(".fm-x-share-asset select", label=assets["IA-0011"])
-    page.select_option(".fm-x-share-to-org select", label=labels["SUP01"])
-    page.select_option(".fm-x-share-purpose select", label="Marketing")
-    page.click(".fm-x-share-check button, button.fm-x-share-check")
-    page.wait_for_selector(".fm-x-share-answer .tag.red", timeout=60_000)
+    page.select_option(".fm-x-share-asset select", label=assets["IA-0011"], timeout=120_000)
+    page.select_option(".fm-x-share-to-org select", label=labels["SUP01"], timeout=120_000)
+    page.select_option(".fm-x-share-purpose select", label="Marketing", timeout=120_000)
+    page.click(".fm-x-share-check button, button.fm-x-share-check", timeout=120_000)
+    page.wait_for_selector(".fm-x-share-answer .tag.red", timeout=120_000)
     verdict = flowmap.check_flow(
         analysis,
         asset_id="IA-0011",
