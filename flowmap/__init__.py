@@ -73,6 +73,8 @@ _LAZY: dict[str, str] = {
     "import_scans": "flowmap.ingest.scans",
     "ImportResult": "flowmap.ingest.scans",
     "explore": "flowmap.explorer",
+    "alert_impact": "flowmap.engine.alert",
+    "AlertImpact": "flowmap.engine.alert",
     "Explorer": "flowmap.explorer",
     "ropa": "flowmap.governance.ropa",
     "Ropa": "flowmap.governance.ropa",
@@ -123,6 +125,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time the names load lazily
+    from flowmap.engine.alert import AlertImpact, alert_impact
     from flowmap.engine.analysis import Analysis, analyse
     from flowmap.engine.diff import InventoryDiff, diff
     from flowmap.engine.graph import build_graph

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "explore": "flowmap.cli.explore:explore_command",
     "plan": "flowmap.cli.analyse:plan_command",
     "diff": "flowmap.cli.analyse:diff_command",
+    "alert": "flowmap.cli.alert:alert",
     "import": "flowmap.cli.ingest:import_group",
     "ropa": "flowmap.cli.paperwork:ropa_command",
     "agreements": "flowmap.cli.paperwork:agreements_command",

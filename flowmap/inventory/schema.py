@@ -166,6 +166,9 @@ SYSTEMS = _table("systems", ("system_id",), True, "IT systems, devices and paper
     Column("kind", "enum", True, SYSTEM_KINDS, description="Kind of system.", example="server"),
     Column("os", "text", description="Operating system, free text.",
            example="Windows Server 2012 R2", risk_relevant=True),
+    Column("software", "list", description="`;` list of the products it runs, each a name "
+           "and version as the vendor writes them; empty: not recorded (alerts then say "
+           "cannot tell).", example="Progress MOVEit Transfer 2023.0.1;Apache Tomcat 9.0.80"),
     Column("zone", "id", description="Network zone id; default `<org_id>:default`.",
            example="RXA:clinical", risk_relevant=True),
     Column("internet_facing", "bool", description="Reachable from the internet.", example="no",

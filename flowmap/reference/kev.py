@@ -227,3 +227,23 @@ def _tidy(path: Path, raw: pd.DataFrame, where: str) -> pd.DataFrame:
     for field in ("notes", "shortDescription", "requiredAction", "cwes"):
         frame[FIELDS[field]] = text[field]
     return frame.drop_duplicates("cve_id", keep="first").reset_index(drop=True)
+
+
+def added_since(new: KevCatalogue, previous: KevCatalogue) -> pd.DataFrame:
+    """The entries of ``new`` whose CVE ``previous`` does not list: what an update added.
+
+    Rows keep ``new``'s order (CISA lists the newest first). A CVE that ``previous``
+    listed and ``new`` dropped is not reported (CISA removes entries very rarely, and
+    a removal is not an alert).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> old = KevCatalogue(pd.DataFrame({"cve_id": ["CVE-2017-0144"]}), None, None, "old")
+    >>> new = KevCatalogue(pd.DataFrame({"cve_id": ["CVE-2024-3400", "CVE-2017-0144"]}),
+    ...                    None, None, "new")
+    >>> added_since(new, old)["cve_id"].tolist()
+    ['CVE-2024-3400']
+    """
+    known = set(previous.frame["cve_id"])
+    return new.frame[~new.frame["cve_id"].isin(known)].reset_index(drop=True)

@@ -1,0 +1,256 @@
+"""The tables of an :class:`~flowmap.engine.alert.impact.AlertImpact`, built from one
+alert's verdicts and counterfactual."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from flowmap.engine.alert.counterfactual import Counterfactual
+from flowmap.engine.alert.words import first_action
+from flowmap.engine.analysis import Analysis
+
+__all__ = ["COLUMNS", "asset_rows", "contact", "org_rows", "path_rows", "system_rows"]
+
+COLUMNS = {
+    "systems": [
+        "rank", "org_id", "org_name", "system_id", "system_name", "kind", "os", "software",
+        "verdict", "basis", "status", "evidence", "version", "internet_facing", "criticality",
+        "eol_status", "likelihood", "likelihood_after", "reach", "reach_after", "assets",
+        "records", "impact", "first_action",
+    ],
+    "assets": [
+        "system_id", "system_org_id", "verdict", "asset_id", "asset_name", "org_id",
+        "org_name", "how", "via", "records", "data_categories", "impact",
+    ],
+    "paths": [
+        "asset_id", "asset_name", "org_id", "records", "impact", "probability_before",
+        "probability_after", "risk_before", "risk_after", "entry_before", "entry_after",
+        "path_before", "path_after", "path_before_ids", "path_after_ids",
+    ],
+    "organisations": [
+        "org_id", "org_name", "sector", "contact_role", "contact_name", "contact_email",
+        "affected", "internet_facing", "cannot_tell", "mitigated", "fixed", "records",
+        "their_records_elsewhere",
+    ],
+}  # fmt: skip
+#: How a copy of an asset is on a system, in words (``flowmap.engine.copies``' ``how``).
+HOW = {
+    "register": "held",
+    "flow": "received by flow",
+    "flow_source": "sent from it by flow",
+    "backup": "backup copy",
+}
+#: Order verdicts are listed in.
+VERDICT_ORDER = {"affected": 0, "mitigated": 1, "cannot tell": 2, "fixed": 3}
+#: Order of evidence within a verdict: a scanner's record, then a versioned product match.
+BASIS_ORDER = {"recorded": 0, "product": 1}
+#: Who to contact about a cyber alert, in order of preference: (role, name col, email col).
+CONTACTS = (
+    ("Cyber security lead", "security_lead_name", "security_lead_email"),
+    ("SIRO", "siro_name", "siro_email"),
+    ("DPO", "dpo_name", "dpo_email"),
+)
+
+
+def contact(org: pd.Series) -> tuple[str, str, str]:
+    """(role, name, email) of whom to tell first, or ('', the organisation's name, '').
+
+    Examples
+    --------
+    >>> contact(pd.Series({"name": "Riverside", "siro_name": "Jo", "siro_email": "jo@x"}))
+    ('SIRO', 'Jo', 'jo@x')
+    >>> contact(pd.Series({"name": "Riverside"}))
+    ('', 'Riverside', '')
+    """
+    for role, name_col, email_col in CONTACTS:
+        name = _text(org.get(name_col))
+        email = _text(org.get(email_col))
+        if name or email:
+            return role, name or role, email
+    return "", _text(org.get("name")), ""
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _held(analysis: Analysis, system_ids: pd.Series) -> pd.DataFrame:
+    """The copies on these systems with each asset's records and impact."""
+    copies = analysis.copies
+    on = copies[copies["system_id"].isin(set(system_ids))]
+    a = analysis.assets.set_index("asset_id")
+    out = on[["asset_id", "system_id", "how", "via"]].copy()
+    out["records"] = (
+        pd.to_numeric(a["records"], errors="coerce").reindex(out["asset_id"]).to_numpy()
+    )
+    out["impact"] = a["impact"].reindex(out["asset_id"]).to_numpy()
+    return out
+
+
+def system_rows(analysis: Analysis, listed: pd.DataFrame, after: Counterfactual) -> pd.DataFrame:
+    """One row per listed system, most urgent first."""
+    s = analysis.systems.set_index("system_id").reindex(listed["system_id"])
+    orgs = analysis.inventory.organisations.set_index("org_id")["name"]
+    held = _held(analysis, listed["system_id"]).drop_duplicates(["asset_id", "system_id"])
+    per = held.groupby("system_id").agg(
+        assets=("asset_id", "nunique"), records=("records", "sum"), impact=("impact", "sum")
+    )
+    ids = listed["system_id"].to_numpy()
+    software = s["software"] if "software" in s else pd.Series([()] * len(s), index=s.index)
+    out = pd.DataFrame(
+        {
+            "org_id": s["org_id"].to_numpy(),
+            "org_name": s["org_id"].map(orgs).to_numpy(),
+            "system_id": ids,
+            "system_name": s["name"].to_numpy(),
+            "kind": s["kind"].to_numpy(),
+            "os": s["os"].fillna("").to_numpy(),
+            "software": ["; ".join(v) if isinstance(v, tuple | list) else "" for v in software],
+            "verdict": listed["verdict"].to_numpy(),
+            "basis": listed["basis"].to_numpy(),
+            "status": listed["status"].to_numpy(),
+            "evidence": listed["evidence"].to_numpy(),
+            "version": listed["version"].to_numpy(),
+            "internet_facing": s["internet_facing"].fillna(False).astype(bool).to_numpy(),
+            "criticality": s["criticality"].to_numpy(),
+            "eol_status": s["eol_status"].to_numpy(),
+            "likelihood": s["likelihood"].astype(float).round(4).to_numpy(),
+            "likelihood_after": after.likelihood.reindex(ids).astype(float).round(4).to_numpy(),
+            "reach": s["reach"].astype(float).to_numpy(),
+            "reach_after": after.reach.reindex(ids).astype(float).to_numpy(),
+            "assets": per["assets"].reindex(ids).fillna(0).astype(int).to_numpy(),
+            "records": per["records"].reindex(ids).fillna(0).astype("int64").to_numpy(),
+            "impact": per["impact"].reindex(ids).fillna(0.0).round(1).to_numpy(),
+        }
+    )
+    out["first_action"] = [first_action(r) for _, r in out.iterrows()] if len(out) else []
+    order = out["verdict"].map(VERDICT_ORDER).fillna(9)
+    evidence = out["basis"].map(BASIS_ORDER).fillna(3)
+    out = out.assign(_o=order, _e=evidence).sort_values(
+        ["_o", "internet_facing", "_e", "impact", "likelihood_after", "system_id"],
+        ascending=[True, False, True, False, False, True],
+        kind="stable",
+    )
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out.drop(columns=["_o", "_e"]).reset_index(drop=True)[COLUMNS["systems"]]
+
+
+def asset_rows(analysis: Analysis, listed: pd.DataFrame) -> pd.DataFrame:
+    """The assets on the listed systems: one row per system, asset and way it is there."""
+    held = _held(analysis, listed["system_id"])
+    verdict = listed.set_index("system_id")["verdict"]
+    a = analysis.assets.set_index("asset_id")
+    orgs = analysis.inventory.organisations.set_index("org_id")["name"]
+    systems = analysis.systems.set_index("system_id")["org_id"]
+    out = pd.DataFrame(
+        {
+            "system_id": held["system_id"].to_numpy(),
+            "system_org_id": held["system_id"].map(systems).to_numpy(),
+            "verdict": held["system_id"].map(verdict).to_numpy(),
+            "asset_id": held["asset_id"].to_numpy(),
+            "asset_name": a["name"].reindex(held["asset_id"]).to_numpy(),
+            "org_id": a["org_id"].reindex(held["asset_id"]).to_numpy(),
+            "how": held["how"].map(HOW).fillna(held["how"]).to_numpy(),
+            "via": held["via"].fillna("").to_numpy(),
+            "records": held["records"].fillna(0).astype("int64").to_numpy(),
+            "data_categories": [
+                "; ".join(c) if isinstance(c, tuple | list) else ""
+                for c in a["data_categories"].reindex(held["asset_id"])
+            ],
+            "impact": held["impact"].astype(float).round(1).to_numpy(),
+        }
+    )
+    out["org_name"] = out["org_id"].map(orgs)
+    order = out["verdict"].map(VERDICT_ORDER).fillna(9)
+    out = out.assign(_o=order).sort_values(
+        ["_o", "impact", "asset_id", "system_id"], ascending=[True, False, True, True],
+        kind="stable",
+    )  # fmt: skip
+    return out.drop(columns="_o").reset_index(drop=True)[COLUMNS["assets"]]
+
+
+def path_rows(analysis: Analysis, after: Counterfactual) -> pd.DataFrame:
+    """Assets whose most likely attack path changes, largest rise in risk first."""
+    before = analysis.attack_paths.set_index("asset_id")
+    now = after.paths.set_index("asset_id").reindex(before.index)
+    changed = (now["probability"] - before["probability"]).abs().gt(1e-9) | (
+        now["path"] != before["path"]
+    )
+    b, n = before[changed], now[changed]
+    records = pd.to_numeric(analysis.assets.set_index("asset_id")["records"], errors="coerce")
+    out = pd.DataFrame(
+        {
+            "asset_id": b.index.to_numpy(),
+            "asset_name": b["asset_name"].to_numpy(),
+            "org_id": b["org_id"].to_numpy(),
+            "records": records.reindex(b.index).fillna(0).astype("int64").to_numpy(),
+            "impact": b["impact"].astype(float).to_numpy(),
+            "probability_before": b["probability"].astype(float).to_numpy(),
+            "probability_after": n["probability"].astype(float).to_numpy(),
+            "risk_before": b["risk"].astype(float).to_numpy(),
+            "risk_after": n["risk"].astype(float).to_numpy(),
+            "entry_before": b["entry_system_id"].to_numpy(),
+            "entry_after": n["entry_system_id"].to_numpy(),
+            "path_before": b["path"].to_numpy(),
+            "path_after": n["path"].to_numpy(),
+            "path_before_ids": [_ids(v) for v in b["steps"]],
+            "path_after_ids": [_ids(v) for v in n["steps"]],
+        }
+    )
+    rise = out["risk_after"] - out["risk_before"]
+    return (
+        out.assign(_r=rise)
+        .sort_values(["_r", "asset_id"], ascending=[False, True], kind="stable")
+        .drop(columns="_r")
+        .reset_index(drop=True)
+    )
+
+
+def _ids(steps: object) -> tuple[str, ...]:
+    """The system ids of a path's steps (:func:`flowmap.engine.paths.asset_paths`)."""
+    if not isinstance(steps, list | tuple):
+        return ()
+    return tuple(str(s["system_id"]) for s in steps)
+
+
+def org_rows(analysis: Analysis, systems: pd.DataFrame, assets: pd.DataFrame) -> pd.DataFrame:
+    """One row per organisation with listed systems or data on affected systems."""
+    orgs = analysis.inventory.organisations.set_index("org_id")
+    hit = assets[assets["verdict"] == "affected"].drop_duplicates(["asset_id", "system_id"])
+    involved = list(dict.fromkeys([*systems["org_id"], *hit["org_id"]]))
+    rows = []
+    for org_id in involved:
+        mine = systems[systems["org_id"] == org_id]
+        on_mine = hit[hit["system_org_id"] == org_id].drop_duplicates("asset_id")
+        theirs = hit[(hit["org_id"] == org_id) & (hit["system_org_id"] != org_id)]
+        org = orgs.loc[org_id] if org_id in orgs.index else pd.Series({"name": org_id})
+        role, name, email = contact(org)
+        count = mine["verdict"].value_counts()
+        rows.append(
+            {
+                "org_id": org_id,
+                "org_name": _text(org.get("name")) or org_id,
+                "sector": _text(org.get("sector")),
+                "contact_role": role,
+                "contact_name": name,
+                "contact_email": email,
+                "affected": int(count.get("affected", 0)),
+                "internet_facing": int(
+                    (mine["internet_facing"] & (mine["verdict"] == "affected")).sum()
+                ),
+                "cannot_tell": int(count.get("cannot tell", 0)),
+                "mitigated": int(count.get("mitigated", 0)),
+                "fixed": int(count.get("fixed", 0)),
+                "records": int(on_mine["records"].sum()),
+                "their_records_elsewhere": int(theirs.drop_duplicates("asset_id")["records"].sum()),
+            }
+        )
+    out = pd.DataFrame(rows, columns=COLUMNS["organisations"])
+    return out.sort_values(
+        ["affected", "internet_facing", "records", "cannot_tell", "org_id"],
+        ascending=[False, False, False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
