@@ -68,6 +68,8 @@ WINDOWS_PARTS = frozenset(
         "Common Log File System (CLFS)", "Input Method Editor (IME) Japanese",
     )
 )  # fmt: skip
+#: An end-of-life match reason saying the text may mean several releases.
+_SEVERAL = re.compile(r"without a (?:release|version)|possible releases|assumed")
 #: Words too common to name a product family on their own (``Windows 10`` is not
 #: ``Windows Defender``).
 GENERIC_WORDS = frozenset(
@@ -153,7 +155,7 @@ class ProductQuery:
         for text in (product, f"{self.vendor} {product}".strip()):
             m = eol.match(text)
             if m.product:
-                if m.cycle and m.recognised and not m.reason:
+                if m.cycle and m.recognised and not _SEVERAL.search(m.reason or ""):
                     return frozenset({m.product}), m.cycle
                 return FAMILIES.get(m.product, frozenset({m.product})), None
         return frozenset(), None
