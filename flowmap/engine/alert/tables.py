@@ -126,7 +126,11 @@ def system_rows(analysis: Analysis, listed: pd.DataFrame, after: Counterfactual)
             "impact": per["impact"].reindex(ids).fillna(0.0).round(1).to_numpy(),
         }
     )
-    out["first_action"] = [first_action(r) for _, r in out.iterrows()] if len(out) else []
+    fields = ["verdict", "basis", "internet_facing", "eol_status", "status"]
+    out["first_action"] = [
+        first_action(dict(zip(fields, values)))
+        for values in zip(*(out[f].tolist() for f in fields))
+    ]
     order = out["verdict"].map(VERDICT_ORDER).fillna(9)
     evidence = out["basis"].map(BASIS_ORDER).fillna(3)
     out = out.assign(_o=order, _e=evidence).sort_values(
@@ -220,35 +224,42 @@ def org_rows(analysis: Analysis, systems: pd.DataFrame, assets: pd.DataFrame) ->
     """One row per organisation with listed systems or data on affected systems."""
     orgs = analysis.inventory.organisations.set_index("org_id")
     hit = assets[assets["verdict"] == "affected"].drop_duplicates(["asset_id", "system_id"])
-    involved = list(dict.fromkeys([*systems["org_id"], *hit["org_id"]]))
-    rows = []
-    for org_id in involved:
-        mine = systems[systems["org_id"] == org_id]
-        on_mine = hit[hit["system_org_id"] == org_id].drop_duplicates("asset_id")
-        theirs = hit[(hit["org_id"] == org_id) & (hit["system_org_id"] != org_id)]
-        org = orgs.loc[org_id] if org_id in orgs.index else pd.Series({"name": org_id})
-        role, name, email = contact(org)
-        count = mine["verdict"].value_counts()
-        rows.append(
-            {
-                "org_id": org_id,
-                "org_name": _text(org.get("name")) or org_id,
-                "sector": _text(org.get("sector")),
-                "contact_role": role,
-                "contact_name": name,
-                "contact_email": email,
-                "affected": int(count.get("affected", 0)),
-                "internet_facing": int(
-                    (mine["internet_facing"] & (mine["verdict"] == "affected")).sum()
-                ),
-                "cannot_tell": int(count.get("cannot tell", 0)),
-                "mitigated": int(count.get("mitigated", 0)),
-                "fixed": int(count.get("fixed", 0)),
-                "records": int(on_mine["records"].sum()),
-                "their_records_elsewhere": int(theirs.drop_duplicates("asset_id")["records"].sum()),
-            }
-        )
-    out = pd.DataFrame(rows, columns=COLUMNS["organisations"])
+    involved = pd.Index(list(dict.fromkeys([*systems["org_id"], *hit["org_id"]])))
+    verdicts = (
+        pd.crosstab(systems["org_id"], systems["verdict"])
+        if len(systems)
+        else pd.DataFrame(index=pd.Index([], name="org_id"))
+    )
+    count = verdicts.reindex(index=involved, columns=list(VERDICT_ORDER), fill_value=0)
+    exposed = systems[systems["internet_facing"] & (systems["verdict"] == "affected")]
+    facing = exposed.groupby("org_id").size()
+    own = hit.drop_duplicates(["system_org_id", "asset_id"])
+    records = own.groupby("system_org_id")["records"].sum()
+    away = hit[hit["org_id"] != hit["system_org_id"]].drop_duplicates(["org_id", "asset_id"])
+    elsewhere = away.groupby("org_id")["records"].sum()
+    info = orgs.reindex(involved)
+    contacts = [contact(row) for _, row in info.iterrows()]
+    out = pd.DataFrame(
+        {
+            "org_id": involved,
+            "org_name": [_text(n) or o for n, o in zip(info["name"], involved)],
+            "sector": [_text(v) for v in info["sector"]],
+            "contact_role": [c[0] for c in contacts],
+            "contact_name": [c[1] or o for c, o in zip(contacts, involved)],
+            "contact_email": [c[2] for c in contacts],
+            "affected": count["affected"].to_numpy(),
+            "internet_facing": facing.reindex(involved).fillna(0).astype(int).to_numpy(),
+            "cannot_tell": count["cannot tell"].to_numpy(),
+            "mitigated": count["mitigated"].to_numpy(),
+            "fixed": count["fixed"].to_numpy(),
+            "records": records.reindex(involved).fillna(0).astype("int64").to_numpy(),
+            "their_records_elsewhere": elsewhere.reindex(involved)
+            .fillna(0)
+            .astype("int64")
+            .to_numpy(),
+        },
+        columns=COLUMNS["organisations"],
+    )
     return out.sort_values(
         ["affected", "internet_facing", "records", "cannot_tell", "org_id"],
         ascending=[False, False, False, False, True],

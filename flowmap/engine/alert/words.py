@@ -42,30 +42,31 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 
-def first_action(row: pd.Series) -> str:
+def first_action(row: pd.Series | dict) -> str:
     """What to do first about one system (``patch``, ``mitigate``, ``isolate`` or ``check``),
     with the reason.
 
     Examples
     --------
-    >>> first_action(pd.Series({"verdict": "affected", "internet_facing": True,
-    ...     "eol_status": "supported", "status": ""}))
+    >>> first_action({"verdict": "affected", "internet_facing": True,
+    ...     "eol_status": "supported", "status": ""})
     'isolate: faces the internet; take it off (or allow known addresses) until patched'
-    >>> first_action(pd.Series({"verdict": "cannot tell", "internet_facing": False,
-    ...     "eol_status": "unknown", "status": ""}))
+    >>> first_action({"verdict": "cannot tell", "internet_facing": False,
+    ...     "eol_status": "unknown", "status": ""})
     'check: record what it runs (OS and software)'
     """
     verdict = row.get("verdict", "")
+    facing = bool(row.get("internet_facing", False) is True)
     if verdict == "cannot tell":
         return "check: record what it runs (OS and software)"
     if verdict == "fixed":
         return "confirm: recorded fixed; confirm with a scan"
     if str(row.get("basis", "")).startswith("product,"):
-        lead = "isolate" if bool(row.get("internet_facing") is True) else "check"
+        lead = "isolate" if facing else "check"
         return f"{lead}: runs the product; check its version against the advisory, then patch"
     if verdict == "mitigated":
         return "mitigate: recorded mitigated; confirm it holds, then patch"
-    if bool(row.get("internet_facing") is True):
+    if facing:
         return "isolate: faces the internet; take it off (or allow known addresses) until patched"
     if row.get("eol_status") in ("eol", "eol_extended"):
         return "isolate: OS out of vendor support; segment it and check a fix exists for it"
