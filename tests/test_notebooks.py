@@ -23,13 +23,14 @@ EXPECTED = [
     "02_data_flow_map",
     "03_cyber_risk",
     "04_investment_plan",
+    "05_alert",
     "board_report",
 ]
 #: The JupyterLab notebooks, and the board report shipped inside the package.
 ALL = sorted([*NOTEBOOKS.glob("*.ipynb"), Path(str(BOARD_NOTEBOOK))], key=lambda p: p.stem)
 LAB = [p for p in ALL if p.stem != "board_report"]
 #: Names a notebook imports flowmap under; a cell calls into the package through them.
-PACKAGE_NAMES = {"flowmap", "nb", "board"}
+PACKAGE_NAMES = {"flowmap", "nb", "board", "alerts"}
 #: Statements that would put logic into a notebook.
 LOGIC = (
     ast.For,
