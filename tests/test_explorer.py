@@ -206,3 +206,17 @@ def test_validation_report_shows_a_summary_in_a_notebook() -> None:
     from flowmap.explorer.notebook import problems
 
     assert "No problems" in problems(report)._repr_html_()
+
+
+def test_the_alert_tab_shows_what_a_cve_or_product_touches_and_mistakes_in_one_line() -> None:
+    x = flowmap.explore(sample(), org="RXA", tab="Alert")
+    x.alert.cves.value = "CVE-2023-4966"
+    x.alert.go.click()
+    assert "CVE-2023-4966: 1 system affected" in x.alert.headline.value
+    assert x.alert.impact.systems.iloc[0]["system_id"] == "RXA-CTX-01"
+    x.alert.product.value = "Windows Server 2012 R2"
+    x.alert.assess()
+    assert "5 systems affected" in x.alert.headline.value
+    x.alert.versions.value = "~>1"
+    x.alert.assess()
+    assert "is not a version range" in x.alert.headline.value

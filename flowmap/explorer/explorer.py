@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from flowmap.errors import UsageError
 from flowmap.explorer import words
+from flowmap.explorer.alert_panel import AlertPanel
 from flowmap.explorer.mapdata import MapMaker
 from flowmap.explorer.panels import FindingsPanel, PlanPanel, WhatIfPanel
 from flowmap.explorer.scope import Scope, Selection
@@ -37,6 +38,7 @@ TABS = [
     "What if",
     "Plan",
     "Can we share this?",
+    "Alert",
 ]
 MARKS = {"copy": "#005eb8", "selected": "#1d1d1d"}
 
@@ -105,6 +107,7 @@ class Explorer:
         self.what = WhatIfPanel(self.whatif, self._whatif_changed)
         self.plan = PlanPanel(self.whatif, self._replan, self.what.set_chosen)
         self.sharing = SharingPanel(analysis, self.scope, self._run)
+        self.alert = AlertPanel(analysis)
         self.tabs = w.Tab(
             children=[
                 self.findings.box,
@@ -114,6 +117,7 @@ class Explorer:
                 self.what.box,
                 self.plan.box,
                 self.sharing.box,
+                self.alert.box,
             ]
         )
         self.tabs.titles = tuple(TABS)
@@ -216,6 +220,7 @@ class Explorer:
                 "What if": self._show_whatif,
                 "Plan": self._replan,
                 "Can we share this?": lambda: self.sharing.show(self.selection),
+                "Alert": lambda: None,  # filled when Assess is pressed
             }[tab]()
 
     def _show_whatif(self) -> None:
