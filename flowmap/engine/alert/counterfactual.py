@@ -58,7 +58,8 @@ def exploited_rows(
     out.loc[same, "kev"] = True
     if ransomware:
         out.loc[same, "ransomware"] = True
-    system_ids = [s for s in system_ids if s not in set(out.loc[same, "system_id"])]
+    recorded = set(out.loc[same, "system_id"])
+    system_ids = [s for s in system_ids if s not in recorded]
     n = len(system_ids)
     added = {}
     for column, dtype in vulns.dtypes.items():

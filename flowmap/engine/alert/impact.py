@@ -182,8 +182,9 @@ def alert_impact(
         query = ProductQuery(str(product).strip(), vendor=vendor, versions=versions)
         alerts = [_product_alert(query)]
     else:
-        described = _entries(catalogue)
-        alerts = [_cve_alert(c, described.get(c)) for c in clean_cves(cves)]
+        wanted = clean_cves(cves)
+        described = _entries(catalogue, wanted)
+        alerts = [_cve_alert(c, described.get(c)) for c in wanted]
     parts = [_one(analysis, alert) for alert in alerts]
     return _combine(parts, alerts, analysis, sources)
 
@@ -209,10 +210,10 @@ def clean_cves(cves: Iterable[str], *, param: str = "cves") -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _entries(catalogue: KevCatalogue | None) -> dict[str, dict]:
+def _entries(catalogue: KevCatalogue | None, cves: list[str]) -> dict[str, dict]:
     if catalogue is None:
         return {}
-    frame = catalogue.frame
+    frame = catalogue.frame[catalogue.frame["cve_id"].isin(cves)]
     return {r["cve_id"]: r for r in frame.to_dict("records")}
 
 

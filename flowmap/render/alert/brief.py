@@ -11,13 +11,13 @@ both), and prints with Chromium (:func:`flowmap.render.report.pdf.to_pdf`).
 
 from __future__ import annotations
 
+import html as _html
 from pathlib import Path
 
 import pandas as pd
 
 from flowmap.engine.alert import AlertImpact
 from flowmap.engine.alert.words import CHECKLIST, CHECKLIST_SOURCE
-from flowmap.render.board._html import esc
 from flowmap.render.pages import content_security_policy, csp_meta
 
 __all__ = ["MAX_ORGS", "MAX_PATHS", "MAX_SYSTEMS", "brief_html", "print_pdf"]
@@ -52,6 +52,14 @@ td.n, th.n { text-align: right; }
 ol { margin: 2px 0 2px 16px; padding: 0; } li { margin: 0 0 1px; }
 .source { color: #505a5f; font-size: 7pt; }
 """
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value (None and NA become ''); the board's helper without its
+    plotting imports."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return _html.escape(str(value))
 
 
 def _tag(verdict: str) -> str:
