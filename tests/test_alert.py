@@ -350,3 +350,23 @@ def test_the_brief_prints_on_one_a4_page(tmp_path):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     assert "Pages:           1" in info.stdout
     assert "(A4)" in info.stdout
+
+
+def test_hostile_inventory_text_reaches_the_brief_escaped_and_the_csv_neutralised(tmp_path):
+    from tests.conftest import XSS_IMG, XSS_SCRIPT, small_tables, write_csv_tables
+
+    tables = small_tables()
+    tables["organisations"][0]["name"] = XSS_SCRIPT
+    tables["systems"][0]["name"] = XSS_IMG
+    tables["systems"][0]["software"] = '=HYPERLINK("http://x");Windows Server 2019'
+    tables["systems"][1]["name"] = "=cmd|' /C calc'!A0"
+    inv = write_csv_tables(tmp_path / "inv", tables)
+    out = tmp_path / "out"
+    run = _run("alert", str(inv), "--product", "Windows", "--as-of", "2026-11-01",
+               "--out", str(out), "--no-pdf")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    page = (out / "brief-product.html").read_text(encoding="utf-8")
+    assert "<script>window" not in page and "<img src=x" not in page
+    assert "&lt;img src=x onerror=" in page
+    desk = (out / "alert-service-desk.csv").read_text(encoding="utf-8")
+    assert ",=cmd" not in desk and "'=cmd" in desk
