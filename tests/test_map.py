@@ -409,7 +409,7 @@ def test_hostile_names_stay_inside_the_json_block(tmp_path) -> None:
     tags.feed(html)
     assert tags.starts.count("script") == 3 and "img" not in tags.starts  # data, vis, page
     assert "<img" not in html and "<SCRIPT" not in html  # only as \\u003c... inside JSON
-    assert "<title>&lt;i&gt;t&lt;/i&gt;</title>" in html
+    assert "<title>&lt;i&gt;t&lt;/i&gt;: Systems</title>" in html
     names = {n["label"] for n in first_view(html)["nodes"]}
     assert "<img src=x onerror=window.__xss=1>" in names
 
@@ -490,3 +490,38 @@ def test_cli_mistakes_are_one_line_and_exit_2(tmp_path, args, message) -> None:
     assert r.returncode == 2
     assert message in r.stderr and "Traceback" not in r.stderr
     assert message in r.stderr.strip().splitlines()[-1]  # the message is one line
+
+
+def test_details_are_in_words_not_raw_values(analysis) -> None:
+    from flowmap.render.mapview.frames import frames_of
+    from flowmap.render.mapview.views import systems_view
+
+    view = systems_view(frames_of(analysis))
+    rows = [r for n in view.nodes for r in n["tip"]] + [r for e in view.edges for r in e["tip"]]
+    labels = {r[0] for r in rows}
+    assert {"Reachable from the internet", "Likelihood of compromise"} <= labels
+    assert not {"Internet-facing", "Attack path probability", "Support"} & labels
+    values = [str(r[1]) for r in rows]
+    assert not {"True", "False", "nan", "None", "<NA>"} & set(values)
+    likelihood = [r[1] for r in rows if r[0] == "Likelihood of compromise"]
+    assert all(re.fullmatch(r"(<1|>99|\d{1,3})%|unknown", v) for v in likelihood)
+    assert not [v for v in values if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)]  # dates in words
+    citrix = next(n for n in view.nodes if n["id"] == "RXA-CTX-01")
+    assert ["Reachable from the internet", "yes"] in citrix["tip"]
+    path_tips = [r[1] for e in view.overlay for r in e["tip"] if r[0] == "Towards"]
+    assert path_tips and all("% chance" in t for t in path_tips)
+
+
+def test_sector_and_severity_never_share_a_colour() -> None:
+    from flowmap.render.mapview.style import SECTOR_COLOURS, SEVERITY_COLOURS
+
+    assert not set(SECTOR_COLOURS.values()) & set(SEVERITY_COLOURS.values())
+    assert len(set(SECTOR_COLOURS.values())) == len(SECTOR_COLOURS)
+    # low severity is no longer the blue of NHS organisations
+    assert SEVERITY_COLOURS["low"] not in ("#6baed6", "#005eb8", "#41b6e6")
+
+
+def test_the_heading_names_the_view_drawn_first(analysis) -> None:
+    doc = flowmap.render_map(analysis, view="organisations")
+    assert '<h1 id="fm-heading">Data-flow map: Organisations</h1>' in doc.html
+    assert "As of 1 Nov 2026 \u00b7 inventory sample" in doc.html

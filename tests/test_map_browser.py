@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from pathlib import Path
 
 import pytest
@@ -136,7 +138,7 @@ def test_hostile_names_are_text_and_run_nothing(browser, tmp_path) -> None:
     result.click()
     assert XSS_IMG in page.locator("#fm-details").text_content()
     assert page.locator("#fm-details img, #fm-results img, h1 img").count() == 0
-    assert page.locator("h1").text_content() == XSS_IMG
+    assert page.locator("h1").text_content() == XSS_IMG + ": Systems"
     page.fill("#fm-search", "alert")
     assert XSS_SCRIPT in page.locator("#fm-results button").first.text_content()
     options = page.locator("#fm-org option").all_text_contents()
@@ -245,3 +247,120 @@ def test_large_organisations_view_opens_and_becomes_interactive(browser, tmp_pat
     assert links == doc.edges
     opened.clean()
     opened.page.close()
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if (
+                a["x"] < b["x"] + b["w"]
+                and b["x"] < a["x"] + a["w"]
+                and a["y"] < b["y"] + b["h"]
+                and b["y"] < a["y"] + a["h"]
+            ):
+                out.append((a["text"], b["text"]))
+    return out
+
+
+def test_labels_are_legible_at_the_default_zoom_and_never_collide(browser, sample_map):
+    path, _, _ = sample_map
+    opened = Opened(browser, path)
+    page = opened.page
+    for view in ("systems", "organisations"):
+        page.evaluate(f"window.flowmap.setView('{view}')")
+        page.wait_for_timeout(300)
+        labels = page.evaluate("window.flowmap.labels()")
+        assert len(labels) >= 10, view
+        assert min(b["px"] for b in labels) >= 11, view
+        assert _overlaps(labels) == [], view
+        cut = [b for b in labels if b["text"].endswith("\u2026")]
+        assert all(len(b["full"]) > len(b["text"]) - 1 for b in cut)
+    # after search zooms into the busy hospital cluster, labels still do not collide
+    page.evaluate("window.flowmap.setView('systems')")
+    page.fill("#fm-search", "RXA-CTX-01")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    labels = page.evaluate("window.flowmap.labels()")
+    assert _overlaps(labels) == [] and labels[0]["id"] == "RXA-CTX-01"
+    opened.clean()
+    page.close()
+
+
+def test_a_cut_label_has_its_full_name_in_the_tooltip(browser, sample_map):
+    path, _, _ = sample_map
+    opened = Opened(browser, path)
+    page = opened.page
+    page.evaluate("window.flowmap.setView('organisations')")
+    page.wait_for_timeout(300)
+    cut = [b for b in page.evaluate("window.flowmap.labels()") if b["text"].endswith("\u2026")]
+    assert cut, "the sample has organisation names longer than a label"
+    node = cut[0]
+    at = page.evaluate(
+        "id => { const p = window.flowmap.network.getPosition(id);"
+        " const d = window.flowmap.network.canvasToDOM(p);"
+        " const r = document.getElementById('fm-canvas').getBoundingClientRect();"
+        " return {x: d.x + r.left, y: d.y + r.top}; }",
+        node["id"],
+    )
+    page.mouse.move(at["x"], at["y"])
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    assert node["full"] in page.locator("div.vis-tooltip").inner_text()
+    opened.clean()
+    page.close()
+
+
+def test_title_and_details_follow_the_view_and_details_are_words(browser, sample_map):
+    path, _, _ = sample_map
+    opened = Opened(browser, path)
+    page = opened.page
+    assert page.locator("#fm-heading").inner_text() == "Data-flow map: Systems"
+    page.evaluate("window.flowmap.focusNode('RXA-CTX-01')")
+    details = page.locator("#fm-details").inner_text().split("Findings")[0]
+    assert re.search(r"Reachable from the internet\s+yes", details)
+    assert re.search(r"Likelihood of compromise\s+\d{1,3}%", details)
+    assert "Internet-facing" not in details and "0." not in details
+    page.click("button[data-view=organisations]")
+    assert page.locator("#fm-heading").inner_text() == "Data-flow map: Organisations"
+    assert page.title() == "Data-flow map: Organisations"
+    assert "Citrix" not in page.locator("#fm-details").inner_text()  # not the old view's node
+    opened.clean()
+    page.close()
+
+
+def test_attack_paths_are_drawn_above_the_clusters(browser, sample_map):
+    """Every system on a top attack path gets a crimson ring on top of the nodes, even in
+    the busy hospital cluster where a one-step path joins two neighbours."""
+    from PIL import Image
+
+    path, analysis, _ = sample_map
+    one_step = analysis.attack_paths[analysis.attack_paths["hops"] == 1]
+    assert len(one_step)
+    opened = Opened(browser, path)
+    page = opened.page
+    page.evaluate("window.flowmap.setPaths(true)")
+    page.wait_for_timeout(400)
+    marks = page.evaluate(
+        "() => window.flowmap.data.views.systems.pathNodes.map(id => {"
+        " const n = window.flowmap.network.body.nodes[id];"
+        " const s = window.flowmap.network.getScale();"
+        " const r = (n.options.size || 12) + Math.max(6, 5 / s);"
+        " return {id, ...window.flowmap.network.canvasToDOM({x: n.x, y: n.y - r})}; })"
+    )
+    ids = {m["id"] for m in marks}
+    assert set(one_step["entry_system_id"]) | set(one_step["target_system_id"]) <= ids
+    shot = Image.open(io.BytesIO(page.locator("#fm-canvas canvas").screenshot())).convert("RGB")
+    hidden = []
+    for m in marks:
+        x, y = round(m["x"]), round(m["y"])
+        near = [
+            shot.getpixel((x + dx, y + dy))
+            for dx in range(-2, 3)
+            for dy in range(-2, 3)
+            if 0 <= x + dx < shot.width and 0 <= y + dy < shot.height
+        ]
+        if not any(r > 150 and g < 80 and 50 < b < 140 for r, g, b in near):  # crimson
+            hidden.append(m["id"])
+    assert hidden == []
+    opened.clean()
+    page.close()

@@ -202,12 +202,12 @@ def diff(old, new) -> InventoryDiff:
     counts = entities.groupby(["table", "change"]).size()
     summary = {
         "old": {
-            "inventory": str(old.inventory.source),
+            "inventory": old.inventory.name,
             "as_of": old.as_of.isoformat(),
             "sources": dict(old.sources),
         },
         "new": {
-            "inventory": str(new.inventory.source),
+            "inventory": new.inventory.name,
             "as_of": new.as_of.isoformat(),
             "sources": dict(new.sources),
         },

@@ -72,7 +72,7 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
     >>> sorted({d["kind"] for _, _, d in G.edges(data=True)})[:3]
     ['affects', 'backup', 'controls']
     """
-    G = nx.MultiDiGraph(source=inventory.source)
+    G = nx.MultiDiGraph(source=inventory.name)
     orgs, systems = inventory.organisations, inventory.systems
     assets, flows = inventory.assets, inventory.flows
 

@@ -78,6 +78,15 @@ class Inventory:
     def proposed_flows(self) -> pd.DataFrame:
         return self.tables["proposed_flows"]
 
+    @property
+    def name(self) -> str:
+        """The inventory's file or folder name, as outputs show it (never the whole path).
+
+        >>> Inventory(tables={}, source="/home/ann/q3/inventory.xlsx").name
+        'inventory.xlsx'
+        """
+        return Path(self.source).name or str(self.source)
+
     def row_counts(self) -> dict[str, int]:
         """Rows per table, in the order of the format."""
         return {name: len(self.tables[name]) for name in TABLES}
@@ -90,4 +99,4 @@ class Inventory:
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={v}" for k, v in self.row_counts().items())
-        return f"Inventory({Path(self.source).name}: {counts})"
+        return f"Inventory({self.name}: {counts})"

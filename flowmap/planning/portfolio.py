@@ -188,7 +188,7 @@ def plan(
         risk_after=ev.total,
         spent=round(spent, 2),
         as_of=analysis.as_of.isoformat(),
-        inventory=str(analysis.inventory.source),
+        inventory=analysis.inventory.name,
         actions=list(chosen),
         sources=dict(analysis.sources),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flowmap.errors import UsageError
+from flowmap.render import fmt
 from flowmap.render.mapview.focus import asset_view, paths_view
 from flowmap.render.mapview.frames import MapFrames, frames_of
 from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT, DEFAULT_MAX_NODES
@@ -86,7 +87,8 @@ def render_map(
         assets instead of naming them and organisations list their findings by rule;
         the page's header and ``notes`` say so.
     title : str, optional
-        Heading of the page.
+        Heading of the page (default "Data-flow map"), followed by the name of the view
+        on screen.
 
     Examples
     --------
@@ -193,8 +195,8 @@ def _prepare(
     views = _views(frames, view, asset_id, org_id, max_nodes, detail_limit, notes)
     views[0].notes = list(notes)  # the page lists these; the banner has its own place
     notes += [v.banner for v in views[:1] if v.banner]
-    heading = title or f"Data-flow map: {views[0].title}"
-    subtitle = f"As of {frames.as_of.isoformat()}"
+    heading = title or "Data-flow map"
+    subtitle = f"As of {fmt.day(frames.as_of)}"
     if frames.source:
         subtitle += f" \u00b7 inventory {frames.source}"
     if frames.redacted:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 
+from flowmap.render import fmt
 from flowmap.render.mapview.frames import MapFrames
 from flowmap.render.mapview.style import PATH_COLOUR
+from flowmap.render.mapview.tips import text
 from flowmap.render.mapview.views import (
     Findings,
     View,
+    asset_names,
     backup_edges,
     flow_edges,
     path_edges,
+    path_systems,
     place_systems,
     system_nodes,
-    text,
 )
 
+ENTRY_WORDS = {"internet-facing": "from the internet", "phishing": "by a phishing email"}
 HOW = {
     "register": "held here (asset register)",
     "flow_source": "sends it (not in the register)",
@@ -44,7 +48,7 @@ def asset_view(fr: MapFrames, asset_id: str) -> View:
             ["Copy", HOW.get(r.how, r.how)],
             ["Via", text(r.via)],
             ["Flows from the register", text(r.hops)],
-            ["Route", text(r.route)],
+            ["Route (flow ids)", text(r.route)],
         ]
         for r in copies.itertuples(index=False)
     }
@@ -73,15 +77,17 @@ def paths_view(fr: MapFrames, org_id: str | None = None) -> View:
     order = list(dict.fromkeys(s for ss in paths["systems"] for s in ss))
     systems = fr.systems.set_index("system_id").loc[order].reset_index()
     roles: dict[str, list] = {}
+    names = asset_names(fr)
     for r in paths.itertuples(index=False):
+        asset = f"{names.get(r.asset_id, r.asset_id)} ({r.asset_id})"
         roles.setdefault(r.entry_system_id, []).append(
-            ["Entry point", f"{text(r.entry_kind)}, towards {r.asset_id}"]
+            ["Way in", f"{ENTRY_WORDS.get(r.entry_kind, text(r.entry_kind))}, towards {asset}"]
         )
         roles.setdefault(r.target_system_id, []).append(
             [
                 "Holds",
-                f"{r.asset_id} (probability {r.probability:.2f}, impact "
-                f"{r.impact:.1f}, risk {r.risk:.1f})",
+                f"{asset}: {fmt.pct(r.probability)} chance of being reached, impact "
+                f"{r.impact:.0f} of 100, risk {fmt.risk(r.risk)}",
             ]
         )
     fi = Findings(fr.findings)
@@ -94,7 +100,8 @@ def paths_view(fr: MapFrames, org_id: str | None = None) -> View:
             n["borderWidth"] = 6
             n["color"] = {**n["color"], "border": PATH_COLOUR}
     title = "Top attack paths" + (f" to data of {org_id}" if org_id else "")
-    view = View("paths", title, nodes, path_edges(paths, set(order)), halos)
+    view = View("paths", title, nodes, path_edges(paths, set(order), names), halos)
+    view.path_nodes = path_systems(paths, set(order))
     if not len(paths):
         view.banner = "No attack path" + (
             f" reaches data of {org_id}" if org_id else " reaches any data"

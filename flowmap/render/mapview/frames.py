@@ -24,6 +24,7 @@ SYSTEM_COLUMNS = [
     "internet_facing",
     "supplier_org_id",
     "eol_status",
+    "support_end",
     "open_vulnerabilities",
     "open_kev",
     "likelihood",
@@ -53,6 +54,7 @@ FLOW_COLUMNS = [
     "lawful_basis",
     "special_condition",
     "dsa_ref",
+    "dsa_expires",
     "records_per_year",
     "frequency",
     "destination_country",
@@ -146,7 +148,7 @@ def frames_of(analysis) -> MapFrames:
         copies=_take(analysis.copies, COPY_COLUMNS),
         paths=_take(paths, PATH_COLUMNS),
         as_of=analysis.as_of,
-        source=str(inv.source),
+        source=inv.name,
         top_paths=analysis.settings.top_paths,
     )
 

@@ -37,6 +37,7 @@ from flowmap.render.mapview.style import (
     label,
     organisation_style,
 )
+from flowmap.render.mapview.tips import text
 from flowmap.render.mapview.views import (
     LABEL_CHARS,
     Findings,
@@ -44,7 +45,6 @@ from flowmap.render.mapview.views import (
     _categories,
     org_name,
     partners,
-    text,
 )
 
 #: Most links (flow and backup) an organisations view draws with full detail: above it

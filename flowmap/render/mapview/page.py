@@ -110,6 +110,7 @@ def view_data(view: View) -> dict:
         "title": view.title,
         "halos": view.halos,
         "overlay": view.overlay,
+        "pathNodes": view.path_nodes,
         "notes": view.notes,
         "banner": view.banner,
         "options": vis_options(large),
@@ -145,12 +146,17 @@ def page_data(views: list[View], *, title: str, subtitle: str) -> dict:
 
 
 def render_page(views: list[View], *, title: str, subtitle: str) -> str:
-    """The whole page; the first view is drawn first, the others are a click away."""
+    """The whole page; the first view is drawn first, the others are a click away.
+
+    The heading is ``title``, then the name of the view on screen (the page changes it
+    when another view is chosen).
+    """
+    heading = f"{title}: {views[0].title}"
     data = page_data(views, title=title, subtitle=subtitle)
     vis_js, page_js = page_scripts()
     parts = {
-        "TITLE": html.escape(title),
-        "HEADING": html.escape(title),
+        "TITLE": html.escape(heading),
+        "HEADING": html.escape(heading),
         "SUBTITLE": html.escape(subtitle),
         "CSP": html.escape(content_security_policy([vis_js, page_js]), quote=False),
         "VIS_CSS": vis_style(),

@@ -11,39 +11,44 @@ from flowmap.inventory.schema import SECTORS, SYSTEM_KINDS
 
 NO_FINDING = "none"
 ACRONYMS = {"nhs": "NHS", "gp": "GP", "icb": "ICB", "saas": "SaaS", "eol": "EOL"}
-#: Worst finding severity -> fill colour (systems) or border colour (organisations).
+#: Worst finding severity -> fill colour (systems) or ring colour (organisations): warm
+#: colours only (dark red, orange, amber, pale yellow), grey for information, white for
+#: none, so that no severity shares a colour with a sector.
 SEVERITY_COLOURS = {
     "critical": "#a50026",
     "high": "#e8590c",
     "medium": "#f2b705",
-    "low": "#6baed6",
-    "info": "#b8b8b8",
-    NO_FINDING: "#eef3ee",
+    "low": "#fbe58a",
+    "info": "#9e9e9e",
+    NO_FINDING: "#ffffff",
 }
 SEVERITY_RANK = {s: i for i, s in enumerate((*SEVERITIES, NO_FINDING))}
 
 #: Sector -> colour of an organisation (fill in the organisations view, halo and border
-#: of its systems in the systems view).
+#: of its systems in the systems view): blues for the NHS, greens for councils and care,
+#: purples for the emergency services, then teal, brown and slate; never a warm colour
+#: of the severity scale.
 SECTOR_COLOURS = dict(
     zip(
         SECTORS,
         (
-            "#005eb8",
-            "#41b6e6",
-            "#003087",
-            "#768692",
-            "#78be20",
-            "#009639",
-            "#330072",
-            "#8a1538",
-            "#ae2573",
-            "#ed8b00",
-            "#00a499",
-            "#425563",
-            "#a0a0a0",
+            "#005eb8",  # NHS trust: NHS blue
+            "#41b6e6",  # GP practice: light blue
+            "#003087",  # ICB: dark blue
+            "#7c9ab8",  # NHS other: grey blue
+            "#2e7d32",  # local authority: green
+            "#7cc47f",  # social care provider: light green
+            "#3f3d9e",  # police: indigo
+            "#8e44ad",  # fire: purple
+            "#c39bd3",  # voluntary: lilac
+            "#8d6e63",  # private: brown
+            "#00897b",  # research: teal
+            "#37474f",  # central government: slate
+            "#b0bec5",  # other: light slate
         ),
     )
 )
+assert not set(SECTOR_COLOURS.values()) & set(SEVERITY_COLOURS.values())
 
 #: System kind -> (vis-network shape, dashed outline, legend symbol).
 KIND_SHAPES = {

@@ -13,11 +13,11 @@ organisations, is encoded compactly instead (:attr:`View.compact`, see :mod:`~.o
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from flowmap.render import fmt
 from flowmap.render.mapview import layout
 from flowmap.render.mapview.frames import MapFrames
 from flowmap.render.mapview.style import (
@@ -31,6 +31,7 @@ from flowmap.render.mapview.style import (
     label,
     system_style,
 )
+from flowmap.render.mapview.tips import share, support, text, words
 
 VIEWS = ("systems", "organisations", "asset", "paths")
 TOP_FINDINGS = 5  # findings listed in one tooltip
@@ -47,6 +48,7 @@ class View:
     edges: list[dict] = field(default_factory=list)
     halos: list[dict] = field(default_factory=list)  # organisation discs (systems views)
     overlay: list[dict] = field(default_factory=list)  # attack path edges, shown on demand
+    path_nodes: list[str] = field(default_factory=list)  # systems on those paths
     notes: list[str] = field(default_factory=list)
     #: Columns instead of item dicts (the organisations view; see :mod:`~.orgview`).
     compact: dict | None = None
@@ -62,30 +64,6 @@ class View:
         if self.compact:
             return len(self.compact["flows"]["from"]) + len(self.compact["backups"]["from"])
         return len(self.edges)
-
-
-def text(value: object) -> str:
-    """A cell as text for a tooltip.
-
-    >>> text(True), text(None), text(0.25), text(("a", "b")), text(float("nan"))
-    ('yes', 'unknown', '0.25', 'a; b', 'unknown')
-    """
-    if isinstance(value, (tuple, list)):
-        return "; ".join(map(str, value))
-    if value is None or value is pd.NA or value is pd.NaT:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return "unknown" if math.isnan(value) else f"{value:.4g}"
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    try:
-        if pd.isna(value):
-            return "unknown"
-    except (TypeError, ValueError):
-        pass
-    return str(value) if str(value) != "" else "unknown"
 
 
 def short(name: str) -> str:
@@ -193,14 +171,14 @@ def system_nodes(
             ["Organisation", org_name],
             ["Kind", label(r.kind)],
             ["Operating system", text(r.os)],
-            ["Support", label(text(r.eol_status))],
-            ["Zone", text(r.zone)],
-            ["Internet-facing", text(r.internet_facing)],
-            ["Criticality", text(r.criticality)],
+            ["Operating system support", support(r.eol_status, r.support_end)],
+            ["Network zone", text(r.zone)],
+            ["Reachable from the internet", text(r.internet_facing)],
+            ["Criticality", words(r.criticality)],
             ["Open vulnerabilities", text(r.open_vulnerabilities)],
-            ["Known-exploited open", text(r.open_kev)],
-            ["Likelihood of compromise", text(r.likelihood)],
-            ["Attack path probability", text(r.reach)],
+            ["Known to be exploited", text(r.open_kev)],
+            ["Likelihood of compromise", share(r.likelihood)],
+            ["Chance the most likely attack path reaches it", share(r.reach)],
             ["Worst finding", label(sev) if sev != NO_FINDING else "none"],
         ]
         tip += (extra or {}).get(r.system_id, [])
@@ -225,6 +203,7 @@ def system_nodes(
 def flow_edges(fr: MapFrames, flows: pd.DataFrame, fi: Findings) -> list[dict]:
     """Edge dicts of flows, parallel flows bent apart so each stays visible."""
     names = fr.systems.set_index("system_id")["name"]
+    assets = fr.assets.drop_duplicates("asset_id").set_index("asset_id")["name"]
     worst, top, count = fi.of("subject_id", "flow")
     weak = fi.weak_flows()
     seen: dict[tuple[str, str], int] = {}
@@ -238,17 +217,21 @@ def flow_edges(fr: MapFrames, flows: pd.DataFrame, fi: Findings) -> list[dict]:
         sev = worst.get(r.flow_id, NO_FINDING)
         tip = [
             ["Flow", r.flow_id],
-            ["Asset", f"{r.asset_id}"],
+            ["Data", f"{assets.get(r.asset_id, r.asset_id)} ({r.asset_id})"],
             ["From", text(names.get(r.source_system_id))],
             ["To", text(names.get(r.target_system_id))],
-            ["Transport", text(r.transport)],
-            ["Encrypted", text(r.encrypted)],
-            ["Purpose", label(text(r.purpose))],
-            ["Lawful basis", text(r.lawful_basis)],
-            ["Agreement", text(r.dsa_ref)],
-            ["Data categories", text(r.data_categories)],
-            ["Records a year", text(r.records_per_year)],
-            ["Frequency", text(r.frequency)],
+            ["How it travels", words(r.transport)],
+            ["Encrypted in transit", text(r.encrypted)],
+            ["Purpose", words(r.purpose)],
+            ["Lawful basis", words(r.lawful_basis, "none recorded")],
+            ["Data-sharing agreement", text(r.dsa_ref) if r.dsa_ref else "none recorded"],
+            ["Agreement ends", text(r.dsa_expires) if r.dsa_ref else "no agreement"],
+            [
+                "Data categories",
+                "; ".join(words(c) for c in (r.data_categories or ())) or "unknown",
+            ],
+            ["Records a year", fmt.count(r.records_per_year) or "unknown"],
+            ["How often", words(r.frequency)],
             ["Weak flow", "yes" if r.flow_id in weak else "no"],
         ]
         edges.append(
@@ -284,11 +267,14 @@ def backup_edges(backups: pd.DataFrame) -> list[dict]:
             "cats": [],
             "tip": [
                 ["Backup", r.backup_id],
-                ["Isolation", text(r.isolation)],
-                ["Off site", text(r.offsite)],
+                ["Kind of copy", words(r.isolation)],
+                ["Kept off site", text(r.offsite)],
                 ["Encrypted", text(r.encrypted)],
-                ["Last restore test", text(r.last_restore_test)],
-                ["Restore result", text(r.restore_result)],
+                [
+                    "Last restore test",
+                    text(r.last_restore_test) if r.last_restore_test else "never",
+                ],
+                ["Restore result", words(r.restore_result)],
             ],
             "fx": [],
         }
@@ -365,8 +351,23 @@ def systems_view(fr: MapFrames, org_id: str | None = None) -> View:
         flow_edges(fr, flows, fi) + backup_edges(backups),
         halos,
     )
-    view.overlay = path_edges(fr.paths.head(fr.top_paths), set(systems["system_id"]))
+    top = fr.paths.head(fr.top_paths)
+    shown = set(systems["system_id"])
+    view.overlay = path_edges(top, shown, asset_names(fr))
+    view.path_nodes = path_systems(top, shown)
     return view
+
+
+def asset_names(fr: MapFrames) -> pd.Series:
+    """Asset id -> name."""
+    return fr.assets.drop_duplicates("asset_id").set_index("asset_id")["name"]
+
+
+def path_systems(paths: pd.DataFrame, shown: set[str]) -> list[str]:
+    """Every system on the given attack paths (within ``shown``), entry points included,
+    so a path that never leaves its first system is still marked."""
+    out = dict.fromkeys(s for systems in paths["systems"] if set(systems) <= shown for s in systems)
+    return list(out)
 
 
 def org_name(fr: MapFrames, org_id: str) -> str:
@@ -374,8 +375,10 @@ def org_name(fr: MapFrames, org_id: str) -> str:
     return str(names.get(org_id, org_id))
 
 
-def path_edges(paths: pd.DataFrame, shown: set[str]) -> list[dict]:
-    """One edge per distinct step of the given attack paths (within ``shown`` systems)."""
+def path_edges(paths: pd.DataFrame, shown: set[str], assets: pd.Series | None = None) -> list[dict]:
+    """One edge per distinct step of the given attack paths (within ``shown`` systems);
+    ``assets`` names the assets (asset id -> name)."""
+    assets = assets if assets is not None else pd.Series(dtype=object)
     steps: dict[tuple[str, str], dict] = {}
     for r in paths.itertuples(index=False):
         if not set(r.systems) <= shown:
@@ -402,8 +405,9 @@ def path_edges(paths: pd.DataFrame, shown: set[str]) -> list[dict]:
             )
             e["tip"].append(
                 [
-                    "Towards asset",
-                    f"{r.asset_id} (probability {r.probability:.2f}, risk {r.risk:.1f})",
+                    "Towards",
+                    f"{assets.get(r.asset_id, r.asset_id)} ({r.asset_id}): "
+                    f"{fmt.pct(r.probability)} chance, risk {fmt.risk(r.risk)}",
                 ]
             )
     return list(steps.values())

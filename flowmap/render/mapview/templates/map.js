@@ -12,8 +12,9 @@ function flowmapMap(root, DATA, host) {
   var SECTOR_COLOURS = {};
   DATA.legend.sectors.forEach(function (s) { SECTOR_COLOURS[s[0]] = s[2]; });
   var $ = function (id) { return root.querySelector("#" + id); };
-  var state = { view: null, pathsOn: false, saved: {}, visibleOrgs: null,
-                hidden: { nodes: {}, edges: {} }, marked: { nodes: {}, edges: [] } };
+  var state = { view: null, pathsOn: false, saved: {}, visibleOrgs: null, focus: null,
+                hidden: { nodes: {}, edges: {} }, marked: { nodes: {}, edges: [] },
+                order: [], labels: [] };
   var nodes = new vis.DataSet([]);
   var edges = new vis.DataSet([]);
 
@@ -66,8 +67,12 @@ function flowmapMap(root, DATA, host) {
     });
   }
 
+  /* vis-network draws no labels: the label layer below draws them (sized for the zoom,
+     cut with an ellipsis, never on top of one another); the full name is in the tooltip. */
   function withTitle(item) {
     var copy = Object.assign({}, item);
+    copy.fmLabel = item.label;
+    delete copy.label;
     if (LAZY) {
       copy.title = document.createElement("fm-tip");
       copy.title.fmItem = item;
@@ -119,7 +124,7 @@ function flowmapMap(root, DATA, host) {
       }
       var sector = S[N.sector[i]];
       return Object.assign({}, v.nodeStyles[N.style[i]], {
-        id: id, label: shortLabel(N.name[i], v.labelChars), x: N.x[i], y: N.y[i], org: id,
+        id: id, label: N.name[i], x: N.x[i], y: N.y[i], org: id,
         sector: sector, sev: sevs[N.sev[i]], cats: N.cats[i].map(str), fx: fx,
         tip: [["Organisation", N.name[i]], ["Id", id], ["Sector", SECTOR_LABELS[sector] || sector],
               ["DSPT", S[N.dspt[i]]], ["Cyber Essentials Plus", S[N.cePlus[i]]],
@@ -192,14 +197,179 @@ function flowmapMap(root, DATA, host) {
       ctx.lineWidth = 2;
       ctx.strokeStyle = SECTOR_COLOURS[h.sector] || "#999999";
       ctx.stroke();
-      ctx.globalAlpha = 1;
-      ctx.font = "bold 15px system-ui, Arial, sans-serif";
-      ctx.textAlign = "center";
-      ctx.fillStyle = "#222222";
-      ctx.fillText(h.label, h.x, h.y - h.r - 8);
       ctx.restore();
     });
   });
+
+  /* ---- Drawn above everything: attack paths, then labels --------------------------- */
+  var LABEL_CHARS = 24, HALO_CHARS = 32, FONT = "system-ui, Arial, sans-serif";
+  var widths = {};
+  function textWidth(ctx, text, px, bold) {
+    var key = (bold ? "b" : "") + px + "|" + text;
+    if (!(key in widths)) {
+      ctx.font = (bold ? "bold " : "") + px + "px " + FONT;
+      widths[key] = ctx.measureText(text).width;
+    }
+    return widths[key];
+  }
+  /* Label size follows the zoom: 12 px at 1:1, never below 11 px nor above 16 px. */
+  function labelPx(scale) {
+    return Math.max(11, Math.min(16, Math.round(12 + 2.5 * Math.log2(Math.max(scale, 1e-3)))));
+  }
+  function pixelRatio(ctx) {
+    return ctx.canvas.clientWidth ? ctx.canvas.width / ctx.canvas.clientWidth : 1;
+  }
+
+  function drawPaths(ctx, scale) {
+    var v = view();
+    if (!state.pathsOn || !v) { return; }
+    var width = Math.max(5, 3 / scale);
+    ctx.save();
+    ctx.strokeStyle = "#c2185b";
+    ctx.fillStyle = "#c2185b";
+    ctx.lineCap = "round";
+    (v.overlay || []).forEach(function (e) {
+      var a = network.body.nodes[e.from], b = network.body.nodes[e.to];
+      if (!a || !b) { return; }
+      var mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2, dx = b.x - a.x, dy = b.y - a.y;
+      var cx = mx - dy * 0.25, cy = my + dx * 0.25;  /* bent, so it is seen over a cluster */
+      ctx.lineWidth = width;
+      ctx.globalAlpha = 0.9;
+      ctx.beginPath();
+      ctx.moveTo(a.x, a.y);
+      ctx.quadraticCurveTo(cx, cy, b.x, b.y);
+      ctx.stroke();
+      var tx = b.x - cx, ty = b.y - cy, tl = Math.sqrt(tx * tx + ty * ty) || 1;
+      var r = (b.options.size || 12) + width, head = Math.max(14, 9 / scale);
+      var px = b.x - tx / tl * r, py = b.y - ty / tl * r;
+      ctx.beginPath();
+      ctx.moveTo(px, py);
+      var ux = tx / tl, uy = ty / tl;
+      ctx.lineTo(px - ux * head - uy * head * 0.5, py - uy * head + ux * head * 0.5);
+      ctx.lineTo(px - ux * head + uy * head * 0.5, py - uy * head - ux * head * 0.5);
+      ctx.closePath();
+      ctx.fill();
+    });
+    (v.pathNodes || []).forEach(function (id) {  /* every system on a path, ringed */
+      var n = network.body.nodes[id];
+      if (!n || state.hidden.nodes[id]) { return; }
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = Math.max(3, 2 / scale);
+      ctx.beginPath();
+      ctx.arc(n.x, n.y, (n.options.size || 12) + Math.max(6, 5 / scale), 0, 2 * Math.PI);
+      ctx.stroke();
+    });
+    ctx.restore();
+  }
+
+  /* Labels in screen pixels, most important first; one that would overlap a label
+     already placed is left out (zoom in, or hover for the tooltip, to read it). */
+  function drawLabels(ctx) {
+    var v = view();
+    var placed = [], grid = {}, CELL = 64;
+    if (!v) { state.labels = placed; return; }
+    var scale = network.getScale(), px = labelPx(scale), ratio = pixelRatio(ctx);
+    var W = ctx.canvas.clientWidth, H = ctx.canvas.clientHeight;
+    function free(box) {
+      for (var gx = Math.floor(box.x / CELL); gx <= Math.floor((box.x + box.w) / CELL); gx++) {
+        for (var gy = Math.floor(box.y / CELL); gy <= Math.floor((box.y + box.h) / CELL); gy++) {
+          var list = grid[gx + ":" + gy] || [];
+          for (var k = 0; k < list.length; k++) {
+            var o = list[k];
+            if (box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    }
+    function keep(box) {
+      for (var gx = Math.floor(box.x / CELL); gx <= Math.floor((box.x + box.w) / CELL); gx++) {
+        for (var gy = Math.floor(box.y / CELL); gy <= Math.floor((box.y + box.h) / CELL); gy++) {
+          (grid[gx + ":" + gy] = grid[gx + ":" + gy] || []).push(box);
+        }
+      }
+      placed.push(box);
+    }
+    if (state.pathsOn) {  /* labels keep clear of the attack paths' rings */
+      (v.pathNodes || []).forEach(function (id) {
+        var n = network.body.nodes[id];
+        if (!n || state.hidden.nodes[id]) { return; }
+        var c = network.canvasToDOM({ x: n.x, y: n.y });
+        var r = ((n.options.size || 12) + Math.max(6, 5 / scale)) * scale + 3;
+        keep({ x: c.x - r, y: c.y - r, w: 2 * r, h: 2 * r, ring: true });
+      });
+    }
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    state.order.forEach(function (item) {
+      var halo = item.halo, bold = Boolean(halo || item.id === state.focus);
+      var size = bold && !halo ? px + 1 : halo ? px + 1 : px;
+      var x, y, r;
+      if (halo) {
+        if (state.visibleOrgs && !state.visibleOrgs[item.id]) { return; }
+        x = item.x; y = item.y - item.r; r = 0;
+      } else {
+        if (state.hidden.nodes[item.id]) { return; }
+        var n = network.body.nodes[item.id];
+        if (!n) { return; }
+        x = n.x; y = n.y; r = (n.options.size || 12);
+      }
+      var at = network.canvasToDOM({ x: x, y: y });
+      var lines = String(item.text).split("\n").map(function (t, i) {
+        return shortLabel(t, halo ? HALO_CHARS : i ? LABEL_CHARS + 8 : LABEL_CHARS);
+      });
+      var w = 0;
+      lines.forEach(function (t) { w = Math.max(w, textWidth(ctx, t, size, bold)); });
+      var h = lines.length * (size + 2);
+      var top = halo ? at.y - h - 6 : at.y + r * scale + 3;
+      var box = { x: at.x - w / 2 - 2, y: top - 1, w: w + 4, h: h + 2, id: item.id,
+                  text: lines.join("\n"), full: item.full, px: size };
+      if (box.x < 0 || box.x + box.w > W || box.y < 0 || box.y + box.h > H) { return; }
+      if (!free(box)) { return; }
+      keep(box);
+      ctx.font = (bold ? "bold " : "") + size + "px " + FONT;
+      lines.forEach(function (t, i) {
+        var ty = top + i * (size + 2);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = "rgba(255,255,255,0.92)";
+        ctx.strokeText(t, at.x, ty);
+        ctx.fillStyle = halo ? "#222222" : "#1d1d1d";
+        ctx.fillText(t, at.x, ty);
+      });
+    });
+    ctx.restore();
+    state.labels = placed.filter(function (b) { return !b.ring; });
+  }
+
+  network.on("afterDrawing", function (ctx) {
+    drawPaths(ctx, network.getScale());
+    drawLabels(ctx);
+  });
+
+  /* Who gets a label first: the node found by search, organisations (systems view),
+     then nodes by worst finding and size. */
+  function labelOrder() {
+    var v = view(), rank = {};
+    SEVERITIES.forEach(function (s, i) { rank[s] = i; });
+    var items = v.nodes.map(function (n) {
+      return { id: n.id, text: n.label || n.id, full: n.tip && n.tip[0] ? n.tip[0][1] : n.label,
+               sev: rank[n.sev] === undefined ? 99 : rank[n.sev], size: n.size || 12 };
+    });
+    items.sort(function (a, b) {
+      return (a.id === state.focus ? -1 : 0) - (b.id === state.focus ? -1 : 0) ||
+        a.sev - b.sev || b.size - a.size || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    });
+    var halos = (v.halos || []).map(function (h) {
+      return { id: h.id, text: h.label, full: h.label, halo: true, x: h.x, y: h.y, r: h.r };
+    });
+    var focused = items.length && items[0].id === state.focus ? items.splice(0, 1) : [];
+    state.order = focused.concat(halos, items);
+  }
 
   function showDetails(item, kind) {
     var box = $("fm-details");
@@ -337,6 +507,7 @@ function flowmapMap(root, DATA, host) {
       }));
       state.saved = {};
     }
+    network.redraw();
     status();
   }
 
@@ -362,14 +533,29 @@ function flowmapMap(root, DATA, host) {
     var notes = $("fm-notes");
     clear(notes);
     (v.notes || []).forEach(function (t) { notes.appendChild(el("li", "", t)); });
+    var heading = DATA.title + ": " + v.title;
+    $("fm-heading").textContent = heading;
+    if (!host) { document.title = heading; }  /* a widget leaves its notebook's title */
+    resetDetails();
+    state.focus = null;
+    labelOrder();
     buildFilters();
     applyFilters();
     network.fit({ animation: false });
   }
 
+  function resetDetails() {
+    var box = $("fm-details");
+    clear(box);
+    box.appendChild(el("h2", "", "Details"));
+    box.appendChild(el("p", "fm-hint", "Hover over or click a node or an arrow."));
+  }
+
   function focusNode(id) {
     var n = view().nodes.find(function (x) { return x.id === id; });
     if (!n) { return; }
+    state.focus = id;
+    labelOrder();
     network.selectNodes([id]);
     network.focus(id, { scale: 1.3, animation: false });
     showDetails(n, "node");
@@ -497,7 +683,8 @@ function flowmapMap(root, DATA, host) {
   buildLegend();
   var api = { network: network, nodes: nodes, edges: edges, counts: counts, setView: setView,
               setPaths: setPaths, search: search, focusNode: focusNode, highlight: highlight,
-              data: DATA, destroy: function () { network.destroy(); } };
+              data: DATA, destroy: function () { network.destroy(); },
+              labels: function () { return state.labels.slice(); } };
   if (!host) {
     window.flowmap = api;
     window.flowmapNetwork = network;
