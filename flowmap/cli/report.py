@@ -25,6 +25,13 @@ from flowmap.errors import UsageError
     type=click.Path(path_type=Path),
     help="Last report's inventory: show what changed since.",
 )
+@click.option(
+    "--history",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Folder of earlier inventories (dated in their names) or findings outputs: "
+    "show the trend.",
+)
 @click.option("--org", "org_id", metavar="ORG_ID", help="Report on one organisation.")
 @as_of_option
 @click.option(
@@ -59,6 +66,7 @@ def report(
     out: Path,
     pdf: bool,
     previous: Path | None,
+    history: Path | None,
     org_id: str | None,
     as_of: str | None,
     parameters: tuple[str, ...],
@@ -107,6 +115,7 @@ def report(
         out_dir=out,
         pdf=pdf,
         previous=previous,
+        history=history,
         org_id=org_id,
         as_of=day,
         parameters=values,

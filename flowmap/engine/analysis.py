@@ -19,6 +19,7 @@ import pandas as pd
 
 from flowmap.engine.blast import blast_radius
 from flowmap.engine.copies import data_copies
+from flowmap.engine.figures import summary_figures
 from flowmap.engine.impact import asset_impact
 from flowmap.engine.likelihood import entry_likelihood, system_likelihood
 from flowmap.engine.movement import movement_edges
@@ -58,7 +59,9 @@ class Analysis:
         The movement graph as arrays and the most likely path to every node;
         ``movement`` is the same graph as networkx, built on first use.
     summary : dict
-        Headline counts and total risk.
+        Counts by severity and rule, total risk, the headline figures (``headlines``)
+        and each organisation's total risk and headline figures (``by_org``; see
+        :mod:`flowmap.engine.figures`).
     """
 
     inventory: Inventory
@@ -126,7 +129,7 @@ class Analysis:
         f = self.findings
         return {
             "as_of": self.as_of.isoformat(),
-            "inventory": self.inventory.source,
+            "inventory": self.inventory.name,
             "rows": self.inventory.row_counts(),
             "findings": len(f),
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
@@ -136,10 +139,12 @@ class Analysis:
             "governance_risk": self.governance_risk,
             "sources": dict(self.sources),
             "warnings": self.warnings,
+            **summary_figures(self),
         }
 
     def __repr__(self) -> str:
-        sev = ", ".join(f"{k} {v}" for k, v in self.summary["by_severity"].items())
+        counts = self.findings["severity"].value_counts()
+        sev = ", ".join(f"{k} {int(counts.get(k, 0))}" for k in SEVERITIES)
         return f"Analysis(as_of={self.as_of}, findings={len(self.findings)}: {sev})"
 
 

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from flowmap.render import fmt
 from flowmap.render.board._html import RAG_COLOURS
 from flowmap.render.board.load import scoped
 
-#: Resolution of the PNG embedded in the report.
-DPI = 100
+#: Resolution of the PNG embedded in the report (sharp when printed).
+DPI = 150
+#: Fill of a system box in the attack path diagram, and of the data reached.
+SYSTEM_BOX = "#dee0e2"
+DATA_BOX = "#1d3557"
 ENTRY_LABEL = {"internet-facing": "Internet", "phishing": "Phishing email"}
 
 
@@ -49,7 +54,9 @@ def _label(text: str, width: int = 18) -> str:
         else:
             line = f"{line} {w}".strip()
     lines.append(line)
-    return "\n".join(lines[:3])
+    if len(lines) > 3:
+        lines = lines[:2] + [fmt.shorten(" ".join(lines[2:]), width)]
+    return "\n".join(lines)
 
 
 def attack_path_diagram(analysis, org: str | None = None, n: int = 5) -> Chart:
@@ -57,7 +64,7 @@ def attack_path_diagram(analysis, org: str | None = None, n: int = 5) -> Chart:
     paths = scoped(analysis.attack_paths, org).head(n)
     names = analysis.systems.set_index("system_id")
     longest = int(paths["hops"].max()) + 3 if len(paths) else 3
-    fig = Figure(figsize=(max(8.0, 2.3 * longest), 0.4 + 1.3 * max(len(paths), 1)))
+    fig = Figure(figsize=(max(6.0, 1.55 * longest), 0.5 + 0.95 * max(len(paths), 1)))
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.set_xlim(0, longest * 2.3)
@@ -69,23 +76,10 @@ def attack_path_diagram(analysis, org: str | None = None, n: int = 5) -> Chart:
         chain = [(ENTRY_LABEL.get(p.entry_kind, "Attacker"), RAG_COLOURS["grey"])]
         for step in p.steps:
             s = names.loc[step["system_id"]] if step["system_id"] in names.index else None
-            colour = (
-                RAG_COLOURS["red"]
-                if s is not None and s["eol_status"] == "eol"
-                else RAG_COLOURS["amber"]
-            )
-            chain.append(
-                (
-                    f"{s['name'] if s is not None else step['system_id']}\n({step['system_id']})",
-                    colour,
-                )
-            )
-        chain.append(
-            (
-                f"{p.asset_name}\n{p.probability:.0%} chance, risk {p.risk:.0f}",
-                RAG_COLOURS["green"] if p.risk < 10 else RAG_COLOURS["red"],
-            )
-        )
+            unsupported = s is not None and s["eol_status"] == "eol"
+            colour = RAG_COLOURS["red"] if unsupported else SYSTEM_BOX
+            chain.append((s["name"] if s is not None else step["system_id"], colour))
+        chain.append((f"{p.asset_name}\n{fmt.pct(p.probability)} chance", DATA_BOX))
         for i, (text, colour) in enumerate(chain):
             x = i * 2.3
             ax.add_patch(
@@ -105,8 +99,8 @@ def attack_path_diagram(analysis, org: str | None = None, n: int = 5) -> Chart:
                 _label(text.split("\n")[0]) + ("\n" + text.split("\n")[1] if "\n" in text else ""),
                 ha="center",
                 va="center",
-                fontsize=7,
-                color="white",
+                fontsize=8,
+                color="#0b0c0c" if colour == SYSTEM_BOX else "white",
                 wrap=True,
             )
             if i:
@@ -116,31 +110,71 @@ def attack_path_diagram(analysis, org: str | None = None, n: int = 5) -> Chart:
                     xytext=(x - 0.4, y),
                     arrowprops={"arrowstyle": "->", "color": "#0b0c0c"},
                 )
-    fig.suptitle("Most likely attack paths (red: unsupported system)", fontsize=11)
+    fig.suptitle(
+        "Most likely attack paths: the way in, each system crossed, the data reached "
+        "(red: an unsupported system)",
+        fontsize=9,
+    )
     return Chart(fig)
 
 
-def risk_by_organisation_chart(analysis, org: str | None = None, n: int = 12) -> Chart:
-    """Total risk by organisation (cyber and governance), largest first."""
-    r = scoped(analysis.risk_by_asset(), org)
+def risk_by_organisation_chart(
+    analysis, org: str | None = None, n: int = 12, *, by_asset: pd.DataFrame | None = None
+) -> Chart:
+    """Total risk by organisation (cyber and governance), largest first, by name.
+
+    ``by_asset`` is ``analysis.risk_by_asset()`` when the caller already has it.
+    """
+    r = scoped(analysis.risk_by_asset() if by_asset is None else by_asset, org)
     g = r.groupby("org_id")[["cyber_risk", "governance_risk"]].sum()
     g = g.assign(total=g.sum(axis=1)).sort_values("total", ascending=True).tail(n)
-    fig = Figure(figsize=(8, 0.5 + 0.35 * max(len(g), 1)))
+    names = analysis.inventory.organisations.set_index("org_id")["name"]
+    labels = [fmt.shorten(names.get(o, o), 38) for o in g.index]
+    fig = Figure(figsize=(8, 0.6 + 0.34 * max(len(g), 1)))
     ax = fig.add_subplot()
-    ax.barh(g.index, g["cyber_risk"], color=RAG_COLOURS["red"], label="cyber")
+    ax.barh(labels, g["cyber_risk"], color=RAG_COLOURS["red"], label="Cyber (attack paths)")
     ax.barh(
-        g.index,
+        labels,
         g["governance_risk"],
         left=g["cyber_risk"],
         color=RAG_COLOURS["amber"],
-        label="governance",
+        label="Governance (lawful basis, agreements, backups, ownership)",
     )
-    ax.set_xlabel("risk (impact points, docs/scoring.md section 6)")
-    ax.legend(loc="lower right")
+    ax.set_xlabel("risk points")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle("Risk by organisation", fontsize=11)
+    ax.tick_params(axis="y", labelsize=8)
+    title = (
+        "Risk by organisation"
+        if len(g) >= len(r["org_id"].unique())
+        else (f"Risk by organisation: the {len(g)} highest")
+    )
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     return Chart(fig)
 
 
-__all__ = ["Chart", "attack_path_diagram", "risk_by_organisation_chart"]
+def trend_chart(trend) -> Chart | None:
+    """Total risk at each position, oldest first (``None`` without earlier positions)."""
+    points = [p for p in [*trend.earlier, trend.current] if p and p.total_risk is not None]
+    if len(points) < 2:
+        return None
+    fig = Figure(figsize=(8, 2.6))
+    ax = fig.add_subplot()
+    xs = list(range(len(points)))
+    ys = [p.total_risk for p in points]
+    ax.plot(xs, ys, marker="o", color=RAG_COLOURS["grey"], linewidth=2)
+    for x, y in zip(xs, ys):
+        ax.annotate(
+            fmt.risk(y), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8
+        )
+    ax.set_xticks(xs, [fmt.day(p.as_of) for p in points], fontsize=8)
+    ax.set_ylabel("total risk (risk points)", fontsize=8)
+    ax.set_ylim(0, max(ys) * 1.2 or 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle("Total risk over time", fontsize=11)
+    fig.tight_layout()
+    return Chart(fig)
+
+
+__all__ = ["Chart", "attack_path_diagram", "risk_by_organisation_chart", "trend_chart"]

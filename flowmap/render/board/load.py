@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from flowmap.errors import UsageError
-from flowmap.render.board._html import STYLE, HtmlBlock, esc
 
 if TYPE_CHECKING:
     from flowmap.engine.analysis import Analysis
@@ -41,11 +40,51 @@ def load_for_report(
     kev: str | Path = "",
     epss: str | Path = "",
     eol: str | Path = "",
+    shared: str | Path = "",
 ) -> Analysis:
-    """:func:`load`, then check that ``org`` (if given) is one of the inventory's organisations."""
-    analysis = load(inventory, as_of=as_of, kev=kev, epss=epss, eol=eol)
+    """:func:`load`, then check that ``org`` (if given) is one of the inventory's organisations.
+
+    ``shared`` is the analysis a batch of reports shares (``flowmap report --per-org``
+    analyses the inventory once and saves it with :func:`save_shared`): when given, it is
+    read instead of analysing the inventory again.
+    """
+    if shared not in (None, ""):
+        analysis = read_shared(shared)["analysis"]
+    else:
+        analysis = load(inventory, as_of=as_of, kev=kev, epss=epss, eol=eol)
     check_org(analysis, org)
     return analysis
+
+
+#: Shared analyses already read by this process: path -> (modified time, contents).
+_SHARED: dict[str, tuple[float, dict]] = {}
+
+
+def save_shared(path: str | Path, **contents: object) -> Path:
+    """Save what a batch of reports shares (the analysis, the plan) for :func:`read_shared`.
+
+    The file is a pickle: write it only into a folder no one else can write to (the batch
+    uses a private temporary folder) and read only files written this way.
+    """
+    import pickle
+
+    path = Path(path)
+    with path.open("wb") as f:
+        pickle.dump(contents, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def read_shared(path: str | Path) -> dict:
+    """What :func:`save_shared` wrote, read once per process (reports in one kernel share it)."""
+    import pickle
+
+    key = str(Path(path).resolve())
+    mtime = Path(key).stat().st_mtime
+    cached = _SHARED.get(key)
+    if cached is None or cached[0] != mtime:
+        with open(key, "rb") as f:
+            cached = _SHARED[key] = (mtime, pickle.load(f))
+    return cached[1]
 
 
 def check_org(analysis, org: str | None) -> None:
@@ -77,37 +116,6 @@ def scoped(frame: pd.DataFrame, org: str | None, *columns: str) -> pd.DataFrame:
     for c in columns:
         keep |= frame[c] == org
     return frame[keep]
-
-
-def title_block(analysis, *, org: str = "", title: str = "") -> HtmlBlock:
-    """The report's title: whose report, which inventory, judged as of which day."""
-    who = org_name(analysis, org)
-    heading = esc(title or "Cyber and information governance risk")
-    scope = (
-        f"{esc(who)} ({esc(org)})"
-        if org
-        else f"all {len(analysis.inventory.organisations)} organisations in the inventory"
-    )
-    s = analysis.summary
-    rows = s["rows"]
-    if org:
-        r = scoped(analysis.risk_by_asset(), org)
-        total, cyber, gov = (
-            round(float(r[c].sum()), 2) for c in ("total_risk", "cyber_risk", "governance_risk")
-        )
-    else:
-        total, cyber, gov = s["total_risk"], s["cyber_risk"], s["governance_risk"]
-    return HtmlBlock(
-        f'{STYLE}<div class="fm-block" id="fm-title"><h1>{heading}</h1>'
-        f"<p><b>Scope:</b> {scope}<br><b>Position as of:</b> "
-        f'<span id="fm-as-of">{esc(s["as_of"])}</span><br>'
-        f"<b>Inventory:</b> {esc(Path(str(s['inventory'])).name)}: "
-        f"{rows.get('systems', 0):,} systems, {rows.get('assets', 0):,} information assets, "
-        f"{rows.get('flows', 0):,} data flows<br><b>Total risk:</b> "
-        f'<span id="fm-total-risk">{total:,.1f}</span> (cyber {cyber:,.1f}, governance '
-        f"{gov:,.1f}; see docs/scoring.md)"
-        f"</p></div>"
-    )
 
 
 def load_previous(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from flowmap.engine.likelihood import band_of
-from flowmap.render.board._html import STYLE, esc
+from flowmap.render.board._html import esc, style_tag
 from flowmap.render.board.load import scoped
 
 #: Band edges of path likelihood (same as systems' likelihood_band).
@@ -30,6 +30,8 @@ GRADES = (
     (4, "moderate", "#b58a00"),
     (1, "low", "#00703c"),
 )
+#: The scores each grade covers (likelihood x impact takes only these values).
+GRADE_RANGES = {"extreme": "15-25", "high": "8-12", "moderate": "4-6", "low": "1-3"}
 
 
 def grade(score: int) -> tuple[str, str]:
@@ -58,25 +60,44 @@ class RiskMatrix:
     counts: pd.DataFrame
     assets: pd.DataFrame
 
-    def _repr_html_(self) -> str:
-        head = "".join(f"<th>{i}<br><small>{IMPACT_NAMES[i - 1]}</small></th>" for i in range(1, 6))
+    def html(self) -> str:
+        head = "".join(
+            f'<th scope="col">{i}<br><span class="fm-small">{IMPACT_NAMES[i - 1]}</span></th>'
+            for i in range(1, 6)
+        )
         rows = []
         for lik in range(5, 0, -1):
             cells = []
             for imp in range(1, 6):
                 n = int(self.counts.loc[lik, imp])
-                name, colour = grade(lik * imp)
+                name, _ = grade(lik * imp)
                 cells.append(
                     f'<td id="fm-matrix-L{lik}-I{imp}" data-value="{n}" '
-                    f'style="background:{colour}" title="{name}">{n or ""}</td>'
+                    f'class="fm-grade-{name}" title="{name.capitalize()}: {n} assets">'
+                    f"{n or ''}</td>"
                 )
-            rows.append(f"<tr><th>{lik} {esc(LIKELIHOOD_NAMES[lik - 1])}</th>{''.join(cells)}</tr>")
-        return (
-            f'{STYLE}<div class="fm-block" id="fm-matrix"><table class="fm-matrix">'
-            f"<tr><th>Likelihood \\ Impact</th>{head}</tr>{''.join(rows)}</table>"
-            f"<p>{int(self.counts.values.sum())} information assets; each cell counts the "
-            f"assets whose most likely attack path and impact fall in that band.</p></div>"
+            rows.append(
+                f'<tr><th scope="row">{lik} {esc(LIKELIHOOD_NAMES[lik - 1])}</th>'
+                f"{''.join(cells)}</tr>"
+            )
+        key = "".join(
+            f'<li><span class="fm-key fm-grade-{name}" aria-hidden="true"></span>'
+            f"{name.capitalize()} ({GRADE_RANGES[name]})</li>"
+            for _, name, _ in GRADES
         )
+        return (
+            f'<div class="fm-block fm-matrix-block" id="fm-matrix"><table class="fm-matrix">'
+            f"<caption>Information assets by likelihood (rows) and impact (columns)</caption>"
+            f'<tr><th scope="col">Likelihood \u2193 Impact \u2192</th>{head}</tr>'
+            f"{''.join(rows)}</table>"
+            f'<ul class="fm-matrix-key" aria-label="Grades">{key}</ul>'
+            f"<p>{int(self.counts.values.sum()):,} information assets. A cell counts the "
+            f"assets whose most likely attack path and impact fall in that band; the grade is "
+            f"likelihood \u00d7 impact.</p></div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return style_tag() + self.html()
 
 
 def risk_matrix(analysis, org: str | None = None) -> RiskMatrix:

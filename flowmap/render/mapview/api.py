@@ -195,13 +195,23 @@ def _prepare(
     views = _views(frames, view, asset_id, org_id, max_nodes, detail_limit, notes)
     views[0].notes = list(notes)  # the page lists these; the banner has its own place
     notes += [v.banner for v in views[:1] if v.banner]
-    heading = title or "Data-flow map"
+    return views, title or "Data-flow map", subtitle_of(frames), notes
+
+
+def subtitle_of(frames: MapFrames) -> str:
+    """As of when, which inventory (its file name, never its path) and whether redacted."""
     subtitle = f"As of {fmt.day(frames.as_of)}"
     if frames.source:
         subtitle += f" \u00b7 inventory {frames.source}"
     if frames.redacted:
         subtitle += " \u00b7 redacted: names and ids are pseudonyms"
-    return views, heading, subtitle, notes
+    return subtitle
+
+
+def page_of(frames: MapFrames, views: list[View], *, title: str | None = None) -> str:
+    """The page of ``views``: the heading (default "Data-flow map"), then as of when, which
+    inventory (its file name) and whether it is redacted."""
+    return render_page(views, title=title or "Data-flow map", subtitle=subtitle_of(frames))
 
 
 def write_map(analysis, path: str | Path, *, force: bool = False, **options) -> MapDocument:
@@ -314,4 +324,12 @@ def _system_count(frames: MapFrames, org_id: str | None) -> int:
     return len(own | touching)
 
 
-__all__ = ["MapDocument", "map_data", "map_widget", "render_map", "show_map", "write_map"]
+__all__ = [
+    "MapDocument",
+    "map_data",
+    "map_widget",
+    "page_of",
+    "render_map",
+    "show_map",
+    "write_map",
+]

@@ -151,7 +151,7 @@ def render_page(views: list[View], *, title: str, subtitle: str) -> str:
     The heading is ``title``, then the name of the view on screen (the page changes it
     when another view is chosen).
     """
-    heading = f"{title}: {views[0].title}"
+    heading = title if title == views[0].title else f"{title}: {views[0].title}"
     data = page_data(views, title=title, subtitle=subtitle)
     vis_js, page_js = page_scripts()
     parts = {

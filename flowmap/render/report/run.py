@@ -61,24 +61,31 @@ def execute(
     import papermill as pm
 
     from flowmap.render.files import output_file
+    from flowmap.render.report.executed import record
+    from flowmap.render.report.kernel import private_run
 
     output = Path(output)
     if isinstance(notebook, str):
         notebook = Path(notebook)
     failure: pm.PapermillExecutionError | None = None
     with output_file(output, force=force) as tmp, resources.as_file(notebook) as path:
-        try:
-            pm.execute_notebook(
-                str(path),
-                str(tmp),
-                parameters=parameters,
-                kernel_name=KERNEL_NAME,
-                cwd=str(output.parent.resolve()),
-                progress_bar=False,
-                log_output=False,
-            )
-        except pm.PapermillExecutionError as exc:
-            failure = exc
+        with private_run() as (kernel, read_log):
+            try:
+                pm.execute_notebook(
+                    str(path),
+                    str(tmp),
+                    parameters=parameters,
+                    kernel_name=KERNEL_NAME,
+                    cwd=str(output.parent.resolve()),
+                    progress_bar=False,
+                    log_output=False,
+                    **kernel,
+                )
+            except pm.PapermillExecutionError as exc:
+                failure = exc
+            finally:
+                if tmp.exists():
+                    record(tmp, log=read_log(), paths=[*parameters.values(), path])
         settle(tmp)
     if failure is not None:
         first_line = next((ln for ln in str(failure.source).splitlines() if ln.strip()), "")
@@ -129,6 +136,7 @@ def report(
     out_dir: str | Path,
     pdf: bool = False,
     previous: str | Path | None = None,
+    history: str | Path | None = None,
     org_id: str | None = None,
     as_of: dt.date | str | None = None,
     parameters: dict[str, Any] | None = None,
@@ -146,6 +154,10 @@ def report(
         Also print ``report.pdf`` with headless Chromium.
     previous : str or Path, optional
         Last quarter's inventory: the report shows what changed.
+    history : str or Path, optional
+        A folder of earlier inventories (each with its as-of date in its name) or
+        findings outputs of ``flowmap analyse``: the report shows the trend of the
+        headline figures and total risk (see :mod:`flowmap.render.board.trend`).
     org_id : str, optional
         Report on one organisation (the analysis still covers the whole inventory).
     as_of : date or str, optional
@@ -175,11 +187,16 @@ def report(
         find_chromium()
     if not Path(path).exists():
         raise InventoryReadError(f"{path} does not exist: give an inventory folder or workbook")
+    if history is not None:
+        from flowmap.render.board.trend import check_history
+
+        check_history(history)
     values.update(
         inventory=_absolute(path),
         as_of=str(as_of or values.get("as_of", "")),
         org=org_id or values.get("org", ""),
         previous=_absolute(previous) or values.get("previous", ""),
+        history=_absolute(history) or values.get("history", ""),
     )
     html, pdf_path, executed = out / HTML_NAME, out / PDF_NAME, out / EXECUTED_NAME
     check_outputs([executed, html, *([pdf_path] if pdf else [])], force=force)
@@ -191,7 +208,7 @@ def report(
     execute(BOARD_NOTEBOOK, executed, values, force=force)
     from flowmap.render.report.convert import to_html
 
-    title = f"Board report{' ' + values['org'] if values['org'] else ''}"
+    title = str(values.get("title") or "Board report")
     with output_files([html, *([pdf_path] if pdf else [])], force=force) as temporaries:
         to_html(executed, temporaries[0], title=title)
         if pdf:

@@ -533,7 +533,8 @@ function flowmapMap(root, DATA, host) {
     var notes = $("fm-notes");
     clear(notes);
     (v.notes || []).forEach(function (t) { notes.appendChild(el("li", "", t)); });
-    var heading = DATA.title + ": " + v.title;
+    /* "Data-flow map: Organisations"; a page titled as its one view keeps that title */
+    var heading = DATA.title && DATA.title !== v.title ? DATA.title + ": " + v.title : v.title;
     $("fm-heading").textContent = heading;
     if (!host) { document.title = heading; }  /* a widget leaves its notebook's title */
     resetDetails();
