@@ -55,3 +55,26 @@ def stages(names: list[str], *, enabled: bool = True) -> Iterator[Callable[[], N
         bar.update(bar.total - bar.n)
     finally:
         bar.close()
+
+
+@contextmanager
+def counter(
+    total: int, *, unit: str, description: str = "", enabled: bool = True
+) -> Iterator[Callable[[int], None]]:
+    """Yield an ``advance(n=1)`` function that moves a bar counting ``total`` things.
+
+    Examples
+    --------
+    >>> with counter(3, unit="report", enabled=False) as advance:
+    ...     advance(); advance(2)
+    """
+    if not (enabled and watched()):
+        yield lambda n=1: None
+        return
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, unit=unit, desc=description, leave=False, dynamic_ncols=True)
+    try:
+        yield lambda n=1: bar.update(n)
+    finally:
+        bar.close()

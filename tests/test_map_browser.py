@@ -364,3 +364,15 @@ def test_attack_paths_are_drawn_above_the_clusters(browser, sample_map):
     assert hidden == []
     opened.clean()
     page.close()
+
+
+def test_the_map_is_drawn_on_a_phone(browser, sample_map):
+    path, _, _ = sample_map
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function(READY, timeout=60_000)
+    box = page.locator("#fm-canvas").bounding_box()
+    assert box["height"] >= 400 and box["width"] >= 370
+    assert len(page.evaluate("window.flowmap.labels()")) >= 5
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 391
+    page.close()

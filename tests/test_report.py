@@ -434,3 +434,42 @@ STRUCTURE_JS = """() => {
     scrollWidth: document.scrollingElement.scrollWidth,
   };
 }"""
+
+
+def test_per_org_batch_analyses_once_and_reuses_each_workers_kernel(tmp_path, monkeypatch):
+    """The inventory is analysed once (in the parent) and each worker's kernel runs
+    report after report: the second report in a kernel continues its execution count."""
+    import importlib
+
+    board_load = importlib.import_module("flowmap.render.board.load")
+    inv = write_csv_tables(tmp_path / "inv", small_tables())
+    loads = []
+    real = board_load.load
+    monkeypatch.setattr(board_load, "load", lambda *a, **k: loads.append(a) or real(*a, **k))
+    batch = flowmap.report_all(
+        inv, out_dir=tmp_path / "out", workers=1, as_of=AS_OF, orgs=["RXA", "00123", "RXA"]
+    )
+    assert batch.ok and len(loads) == 1
+    first_counts = []
+    for o in batch.outcomes:
+        nb = nbformat.read(tmp_path / "out" / o.folder / "board_report.executed.ipynb", 4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert nb.metadata.papermill.parameters["shared"].endswith("analysis.pkl")
+        first_counts.append(code[0].execution_count)
+    assert sorted(first_counts)[-1] > len(code)  # a later report ran in the same kernel
+    assert not list((tmp_path / "out").glob(".flowmap-shared-*"))  # the shared file is gone
+
+
+def test_per_org_batch_shows_progress(tmp_path):
+    inv = write_csv_tables(tmp_path / "inv", small_tables())
+    done = subprocess.run(
+        [sys.executable, "-m", "flowmap", "report", str(inv), "--per-org", "--out",
+         str(tmp_path / "out"), "--as-of", AS_OF, "--workers", "1"],
+        capture_output=True, text=True, check=False, timeout=900,
+        env={**__import__("os").environ, "FLOWMAP_PROGRESS": "always"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "2/2" in done.stderr and "report" in done.stderr
+    assert "Wrote 2 of 2 reports" in done.stdout
+    for alarm in ("without encryption", "KeyboardInterrupt", "Traceback", "WARNING"):
+        assert alarm not in done.stdout + done.stderr

@@ -53,7 +53,7 @@ from flowmap.errors import UsageError
     type=click.IntRange(min=1),
     default=2,
     show_default=True,
-    help="Reports run at once with --per-org (local processes).",
+    help="Reports run at once with --per-org (worker processes of a local Dask cluster).",
 )
 @click.option(
     "--dask-scheduler",
@@ -96,6 +96,7 @@ def report(
             dask_scheduler=dask_scheduler,
             as_of=day,
             parameters=values,
+            history=history,
             force=force,
         )
         click.echo(

@@ -25,12 +25,11 @@ def plan_for_report(analysis, *, budget: float, org: str | None = None) -> Plan:
     For one organisation, the plan chooses among that organisation's own actions: the
     budget is theirs to spend.
     """
-    from flowmap.planning.actions import candidate_actions
     from flowmap.planning.portfolio import plan
+    from flowmap.render.board import cache
 
-    if not org:
-        return plan(analysis, budget=float(budget))
-    own = [c for c in candidate_actions(analysis) if c.org_id == org]
+    every = cache.candidates(analysis)
+    own = [c for c in every if c.org_id == org] if org else every
     return plan(analysis, budget=float(budget), candidates=own)
 
 

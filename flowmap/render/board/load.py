@@ -49,7 +49,13 @@ def load_for_report(
     read instead of analysing the inventory again.
     """
     if shared not in (None, ""):
-        analysis = read_shared(shared)["analysis"]
+        from flowmap.render.board import cache
+
+        contents = read_shared(shared)
+        analysis = contents["analysis"]
+        for key in ("summary", "candidates"):
+            if key in contents:
+                cache.once(analysis, key, lambda key=key: contents[key])
     else:
         analysis = load(inventory, as_of=as_of, kev=kev, epss=epss, eol=eol)
     check_org(analysis, org)

@@ -37,11 +37,11 @@ MAP_HEIGHT = 620
 
 def org_view(analysis, *, org: str | None = None, redact: bool = False, key: bytes = b""):
     """The organisations view (redacted with ``key`` when asked) and its frames."""
+    from flowmap.render.board import cache
     from flowmap.render.mapview.api import _redacted
-    from flowmap.render.mapview.frames import frames_of
     from flowmap.render.mapview.orgview import organisations_view
 
-    frames = frames_of(analysis)
+    frames = cache.map_frames(analysis)
     if redact:
         frames, _, org = _redacted(frames, key or secrets.token_bytes(32), None, org)
     return organisations_view(frames, org), frames, org

@@ -9,7 +9,7 @@ shows: the cover, tiles, tables, charts and the map.
 from __future__ import annotations
 
 from flowmap.render import fmt
-from flowmap.render.board import charts, data, investment, quality, risks, sharing
+from flowmap.render.board import cache, charts, data, investment, quality, risks, sharing
 from flowmap.render.board._html import HtmlBlock, block, esc, style_tag
 from flowmap.render.board.cover import (
     PURPOSE_ASSURANCE,
@@ -63,7 +63,6 @@ class Paper:
         self.trend = trend or Trend(current=position_of(analysis, org))
         self.top = top
         self.redact = redact
-        self._by_asset = None
         self.details = CoverDetails(**{k: v for k, v in details.items() if v is not None})
         self.details.stated_assurance()  # refuse an assurance level not on the scale now
         last = self.trend.last
@@ -284,9 +283,7 @@ class Paper:
     @property
     def by_asset(self):
         """Each asset's risk (``analysis.risk_by_asset()``), worked out once."""
-        if self._by_asset is None:
-            self._by_asset = self.analysis.risk_by_asset()
-        return self._by_asset
+        return cache.risk_by_asset(self.analysis)
 
     def top_risks(self):
         return risks.top_risks(self.analysis, org=self.org or None, n=self.top)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from flowmap.render import fmt
+from flowmap.render.board import cache
 from flowmap.render.board._html import SEVERITY_RAG, Chip, block, esc
 from flowmap.render.board.risks import org_names
 from flowmap.render.board.table import Table
@@ -84,8 +85,8 @@ def changes(previous, analysis, org: str | None = None, n: int = TOP_CHANGES):
     if org:
         f = f[f["org_id"] == org]
     if org:
-        before = float(previous.summary["by_org"].get(org, {}).get("total_risk", 0.0))
-        after = float(analysis.summary["by_org"].get(org, {}).get("total_risk", 0.0))
+        before = float(cache.summary(previous)["by_org"].get(org, {}).get("total_risk", 0.0))
+        after = float(cache.summary(analysis)["by_org"].get(org, {}).get("total_risk", 0.0))
     else:
         before, after = d.risk_before, d.risk_after
     counts = {c: int((f["change"] == c).sum()) for c in CHANGE_WORDS}

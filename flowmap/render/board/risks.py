@@ -7,6 +7,8 @@ not fill the list three times. Each row names the organisation and the owner, no
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from flowmap.render import fmt
@@ -90,6 +92,19 @@ def problems(analysis, org: str | None = None, n: int | None = None) -> pd.DataF
     return out.reset_index()
 
 
+#: A pointer to a command or file (``(see `flowmap plan`)``): for analysts, not a board.
+COMMAND_NOTE = re.compile(r"\s*\(see `[^`]*`\)")
+
+
+def plain(text: object) -> str:
+    """Finding text as a board reads it: without pointers to commands or files.
+
+    >>> plain("Break the path (see `flowmap plan`).")
+    'Break the path.'
+    """
+    return COMMAND_NOTE.sub("", str(text)).replace("`", "")
+
+
 def _references(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(map(str, value))
@@ -106,7 +121,7 @@ def top_risks(analysis, org: str | None = None, n: int = 10) -> Table:
         standards = _references(r.references)
         risk_cells.append(
             Markup(
-                f"<b>{esc(r.title)}.</b> {esc(r.message)}{esc(also)}"
+                f"<b>{esc(r.title)}.</b> {esc(plain(r.message))}{esc(also)}"
                 + (f'<br><span class="fm-small">{esc(standards)}</span>' if standards else "")
             )
         )
@@ -120,7 +135,7 @@ def top_risks(analysis, org: str | None = None, n: int = 10) -> Table:
         {
             "Risk": risk_cells,
             "Organisation and owner": who,
-            "What to do": p["remediation"].to_list(),
+            "What to do": [plain(t) for t in p["remediation"]],
             "Severity": [Chip(SEVERITY_RAG.get(s, "grey"), fmt.words(s)) for s in p["severity"]],
         }
     )

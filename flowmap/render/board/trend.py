@@ -60,7 +60,9 @@ class Trend:
 
 def position_of(analysis, org: str | None = None, *, kind: str = "inventory") -> Position:
     """The figures of an analysis (for one organisation when ``org`` is given)."""
-    summary = analysis.summary
+    from flowmap.render.board import cache
+
+    summary = cache.summary(analysis)
     if org:
         figures = summary["by_org"].get(org, {})
         total = figures.get("total_risk")
@@ -182,6 +184,24 @@ def date_in_name(path: Path) -> dt.date:
     )
 
 
+#: Earlier inventories already analysed in this process (a batch worker's kernel runs many
+#: reports with the same history): (path, modified time, day, reference files) -> analysis.
+_EARLIER: dict[tuple, object] = {}
+MAX_EARLIER = 8
+
+
+def _earlier(path: Path, day: dt.date, kev, epss, eol):
+    """An earlier inventory analysed as of ``day``, once per process."""
+    from flowmap.render.board.load import load
+
+    key = (str(path.resolve()), path.stat().st_mtime, day, str(kev), str(epss), str(eol))
+    if key not in _EARLIER:
+        while len(_EARLIER) >= MAX_EARLIER:
+            _EARLIER.pop(next(iter(_EARLIER)))
+        _EARLIER[key] = load(path, as_of=day, kev=kev, epss=epss, eol=eol)
+    return _EARLIER[key]
+
+
 def check_history(folder: str | Path) -> None:
     """Refuse a history folder flowmap cannot read, before a report runs.
 
@@ -213,8 +233,6 @@ def load_trend(
     Positions dated on or after the report's own day are left out (and listed in
     ``notes``); two positions on the same day are an error.
     """
-    from flowmap.render.board.load import load
-
     trend = Trend(current=position_of(analysis, org, kind="current"))
     dated: dict[dt.date, Position] = {}
     analyses: dict[dt.date, object] = {}
@@ -229,7 +247,7 @@ def load_trend(
             if day >= analysis.as_of:
                 trend.notes.append(f"{path.name} is not earlier than this report: left out.")
                 continue
-            earlier = load(path, as_of=day, kev=kev, epss=epss, eol=eol)
+            earlier = _earlier(path, day, kev, epss, eol)
             pos = position_of(earlier, org)
             pos = Position(day, path.name, pos.total_risk, pos.headlines, "inventory")
             analyses[day] = earlier

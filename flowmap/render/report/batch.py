@@ -1,4 +1,13 @@
-"""One board report per organisation, in parallel on local processes or a Dask cluster.
+"""One board report per organisation, on Dask: a LocalCluster of worker processes, or a
+cluster's scheduler.
+
+The inventory is loaded and analysed **once**: the analysis (and the plan's candidate
+actions and the summary every report reads) is saved in a private folder under the
+batch's and each report reads it instead of analysing the inventory again. Each worker
+keeps one Jupyter kernel for all the reports it runs (a
+:class:`~flowmap.render.report.kernel.KernelSession`), so the kernel starts, imports
+flowmap and reads the shared analysis once per worker, not once per organisation. A
+progress bar counts the reports done; Ctrl-C cancels the rest and stops the cluster.
 
 A failing report never stops the others: every organisation's outcome is collected, an
 ``index.html`` links the reports that were written and lists the ones that failed, and
@@ -14,15 +23,23 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
+import shutil
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from flowmap.progress import counter, stages
 from flowmap.render.files import check_outputs, write_text
 from flowmap.render.names import safe_names
 from flowmap.render.report.run import HTML_NAME, report
+
+if TYPE_CHECKING:
+    from flowmap.render.report.kernel import KernelSession
 
 INDEX_NAME = "index.html"
 #: The index runs nothing and loads nothing: links to the reports are all it does.
@@ -65,6 +82,28 @@ class BatchResult:
         return not self.failed
 
 
+#: The kernel this worker process keeps for its reports (started on the first).
+_SESSION: KernelSession | None = None
+
+
+def _session() -> KernelSession:
+    global _SESSION
+    if _SESSION is None:
+        from flowmap.render.report.kernel import KernelSession
+        from flowmap.render.report.run import KERNEL_NAME
+
+        _SESSION = KernelSession(KERNEL_NAME)
+    return _SESSION
+
+
+def close_session() -> None:
+    """Stop this process's report kernel (a worker's teardown)."""
+    global _SESSION
+    if _SESSION is not None:
+        _SESSION.close()
+        _SESSION = None
+
+
 def _one(
     path: str,
     out_dir: str,
@@ -75,8 +114,8 @@ def _one(
     parameters: dict[str, Any] | None,
     force: bool = False,
 ) -> OrgOutcome:
-    """Run one organisation's report in ``out_dir/folder``; a failure becomes the outcome's
-    ``error``."""
+    """Run one organisation's report in ``out_dir/folder`` in this worker's kernel; a
+    failure becomes the outcome's ``error``."""
     start = time.perf_counter()
     try:
         result = report(
@@ -86,6 +125,7 @@ def _one(
             as_of=as_of or None,
             parameters=parameters,
             force=force,
+            session=_session(),
         )
     except Exception as exc:
         return OrgOutcome(
@@ -108,6 +148,66 @@ def organisations(path: str | Path) -> list[tuple[str, str]]:
     return list(zip(orgs["org_id"], orgs["name"]))
 
 
+def _kernel_sessions():
+    """A Dask worker plugin: each worker stops its report kernel when it closes."""
+    from dask.distributed import WorkerPlugin
+
+    class KernelSessions(WorkerPlugin):
+        name = "flowmap-kernel-sessions"
+
+        def teardown(self, worker) -> None:
+            close_session()
+
+    return KernelSessions()
+
+
+@contextmanager
+def _client(workers: int, dask_scheduler: str | None) -> Iterator[Any]:
+    """A Dask client: on ``dask_scheduler``, or on a quiet LocalCluster of ``workers``
+    single-threaded processes."""
+    from dask.distributed import Client, LocalCluster
+
+    if dask_scheduler:
+        with Client(dask_scheduler) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def _shared(path: str | Path, out: Path, as_of, values: dict[str, Any]) -> tuple[Path, list]:
+    """Analyse the inventory once and save what every report shares in a private folder
+    under ``out``; return the file and the organisations ``(id, name)``."""
+    from flowmap.render.board import cache
+    from flowmap.render.board.load import load, save_shared
+
+    analysis = load(
+        path,
+        as_of=as_of or values.get("as_of", ""),
+        kev=values.get("kev", ""),
+        epss=values.get("epss", ""),
+        eol=values.get("eol", ""),
+    )
+    folder = Path(tempfile.mkdtemp(prefix=".flowmap-shared-", dir=out))  # mode 0700
+    shared = save_shared(
+        folder / "analysis.pkl",
+        analysis=analysis,
+        summary=cache.summary(analysis),
+        candidates=cache.candidates(analysis),
+    )
+    orgs = analysis.inventory.organisations
+    return shared, list(zip(orgs["org_id"], orgs["name"]))
+
+
 def report_all(
     path: str | Path,
     *,
@@ -118,6 +218,8 @@ def report_all(
     parameters: dict[str, Any] | None = None,
     orgs: list[str] | None = None,
     force: bool = False,
+    history: str | Path | None = None,
+    progress: bool = True,
 ) -> BatchResult:
     """One report per organisation under ``out_dir/<folder>/`` plus ``out_dir/index.html``.
 
@@ -131,53 +233,79 @@ def report_all(
     out_dir : str or Path
         The batch's folder.
     workers : int
-        Local processes running reports at once (ignored with ``dask_scheduler``).
+        Worker processes of the local Dask cluster (ignored with ``dask_scheduler``).
     dask_scheduler : str, optional
         Address of a ``dask.distributed`` scheduler (``tcp://host:8786``) to run on
-        instead of local processes.
+        instead; its workers must see ``out_dir`` (the shared analysis is saved there).
     as_of, parameters
         As for :func:`flowmap.render.report.run.report`.
     orgs : list of str, optional
         Only these organisations (default: every organisation in the inventory).
     force : bool
         Replace files of the reports' names that flowmap did not write.
+    history : str or Path, optional
+        Earlier positions for each report's trend (as for ``report``; each worker reads
+        an earlier inventory once for all its reports).
+    progress : bool
+        Show progress bars (in a terminal or a notebook).
     """
+    from dask.distributed import as_completed
+
     from flowmap.render.report.params import check_parameters
     from flowmap.render.report.run import BOARD_NOTEBOOK
 
     start = time.perf_counter()
-    check_parameters(BOARD_NOTEBOOK, parameters)
+    values = check_parameters(BOARD_NOTEBOOK, parameters)
+    if history is not None:
+        from flowmap.render.board.trend import check_history
+
+        check_history(history)
+        values["history"] = str(Path(history).resolve())
     out = Path(out_dir)
     check_outputs([out / INDEX_NAME], force=force)
-    known = dict(organisations(path))
-    chosen = [(o, known.get(o, o)) for o in orgs] if orgs is not None else list(known.items())
-    folders = safe_names([org for org, _ in chosen], fallback="org")
-    args = [
-        (
-            str(Path(path).resolve()),
-            str(out.resolve()),
-            org,
-            name,
-            folders[org],
-            str(as_of or ""),
-            parameters,
-            force,
-        )
-        for org, name in chosen
-    ]
-    if dask_scheduler:
-        from dask.distributed import Client
-
-        with Client(dask_scheduler) as client:
-            futures = [client.submit(_one, *a, pure=False) for a in args]
-            outcomes = client.gather(futures)
-    else:
-        with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-            outcomes = list(pool.map(_one, *zip(*args)))
+    out.mkdir(parents=True, exist_ok=True)
+    with stages(["load and analyse the inventory once"], enabled=progress) as step:
+        step()
+        shared, known = _shared(path, out, as_of, values)
+    try:
+        names = dict(known)
+        chosen = [(o, names.get(o, o)) for o in orgs] if orgs is not None else known
+        folders = safe_names([org for org, _ in chosen], fallback="org")
+        each = {**values, "shared": str(shared.resolve())}
+        args = [
+            (
+                str(Path(path).resolve()),
+                str(out.resolve()),
+                org,
+                name,
+                folders[org],
+                str(as_of or ""),
+                each,
+                force,
+            )
+            for org, name in chosen
+        ]
+        outcomes: dict[int, OrgOutcome] = {}
+        with _client(workers, dask_scheduler) as client:
+            client.register_plugin(_kernel_sessions())
+            futures = {
+                client.submit(_one, *a, key=f"flowmap-report-{a[4]}", pure=False): i
+                for i, a in enumerate(args)
+            }
+            try:
+                with counter(len(futures), unit="report", enabled=progress) as advance:
+                    for future in as_completed(futures):
+                        outcomes[futures[future]] = future.result()
+                        advance()
+            except BaseException:
+                client.cancel(list(futures))
+                raise
+    finally:
+        shutil.rmtree(shared.parent, ignore_errors=True)
     result = BatchResult(
         out_dir=out,
         index=out / INDEX_NAME,
-        outcomes=list(outcomes),
+        outcomes=[outcomes[i] for i in range(len(args))],
         seconds=round(time.perf_counter() - start, 2),
     )
     write_index(result, force=force)

@@ -9,16 +9,20 @@ complete, and never over a file a person made unless ``force``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flowmap.errors import InventoryReadError, ReportError
 from flowmap.render.files import check_outputs, output_files, remove_output
 from flowmap.render.report.params import check_parameters
+
+if TYPE_CHECKING:
+    from flowmap.render.report.kernel import KernelSession
 
 #: The board report's papermill template, shipped as package data beside this module.
 BOARD_NOTEBOOK = resources.files(__package__).joinpath("board_report.ipynb")
@@ -48,10 +52,14 @@ def execute(
     parameters: dict[str, Any],
     *,
     force: bool = False,
+    session: KernelSession | None = None,
 ) -> Path:
     """Execute ``notebook`` with papermill into ``output`` (through the one writing path:
     under a temporary name, renamed when the run ends; kept when a cell fails, for
     diagnosis; removed on Ctrl-C or a failed write).
+
+    A kernel of its own is started and stopped for the run, unless ``session`` (a
+    batch worker's :class:`~flowmap.render.report.kernel.KernelSession`) lends one.
 
     Raises
     ------
@@ -62,30 +70,36 @@ def execute(
 
     from flowmap.render.files import output_file
     from flowmap.render.report.executed import record
-    from flowmap.render.report.kernel import private_run
+    from flowmap.render.report.kernel import private_run, session_engine
 
     output = Path(output)
     if isinstance(notebook, str):
         notebook = Path(notebook)
+    common = {
+        "parameters": parameters,
+        "kernel_name": KERNEL_NAME,
+        "progress_bar": False,
+        "log_output": False,
+    }
     failure: pm.PapermillExecutionError | None = None
-    with output_file(output, force=force) as tmp, resources.as_file(notebook) as path:
-        with private_run() as (kernel, read_log):
-            try:
-                pm.execute_notebook(
-                    str(path),
-                    str(tmp),
-                    parameters=parameters,
-                    kernel_name=KERNEL_NAME,
-                    cwd=str(output.parent.resolve()),
-                    progress_bar=False,
-                    log_output=False,
-                    **kernel,
-                )
-            except pm.PapermillExecutionError as exc:
-                failure = exc
-            finally:
-                if tmp.exists():
-                    record(tmp, log=read_log(), paths=[*parameters.values(), path])
+    with (
+        output_file(output, force=force) as tmp,
+        resources.as_file(notebook) as path,
+        contextlib.ExitStack() as stack,
+    ):
+        if session is None:
+            kernel, read_log = stack.enter_context(private_run())
+            run = {**common, **kernel, "cwd": str(output.parent.resolve())}
+        else:
+            run = {**common, "km": session.ready(), "engine_name": session_engine()}
+            read_log = session.new_log
+        try:
+            pm.execute_notebook(str(path), str(tmp), **run)
+        except pm.PapermillExecutionError as exc:
+            failure = exc
+        finally:
+            if tmp.exists():
+                record(tmp, log=read_log(), paths=[*parameters.values(), path])
         settle(tmp)
     if failure is not None:
         first_line = next((ln for ln in str(failure.source).splitlines() if ln.strip()), "")
@@ -141,6 +155,7 @@ def report(
     as_of: dt.date | str | None = None,
     parameters: dict[str, Any] | None = None,
     force: bool = False,
+    session: KernelSession | None = None,
 ) -> ReportResult:
     """Run the board report for an inventory and write ``out_dir/report.html``.
 
@@ -168,6 +183,8 @@ def report(
     force : bool
         Replace files of the report's names that flowmap did not write (checked before
         the notebook runs).
+    session : KernelSession, optional
+        Run in this kernel (a batch worker's) instead of starting one.
 
     Raises
     ------
@@ -205,7 +222,7 @@ def report(
             stale.unlink()
         else:
             remove_output(stale)  # flowmap's own only: a person's file stays
-    execute(BOARD_NOTEBOOK, executed, values, force=force)
+    execute(BOARD_NOTEBOOK, executed, values, force=force, session=session)
     from flowmap.render.report.convert import to_html
 
     title = str(values.get("title") or "Board report")

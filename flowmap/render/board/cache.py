@@ -1,0 +1,67 @@
+"""What the sections of a paper, and the papers of a batch, share about one analysis.
+
+Several sections need the same whole-inventory results (the summary with every
+organisation's figures, each asset's risk, the map's frames, the candidate actions of
+the investment plan). A batch of per-organisation reports runs in one kernel per worker
+on one shared analysis (:func:`~flowmap.render.board.load.read_shared`), so what each
+report would otherwise work out again from the whole analysis is worked out once per
+analysis and kept here.
+
+The cache holds the few analyses a report uses (this one, the previous, the history) and
+forgets the oldest beyond :data:`MAX_ANALYSES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+#: Analyses kept at once (a report's own, its previous and a few earlier positions).
+MAX_ANALYSES = 6
+_CACHE: dict[int, tuple[object, dict[str, object]]] = {}
+
+
+def once(analysis, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` the first time ``key`` is asked of ``analysis``; the same value after.
+
+    Examples
+    --------
+    >>> class A: pass
+    >>> a, calls = A(), []
+    >>> once(a, "x", lambda: calls.append(1) or len(calls)), once(a, "x", lambda: 99)
+    (1, 1)
+    """
+    entry = _CACHE.get(id(analysis))
+    if entry is None or entry[0] is not analysis:
+        while len(_CACHE) >= MAX_ANALYSES:
+            _CACHE.pop(next(iter(_CACHE)))
+        entry = _CACHE[id(analysis)] = (analysis, {})
+    values = entry[1]
+    if key not in values:
+        values[key] = compute()
+    return values[key]  # type: ignore[return-value]
+
+
+def summary(analysis) -> dict:
+    """``analysis.summary`` (with every organisation's figures), worked out once."""
+    return once(analysis, "summary", lambda: analysis.summary)
+
+
+def risk_by_asset(analysis):
+    """``analysis.risk_by_asset()``, worked out once."""
+    return once(analysis, "risk_by_asset", analysis.risk_by_asset)
+
+
+def map_frames(analysis):
+    """The map's frames of the analysis (:func:`~flowmap.render.mapview.frames.frames_of`)."""
+    from flowmap.render.mapview.frames import frames_of
+
+    return once(analysis, "map_frames", lambda: frames_of(analysis))
+
+
+def candidates(analysis) -> list:
+    """Every candidate action of the investment plan, listed once."""
+    from flowmap.planning.actions import candidate_actions
+
+    return once(analysis, "candidates", lambda: list(candidate_actions(analysis)))
