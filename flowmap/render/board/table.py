@@ -4,11 +4,14 @@ No row numbers; text left-aligned and numbers right-aligned; a header that repea
 every printed page and rows that never split across pages (the stylesheet does both);
 on a phone each row becomes a card of "heading: value" lines (``data-label``). A cell
 may hold a :class:`~flowmap.render.board._html.Chip` (a status colour with its word).
-The DataFrame stays available as ``table.frame`` for analysts.
+The DataFrame stays available as ``table.frame``, and as plain text as ``table.data``
+(what an analyst's notebook shows as a sortable, searchable table).
 """
 
 from __future__ import annotations
 
+import html as _html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -74,6 +77,18 @@ class Table:
     def __repr__(self) -> str:
         return f"Table({self.id or 'table'}: {len(self.frame)} rows)"
 
+    @property
+    def data(self) -> pd.DataFrame:
+        """The rows as plain values: a chip as its word, markup as its text.
+
+        Examples
+        --------
+        >>> t = Table(pd.DataFrame({"Risk": [Chip("red", "High")], "Note": [Markup("<b>a</b>")]}))
+        >>> t.data.iloc[0].tolist()
+        ['High', 'a']
+        """
+        return self.frame.map(_plain)
+
     def _cell(self, column: str, value: object) -> str:
         cls = ' class="fm-num"' if column in self.numeric else ""
         if isinstance(value, Chip):
@@ -113,3 +128,14 @@ class Table:
 
     def _repr_html_(self) -> str:
         return style_tag() + self.html()
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Chip):
+        return str(value)
+    if isinstance(value, Markup):
+        return _html.unescape(_TAG.sub("", str(value)))
+    return value
