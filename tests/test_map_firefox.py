@@ -132,7 +132,8 @@ def test_hostile_names_are_text_and_run_nothing(firefox, tmp_path) -> None:
     opened = Opened(firefox, path)
     assert opened.eval("typeof window.__xss") == "undefined"
     assert opened.counts()["nodes"] == 4
-    assert opened.eval("document.querySelector('h1').textContent") == XSS_IMG
+    # the heading is the given title, then the view on screen: as text, never markup
+    assert opened.eval("document.querySelector('h1').textContent") == f"{XSS_IMG}: Systems"
     # Search renders the hostile names into the results list: still text, still inert.
     opened.eval(
         "(() => { const s = document.querySelector('#fm-search'); s.value = 'onerror';"
