@@ -8,9 +8,6 @@ is judged as of ``as_of``, so the same inventory and ``as_of`` give the same res
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -20,6 +17,7 @@ import pandas as pd
 from flowmap.engine.blast import blast_radius
 from flowmap.engine.copies import data_copies
 from flowmap.engine.figures import summary_figures
+from flowmap.engine.gcpause import cyclic_gc_paused
 from flowmap.engine.impact import asset_impact
 from flowmap.engine.likelihood import entry_likelihood, system_likelihood
 from flowmap.engine.movement import movement_edges
@@ -267,25 +265,6 @@ def analyse(
         attack_graph=attack,
         reference=reference,
     )
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of the block.
-
-    An analysis makes millions of small objects that hold no reference cycles
-    (evidence dicts, tuples, strings); reference counting frees them all the same.
-    Left on, the cyclic collector re-walks every live object at each full
-    collection, which made analysing 5,000 organisations super-linear
-    (``benchmarks/run.py``).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def python_strings(frame: pd.DataFrame) -> pd.DataFrame:
