@@ -98,6 +98,13 @@ def if_exploited(
     """
     ids = list(dict.fromkeys(system_ids))
     systems = analysis.systems
+    if not ids:  # nothing changes: the analysis's own figures
+        by_id = systems.set_index("system_id")
+        return Counterfactual(
+            likelihood=by_id["likelihood"].astype("float64"),
+            reach=by_id["reach"].astype("float64"),
+            paths=analysis.attack_paths,
+        )
     vulns = analysis.inventory.vulnerabilities
     by_id = systems.set_index("system_id")
     like = by_id["likelihood"].astype("float64").copy()
