@@ -32,6 +32,7 @@ def analyse_files(
     epss: PathLike | None = None,
     eol: PathLike | Sequence[PathLike] = (),
     progress: bool = False,
+    rules: tuple | None = None,
 ) -> Analysis:
     """Read reference files and an inventory, validate it, and analyse it.
 
@@ -51,6 +52,9 @@ def analyse_files(
         folders of them; a text may hold several paths separated by ``os.pathsep``.
     progress : bool
         Show progress bars (on a terminal or in a notebook).
+    rules : tuple of Rule, optional
+        The rules to run (default every rule); ``()`` for none, when only the scores and
+        paths are wanted (``flowmap alert``).
 
     Raises
     ------
@@ -66,7 +70,9 @@ def analyse_files(
     day = parse_day(as_of)
     reference = load_reference(kev=kev or None, epss=epss or None, eol=eol_paths(eol))
     inventory = load_inventory(path, as_of=day, progress=progress)
-    return analyse(inventory, as_of=day, reference=reference, progress=progress)
+    if rules is None:
+        return analyse(inventory, as_of=day, reference=reference, progress=progress)
+    return analyse(inventory, as_of=day, reference=reference, progress=progress, rules=rules)
 
 
 def eol_paths(value: PathLike | Sequence[PathLike] | None) -> list[Path]:

@@ -111,7 +111,8 @@ def alert(
     check_key(redact_key)
     check_outputs(alert_paths(None, out), force)
     previous = load_kev(since) if since is not None else None
-    analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
+    # the alert reads scores, copies and paths, never the findings: no rules are run
+    analysis = analysed(path, parse_as_of(as_of), kev, epss, eol, rules=())
     impact = alert_impact(
         analysis,
         cves=cves,

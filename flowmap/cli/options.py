@@ -87,10 +87,13 @@ def analysed(
     eol: tuple[Path, ...] = (),
     *,
     progress: bool = False,
+    rules: tuple | None = None,
 ) -> Analysis:
     """Read the reference data, then load, validate and analyse an inventory (what every
     analysing command starts with; reference files are read first, so a bad one stops
     the command before the inventory is read)."""
     from flowmap.pipeline import analyse_files
 
-    return analyse_files(path, as_of=day, kev=kev, epss=epss, eol=eol, progress=progress)
+    return analyse_files(
+        path, as_of=day, kev=kev, epss=epss, eol=eol, progress=progress, rules=rules
+    )
