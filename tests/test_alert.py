@@ -370,3 +370,13 @@ def test_hostile_inventory_text_reaches_the_brief_escaped_and_the_csv_neutralise
     assert "&lt;img src=x onerror=" in page
     desk = (out / "alert-service-desk.csv").read_text(encoding="utf-8")
     assert ",=cmd" not in desk and "'=cmd" in desk
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Apache Log4j 2.14.1", (True, "2.14.1")), ("Apache Log4j2 2.17.1", (True, "2.17.1")),
+     ("Apache Log4net 2.0.15", (False, None))],
+)  # fmt: skip
+def test_a_product_with_a_number_glued_to_its_name_matches_it_written_apart(text, expected):
+    """KEV writes "Log4j2"; software lists write "Apache Log4j 2.14.1": never "not affected"."""
+    assert ProductQuery("Log4j2", vendor="Apache").matches(text, bundled_eol()) == expected

@@ -90,11 +90,28 @@ def _words(text: str) -> list[str]:
 
 
 def _find(words: list[str], seq: list[str]) -> int:
-    """Index just after the first run of ``seq`` in ``words`` (-1 when absent)."""
+    """Index just after the first run of ``seq`` in ``words`` (-1 when absent).
+
+    A final number in ``seq`` also matches a version it begins (``log4j 2`` in
+    ``log4j 2.14.1``); the index is then that version's, so it is read as the version.
+
+    >>> _find(["apache", "log4j", "2.14.1"], ["log4j", "2"])
+    2
+    >>> _find(["pan", "os", "10.2"], ["pan", "os"]), _find(["span", "os"], ["pan", "os"])
+    (2, -1)
+    """
     n = len(seq)
     for i in range(len(words) - n + 1):
         if words[i : i + n] == seq:
             return i + n
+        last = seq[-1]
+        if (
+            n > 1
+            and last.isdigit()
+            and words[i : i + n - 1] == seq[:-1]
+            and words[i + n - 1].startswith(last + ".")
+        ):
+            return i + n - 1
     return -1
 
 
@@ -199,6 +216,10 @@ class ProductQuery:
                 w = w[len(vendor) :]  # "Cisco IOS XE" is "IOS XE" by Cisco
             if w:
                 out.append(w)
+            # "Log4j2" is also written "Log4j 2": a number glued to a name's end
+            glued = [re.fullmatch(r"([a-z][a-z0-9]*?[a-z])(\d+)", t) for t in w]
+            if w and glued[-1]:
+                out.append([*w[:-1], glued[-1].group(1), glued[-1].group(2)])
         return out
 
 
