@@ -60,6 +60,38 @@ def test_ctrl_c_during_analyse_exits_130_without_a_traceback(tmp_path: Path) -> 
     assert not (tmp_path / "out" / "findings.json").exists()
 
 
+def test_ctrl_c_during_the_plan_exits_130_and_writes_no_plan(tmp_path: Path) -> None:
+    folder = write_inventory_csv(synthesize(150, seed=3), tmp_path / "inv")[0].parent
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "flowmap",
+            "plan",
+            str(folder),
+            "--budget",
+            "1e9",
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-01",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "FLOWMAP_PROGRESS": "always"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    # the planner's own bar: the analysis is done, every candidate is being measured
+    early = _stderr_until(proc, b"measuring actions")
+    assert b"measuring actions" in early, early.decode(errors="replace")
+    proc.send_signal(signal.SIGINT)
+    _out, rest = proc.communicate(timeout=120)
+    err = (early + rest).decode(errors="replace")
+    assert proc.returncode == 130, (proc.returncode, err[-2000:])
+    assert "Traceback" not in err and "interrupted" in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 def test_ctrl_c_inside_the_csv_parser_is_an_interrupt_not_a_malformed_file(
     tmp_path: Path, monkeypatch
 ) -> None:

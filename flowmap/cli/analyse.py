@@ -89,6 +89,7 @@ def analyse(
     required=True,
     help="Folder for plan.json, plan.csv, plan.xlsx and plan_curve.png.",
 )
+@click.option("--quiet", is_flag=True, help="No progress bars.")
 @as_of_option
 @feed_options
 @force_option
@@ -99,6 +100,7 @@ def plan_command(
     exclude: tuple[str, ...],
     costs: Path | None,
     out: Path,
+    quiet: bool,
     as_of: str | None,
     kev: Path | None,
     epss: Path | None,
@@ -112,9 +114,11 @@ def plan_command(
     from flowmap.render.plan import PLAN_FILES, write_plan
 
     check_outputs([out / name for name in PLAN_FILES], force)
-    analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
+    analysis = analysed(path, parse_as_of(as_of), kev, epss, eol, progress=not quiet)
     overrides = load_costs(costs) if costs is not None else None
-    result = plan(analysis, budget=budget, must=must, exclude=exclude, costs=overrides)
+    result = plan(
+        analysis, budget=budget, must=must, exclude=exclude, costs=overrides, progress=not quiet
+    )
     written = write_plan(result, out, force=force)
     click.echo(
         f"Plan: {len(result.steps)} actions, £{result.spent:,.0f} of "

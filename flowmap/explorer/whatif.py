@@ -10,6 +10,7 @@ API (:func:`~flowmap.planning.candidate_actions`, the same costs as ``flowmap pl
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ from flowmap.reference.costs import check_costs
 
 #: Candidates listed for one selection, the most risk removed first.
 SHOWN = 25
+#: Gains worked out in one go (the starting evaluator is held that long).
+CHUNK = 40
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,9 @@ class WhatIf:
         self.analysis = analysis
         self._base: Evaluator | None = None
         self._ev: Evaluator | None = None
-        self._ranker: Evaluator | None = None
+        #: the starting evaluator is read by the explorer's background work (gains) and by
+        #: choosing (copies of it): one at a time
+        self._lock = threading.RLock()
         self.chosen: dict[str, Action] = {}
         self._candidates: dict[str, Action] | None = None
         self._by_org: dict[str, list[str]] = {}
@@ -57,16 +62,19 @@ class WhatIf:
 
     @property
     def base(self) -> Evaluator:
-        """The evaluator of the analysis as it is (never changed)."""
-        if self._base is None:
-            self._base = Evaluator(self.analysis)
-        return self._base
+        """The evaluator of the analysis as it is (never committed to; the effects it works
+        out for gains are kept, and copies start with them)."""
+        with self._lock:
+            if self._base is None:
+                self._base = Evaluator(self.analysis)
+            return self._base
 
     @property
     def current(self) -> Evaluator:
         """The evaluator with the chosen actions committed."""
         if self._ev is None:
-            self._ev = self.base.copy()
+            with self._lock:
+                self._ev = self.base.copy()
         return self._ev
 
     # ------------------------------------------------------------------ candidates
@@ -114,10 +122,9 @@ class WhatIf:
     def gains(self, actions: list[Action]) -> dict[str, float]:
         """Risk each action removes on its own, from the analysis as it is (cached)."""
         todo = [a for a in actions if a.action_id not in self._gain]
-        if todo:
-            if self._ranker is None:
-                self._ranker = self.base.copy()
-            self._gain.update(self._ranker.gains(todo))
+        for i in range(0, len(todo), CHUNK):  # a choice made meanwhile waits one chunk at most
+            with self._lock:
+                self._gain.update(self.base.gains(todo[i : i + CHUNK]))
         return {a.action_id: self._gain[a.action_id] for a in actions}
 
     def ranked(self, actions: list[Action], n: int = SHOWN) -> pd.DataFrame:
@@ -169,13 +176,14 @@ class WhatIf:
         return self.totals()
 
     def _replay(self) -> None:
-        ev = self.base.copy()
+        with self._lock:
+            ev = self.base.copy()
         for a in self.chosen.values():
             ev.commit(a)
         self._ev = ev
 
     def totals(self) -> Totals:
-        before = self.analysis.total_risk
+        before = self.base.total  # the analysis's total_risk, without summing it again
         after = self.current.total if self.chosen else before
         spent = sum(self.cost(i) for i in self.chosen) if self.chosen else 0.0
         return Totals(before=before, after=after, spent=round(spent, 2), chosen=len(self.chosen))

@@ -200,14 +200,21 @@ def segment_members(systems: pd.DataFrame, zone: str, phishing_kinds: Iterable[s
 
 def _zone_candidates(analysis) -> list[Action]:
     s = analysis.systems
-    kinds = analysis.settings.phishing_kinds
-    phish = s["kind"].isin(kinds)
+    phish = s["kind"].isin(analysis.settings.phishing_kinds).tolist()
+    zones: dict[str, list[tuple[str, str, bool]]] = {}
+    for zone, sid, org, device in zip(s["zone"], s["system_id"], s["org_id"], phish):
+        zones.setdefault(zone, []).append((sid, org, device))
     out = []
-    for zone, g in s.groupby("zone", sort=True):
-        moved = g[phish.loc[g.index]]
-        if len(moved) == 0 or len(moved) == len(g) or zone.endswith(SEGMENT_SUFFIX):
+    for zone in sorted(zones):
+        members = zones[zone]
+        moved = [(sid, org) for sid, org, device in members if device]
+        if not moved or len(moved) == len(members) or zone.endswith(SEGMENT_SUFFIX):
             continue
-        org = moved["org_id"].value_counts().sort_index().idxmax()
+        per_org: dict[str, int] = {}
+        for _sid, org in moved:
+            per_org[org] = per_org.get(org, 0) + 1
+        org = max(sorted(per_org), key=lambda o: per_org[o])  # most devices; ties: first id
+        rest = len(members) - len(moved)
         out.append(
             make_action(
                 "segment_zone",
@@ -215,9 +222,9 @@ def _zone_candidates(analysis) -> list[Action]:
                 zone,
                 org,
                 f"Segment zone {zone}: move its {len(moved)} end-user device"
-                f"{'' if len(moved) == 1 else 's'} ({', '.join(moved['system_id'][:3])}"
+                f"{'' if len(moved) == 1 else 's'} ({', '.join(sid for sid, _ in moved[:3])}"
                 f"{', ...' if len(moved) > 3 else ''}) to a separate zone that cannot reach its "
-                f"{len(g) - len(moved)} other system{'' if len(g) - len(moved) == 1 else 's'}.",
+                f"{rest} other system{'' if rest == 1 else 's'}.",
             )
         )
     return out
@@ -225,7 +232,6 @@ def _zone_candidates(analysis) -> list[Action]:
 
 def _flow_candidates(analysis) -> list[Action]:
     f = analysis.findings
-    flows = analysis.flows.set_index("flow_id")
     rules = {
         "FLOW_UNENCRYPTED": "encrypt_flow",
         "FLOW_INSECURE_TRANSPORT": "secure_transport",
@@ -234,26 +240,38 @@ def _flow_candidates(analysis) -> list[Action]:
         "FLOW_IDENTIFIABLE_SECONDARY_USE": "pseudonymise_flow",
         "FLOW_OPT_OUT_NOT_APPLIED": "apply_opt_out",
     }
-    seen: set[tuple[str, str]] = set()
+    wanted = f["rule"].isin(list(rules))
+    pairs = pd.DataFrame(
+        {"kind": f.loc[wanted, "rule"].map(rules), "flow_id": f.loc[wanted, "subject_id"]}
+    ).drop_duplicates()
+    columns = ["transport", "asset_name", "sender_name", "receiver_name", "purpose"]
+    flows = analysis.flows.set_index("flow_id")[[*columns, "sender_org_id"]]
+    r = flows.reindex(pairs["flow_id"])
+    keep = (pairs["kind"] != "secure_transport").to_numpy() | r["transport"].isin(
+        list(SECURE_TRANSPORT)
+    ).to_numpy()
     out = []
-    for rule, flow_id in zip(f["rule"], f["subject_id"]):
-        kind = rules.get(rule)
-        if kind is None or (kind, flow_id) in seen:
-            continue
-        r = flows.loc[flow_id]
-        if kind == "secure_transport" and r["transport"] not in SECURE_TRANSPORT:
-            continue
-        seen.add((kind, flow_id))
-        what = f"flow {flow_id} ({r['asset_name']}, {r['sender_name']} to {r['receiver_name']})"
-        text = {
-            "encrypt_flow": f"Encrypt {what} in transit.",
-            "secure_transport": f"Move {what} off {r['transport'].replace('_', ' ')} to "
-            f"{SECURE_TRANSPORT.get(r['transport'], '').replace('_', ' ')}.",
-            "put_dsa": f"Put a data-sharing agreement in place for {what}.",
-            "pseudonymise_flow": f"Pseudonymise {what} for {r['purpose']}.",
-            "apply_opt_out": f"Apply the national data opt-out to {what}.",
-        }[kind]
-        out.append(make_action(kind, "flow", flow_id, r["sender_org_id"], text))
+    for kind, flow_id, transport, asset, sender, receiver, purpose, org in zip(
+        pairs["kind"][keep],
+        pairs["flow_id"][keep],
+        *(r[c][keep] for c in columns),
+        r["sender_org_id"][keep],
+    ):
+        what = f"flow {flow_id} ({asset}, {sender} to {receiver})"
+        if kind == "encrypt_flow":
+            text = f"Encrypt {what} in transit."
+        elif kind == "secure_transport":
+            text = (
+                f"Move {what} off {transport.replace('_', ' ')} to "
+                f"{SECURE_TRANSPORT.get(transport, '').replace('_', ' ')}."
+            )
+        elif kind == "put_dsa":
+            text = f"Put a data-sharing agreement in place for {what}."
+        elif kind == "pseudonymise_flow":
+            text = f"Pseudonymise {what} for {purpose}."
+        else:
+            text = f"Apply the national data opt-out to {what}."
+        out.append(make_action(kind, "flow", flow_id, org, text))
     return out
 
 

@@ -16,7 +16,6 @@ from flowmap.errors import UsageError
 from flowmap.inventory.model import Inventory
 from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
 from flowmap.planning.actions import (
-    BACKUP_ACTIONS,
     DEFAULT_BACKUP_HOURS,
     DSA_YEARS,
     FLOW_ACTIONS,
@@ -35,12 +34,21 @@ from flowmap.reference.eol import EolTable
 
 
 def apply_actions(
-    inventory: Inventory, actions: Iterable[Action], *, as_of: dt.date, eol: EolTable | None = None
+    inventory: Inventory,
+    actions: Iterable[Action],
+    *,
+    as_of: dt.date,
+    eol: EolTable | None = None,
+    copy: bool = True,
 ) -> Inventory:
     """A copy of the inventory with every action applied (the input is not changed).
 
     ``eol`` is the end-of-life table that names the product an ``upgrade_os`` action
     upgrades (default the bundled one; the planner passes its analysis's table).
+    Consecutive actions of one kind on different subjects are applied together, a
+    column at a time (each changes its own subject's rows only, so the result is the
+    same as one by one). ``copy=False`` changes the inventory's own tables in place
+    (rows added still make new frames): for the planner, on tables it owns.
 
     Examples
     --------
@@ -54,7 +62,6 @@ def apply_actions(
     >>> bool(inv.systems.set_index("system_id").at["RXA-MAT-01", "smb1"])
     True
     """
-    actions = list(actions)
     today = pd.Timestamp(as_of)
     t = {
         name: inventory.tables[name] for name in ("systems", "vulnerabilities", "flows", "backups")
@@ -65,84 +72,117 @@ def apply_actions(
         if replace is not None:
             changed[name] = replace
         elif name not in changed:
-            changed[name] = t[name].copy()
+            changed[name] = t[name].copy() if copy else t[name]
         return changed[name]
 
-    for a in actions:
-        if a.kind in SYSTEM_ACTIONS:
-            _apply_system(a, table, today, eol)
-        elif a.kind == "segment_zone":
-            s = table("systems")
-            s.loc[segment_members(s, a.subject_id, PHISHING_KINDS), "zone"] = (
-                a.subject_id + SEGMENT_SUFFIX
-            )
-        elif a.kind in FLOW_ACTIONS:
-            _apply_flow(a, table, today)
-        elif a.kind in BACKUP_ACTIONS:
-            _apply_backup(a, table, today, inventory)
+    for group in _runs(actions):
+        kind = group[0].kind
+        if kind in SYSTEM_ACTIONS:
+            _apply_systems(kind, group, table, today, eol)
+        elif kind == "segment_zone":
+            for a in group:
+                s = table("systems")
+                s.loc[segment_members(s, a.subject_id, PHISHING_KINDS), "zone"] = (
+                    a.subject_id + SEGMENT_SUFFIX
+                )
+        elif kind in FLOW_ACTIONS:
+            _apply_flows(kind, group, table, today)
+        elif kind == "test_restore":
+            b = table("backups")
+            at = _rows(b, "backup_id", group)
+            b.loc[at, "last_restore_test"] = today
+            b.loc[at, "restore_result"] = "pass"
+        elif kind == "add_isolated_backup":
+            _add_isolated_backups(group, table, today, inventory)
         else:
             raise UsageError(
-                f"unknown action kind {a.kind!r} in {a.action_id}: use one of "
+                f"unknown action kind {kind!r} in {group[0].action_id}: use one of "
                 f"{', '.join(ACTION_KINDS)}."
             )
     return inventory.with_tables(**changed)
 
 
-def _row(frame: pd.DataFrame, column: str, value: str, action: Action) -> pd.Series:
-    mask = frame[column] == value
-    if not mask.any():
-        raise UsageError(
-            f"action {action.action_id}: no {column} {value!r} in the inventory; "
-            "generate actions from an analysis of this inventory."
-        )
+def _runs(actions: Iterable[Action]) -> list[list[Action]]:
+    """Consecutive actions of one kind on different subjects, in order."""
+    runs: list[list[Action]] = []
+    subjects: set[str] = set()
+    for a in actions:
+        if runs and runs[-1][0].kind == a.kind and a.subject_id not in subjects:
+            runs[-1].append(a)
+        else:
+            runs.append([a])
+            subjects = set()
+        subjects.add(a.subject_id)
+    return runs
+
+
+def _rows(frame: pd.DataFrame, column: str, group: list[Action]) -> pd.Series:
+    """Mask of the rows the actions' subjects name (each must name at least one)."""
+    ids = [a.subject_id for a in group]
+    mask = frame[column] == ids[0] if len(ids) == 1 else frame[column].isin(ids)
+    found = set(frame.loc[mask, column]) if len(ids) > 1 else set(ids[: int(mask.any())])
+    for a in group:
+        if a.subject_id not in found:
+            raise UsageError(
+                f"action {a.action_id}: no {column} {a.subject_id!r} in the inventory; "
+                "generate actions from an analysis of this inventory."
+            )
     return mask
 
 
-def _apply_system(a: Action, table, today: pd.Timestamp, eol: EolTable | None) -> None:
+def _apply_systems(
+    kind: str, group: list[Action], table, today: pd.Timestamp, eol: EolTable | None
+) -> None:
     s = table("systems")
-    at = _row(s, "system_id", a.subject_id, a)
-    if a.kind == "patch":
+    at = _rows(s, "system_id", group)
+    if kind == "patch":
         v = table("vulnerabilities")
-        hit = (v["system_id"] == a.subject_id) & v["status"].isin(ACTIVE_STATUSES + ("mitigated",))
+        ids = [a.subject_id for a in group]
+        on = v["system_id"] == ids[0] if len(ids) == 1 else v["system_id"].isin(ids)
+        hit = on & v["status"].isin(ACTIVE_STATUSES + ("mitigated",))
         v.loc[hit, "status"] = "fixed"
         s.loc[at, "last_patched"] = today
-    elif a.kind == "upgrade_os":
-        product = (eol or bundled_eol()).match(s.loc[at, "os"].iloc[0]).product
-        if product not in UPGRADE_TARGETS:
-            raise UsageError(
-                f"action {a.action_id}: no supported upgrade is known for "
-                f"{s.loc[at, 'os'].iloc[0]!r}; leave it out of the plan."
-            )
-        s.loc[at, "os"] = UPGRADE_TARGETS[product]
+    elif kind == "upgrade_os":
+        table_ = eol or bundled_eol()
+        os_text = s.loc[at, "os"]
+        target = {o: UPGRADE_TARGETS.get(table_.match(o).product) for o in set(os_text)}
+        where = dict(zip(s.loc[at, "system_id"], os_text))
+        for a in group:
+            if target[where[a.subject_id]] is None:
+                raise UsageError(
+                    f"action {a.action_id}: no supported upgrade is known for "
+                    f"{where[a.subject_id]!r}; leave it out of the plan."
+                )
+        s.loc[at, "os"] = os_text.map(target)
         if "os_cpe" in s.columns:
             s.loc[at, "os_cpe"] = ""  # the scanner's CPE described the old system
         s.loc[at, "last_patched"] = today
-    elif a.kind == "enrol_esu":
+    elif kind == "enrol_esu":
         s.loc[at, "esu"] = True
-    elif a.kind == "remove_exposure":
+    elif kind == "remove_exposure":
         s.loc[at, "internet_facing"] = False
-    elif a.kind == "enforce_mfa":
+    elif kind == "enforce_mfa":
         s.loc[at, "mfa"] = True
-    elif a.kind == "disable_smb1":
+    elif kind == "disable_smb1":
         s.loc[at, "smb1"] = False
 
 
-def _apply_flow(a: Action, table, today: pd.Timestamp) -> None:
+def _apply_flows(kind: str, group: list[Action], table, today: pd.Timestamp) -> None:
     f = table("flows")
-    at = _row(f, "flow_id", a.subject_id, a)
-    if a.kind == "encrypt_flow":
+    at = _rows(f, "flow_id", group)
+    if kind == "encrypt_flow":
         f.loc[at, "encrypted"] = True
-    elif a.kind == "secure_transport":
+    elif kind == "secure_transport":
         f.loc[at, "transport"] = (
             f.loc[at, "transport"].map(SECURE_TRANSPORT).fillna(f.loc[at, "transport"])
         )
         f.loc[at, "encrypted"] = True
-    elif a.kind == "put_dsa":
-        f.loc[at, "dsa_ref"] = f"{PLANNED}-DSA-{a.subject_id}"
+    elif kind == "put_dsa":
+        f.loc[at, "dsa_ref"] = f"{PLANNED}-DSA-" + f.loc[at, "flow_id"].astype(object)
         f.loc[at, "dsa_expires"] = today + pd.DateOffset(years=DSA_YEARS)
-    elif a.kind == "pseudonymise_flow":
+    elif kind == "pseudonymise_flow":
         f.loc[at, "identifiability"] = "pseudonymised"
-    elif a.kind == "apply_opt_out":
+    elif kind == "apply_opt_out":
         f.loc[at, "opt_out_applied"] = True
 
 
@@ -155,53 +195,78 @@ def vault_id(org_id: str) -> str:
     return org_id + VAULT_SUFFIX
 
 
-def _apply_backup(a: Action, table, today: pd.Timestamp, inventory: Inventory) -> None:
-    b = table("backups")
-    if a.kind == "test_restore":
-        at = _row(b, "backup_id", a.subject_id, a)
-        b.loc[at, "last_restore_test"] = today
-        b.loc[at, "restore_result"] = "pass"
-        return
+def _add_isolated_backups(
+    group: list[Action], table, today: pd.Timestamp, inventory: Inventory
+) -> None:
+    """Each subject gets a backup to its organisation's vault (the vault added if new)."""
     s = table("systems")
-    src = s[_row(s, "system_id", a.subject_id, a)].iloc[0]
-    vault = vault_id(src["org_id"])
-    if not (s["system_id"] == vault).any():
-        row = {c: _blank(s[c]) for c in s.columns}
+    at = _rows(s, "system_id", group)
+    org_of = dict(zip(s.loc[at, "system_id"], s.loc[at, "org_id"]))
+    present = set(s["system_id"])
+    blank = {c: _blank(s[c]) for c in s.columns}
+    vaults = {}
+    for a in group:
+        org = org_of[a.subject_id]
+        vault = vault_id(org)
+        if vault not in present and vault not in vaults:
+            row = dict(blank)
+            row.update(
+                system_id=vault,
+                name="Immutable backup vault (planned)",
+                org_id=org,
+                kind="backup_target",
+                zone=f"{org}:vault",
+                internet_facing=False,
+                hosting="cloud",
+                criticality="high",
+                mfa=True,
+                smb1=False,
+            )
+            vaults[vault] = row
+    if vaults:
+        table("systems", _append(s, list(vaults.values())))
+    b = table("backups")
+    subjects = {a.subject_id for a in group}
+    rpo: dict[str, list[float]] = {}
+    for systems, hours in zip(inventory.assets["system_id"], inventory.assets["rpo_hours"]):
+        if pd.notna(hours):
+            for sid in subjects.intersection(systems):
+                rpo.setdefault(sid, []).append(hours)
+    mine = b["source_system_id"].isin(subjects)
+    frequency: dict[str, list[float]] = {}
+    for sid, hours in zip(b.loc[mine, "source_system_id"], b.loc[mine, "frequency_hours"]):
+        if pd.notna(hours):
+            frequency.setdefault(sid, []).append(hours)
+    existing = set(b["backup_id"])
+    blank = {c: _blank(b[c]) for c in b.columns}
+    rows = []
+    for a in group:
+        backup = f"{PLANNED}-BK-{a.subject_id}"
+        if backup in existing:
+            continue
+        row = dict(blank)
         row.update(
-            system_id=vault,
-            name="Immutable backup vault (planned)",
-            org_id=src["org_id"],
-            kind="backup_target",
-            zone=f"{src['org_id']}:vault",
-            internet_facing=False,
-            hosting="cloud",
-            criticality="high",
-            mfa=True,
-            smb1=False,
-        )
-        s = table("systems", _append(s, row))
-    assets = inventory.assets
-    held = assets[assets["system_id"].map(lambda ids: a.subject_id in ids)]
-    hours = [
-        DEFAULT_BACKUP_HOURS,
-        *b.loc[b["source_system_id"] == a.subject_id, "frequency_hours"].dropna(),
-        *held["rpo_hours"].dropna(),
-    ]
-    row = {c: _blank(b[c]) for c in b.columns}
-    row.update(
-        backup_id=f"{PLANNED}-BK-{a.subject_id}",
-        source_system_id=a.subject_id,
-        target_system_id=vault,
-        frequency_hours=float(min(hours)),
-        isolation="immutable",
-        offsite=True,
-        encrypted=True,
-        last_restore_test=today,
-        restore_result="pass",
-    )  # commissioned with a test
-    if (b["backup_id"] == row["backup_id"]).any():
-        return
-    table("backups", _append(b, row))
+            backup_id=backup,
+            source_system_id=a.subject_id,
+            target_system_id=vault_id(org_of[a.subject_id]),
+            frequency_hours=float(
+                min(
+                    [
+                        DEFAULT_BACKUP_HOURS,
+                        *frequency.get(a.subject_id, ()),
+                        *rpo.get(a.subject_id, ()),
+                    ]
+                )
+            ),
+            isolation="immutable",
+            offsite=True,
+            encrypted=True,
+            last_restore_test=today,
+            restore_result="pass",
+        )  # commissioned with a test
+        rows.append(row)
+    if rows:
+        table("backups", _append(b, rows))
 
 
 def _blank(series: pd.Series) -> object:
@@ -210,11 +275,11 @@ def _blank(series: pd.Series) -> object:
     return pd.NA if not pd.api.types.is_datetime64_any_dtype(series) else pd.NaT
 
 
-def _append(frame: pd.DataFrame, row: dict) -> pd.DataFrame:
-    """The frame with one more row, each column keeping its dtype."""
-    index = (int(frame.index.max()) + 1) if len(frame) else 2
+def _append(frame: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    """The frame with more rows, each column keeping its dtype."""
+    start = (int(frame.index.max()) + 1) if len(frame) else 2
     extra = pd.DataFrame(
-        {c: pd.array([row[c]], dtype=frame[c].dtype) for c in frame.columns},
-        index=pd.Index([index], name=frame.index.name),
+        {c: pd.array([r[c] for r in rows], dtype=frame[c].dtype) for c in frame.columns},
+        index=pd.Index(range(start, start + len(rows)), name=frame.index.name),
     )
     return pd.concat([frame, extra])

@@ -33,24 +33,28 @@ from __future__ import annotations
 
 import copy
 import math
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
 
 from flowmap.engine.analysis import Analysis, analyse, finding_asset, finding_risk
+from flowmap.engine.nodes import node as node_of
 from flowmap.engine.rules import flows as flow_rules
-from flowmap.planning.actions import FLOW_ACTIONS, SYSTEM_ACTIONS, Action
+from flowmap.errors import UsageError
+from flowmap.inventory.schema import ACTION_KINDS
+from flowmap.planning.actions import BACKUP_ACTIONS, FLOW_ACTIONS, SYSTEM_ACTIONS, Action
 from flowmap.planning.apply import apply_actions
-from flowmap.planning.effects import (
-    Effect,
-    backup_effect,
-    flow_effects,
-    system_effects,
-    zone_effect,
-)
+from flowmap.planning.backup_effects import backup_effects, holders_of
+from flowmap.planning.effects import Effect, flow_effects, system_effects
 from flowmap.planning.exposure import Exposure
 from flowmap.planning.rescore import OS_MATCH
+
+#: The tables actions change: an evaluator owns copies of them.
+CHANGED_TABLES = ("systems", "vulnerabilities", "flows", "backups")
+FLOW_RULE_IDS = frozenset(r.id for r in flow_rules.RULES)
 
 
 def full_risk(analysis: Analysis, actions: Iterable[Action]) -> float:
@@ -72,13 +76,41 @@ class _Rows(NamedTuple):
     flows: dict[str, int]  # flow_id -> row position
 
 
+@dataclass
+class Measure:
+    """What an action would change in total risk now, in the parts the total rounds.
+
+    ``risk_after`` rounds as :attr:`Analysis.total_risk` does, from the evaluator's
+    current sums, so a measure stays right while nothing it depends on changes.
+    """
+
+    cyber: float  # change in the sum of the assets' cyber risk
+    governance: float  # governance risk of the findings the action leaves or makes
+    removed: float  # governance risk of the findings it replaces or resolves
+    assets: tuple[int, ...]  # the assets whose cyber risk it looked at
+    findings: tuple[str, ...]  # the findings it replaces or makes
+
+
+@dataclass
+class Committed:
+    """What committing an action changed (see :meth:`Evaluator.commit`)."""
+
+    writes: set[int]  # movement-graph keys written (flowmap.planning.repair.read_key)
+    assets: dict[int, tuple[float, float]]  # asset looked at -> (cyber risk before, after)
+    moved_assets: set[int]  # assets whose nearest copy or copies changed
+    findings: dict[str, float | None]  # finding changed -> its risk before (None if new)
+    dropped: set[str]  # actions whose effect must be worked out again
+
+
 class Evaluator:
     """The total risk of an analysis, updated incrementally as actions are applied."""
 
     def __init__(self, analysis: Analysis) -> None:
         self.as_of, self.settings = analysis.as_of, analysis.settings
         self.eol = analysis.reference.eol
-        self.inventory = analysis.inventory
+        inv = analysis.inventory
+        # tables the actions change, owned here and changed in place by commit
+        self.inventory = inv.with_tables(**{n: inv.tables[n].copy() for n in CHANGED_TABLES})
         self.assets = analysis.assets
         self.os_match = analysis.systems.set_index("system_id")[list(OS_MATCH)]
         s = analysis.systems
@@ -91,33 +123,49 @@ class Evaluator:
         self.finding_assets = dict(
             zip(analysis.findings["finding_id"], finding_asset(analysis.findings, analysis.flows))
         )
-        self._cache: dict[str, Effect] = {}
-        self._rows: _Rows | None = None  # where things are in self.inventory (see index)
         self._flow_asset: dict[str, str] | None = None  # flow_id -> asset_id
+        self._start: dict = {}  # the starting governance by asset (shared by copies)
+        self._cache: dict[str, Effect] = {}
+        self._by_touch: dict[str, set[str]] = defaultdict(set)  # touch -> cached action ids
+        self._rows: _Rows | None = None  # where things are in self.inventory (see index)
+        self._holders: dict[str, list[str]] | None = None
+        self._suppliers: set[str] | None = None
 
     # ------------------------------------------------------------------ totals
 
     @property
     def asset_risk(self) -> dict[str, float]:
-        """Each asset's current cyber risk."""
-        return self.exposure.asset_risk
+        """Each asset's current cyber risk, by asset id."""
+        x = self.exposure
+        return dict(zip(x.asset_ids, x.asset_risk))
 
     @property
     def total(self) -> float:
         """Current total risk, rounded as :attr:`Analysis.total_risk` rounds it."""
         return round(round(self.exposure.cyber_sum, 2) + round(self.gov_sum, 2), 2)
 
+    def measure(self, action: Action, reads: set[int] | None = None) -> Measure:
+        """What ``action`` would change now (the state is not changed); ``reads`` is
+        filled with the movement-graph keys the answer depends on."""
+        effect = self.effect(action)
+        m = self.exposure.measure(effect.edges, effect.copies, reads)
+        return Measure(
+            cyber=m.delta,
+            governance=effect.governance_delta,
+            removed=math.fsum(self.gov.get(f, 0.0) for f in effect.removed_findings),
+            assets=tuple(m.risks),
+            findings=(*effect.removed_findings, *effect.governance),
+        )
+
+    def risk_after_measure(self, m: Measure) -> float:
+        """Total risk after an action with measure ``m``, from the current sums."""
+        cyber = self.exposure.cyber_sum + m.cyber
+        gov = self.gov_sum + m.governance - m.removed
+        return round(round(cyber, 2) + round(gov, 2), 2)
+
     def risk_after(self, action: Action) -> float:
         """Total risk if ``action`` were applied now (the state is not changed)."""
-        effect = self.effect(action)
-        dist = self.exposure.repair(effect.edges)
-        cyber = self.exposure.cyber_sum + self.exposure.delta(dist, effect.copies)[0]
-        gov = (
-            self.gov_sum
-            + effect.governance_delta
-            - math.fsum(self.gov.get(f, 0.0) for f in effect.removed_findings)
-        )
-        return round(round(cyber, 2) + round(gov, 2), 2)
+        return self.risk_after_measure(self.measure(action))
 
     def gain(self, action: Action) -> float:
         """Risk removed by ``action`` now (negative when it adds risk)."""
@@ -132,15 +180,21 @@ class Evaluator:
     def copy(self) -> Evaluator:
         """An independent evaluator in the same state, much faster than a new one.
 
-        What :meth:`commit` changes is copied; the analysis's tables, which nothing
-        changes, are shared. Try actions on a copy and keep the original to go back to.
+        What :meth:`commit` changes is copied (the tables the actions change, too); the
+        analysis's tables, which nothing changes, are shared. Try actions on a copy and
+        keep the original to go back to.
         """
         other = copy.copy(self)
         other.exposure = self.exposure.copy()
         other.gov, other.like = dict(self.gov), dict(self.like)
         other.finding_assets = dict(self.finding_assets)
         other.os_match = self.os_match.copy()
+        other.inventory = self.inventory.with_tables(
+            **{n: self.inventory.tables[n].copy() for n in CHANGED_TABLES}
+        )
+        other._rows = None if self._rows is None else self._rows._replace(os=dict(self._rows.os))
         other._cache = dict(self._cache)  # effects are never changed once made
+        other._by_touch = defaultdict(set, {t: set(a) for t, a in self._by_touch.items()})
         return other
 
     def risk_by_asset(self) -> pd.DataFrame:
@@ -151,11 +205,7 @@ class Evaluator:
         half a hundredth may round the other way, as the findings are added in another
         order).
         """
-        governance = (
-            pd.Series(list(self.gov.values()), dtype="float64")
-            .groupby([self._asset_of(f) for f in self.gov], sort=False)
-            .sum()
-        )
+        governance = self._governance_by_asset()
         a = self.assets
         out = a[["asset_id", "name", "org_id", "impact"]].copy()
         out["cyber_risk"] = a["asset_id"].map(self.asset_risk).fillna(0.0).to_numpy()
@@ -176,6 +226,29 @@ class Evaluator:
         """
         return self.exposure.attack_path(asset_id)
 
+    def _governance_by_asset(self) -> pd.Series:
+        """Each asset's governance risk now: the starting sums (worked out once and shared
+        by copies) corrected by the findings the committed actions changed."""
+        start = self._start.get("governance")
+        if start is None:  # one pair, set at once: copies in other threads see both or none
+            gov = dict(self.gov)
+            start = self._start["governance"] = (
+                gov,
+                pd.Series(list(gov.values()), dtype="float64")
+                .groupby([self._asset_of(f) for f in gov], sort=False)
+                .sum(),
+            )
+        before, by_asset = start
+        if self.gov == before:
+            return by_asset
+        delta: dict[str, float] = defaultdict(float)
+        for f, r in self.gov.items():
+            if before.get(f) != r:
+                delta[self._asset_of(f)] += r - before.get(f, 0.0)
+        for f in before.keys() - self.gov.keys():
+            delta[self._asset_of(f)] -= before[f]
+        return by_asset.add(pd.Series(delta, dtype="float64"), fill_value=0.0)
+
     def _asset_of(self, finding_id: str) -> str:
         """The asset a governance finding concerns ('' for none)."""
         asset = self.finding_assets.get(finding_id)
@@ -192,37 +265,40 @@ class Evaluator:
             self._flow_asset = dict(zip(f["flow_id"], f["asset_id"]))
         return self._flow_asset
 
-    def commit(self, action: Action) -> None:
+    def commit(self, action: Action) -> Committed:
         """Apply ``action`` to the state, so later gains are measured after it."""
         effect = self.effect(action)
-        self.exposure.apply(effect.edges, effect.copies)
+        m, writes, old, touched = self.exposure.apply(effect.edges, effect.copies)
+        findings = {f: self.gov.get(f) for f in (*effect.removed_findings, *effect.governance)}
         for f in effect.removed_findings:
             self.gov_sum -= self.gov.pop(f, 0.0)
         for f, r in effect.governance.items():
             self.gov[f] = r
             self.gov_sum += r
         self.like.update({s: lk for s, (lk, _) in effect.likelihood.items()})
-        self.inventory = apply_actions(self.inventory, [action], as_of=self.as_of, eol=self.eol)
-        self._rows = None
-        if action.kind == "upgrade_os":
-            rows = self.inventory.systems[self.inventory.systems["system_id"] == action.subject_id]
-            match = self.eol.match_many(rows["os"]).set_axis(rows["system_id"])
-            self.os_match.loc[action.subject_id, list(OS_MATCH)] = match.loc[
-                action.subject_id, list(OS_MATCH)
-            ].to_numpy()
-        self._cache = {k: e for k, e in self._cache.items() if not (e.touches & effect.touches)}
+        self.inventory = apply_actions(
+            self.inventory, [action], as_of=self.as_of, eol=self.eol, copy=False
+        )
+        self._update_rows(action)
+        dropped: set[str] = set()
+        for t in effect.touches:
+            dropped |= self._by_touch.pop(t, set())
+        for aid in dropped:
+            self._cache.pop(aid, None)
+        return Committed(
+            writes=writes,
+            assets={a: (r, m.risks[a]) for a, r in old.items()},
+            moved_assets=touched,
+            findings=findings,
+            dropped=dropped,
+        )
 
     # ------------------------------------------------------------------ effects
 
     def effect(self, action: Action) -> Effect:
         """What ``action`` changes in the current state (cached until a commit touches it)."""
         if action.action_id not in self._cache:
-            if action.kind in SYSTEM_ACTIONS or action.kind in FLOW_ACTIONS:
-                self.prepare([action])
-            elif action.kind == "segment_zone":
-                self._cache[action.action_id] = zone_effect(self, action)
-            else:
-                self._cache[action.action_id] = backup_effect(self, action)
+            self.prepare([action])
         return self._cache[action.action_id]
 
     def prepare(self, actions: Iterable[Action]) -> None:
@@ -234,17 +310,57 @@ class Evaluator:
         figures, as every score and rule is worked out row by row.
         """
         todo = list({a.action_id: a for a in actions if a.action_id not in self._cache}.values())
-        flows = [a for a in todo if a.kind in FLOW_ACTIONS]
-        if flows:
-            self._cache.update(flow_effects(self, flows))
-        systems = [a for a in todo if a.kind in SYSTEM_ACTIONS]
-        if systems:
-            self._cache.update(system_effects(self, systems))
+        for batch, kinds in (
+            (flow_effects, FLOW_ACTIONS),
+            (system_effects, SYSTEM_ACTIONS),
+            (backup_effects, BACKUP_ACTIONS | {"segment_zone"}),
+        ):
+            some = [a for a in todo if a.kind in kinds]
+            if some:
+                for aid, e in batch(self, some).items():
+                    self._keep(aid, e)
+        unknown = [a for a in todo if a.action_id not in self._cache]
+        if unknown:
+            raise UsageError(
+                f"unknown action kind {unknown[0].kind!r} in {unknown[0].action_id}: use one "
+                f"of {', '.join(ACTION_KINDS)}."
+            )
+
+    def has_effect(self, action: Action) -> bool:
+        """Whether the action's effect in the current state is worked out already."""
+        return action.action_id in self._cache
+
+    def bound(self, action: Action, reads: set[int] | None = None) -> Measure | None:
+        """A measure that removes at least as much as ``action`` would now, or None.
+
+        Cheap where working out the effect is not: for a flow action, the risk of the
+        flow's findings (it can remove no more, its new findings add risk, and a move
+        onto an electronic transport can only add cyber risk); for a system action,
+        cutting every edge into the system (a system action changes only those edges,
+        so every path left after the cut is there after the action, at the same cost:
+        no distance grows more). The planner measures exactly only the candidates whose
+        bound could still win.
+        """
+        if action.kind in FLOW_ACTIONS:
+            ids = tuple(f"{r.id}:{action.subject_id}" for r in flow_rules.RULES)
+            removed = math.fsum(self.gov[f] for f in ids if f in self.gov)
+            return Measure(0.0, 0.0, removed, (), ids)
+        if action.kind in SYSTEM_ACTIONS:
+            node = node_of("system", action.subject_id)
+            cut = {(u, node): None for u in self.exposure.in_edges(node)}
+            m = self.exposure.measure(cut, [], reads)
+            return Measure(m.delta, 0.0, 0.0, tuple(m.risks), ())
+        return None
+
+    def _keep(self, action_id: str, effect: Effect) -> None:
+        self._cache[action_id] = effect
+        for t in effect.touches:
+            self._by_touch[t].add(action_id)
 
     # ------------------------------------------------------------------ the inventory
 
     def index(self) -> _Rows:
-        """Where things are in the current inventory (rebuilt after a commit)."""
+        """Where things are in the current inventory (kept up to date by commit)."""
         if self._rows is None:
             s, v = self.inventory.systems, self.inventory.vulnerabilities
             flows = self.inventory.flows["flow_id"]
@@ -256,6 +372,30 @@ class Evaluator:
             )
         return self._rows
 
+    def _update_rows(self, action: Action) -> None:
+        """After a commit: rows keep their places (tables change in place) unless added."""
+        if action.kind == "upgrade_os":
+            s = self.inventory.systems
+            at = self.index().systems.get_loc(action.subject_id)
+            os_text = s["os"].iloc[at]
+            self._rows.os[action.subject_id] = os_text
+            match = self.eol.match_many(pd.Series([os_text])).iloc[0]
+            self.os_match.loc[action.subject_id, list(OS_MATCH)] = match[list(OS_MATCH)].to_numpy()
+        elif action.kind in BACKUP_ACTIONS:
+            self._rows = None  # a vault or a backup row may have been added
+
+    def holders(self) -> dict[str, list[str]]:
+        """Each system's assets, from the register (actions never change it)."""
+        if self._holders is None:
+            self._holders = holders_of(self.inventory.assets)
+        return self._holders
+
+    def is_supplier(self, org: str) -> bool:
+        """Whether some system names ``org`` as its supplier."""
+        if self._suppliers is None:
+            self._suppliers = set(self.inventory.systems["supplier_org_id"])
+        return org in self._suppliers
+
     def mini(self, sid: str):
         """The inventory cut down to one system and its vulnerabilities."""
         inv = self.inventory
@@ -264,6 +404,3 @@ class Evaluator:
             systems=inv.systems.iloc[[rows.systems.get_loc(sid)]],
             vulnerabilities=inv.vulnerabilities.iloc[rows.vulnerabilities.get(sid, [])],
         )
-
-
-FLOW_RULE_IDS = frozenset(r.id for r in flow_rules.RULES)

@@ -21,7 +21,9 @@ import pandas as pd
 from flowmap.errors import UsageError
 from flowmap.planning.actions import Action, candidate_actions
 from flowmap.planning.costs import action_costs
-from flowmap.planning.evaluate import Evaluator
+from flowmap.planning.evaluate import Committed, Evaluator
+from flowmap.planning.greedy import MIN_GAIN, LazyGreedy
+from flowmap.progress import counter
 from flowmap.reference.costs import check_costs
 
 if TYPE_CHECKING:
@@ -55,7 +57,6 @@ CANDIDATE_COLUMNS = [
     "chosen",
     "status",
 ]
-MIN_GAIN = 0.005  # risk removed below half a hundredth of a point counts as nothing
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Plan:
     inventory: str = ""
     actions: list[Action] = field(default_factory=list, repr=False)
     sources: dict[str, str] = field(default_factory=dict, repr=False)
+    measured: int = field(default=0, repr=False)  # candidate measures made (for benchmarks)
 
     @property
     def risk_removed(self) -> float:
@@ -92,6 +94,7 @@ def plan(
     exclude: Sequence[str] = (),
     costs: pd.DataFrame | None = None,
     candidates: Iterable[Action] | None = None,
+    progress: bool = False,
 ) -> Plan:
     """The actions that remove the most risk within ``budget`` pounds, in order.
 
@@ -109,6 +112,9 @@ def plan(
         of them with :func:`flowmap.reference.costs.load_costs`.
     candidates : iterable of Action, optional
         Restrict the choice to these (default: every candidate of the analysis).
+    progress : bool
+        Show progress bars (measuring the candidates, then choosing), in a terminal
+        or a notebook.
 
     Examples
     --------
@@ -150,35 +156,32 @@ def plan(
         )
     ev = Evaluator(analysis)
     risk_before = ev.total
-    standalone = ev.gains(cands)
+    greedy = LazyGreedy(ev, cands, cost)
+    with counter(
+        len(cands), description="measuring actions", unit="action", enabled=progress
+    ) as advance:
+        greedy.measure(range(len(cands)), advance, exact=True)
+    standalone = {c.action_id: greedy.gain(i) for i, c in enumerate(cands)}
     chosen: list[Action] = []
     records: list[dict] = []
     spent = 0.0
-    for aid in dict.fromkeys(must):
-        spent = _choose(ev, by_id[aid], cost[aid], spent, chosen, records, analysis)
-    banned = set(exclude)
-    while True:
-        best, best_key = None, None
-        ev.prepare(cands)  # re-score, in one batch, what the last commit invalidated
-        for c in cands:
-            if c.action_id in banned or c in chosen or cost[c.action_id] > budget - spent + 1e-9:
-                continue
-            gain = ev.gain(c)
-            if gain < MIN_GAIN:
-                continue
-            key = (
-                gain / cost[c.action_id] if cost[c.action_id] > 0 else math.inf,
-                gain,
-                _neg(c.action_id),
-            )
-            if best_key is None or key > best_key:
-                best, best_key = c, key
-        if best is None:
-            break
-        spent = _choose(ev, best, cost[best.action_id], spent, chosen, records, analysis)
+    assets = analysis.assets.set_index("asset_id")
+    for aid in exclude:
+        greedy.close(greedy.position[aid])
+    affordable = min(budget, math.fsum(cost[c.action_id] for c in cands))
+    with counter(
+        round(affordable), description="choosing actions", unit="£", enabled=progress
+    ) as advance:
+        for aid in dict.fromkeys(must):
+            spent = _choose(greedy, greedy.position[aid], cost[aid], spent, chosen, records, assets)
+        advance(round(spent))
+        while (i := greedy.best(budget - spent)) is not None:
+            before = spent
+            spent = _choose(greedy, i, greedy.cost[i], spent, chosen, records, assets)
+            advance(round(spent) - round(before))
     steps = pd.DataFrame(records, columns=STEP_COLUMNS)
     table = _candidates_frame(
-        cands, cost, standalone, _costs_frame, chosen, banned, analysis, costs
+        cands, cost, standalone, _costs_frame, chosen, set(exclude), analysis, costs
     )
     return Plan(
         steps=steps,
@@ -191,12 +194,8 @@ def plan(
         inventory=analysis.inventory.name,
         actions=list(chosen),
         sources=dict(analysis.sources),
+        measured=greedy.measured,
     )
-
-
-def _neg(text: str) -> tuple[int, ...]:
-    """Sort key that prefers the alphabetically first id among equals."""
-    return tuple(-ord(ch) for ch in text)
 
 
 def _costs_frame(analysis, cands: list[Action], costs) -> pd.DataFrame:
@@ -215,18 +214,20 @@ def _costs(analysis, cands: list[Action], costs) -> dict[str, float]:
 
 
 def _choose(
-    ev: Evaluator,
-    action: Action,
+    greedy: LazyGreedy,
+    i: int,
     cost: float,
     spent: float,
     chosen: list[Action],
     records: list[dict],
-    analysis,
+    assets: pd.DataFrame,
 ) -> float:
+    """Fund candidate ``i``: commit it, record the step, and measure again what it changed."""
+    ev, action = greedy.ev, greedy.cands[i]
     before = ev.total
-    assets_before = dict(ev.asset_risk)
-    gov_before = dict(ev.gov)
-    ev.commit(action)
+    done = ev.commit(action)
+    greedy.close(i)
+    greedy.measure(greedy.stale(done))
     removed = round(before - ev.total, 2)
     spent += cost
     chosen.append(action)
@@ -244,34 +245,34 @@ def _choose(
             "cumulative_cost_gbp": round(spent, 2),
             "risk_removed": removed,
             "cumulative_risk_removed": round(previous + removed, 2),
-            "reason": _reason(ev, assets_before, gov_before, analysis),
+            "reason": _reason(ev, done, assets),
         }
     )
     return spent
 
 
-def _reason(ev: Evaluator, assets_before: dict, gov_before: dict, analysis) -> str:
+def _reason(ev: Evaluator, done: Committed, a: pd.DataFrame) -> str:
     """Plain English: the largest drop in an asset's path risk, or the findings resolved."""
-    a = analysis.assets.set_index("asset_id")
+    ids = ev.exposure.asset_ids
     drops = sorted(
-        (
-            (assets_before.get(k, 0.0) - v, k)
-            for k, v in ev.asset_risk.items()
-            if assets_before.get(k, 0.0) - v > 0
-        ),
+        ((old - new, ids[k]) for k, (old, new) in done.assets.items() if old - new > 0),
         reverse=True,
     )
-    resolved = sorted(f for f in gov_before if f not in ev.gov or ev.gov[f] < gov_before[f])
+    resolved = sorted(
+        f
+        for f, old in done.findings.items()
+        if old is not None and (f not in ev.gov or ev.gov[f] < old)
+    )
     parts = []
     if drops:
         _drop, asset = drops[0]
+        old, new = done.assets[ev.exposure.asset_index[asset]]
         records = a.at[asset, "records"]
         impact = float(a.at[asset, "impact"]) or 1.0
         parts.append(
             f"cuts the most likely attack path to {a.at[asset, 'name']} ({asset}"
             + (f", {int(records):,} records" if pd.notna(records) else "")
-            + f") from {assets_before[asset] / impact:.0%} to "
-            f"{ev.asset_risk[asset] / impact:.0%}"
+            + f") from {old / impact:.0%} to {new / impact:.0%}"
             + (
                 f", and lowers the paths to {len(drops) - 1} other asset"
                 f"{'' if len(drops) == 2 else 's'}"
