@@ -380,3 +380,17 @@ def test_hostile_inventory_text_reaches_the_brief_escaped_and_the_csv_neutralise
 def test_a_product_with_a_number_glued_to_its_name_matches_it_written_apart(text, expected):
     """KEV writes "Log4j2"; software lists write "Apache Log4j 2.14.1": never "not affected"."""
     assert ProductQuery("Log4j2", vendor="Apache").matches(text, bundled_eol()) == expected
+
+
+def test_a_system_naming_the_product_but_not_its_release_is_cannot_tell_for_a_release_alert():
+    eol = bundled_eol()
+    q = ProductQuery("Windows 10 21H2")
+    assert q.matches("Windows 10", eol)[0] is None  # which Windows 10? not known
+    assert q.matches("Windows 10 Enterprise 21H2", eol)[0] is True
+    assert q.matches("Windows 10 22H2", eol)[0] is False
+    systems = pd.DataFrame(
+        {"system_id": ["A", "B", "C"], "kind": ["workstation"] * 3,
+         "os": ["Windows 10", "Windows 10 21H2", "Windows 11 23H2"], "software": [()] * 3}
+    )  # fmt: skip
+    v = match_systems(systems, q, eol).set_index("system_id")["verdict"].to_dict()
+    assert v == {"A": "cannot tell", "B": "affected", "C": "not affected"}

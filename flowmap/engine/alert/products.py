@@ -68,8 +68,20 @@ WINDOWS_PARTS = frozenset(
         "Common Log File System (CLFS)", "Input Method Editor (IME) Japanese",
     )
 )  # fmt: skip
-#: An end-of-life match reason saying the text may mean several releases.
-_SEVERAL = re.compile(r"without a (?:release|version)|possible releases|assumed")
+#: An end-of-life match reason saying the text does not say which release it is (an
+#: edition left open does not matter here: editions share their fixes).
+_SEVERAL = re.compile(r"without a (?:release|version)|assumed")
+
+
+def _release(cycle: str | None) -> str | None:
+    """A release without its edition: ``10-21h2-e`` and ``10-21h2-w`` are ``10-21h2``.
+
+    >>> _release("10-21h2-e"), _release("2012-r2"), _release(None)
+    ('10-21h2', '2012-r2', None)
+    """
+    return None if cycle is None else re.sub(r"-[ew]$", "", cycle)
+
+
 #: Words too common to name a product family on their own (``Windows 10`` is not
 #: ``Windows Defender``).
 GENERIC_WORDS = frozenset(
@@ -173,7 +185,7 @@ class ProductQuery:
             m = eol.match(text)
             if m.product:
                 if m.cycle and m.recognised and not _SEVERAL.search(m.reason or ""):
-                    return frozenset({m.product}), m.cycle
+                    return frozenset({m.product}), _release(m.cycle)
                 return FAMILIES.get(m.product, frozenset({m.product})), None
         return frozenset(), None
 
@@ -183,14 +195,23 @@ class ProductQuery:
         os_keys = getattr(os_names, "OS_PRODUCTS", _OS_FALLBACK)
         return bool(keys) and keys <= os_keys
 
-    def matches(self, text: str, eol: EolTable) -> tuple[bool, str | None]:
+    def matches(self, text: str, eol: EolTable) -> tuple[bool | None, str | None]:
         """Whether ``text`` (an ``os`` or a ``software`` item) names this product, and the
-        version written after the name (None when none is written)."""
+        version written after the name (None when none is written).
+
+        None instead of a bool: the text names the product but not which release, while
+        the alert names one (``Windows 10`` for a ``Windows 10 21H2`` alert).
+        """
         keys, cycle = self.resolved(eol)
         item = eol.match(text) if keys else None
         if keys and item is not None and item.product:
-            same = item.product in keys and (cycle is None or item.cycle == cycle)
-            return same, find_version(text) if same else None
+            if item.product not in keys:
+                return False, None
+            if _SEVERAL.search(item.reason or "") and cycle is not None:
+                return None, None
+            if cycle is None or _release(item.cycle) == cycle:
+                return True, find_version(text)
+            return False, None
         words = _words(text)
         other_vendor = words and words[0] in self.vendors and words[0] not in _words(self.vendor)
         if self.vendor and other_vendor:
@@ -252,9 +273,9 @@ def match_systems(systems: pd.DataFrame, query: ProductQuery, eol: EolTable) -> 
     ['RXA-MFT-01']
     """
     software = systems["software"] if "software" in systems else pd.Series([()] * len(systems))
-    cache: dict[str, tuple[bool, str | None]] = {}
+    cache: dict[str, tuple[bool | None, str | None]] = {}
 
-    def look(text: str) -> tuple[bool, str | None]:
+    def look(text: str) -> tuple[bool | None, str | None]:
         if text not in cache:
             cache[text] = query.matches(text, eol)
         return cache[text]
@@ -263,7 +284,7 @@ def match_systems(systems: pd.DataFrame, query: ProductQuery, eol: EolTable) -> 
     known_os = ~os_text.str.lower().isin(UNKNOWN_WORDS)
     os_hits = [look(t) if k else (False, None) for t, k in zip(os_text, known_os)]
     # a product some system records as its OS is an operating system or firmware
-    os_like = query.is_os(eol) or any(hit for hit, _ in os_hits)
+    os_like = query.is_os(eol) or any(hit is not False for hit, _ in os_hits)
     rows = []
     for sid, kind, text, known, hit, items in zip(
         systems["system_id"], systems["kind"], os_text, known_os, os_hits, software
@@ -271,22 +292,27 @@ def match_systems(systems: pd.DataFrame, query: ProductQuery, eol: EolTable) -> 
         if kind in NO_SOFTWARE_KINDS:
             continue
         items = tuple(items) if isinstance(items, tuple | list) else ()
-        found = [("OS", text, *hit)] if hit[0] else []
+        found = [("OS", text, *hit)] if hit[0] is not False else []
         if not os_like or not found:
-            found += [("software", s, *look(s)) for s in items if look(s)[0]]
+            found += [("software", s, *look(s)) for s in items if look(s)[0] is not False]
         rows.append((sid, *_verdict(found, query.versions, text, known, items, os_like)))
     out = pd.DataFrame(rows, columns=["system_id", "verdict", "evidence", "version"])
     return out
 
 
 def _verdict(
-    found: list[tuple[str, str, bool, str | None]],
+    found: list[tuple[str, str, bool | None, str | None]],
     versions: VersionRange | None,
     os_text: str,
     known_os: bool,
     software: tuple[str, ...],
     os_like: bool,
 ) -> tuple[str, str, str]:
+    unsure = [f for f in found if f[2] is None]
+    found = [f for f in found if f[2] is True]
+    if unsure and not found:
+        where, text = unsure[0][:2]
+        return CANNOT_TELL, f"{where} '{text}' names the product but not which release", ""
     if found:
         where, text, _, version = found[0]
         said = f"{where} '{text}'"
