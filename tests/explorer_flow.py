@@ -166,4 +166,12 @@ def drive(page, analysis, shots: Path | None = None) -> dict[str, float]:
     if shots:
         page.locator(".fm-x-share-answer").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "explore-sharing.png"))
+
+    # 6. a new alert: what a CVE touches, the API's headline
+    page.click(".fm-x-tabs .lm-TabBar-tab:has-text('Alert')", timeout=120_000)
+    page.fill(".fm-x-alert-cves input", "CVE-2023-4966", timeout=120_000)
+    page.click("button.fm-x-alert-go", timeout=120_000)
+    page.wait_for_selector(".fm-x-alert-headline b", timeout=120_000)
+    hit = flowmap.alert_impact(analysis, cves=["CVE-2023-4966"])
+    assert page.inner_text(".fm-x-alert-headline b") == hit.headline
     return {"before": total, "after": expected}

@@ -34,6 +34,7 @@ class AlertPanel:
                               description="Product", layout=w.Layout(width="26em"))  # fmt: skip
         self.versions = w.Text(placeholder="e.g. <2023.0.2", description="Versions",
                                layout=w.Layout(width="18em"))  # fmt: skip
+        self.cves.add_class("fm-x-alert-cves")
         self.go = w.Button(description="Assess", button_style="primary")
         self.go.add_class("fm-x-alert-go")
         self.go.on_click(lambda _b: self.assess())
