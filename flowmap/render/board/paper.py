@@ -9,7 +9,7 @@ shows: the cover, tiles, tables, charts and the map.
 from __future__ import annotations
 
 from flowmap.render import fmt
-from flowmap.render.board import cache, charts, data, investment, quality, risks, sharing
+from flowmap.render.board import cache, charts, data, investment, paperwork, quality, risks, sharing
 from flowmap.render.board._html import HtmlBlock, block, esc, style_tag
 from flowmap.render.board.cover import (
     PURPOSE_ASSURANCE,
@@ -311,6 +311,12 @@ class Paper:
 
     def unlawful_flows(self):
         return sharing.unlawful_sensitive_flows(self.analysis, org=self.org or None)
+
+    def agreements_ending(self):
+        return paperwork.agreements_ending(self.analysis, org=self.org or None)
+
+    def dspt_evidence(self):
+        return paperwork.dspt_outcomes(self.analysis, org=self.org or None)
 
     def dspt(self):
         return sharing.dspt_position(self.analysis, org=self.org or None)
