@@ -60,6 +60,9 @@ def test_dspt_outcomes_show_what_the_evidence_table_says_contradicted_first(anal
     assert [rank[s] for s in says] == sorted(rank[s] for s in says)
     assert [str(c) for c in rows["The inventory"]] == [SAY_WORDS[s][1] for s in says]
     assert set(SAY_WORDS) == set(SAYS)
+    text = " ".join(rows["What it shows"]) + " ".join(rows["Against it"])
+    assert "(EOL_OS)" not in text and "(flowmap " not in text  # words, not codes
+    assert "Unsupported operating system" in text
     for outcome, i in zip(rows["Outcome"], ids):
         marked = "(wording not verified)" in outcome
         assert marked == (evidence.loc[i, "id_confidence"] == "unverified")

@@ -7,6 +7,7 @@ Both come from :mod:`flowmap.governance` (the same tables as ``flowmap agreement
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -31,6 +32,20 @@ SAY_WORDS = {
 }
 #: Rows of the DSPT table in the paper (the rest are in ``flowmap dspt``'s files).
 DSPT_SHOWN = 12
+
+
+#: Rule codes and command names in the governance wording, which a board paper leaves out
+#: (it names things in words): "(EOL_OS)", "(flowmap ropa)".
+_CODES = re.compile(r" \((?:[A-Z][A-Z0-9_]{2,}|flowmap [a-z-]+)\)")
+
+
+def _plain(text: object, limit: int) -> str:
+    """Governance wording for the paper: without codes, cut at ``limit`` characters.
+
+    >>> _plain("Unsupported operating system (EOL_OS): 18; ropa (flowmap ropa)", 80)
+    'Unsupported operating system: 18; ropa'
+    """
+    return fmt.shorten(_CODES.sub("", str(text or "")), limit)
 
 
 def _shown(items: str, limit: int = 3) -> str:
@@ -107,8 +122,8 @@ def dspt_outcomes(analysis: Analysis, org: str | None = None) -> Table:
             {
                 "Outcome": f"{r['id']} {title}",
                 "The inventory": Chip(colour, word),
-                "What it shows": fmt.shorten(r["evidence"], 220),
-                "Against it": fmt.shorten(r["contradicted_by"], 220),
+                "What it shows": _plain(r["evidence"], 220),
+                "Against it": _plain(r["contradicted_by"], 220),
             }
         )
     more = len(e) - DSPT_SHOWN
