@@ -5,9 +5,12 @@ the same run, measures:
 
 - the *floor*: ``flowmap.analyse`` of that inventory in a fresh process (the in-process
   analysis time, loading excluded);
-- ``flowmap plan INV --budget 1e12``: every candidate action considered and everything
-  that removes risk funded, as a user runs it (start-up, load, analysis, the plan, and
-  plan.json, plan.csv, plan.xlsx and the curve written), wall and CPU time.
+- ``flowmap plan INV --budget B``: every candidate action considered, as a user runs it
+  (start-up, load, analysis, the plan, and plan.json, plan.csv, plan.xlsx and the curve
+  written), wall and CPU time. The budget grows with the region: £2,500 per organisation
+  (``--per-org``), the £250,000 of a 100-organisation plan in docs/performance.md, so the
+  number of actions funded grows in proportion too. ``--budget`` sets one figure for
+  every size instead (``--budget 1e12`` funds everything that removes risk).
 
 Targets: the plan within 30 times the in-process analysis, and within 2 minutes at 1,000
 organisations; it completes at 5,000. Writes ``benchmarks/results/plan.md`` and
@@ -59,7 +62,7 @@ def run_timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess
     return wall, cpu, done
 
 
-def measure(orgs: int, seed: int, work: Path) -> dict[str, object]:
+def measure(orgs: int, seed: int, work: Path, budget: float) -> dict[str, object]:
     from flowmap.synth.generate import synthesize, write_inventory_csv
 
     folder = work / f"inv{orgs}"
@@ -75,7 +78,7 @@ def measure(orgs: int, seed: int, work: Path) -> dict[str, object]:
             "plan",
             str(folder),
             "--budget",
-            "1e12",
+            str(budget),
             "--out",
             str(out),
             "--as-of",
@@ -85,6 +88,7 @@ def measure(orgs: int, seed: int, work: Path) -> dict[str, object]:
     summary = json.loads((out / "plan.json").read_text(encoding="utf-8"))["summary"]
     return {
         "orgs": orgs,
+        "budget": budget,
         "systems": floor["systems"],
         "flows": floor["flows"],
         "analyse_seconds": round(floor["seconds"], 3),
@@ -101,15 +105,15 @@ def measure(orgs: int, seed: int, work: Path) -> dict[str, object]:
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
         "| orgs | systems | flows | analyse, in process (floor) | `flowmap plan`, whole process "
-        "(CPU) | ratio (target <= 30) | candidates | actions funded | risk removed |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "(CPU) | ratio (target <= 30) | budget | candidates | actions funded | risk removed |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['orgs']:,} | {r['systems']:,} | {r['flows']:,} | {r['analyse_seconds']:.2f} s "
             f"| {r['plan_seconds']:.1f} s ({r['plan_cpu_seconds']:.1f} s) | {r['ratio']} "
-            f"| {r['candidates']:,} | {r['actions']:,} | {r['risk_removed']:,.1f} of "
-            f"{r['risk_before']:,.1f} |"
+            f"| £{r['budget']:,.0f} | {r['candidates']:,} | {r['actions']:,} "
+            f"| {r['risk_removed']:,.1f} of {r['risk_before']:,.1f} |"
         )
     return "\n".join(lines)
 
@@ -118,11 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--per-org", type=float, default=2500.0, help="Pounds per organisation.")
+    parser.add_argument("--budget", type=float, help="One budget for every size instead.")
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as d:
         for orgs in args.orgs:
-            rows.append(measure(orgs, args.seed, Path(d)))
+            budget = args.budget if args.budget is not None else args.per_org * orgs
+            rows.append(measure(orgs, args.seed, Path(d), budget))
             print(table(rows[-1:]), flush=True)
     load = os.getloadavg()
     text = (
