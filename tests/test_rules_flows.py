@@ -67,19 +67,24 @@ def test_non_special_flow_needs_no_article_9_condition(tmp_path):
 
 
 @fires("FLOW_NO_DSA")
-def test_flow_without_dsa_between_orgs_is_flagged(tmp_path):
-    a = analyse_tables(tmp_path, tables())
+def test_routine_sharing_beyond_care_without_dsa_is_flagged(tmp_path):
+    t = tables()
+    edit(t, "flows", "F1", purpose="other")  # routine sharing for a purpose beyond care
+    edit(t, "flows", "F2", purpose="other")
+    a = analyse_tables(tmp_path, t)
     f = finding(a, "FLOW_NO_DSA", "F1")
     assert f["org_id"] == "RXA"
     assert f["evidence"]["receiver_org_id"] == "00123" and f["evidence"]["dsa_ref"] == ""
-    assert "no data-sharing agreement" in f["message"]
+    assert f["evidence"]["agreement_level"] == "expected"
+    assert "no data-sharing agreement" in f["message"] and "ICO code" in f["message"]
+    assert f["score"] == 50 + 10
     assert not fired(a, "FLOW_NO_DSA", "F2")  # F2 has DSA-1
 
 
 @quiet("FLOW_NO_DSA")
 def test_flow_within_one_org_needs_no_dsa(tmp_path):
     t = tables()
-    edit(t, "flows", "F1", target_system_id="S2")  # RXA to RXA
+    edit(t, "flows", "F1", target_system_id="S2", purpose="other")  # RXA to RXA
     assert not fired(analyse_tables(tmp_path, t), "FLOW_NO_DSA", "F1")
 
 

@@ -12,7 +12,13 @@ import pytest
 
 import flowmap
 from flowmap.engine.rules import RULES
-from tests import test_rules_assets_backups, test_rules_flows, test_rules_systems
+from tests import (
+    test_judgement_sharing,
+    test_judgement_systems,
+    test_rules_assets_backups,
+    test_rules_flows,
+    test_rules_systems,
+)
 from tests.conftest import SAMPLE
 from tests.rulekit import AS_OF, analyse_tables, covered, edit, finding, fired, fires, quiet, tables
 
@@ -218,7 +224,14 @@ def test_kev_catalogue_marks_eternalblue_known_exploited(tmp_path):
 
 # --- coverage of the catalogue
 
-MODULES = (test_rules_systems, test_rules_flows, test_rules_assets_backups, sys.modules[__name__])
+MODULES = (
+    test_rules_systems,
+    test_rules_flows,
+    test_rules_assets_backups,
+    test_judgement_sharing,
+    test_judgement_systems,
+    sys.modules[__name__],
+)
 
 
 @pytest.mark.parametrize("kind", ["fires", "quiet"])
@@ -229,7 +242,7 @@ def test_every_rule_has_a_firing_and_a_quiet_test(kind):
 
 
 def test_rules_are_typed_and_ids_unique():
-    assert len({r.id for r in RULES}) == len(RULES) == 33
+    assert len({r.id for r in RULES}) == len(RULES) == 37
     for r in RULES:
         assert r.id.isupper() and r.subject_type in ("system", "asset", "flow", "backup")
         assert r.remediation and r.references and callable(r.evaluate)

@@ -308,7 +308,8 @@ def test_internet_facing_eol_system_with_kev_is_exposed(tmp_path):
     t = tables()
     edit(t, "systems", "S2", internet_facing="yes")
     f = finding(analyse_tables(tmp_path, t), "INTERNET_EXPOSED_VULNERABLE", "S2")
-    assert "unsupported operating system and has 1 known-exploited vulnerability" in f["message"]
+    assert "runs Windows 7 SP1, which is no longer supported" in f["message"]
+    assert "known-exploited vulnerabilities open (CVE-2017-0144)" in f["message"]
     assert f["evidence"]["open_kev"] == 1 and f["evidence"]["eol_status"] == "eol"
     assert f["severity"] == "critical"
 
@@ -317,7 +318,8 @@ def test_internet_facing_supported_system_with_kev_is_exposed(tmp_path):
     t = tables()
     edit(t, "systems", "S2", internet_facing="yes", os="Windows 11 Enterprise 25H2")
     f = finding(analyse_tables(tmp_path, t), "INTERNET_EXPOSED_VULNERABLE", "S2")
-    assert "unsupported" not in f["message"] and "1 known-exploited" in f["message"]
+    assert "no longer supported" not in f["message"]
+    assert "known-exploited vulnerabilities open (CVE-2017-0144)" in f["message"]
 
 
 @quiet("INTERNET_EXPOSED_VULNERABLE")
@@ -329,11 +331,11 @@ def test_internal_eol_system_with_kev_is_not_internet_exposed(tmp_path):
     assert not fired(a, "INTERNET_EXPOSED_VULNERABLE", "S3")  # on the internet, not weak
 
 
-def test_unknown_internet_facing_is_not_counted_as_exposed(tmp_path):
+def test_unknown_internet_facing_is_read_as_possibly_exposed(tmp_path):
     t = tables()
     edit(t, "systems", "S2", internet_facing="")
     a = analyse_tables(tmp_path, t)
-    assert not fired(a, "INTERNET_EXPOSED_VULNERABLE", "S2")
+    assert finding(a, "INTERNET_EXPOSED_VULNERABLE", "S2")["score"] < 92 + 5
     s2 = a.systems.set_index("system_id").loc["S2"]
     assert s2["p_internet"] == DEFAULT_SETTINGS.internet_unknown_likelihood
 

@@ -11,17 +11,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from flowmap.engine.blast import blast_radius
 from flowmap.engine.copies import data_copies
 from flowmap.engine.figures import summary_figures
+from flowmap.engine.flowcontext import flow_context
 from flowmap.engine.gcpause import cyclic_gc_paused
 from flowmap.engine.impact import asset_impact
 from flowmap.engine.likelihood import entry_likelihood, system_likelihood
 from flowmap.engine.movement import movement_edges
 from flowmap.engine.paths import AttackGraph, asset_paths, most_likely_paths
+from flowmap.engine.problems import problems as problem_table
+from flowmap.engine.risk import finding_asset, finding_risk
 from flowmap.engine.rules import FINDING_COLUMNS, RULES, Rule, RuleContext
 from flowmap.engine.settings import DEFAULT_SETTINGS, SEVERITIES, AnalysisSettings
 from flowmap.inventory.model import Inventory
@@ -56,10 +58,13 @@ class Analysis:
     attack_graph : AttackGraph
         The movement graph as arrays and the most likely path to every node;
         ``movement`` is the same graph as networkx, built on first use.
+    problems : DataFrame
+        The findings grouped by ``problem_id``: one row per problem (the findings one
+        fix would close), most severe first.
     summary : dict
-        Counts by severity and rule, total risk, the headline figures (``headlines``)
-        and each organisation's total risk and headline figures (``by_org``; see
-        :mod:`flowmap.engine.figures`).
+        Counts of findings and problems by severity and rule, total risk, the headline
+        figures (``headlines``) and each organisation's total risk and headline figures
+        (``by_org``; see :mod:`flowmap.engine.figures`).
     """
 
     inventory: Inventory
@@ -123,14 +128,23 @@ class Analysis:
         ).reset_index(drop=True)
 
     @property
+    def problems(self) -> pd.DataFrame:
+        """Findings grouped by problem, most severe first: the findings one fix would
+        close, counted and ranked once (:func:`flowmap.engine.problems.problems`)."""
+        return problem_table(self.findings)
+
+    @property
     def summary(self) -> dict[str, object]:
         f = self.findings
+        worst = f.sort_values("score", ascending=False, kind="stable").drop_duplicates("problem_id")
         return {
             "as_of": self.as_of.isoformat(),
             "inventory": self.inventory.name,
             "rows": self.inventory.row_counts(),
             "findings": len(f),
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
+            "problems": int(f["problem_id"].nunique()),
+            "problems_by_severity": {s: int((worst["severity"] == s).sum()) for s in SEVERITIES},
             "by_rule": {k: int(v) for k, v in f["rule"].value_counts().sort_index().items()},
             "total_risk": self.total_risk,
             "cyber_risk": self.cyber_risk,
@@ -295,92 +309,12 @@ def run_rules(ctx: RuleContext, rules: tuple[Rule, ...] = RULES) -> pd.DataFrame
     return findings.drop(columns="_rule_order").reset_index(drop=True)
 
 
-#: Rules whose risk is already counted as cyber risk (through likelihood and paths).
-CYBER_RULES = frozenset({"ATTACK_PATH", "SENSITIVE_COPY_EXPOSED"})
-
-
-def finding_asset(findings: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
-    """The asset each finding concerns ('' for system findings)."""
-    flow_asset = findings["subject_id"].map(flows.set_index("flow_id")["asset_id"])
-    flow_asset = flow_asset.astype(object).where(flow_asset.notna(), "")
-    return pd.Series(
-        np.select(
-            [findings["subject_type"] == "asset", findings["subject_type"] == "flow"],
-            [findings["subject_id"].astype(object), flow_asset],
-            "",
-        ),
-        index=findings.index,
-        dtype=object,
-    )
-
-
-def finding_risk(
-    findings: pd.DataFrame,
-    flows: pd.DataFrame,
-    assets: pd.DataFrame,
-    settings: AnalysisSettings = DEFAULT_SETTINGS,
-) -> pd.Series:
-    """Governance risk of each finding: weight x (score / 100) x the impact of the data.
-
-    System findings and the path and copy rules count 0 here: their risk is the cyber
-    risk, through each system's likelihood.
-    """
-    impact = assets.set_index("asset_id")["impact"]
-    asset = finding_asset(findings, flows)
-    counted = findings["subject_type"].isin(["flow", "asset", "backup"]) & ~findings["rule"].isin(
-        CYBER_RULES
-    )
-    risk = (
-        settings.governance_weight
-        * findings["score"].astype("float64")
-        / 100.0
-        * asset.map(impact).fillna(0.0)
-    )
-    return risk.where(counted, 0.0).round(4)
-
-
-def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
-    """Flows with sender and receiver organisation details and the asset's sensitivity.
-
-    ``personal`` marks flows carrying personal data: identifiable or pseudonymised, and
-    not only corporate data.
-    """
-    systems = inventory.systems.set_index("system_id")
-    orgs = inventory.organisations.set_index("org_id")
-    a = assets.set_index("asset_id")
-    f = inventory.flows.copy()
-    # one hash lookup per key column, then every wanted column taken by position
-    f["sender_org_id"] = systems["org_id"].reindex(f["source_system_id"]).to_numpy()
-    f["receiver_org_id"] = systems["org_id"].reindex(f["target_system_id"]).to_numpy()
-    sender = orgs[["name", "sector"]].reindex(f["sender_org_id"])
-    receiver = orgs[["name", "sector", "dspt_status"]].reindex(f["receiver_org_id"])
-    asset = a[["name", "data_categories", "special_category", "identifiability"]].reindex(
-        f["asset_id"]
-    )
-    f["sender_name"] = sender["name"].to_numpy()
-    f["receiver_name"] = receiver["name"].to_numpy()
-    f["sender_sector"] = sender["sector"].to_numpy()
-    f["receiver_sector"] = receiver["sector"].to_numpy()
-    f["receiver_dspt"] = receiver["dspt_status"].to_numpy()
-    f["asset_name"] = asset["name"].to_numpy()
-    f["data_categories"] = asset["data_categories"].to_numpy()
-    f["special_category"] = asset["special_category"].astype(bool).to_numpy()
-    f["identifiability_effective"] = f["identifiability"].where(
-        f["identifiability"] != "", pd.Series(asset["identifiability"].to_numpy(), index=f.index)
-    )
-    corporate_only = a["data_categories"].map(lambda c: bool(c) and set(c) <= {"corporate"})
-    f["personal"] = f["identifiability_effective"].isin(["identifiable", "pseudonymised"]) & ~f[
-        "asset_id"
-    ].map(corporate_only).fillna(False).astype(bool)
-    return f
-
-
 def _entry_kinds(systems: pd.DataFrame, settings: AnalysisSettings) -> dict[str, str]:
-    facing = systems["internet_facing"].fillna(False).astype(bool)
     phish = systems["kind"].isin(settings.phishing_kinds)
     kinds = pd.Series("", index=systems.index)
     kinds[phish] = "phishing"
-    kinds[facing] = "internet-facing"
+    kinds[systems["internet_exposure"] == "unknown"] = "internet exposure not recorded"
+    kinds[systems["internet_exposure"] == "yes"] = "internet-facing"
     return dict(zip(systems["system_id"], kinds))
 
 

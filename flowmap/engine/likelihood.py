@@ -25,6 +25,54 @@ from flowmap.reference.eol import MATCH_COLUMNS
 OS_KINDS = frozenset(
     {"server", "workstation", "database", "application", "medical_device", "network_device"}
 )
+#: Kinds with no operating system of the operator's own: a supplier runs SaaS; paper is paper.
+NO_OS_KINDS = frozenset({"saas", "paper_store"})
+#: Hosting run by someone else: cloud storage and a supplier's appliances are theirs to patch.
+SUPPLIER_HOSTING = frozenset({"cloud", "third_party"})
+
+
+def expects_os(systems: pd.DataFrame) -> pd.Series:
+    """Systems expected to run an operating system or firmware their operator patches.
+
+    The :data:`OS_KINDS`; storage the organisation runs itself (a NAS, a file server, a
+    SAN: hosting on premises or not recorded), whose firmware is as exposed as any
+    server's; and a backup target whose OS is recorded. An OS recorded for SaaS or paper
+    is not the operator's to patch.
+
+    >>> expects_os(pd.DataFrame({"kind": ["server", "storage", "storage", "backup_target",
+    ...     "backup_target", "saas"], "hosting": ["", "on_premises", "cloud", "", "", ""],
+    ...     "os": ["", "", "", "Debian 12", "", "Windows"]})).tolist()
+    [True, True, False, True, False, False]
+    """
+    kind = systems["kind"]
+    own_storage = (kind == "storage") & ~systems["hosting"].isin(SUPPLIER_HOSTING)
+    recorded = (kind == "backup_target") & (systems["os"] != "")
+    return kind.isin(OS_KINDS) | own_storage | recorded
+
+
+def internet_exposure(systems: pd.DataFrame) -> pd.Series:
+    """``yes``, ``unknown`` or ``no``: whether each system can be reached from the internet.
+
+    An empty ``internet_facing`` cell is ``unknown`` (and read as the risky answer, so as
+    reachable) except for paper stores, which no one reaches over a network.
+
+    >>> internet_exposure(pd.DataFrame({"kind": ["server", "server", "paper_store", "server"],
+    ...     "internet_facing": pd.array([True, None, None, False], dtype="boolean")})).tolist()
+    ['yes', 'unknown', 'no', 'no']
+    """
+    facing = systems["internet_facing"]
+    unknown = facing.isna() & (systems["kind"] != "paper_store")
+    return pd.Series(
+        np.select(
+            [facing.fillna(False).astype(bool).to_numpy(), unknown.to_numpy()],
+            ["yes", "unknown"],
+            "no",
+        ),
+        index=systems.index,
+        dtype=object,
+    )
+
+
 ACTIVE_STATUSES = ("open", "risk_accepted")
 FACTORS = ("p_vulnerabilities", "p_end_of_life", "p_patch_age", "p_internet", "p_smb1", "p_no_mfa")
 
@@ -108,7 +156,7 @@ def eol_status(
     extended_end = os_match["extended_end"]
     esu = systems["esu"].fillna(False).astype(bool)
     recognised = os_match["os_recognised"].astype(bool)
-    expects_os = systems["kind"].isin(OS_KINDS)
+    expected = expects_os(systems)
     past = recognised & (support_end < today)
     extended = past & esu & (extended_end >= today)
     # the text may mean several releases: unsupported only when all of them are (past),
@@ -120,7 +168,7 @@ def eol_status(
         split,
         recognised & (earliest < soon),
         recognised,
-        expects_os,
+        expected,
     ]
     choices = ["eol_extended", "eol", "unknown", "eol_soon", "supported", "unknown"]
     return pd.Series(np.select(conditions, choices, "not_applicable"), index=systems.index)
@@ -183,13 +231,15 @@ def system_likelihood(
     p_patch = pd.Series(0.0, index=systems.index)
     for threshold, p in sorted(s.patch_age_likelihood, reverse=True):
         p_patch = p_patch.where(~((days > threshold) & (p_patch == 0.0)), p)
-    expects_patching = systems["kind"].isin(OS_KINDS)
+    expects_patching = expects_os(systems)
+    out["expects_os"] = expects_patching
     p_patch = p_patch.where(days.notna() | ~expects_patching, s.patch_unknown_likelihood)
     out["p_patch_age"] = p_patch.astype("float64")
 
-    internet = systems["internet_facing"]
+    exposure = internet_exposure(systems)
+    out["internet_exposure"] = exposure
     out["p_internet"] = np.select(
-        [internet.fillna(False).astype(bool), internet.isna()],
+        [exposure == "yes", exposure == "unknown"],
         [s.internet_likelihood, s.internet_unknown_likelihood],
         0.0,
     )
@@ -202,7 +252,7 @@ def system_likelihood(
         [s.smb1_likelihood, s.smb1_unknown_likelihood],
         0.0,
     )
-    facing = internet.fillna(False).astype(bool)
+    facing = exposure != "no"  # unknown is read as reachable
     mfa = systems["mfa"]
     no_mfa = (mfa == False).fillna(False)  # noqa: E712
     out["p_no_mfa"] = np.select(
@@ -235,17 +285,19 @@ def entry_likelihood(
 ) -> pd.Series:
     """Probability an attacker gets a first foothold on each system from outside.
 
-    Internet-facing systems are attacked directly (their likelihood); workstations,
-    medical devices and mobiles are reached by phishing (``phishing_base``, raised
-    by the device's own weakness). Other systems are not entry points (0).
+    Internet-facing systems are attacked directly (their likelihood), and so are
+    systems whose exposure is not recorded (unknown is read as the risky answer);
+    workstations, medical devices and mobiles are reached by phishing
+    (``phishing_base``, raised by the device's own weakness). Other systems are not
+    entry points (0).
 
     >>> sy = pd.DataFrame({"internet_facing": pd.array([True, False, None], dtype="boolean"),
     ...                    "kind": ["server", "workstation", "database"]})
     >>> entry_likelihood(sy, pd.Series([0.5, 0.2, 0.9]), AnalysisSettings()).round(2).tolist()
-    [0.5, 0.12, 0.0]
+    [0.5, 0.12, 0.9]
     """
     s = settings
-    direct = likelihood.where(systems["internet_facing"].fillna(False).astype(bool), 0.0)
+    direct = likelihood.where(internet_exposure(systems) != "no", 0.0)
     phish = np.where(
         systems["kind"].isin(s.phishing_kinds), s.phishing_base * (0.5 + 0.5 * likelihood), 0.0
     )

@@ -44,7 +44,7 @@ class AnalysisSettings:
     )  # (more than N days, probability)
     patch_unknown_likelihood: float = 0.3  # never recorded: assumed stale
     internet_likelihood: float = 0.15  # internet-facing
-    internet_unknown_likelihood: float = 0.05
+    internet_unknown_likelihood: float = 0.15  # not recorded: read as internet-facing
     smb1_likelihood: float = 0.3  # SMBv1 enabled (WannaCry's way in)
     smb1_unknown_likelihood: float = 0.05  # not recorded, on a Windows system
     no_mfa_internet_likelihood: float = 0.3

@@ -24,7 +24,7 @@ PAST_DATES = {
     "systems": ("last_patched",),
     "assets": ("last_reviewed",),
     "backups": ("last_restore_test",),
-    "vulnerabilities": ("patch_released",),
+    "vulnerabilities": ("patch_released", "mitigated_on"),
 }
 
 

@@ -155,6 +155,8 @@ ORGANISATIONS = _table("organisations", ("org_id",), True, "Organisations in the
     Column("security_lead_email", "text",
            description="Cyber security lead's email (cyber alerts go here).",
            example="cyber@riverside.example"),
+    Column("assurance", "text", description="Other security assurance (ISO/IEC 27001, PSN, "
+           "police assurance), with its reference.", example="ISO/IEC 27001 cert IS 712345"),
 ])
 
 SYSTEMS = _table("systems", ("system_id",), True, "IT systems, devices and paper stores.", [
@@ -202,6 +204,8 @@ SYSTEMS = _table("systems", ("system_id",), True, "IT systems, devices and paper
            example="CON-KES-2024-01"),
     Column("contract_expires", "date", description="Date that contract ends.",
            example="2027-03-31"),
+    Column("public_service", "bool", description="A service the public uses over the internet "
+           "by design (a portal, a public website).", example="no"),
 ])
 
 ASSETS = _table("assets", ("asset_id",), True, "The information asset register.", [
@@ -329,6 +333,10 @@ VULNERABILITIES = _table("vulnerabilities", ("system_id", "cve_id"), False,
            description="Remediation status.", example="open"),
     Column("risk_acceptance_ref", "text", description="Reference of the risk acceptance.",
            example="RA-2026-004"),
+    Column("mitigation_ref", "text", description="For `mitigated`: what was done and its "
+           "reference.", example="CHG-2026-118: vendor workaround applied"),
+    Column("mitigated_on", "date", description="Date the mitigation was put in place.",
+           example="2026-10-02"),
 ])
 
 ZONE_LINKS = _table("zone_links", ("from_zone", "to_zone"), False,
@@ -411,12 +419,12 @@ FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "organisations": (
         "address", "dpo_name", "dpo_email", "siro_name", "siro_email",
         "caldicott_guardian_name", "caldicott_guardian_email", "security_lead_name",
-        "security_lead_email",
+        "security_lead_email", "assurance",
     ),
     "assets": ("owner", "dpia_ref"),
     "proposed_flows": ("note",),
     "zone_links": ("note",),
-    "vulnerabilities": ("risk_acceptance_ref",),
+    "vulnerabilities": ("risk_acceptance_ref", "mitigation_ref"),
     "costs": ("note",),
 }
 

@@ -110,7 +110,7 @@ def _system_candidates(analysis) -> list[Action]:
     out = []
     for r in s.itertuples(index=False):
         name = f"{r.name} ({r.system_id})"
-        facing = _yes(r.internet_facing)
+        facing = r.internet_exposure != "no"  # unknown is read as reachable
         if r.p_vulnerabilities > 0 or r.p_patch_age > 0:
             what = (
                 f"close {r.open_vulnerabilities} open vulnerabilit"
@@ -155,14 +155,17 @@ def _system_candidates(analysis) -> list[Action]:
                     f"{r.os_label} (an interim step until the upgrade).",
                 )
             )
-        if facing:
+        if facing and not _yes(r.public_service):  # a service public by design stays public
             out.append(
                 make_action(
                     "remove_exposure",
                     "system",
                     r.system_id,
                     r.org_id,
-                    f"Take {name} off the internet (or behind a VPN).",
+                    f"Take {name} off the internet (or behind a VPN)."
+                    if r.internet_exposure == "yes"
+                    else f"Confirm {name} cannot be reached from the internet (record it), "
+                    "or put it behind a VPN.",
                 )
             )
         if facing and not _yes(r.mfa):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from flowmap.engine.problems import per_subject
 from flowmap.engine.rules.base import Rule, RuleContext, hits
 from flowmap.engine.rules.text import dates, fill, when
 
@@ -77,6 +78,7 @@ RULES = (
         remediation="Name an information asset owner (IAO) who answers to the SIRO for this asset.",
         references=("DSPT Standard 1 (IAR)", "CAF A3.a"),
         caf="A3.a",
+        problem=per_subject("register"),
         evaluate=_no_owner,
     ),
     Rule(
@@ -87,6 +89,7 @@ RULES = (
         remediation="Have the asset owner review the entry and record the date.",
         references=("DSPT Standard 1 (IAR)", "CAF A3.a"),
         caf="A3.a",
+        problem=per_subject("register"),
         evaluate=_review_stale,
     ),
     Rule(
@@ -97,6 +100,7 @@ RULES = (
         remediation="Set the retention period from the Records Management Code of Practice.",
         references=("Records Management Code of Practice 2023", "UK GDPR Art 5(1)(e)"),
         caf="A3.a",
+        problem=per_subject("register"),
         evaluate=_no_retention,
     ),
 )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from flowmap.engine.problems import per_systems
 from flowmap.engine.rules.base import Rule, RuleContext, hits
 from flowmap.engine.rules.text import Text, fill, text
 
 NOT_BACKED_UP_KINDS = frozenset({"paper_store", "backup_target"})
+#: Systems a supplier runs: the supplier backs them up, and the customer needs evidence.
 ISOLATED = frozenset({"offline", "immutable"})
 #: An asset's findings are grouped by these columns.
 ASSET_KEYS = ["asset_id", "name", "org_id"]
@@ -40,9 +42,16 @@ def _backup_status(ctx: RuleContext) -> pd.DataFrame:
     # the register's systems (as an inner join on system_id would, a few times faster)
     at = pd.Index(systems["system_id"]).get_indexer(pairs["system_id"])
     pairs = pairs[at >= 0].reset_index(drop=True)
-    for column, name in (("kind", "kind"), ("zone", "system_zone"), ("criticality", "criticality")):
+    for column, name in (
+        ("kind", "kind"),
+        ("zone", "system_zone"),
+        ("criticality", "criticality"),
+        ("hosting", "hosting"),
+        ("supplier_org_id", "supplier_org_id"),
+    ):
         pairs[name] = systems[column].iloc[at[at >= 0]].set_axis(pairs.index)
     pairs = pairs[~pairs["kind"].isin(NOT_BACKED_UP_KINDS)]
+    pairs["supplier_run"] = supplier_run(pairs)
     zone = systems.set_index("system_id")["zone"]
     b = backups.assign(
         source_zone=backups["source_system_id"].map(zone),
@@ -110,16 +119,51 @@ def _on_systems(found: pd.DataFrame, problem: str) -> Text:
     )
 
 
+def supplier_run(systems: pd.DataFrame) -> pd.Series:
+    """Systems a supplier runs for the organisation: SaaS (Microsoft 365, a hosted GP
+    clinical system) and systems a named supplier hosts (``third_party`` hosting with a
+    ``supplier_org_id``). The supplier takes the backups; the customer needs evidence.
+
+    >>> supplier_run(pd.DataFrame({"kind": ["saas", "server", "server"],
+    ...     "hosting": ["cloud", "third_party", "third_party"],
+    ...     "supplier_org_id": ["", "SUP01", ""]})).tolist()
+    [True, True, False]
+    """
+    hosted = (systems["hosting"] == "third_party") & (systems["supplier_org_id"] != "")
+    return (systems["kind"] == "saas") | hosted
+
+
+def _needs_backup(s: pd.DataFrame) -> pd.Series:
+    return ((s["essential"] == True) | (s["criticality"] == "critical")).fillna(False)  # noqa: E712
+
+
 def _missing(ctx: RuleContext) -> pd.DataFrame:
     s = backup_status(ctx)
-    needs = (s["essential"] == True) | (s["criticality"] == "critical")  # noqa: E712
-    found = _per_asset(s, needs.fillna(False) & (s["backups"] == 0))
+    found = _per_asset(s, _needs_backup(s) & (s["backups"] == 0) & ~s["supplier_run"])
     return hits(
         found,
         subject="asset_id",
         org="org_id",
         message=_on_systems(
             found, "no backup is recorded for an essential asset or critical system."
+        ),
+        evidence=["asset_id", "systems", "essential"],
+    )
+
+
+def _supplier_evidence(ctx: RuleContext) -> pd.DataFrame:
+    s = backup_status(ctx)
+    found = _per_asset(s, _needs_backup(s) & (s["backups"] == 0) & s["supplier_run"])
+    return hits(
+        found,
+        subject="asset_id",
+        org="org_id",
+        message=_on_systems(
+            found,
+            "a supplier runs the system and takes its backups, but no evidence of them is "
+            "recorded: ask for the contract's backup and restore terms (frequency, an "
+            "offline or immutable copy, restore tests, how fast they restore) and record "
+            "them as a backup row.",
         ),
         evidence=["asset_id", "systems", "essential"],
     )
@@ -192,6 +236,22 @@ def _rpo_gap(ctx: RuleContext) -> pd.DataFrame:
     )
 
 
+SUPPLIER_EVIDENCE = Rule(
+    id="BACKUP_SUPPLIER_EVIDENCE",
+    title="No evidence of a supplier's backups",
+    subject_type="asset",
+    score=40,
+    remediation=(
+        "Obtain the supplier's backup and restore terms (in the contract or a statement of "
+        "service) and evidence of a recent restore test, and record them in the backups "
+        "table; escalate through contract management if the terms fall short."
+    ),
+    references=(*REFS, "CAF A4.a (supply chain)", "DSPT Standard 10 (accountable suppliers)"),
+    caf="A4.a",
+    problem=per_systems("backup"),
+    evaluate=_supplier_evidence,
+)
+
 RULES = (
     Rule(
         id="BACKUP_MISSING",
@@ -201,8 +261,10 @@ RULES = (
         remediation="Back the system up, with at least one offline or immutable copy.",
         references=REFS,
         caf="B5.c",
+        problem=per_systems("backup"),
         evaluate=_missing,
     ),
+    SUPPLIER_EVIDENCE,
     Rule(
         id="BACKUP_NOT_ISOLATED",
         title="No offline or immutable backup",
@@ -211,6 +273,7 @@ RULES = (
         remediation="Add an offline or immutable copy (air-gapped, or object lock / WORM storage).",
         references=REFS,
         caf="B5.c",
+        problem=per_systems("backup"),
         evaluate=_not_isolated,
     ),
     Rule(
@@ -221,6 +284,7 @@ RULES = (
         remediation="Test a full restore, record the date and result, and fix what failed.",
         references=REFS,
         caf="B5.a",
+        problem=per_systems("restore-test"),
         evaluate=_restore_untested,
     ),
     Rule(
@@ -231,6 +295,7 @@ RULES = (
         remediation="Keep the copy in a separate zone or site, or make it offline or immutable.",
         references=REFS,
         caf="B5.c",
+        problem=per_systems("backup"),
         evaluate=_shared_fate,
     ),
     Rule(
@@ -243,6 +308,7 @@ RULES = (
         ),
         references=REFS,
         caf="B5.a",
+        problem=per_systems("backup-frequency"),
         evaluate=_rpo_gap,
     ),
 )

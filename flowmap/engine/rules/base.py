@@ -18,12 +18,14 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from flowmap.engine.problems import ProblemOf
 from flowmap.engine.rules.columns import per_value
 from flowmap.engine.settings import AnalysisSettings, Severity, severity_of
 from flowmap.inventory.model import Inventory
 
 FINDING_COLUMNS = [
     "finding_id",
+    "problem_id",
     "rule",
     "title",
     "severity",
@@ -69,12 +71,15 @@ class Rule:
     """One check, with a stable id and what to do when it fires.
 
     Declared with keywords, like cartography's rules; the id never changes once
-    published (findings, plans and diffs refer to it).
+    published (findings, plans and diffs refer to it). ``problem`` says which problem
+    each finding belongs to: the findings one fix would close share a ``problem_id``
+    (:mod:`flowmap.engine.problems`).
 
     Examples
     --------
+    >>> from flowmap.engine.problems import per_subject
     >>> Rule(id="X", title="t", subject_type="router", score=10, remediation="r",
-    ...      references=(), caf="A1.a", evaluate=lambda ctx: None)
+    ...      references=(), caf="A1.a", problem=per_subject("smb1"), evaluate=lambda ctx: None)
     Traceback (most recent call last):
     ...
     ValueError: rule X: subject_type must be one of system, asset, ..., not 'router'
@@ -87,6 +92,7 @@ class Rule:
     remediation: str
     references: tuple[str, ...]
     caf: str  # the NCSC CAF outcome it evidences (A3.a, B3.a, B4.d, B5.a, B5.c ...)
+    problem: ProblemOf  # hits -> problem ids (flowmap.engine.problems)
     evaluate: Callable[[RuleContext], pd.DataFrame]
 
     def __post_init__(self) -> None:
@@ -237,6 +243,7 @@ def findings_frame(rule: Rule, found: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "finding_id": finding_ids(rule.id, found["subject_id"]),
+            "problem_id": rule.problem(found),
             "rule": rule.id,
             "title": rule.title,
             "severity": severity_column(score),

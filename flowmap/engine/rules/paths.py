@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from flowmap.engine.problems import per_path_entry, per_subject
 from flowmap.engine.rules.base import Rule, RuleContext, hits, row_dicts
 from flowmap.engine.rules.text import fill, text, when
 
@@ -151,6 +152,7 @@ RULES = (
         ),
         references=("CAF B4.d", "CAF B2.c", "NCSC: preventing lateral movement"),
         caf="B4.d",
+        problem=per_path_entry("attack-path"),
         evaluate=_attack_path,
     ),
     Rule(
@@ -165,6 +167,7 @@ RULES = (
         ),
         references=("UK GDPR Art 32", "CAF B3.a", "CAF B4.d"),
         caf="B3.a",
+        problem=per_subject("exposed-copies"),
         evaluate=_sensitive_copy_exposed,
     ),
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from flowmap.engine.figures import UNLAWFUL_FLOW_RULES
-from flowmap.engine.rules.flows import NON_ELECTRONIC, _between_orgs, _personal
+from flowmap.engine.rules.flowbase import between_orgs
+from flowmap.engine.rules.flowbase import personal as personal_data
+from flowmap.engine.rules.transport import NOT_ENCRYPTABLE
 from flowmap.render import fmt
 from flowmap.render.board._html import Chip
 from flowmap.render.board.load import scoped
@@ -70,7 +72,7 @@ def coverage_status(share: float | None) -> str:
 def ig_coverage(analysis, org: str | None = None) -> Table:
     """Share of personal-data flows with a lawful basis, a valid agreement and encryption."""
     flows = scoped(analysis.flows, org, "sender_org_id", "receiver_org_id")
-    personal = flows[_personal(flows)]
+    personal = flows[personal_data(flows)]
     f = analysis.findings[analysis.findings["subject_type"] == "flow"]
 
     def covered(rules: tuple[str, ...], scope: pd.DataFrame) -> int:
@@ -80,13 +82,13 @@ def ig_coverage(analysis, org: str | None = None) -> Table:
     measures = [
         ("Lawful basis (UK GDPR Article 6) recorded", personal, ("FLOW_NO_LAWFUL_BASIS",)),
         (
-            "Data-sharing agreement in force (flows between organisations)",
-            personal[_between_orgs(personal)],
+            "Agreement in force where the sharing needs one",
+            personal[between_orgs(personal) & (personal["agreement_level"] != "not_needed")],
             ("FLOW_NO_DSA", "FLOW_DSA_EXPIRED"),
         ),
         (
-            "Encrypted in transit (electronic transfers)",
-            personal[~personal["transport"].isin(NON_ELECTRONIC)],
+            "Encrypted in transit or on the medium (all but paper and fax)",
+            personal[~personal["transport"].isin(NOT_ENCRYPTABLE)],
             ("FLOW_UNENCRYPTED",),
         ),
     ]

@@ -1,0 +1,79 @@
+"""Findings grouped by problem (issue 13): one fix, one problem, counted and ranked once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import flowmap
+from flowmap.engine.problems import PROBLEM_KINDS, problem_kind
+from flowmap.engine.rules import RULES
+from tests.conftest import SAMPLE
+from tests.rulekit import analyse_tables, edit, tables
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return flowmap.analyse(flowmap.load_inventory(SAMPLE), as_of=AS_OF)
+
+
+def test_every_finding_belongs_to_a_problem_of_a_known_kind(sample):
+    f = sample.findings
+    assert f["problem_id"].map(problem_kind).isin(list(PROBLEM_KINDS)).all()
+    assert all(r.problem is not None for r in RULES)
+
+
+def test_one_known_exploited_cve_on_a_gateway_is_one_problem(sample):
+    """Citrix Bleed raised four findings, all closed by patching the gateway."""
+    f = sample.findings.set_index("finding_id")
+    citrix = [f"{r}:RXA-CTX-01" for r in ("KEV_OPEN", "PATCH_OVERDUE", "PATCH_STALE")]
+    citrix.append("INTERNET_EXPOSED_VULNERABLE:RXA-CTX-01")
+    assert set(f.loc[citrix, "problem_id"]) == {"unpatched:RXA-CTX-01"}
+    assert f.loc["NO_MFA_INTERNET:RXA-CTX-01", "problem_id"] == "no-mfa:RXA-CTX-01"  # own fix
+
+
+def test_top_problems_name_each_problem_once(sample):
+    p = sample.problems
+    assert p["problem_id"].is_unique
+    assert len(p) == sample.summary["problems"] < sample.summary["findings"]
+    top = p.head(10)
+    assert top["score"].is_monotonic_decreasing
+    row = p.set_index("problem_id").loc["unpatched:RXA-CTX-01"]
+    assert row["findings"] == 4 and row["severity"] == "critical"
+    assert row["rules"][0] in ("KEV_OPEN", "INTERNET_EXPOSED_VULNERABLE")
+    assert sum(sample.summary["problems_by_severity"].values()) == len(p)
+
+
+def test_one_missing_agreement_between_two_bodies_is_one_problem(tmp_path):
+    t = tables()
+    for flow in ("F1", "F2"):
+        edit(t, "flows", flow, purpose="law_enforcement", dsa_ref="")
+    a = analyse_tables(tmp_path, t)
+    f = a.findings[a.findings["rule"] == "FLOW_NO_DSA"]
+    assert sorted(f["subject_id"]) == ["F1", "F2"]  # both ways between RXA and 00123
+    assert set(f["problem_id"]) == {"agreement:00123+RXA"}
+
+
+def test_unsupported_exposed_system_is_the_upgrade_problem(sample):
+    f = sample.findings.set_index("finding_id")
+    assert f.loc["INTERNET_EXPOSED_VULNERABLE:RXA-WEB-01", "problem_id"] == (
+        "unsupported:RXA-WEB-01"
+    )
+    assert f.loc["EOL_OS:RXA-WEB-01", "problem_id"] == "unsupported:RXA-WEB-01"
+
+
+def test_attack_paths_from_one_entry_point_are_one_problem(sample):
+    f = sample.findings[sample.findings["rule"] == "ATTACK_PATH"]
+    entry = [e["path"][0] for e in f["evidence"]]
+    assert (f["problem_id"] == ["attack-path:" + e for e in entry]).all()
+
+
+def test_partner_assurance_is_one_problem_per_partner(sample):
+    f = sample.findings
+    f = f[f["rule"].isin(["FLOW_PARTNER_BELOW_STANDARD", "FLOW_PARTNER_ASSURANCE"])]
+    receivers = [e["receiver_org_id"] for e in f["evidence"]]
+    assert (f["problem_id"] == ["partner-assurance:" + r for r in receivers]).all()
+    assert f["problem_id"].nunique() < len(f)  # several flows to one partner
