@@ -91,3 +91,17 @@ def test_analyse_restores_the_garbage_collector_even_when_it_fails():
     assert gc.isenabled()
     flowmap.analyse(flowmap.load_inventory("inventories/sample"), as_of=AS_OF)
     assert gc.isenabled()
+
+
+def test_zone_hubs_are_never_transit_nodes_in_either_backend():
+    """Into a zone hub only from a zone's exit hub; out of it only into systems (issue 13)."""
+    a = flowmap.analyse(flowmap.load_inventory("inventories/sample"), as_of=AS_OF)
+    m = a.attack_graph.movement
+    src, dst = m.names[m.src], m.names[m.dst]
+    into_zone = [u for u, v in zip(src, dst) if v.startswith("zone:")]
+    out_of_zone = [v for u, v in zip(src, dst) if u.startswith("zone:")]
+    assert into_zone and all(u.startswith("from-zone:") for u in into_zone)
+    assert out_of_zone and all(v.startswith("system:") for v in out_of_zone)
+    fast = most_likely_paths(a.movement, backend="rustworkx")
+    slow = most_likely_paths(a.movement, backend="networkx")
+    assert fast.parent == slow.parent

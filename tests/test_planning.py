@@ -109,6 +109,15 @@ def test_each_action_changes_the_inventory_as_it_claims(kind: str) -> None:
         assert bool(_row(after, "systems", "system_id", sid)["mfa"])
     elif kind == "disable_smb1":
         assert not bool(_row(after, "systems", "system_id", sid)["smb1"])
+    elif kind == "add_waf":
+        v = after.vulnerabilities[after.vulnerabilities["system_id"] == sid]
+        assert (v["status"].isin(["mitigated", "fixed"])).all()
+        assert v["mitigation_ref"].str.startswith("PLANNED-WAF").any()
+        assert bool(_row(after, "systems", "system_id", sid)["public_service"])
+    elif kind == "isolate_system":
+        zone = _row(after, "systems", "system_id", sid)["zone"]
+        assert zone.endswith(f":isolated-{sid}")
+        assert (after.systems["zone"] == zone).sum() == 1
     elif kind == "segment_zone":
         moved = after.systems[after.systems["zone"] == f"{sid}:workstations"]
         assert len(moved) and set(moved["kind"]) <= {"workstation", "medical_device", "mobile"}

@@ -214,6 +214,8 @@ def with_kev(inv: Inventory, system_id: str, ransomware: bool) -> Inventory:
             "patch_released": pd.to_datetime(["2026-01-01"]),
             "status": ["open"],
             "risk_acceptance_ref": [""],
+            "mitigation_ref": [""],
+            "mitigated_on": pd.to_datetime([None]),
         },
         index=pd.Index([10_000], name=v.index.name),
     )

@@ -3,9 +3,16 @@
 The movement graph is built straight from the inventory's tables with vectorised
 pandas (no per-edge Python), searched with rustworkx's compiled Dijkstra, and turned
 into a :class:`networkx.DiGraph` only for people to look at (``Analysis.movement``).
-Nodes are ``attacker``, ``system:<id>``, ``zone:<zone>`` and ``supplier:<org_id>``;
+Nodes are ``attacker``, ``system:<id>``, two hubs per zone and ``supplier:<org_id>``;
 entering a system costs ``-log(likelihood)``, hubs cost nothing, a first foothold
 costs ``-log(entry likelihood)``.
+
+Zones are hubs, never transit nodes. A system in zone A leaves through
+``from-zone:A``, which leads to ``zone:A`` and to ``zone:B`` for every zone B that A
+links to; ``zone:B`` leads only into B's systems. So an attacker holding a system in A
+reaches the systems of A and of the zones A links to, and to go further must first
+compromise a system there: a DMZ linked to the servers, and the servers to the clinical
+zone, does not put the clinical zone one move from the DMZ.
 """
 
 from __future__ import annotations
@@ -99,6 +106,7 @@ def movement_edges(inventory: Inventory, likelihood: pd.Series, entry: pd.Series
     systems = inventory.systems
     sid = nodes("system", systems["system_id"])
     zone = nodes("zone", systems["zone"])
+    exit_hub = nodes("zone_exit", systems["zone"])
     cost = pd.Series(_cost(systems["system_id"].map(likelihood).fillna(0.0)), index=sid.values)
     parts: list[pd.DataFrame] = []
 
@@ -123,19 +131,20 @@ def movement_edges(inventory: Inventory, likelihood: pd.Series, entry: pd.Series
         _cost(p_entry[has_entry]),
         "entry",
     )
-    add(sid, zone, np.zeros(len(sid)), "zone")
+    add(sid, exit_hub, np.zeros(len(sid)), "zone")
+    add(exit_hub, zone, np.zeros(len(sid)), "zone")
     add(zone, sid, cost.to_numpy(), "zone")
     links = inventory.zone_links
     if len(links):
         add(
-            nodes("zone", links["from_zone"]),
+            nodes("zone_exit", links["from_zone"]),
             nodes("zone", links["to_zone"]),
             np.zeros(len(links)),
             "zone_link",
         )
         back = links[links["bidirectional"] != False]  # noqa: E712 (unknown means both ways)
         add(
-            nodes("zone", back["to_zone"]),
+            nodes("zone_exit", back["to_zone"]),
             nodes("zone", back["from_zone"]),
             np.zeros(len(back)),
             "zone_link",

@@ -4,7 +4,9 @@ Both the inventory graph (:mod:`flowmap.engine.graph`) and the attacker's moveme
 graph (:mod:`flowmap.engine.movement`) name nodes ``<kind>:<inventory id>``
 (``system:RXA-PAS-01``, ``zone:RXA:clinical``); the id part may itself contain colons,
 so a node is split at its first colon only. The movement graph's source is the single
-node :data:`ATTACKER`.
+node :data:`ATTACKER`; each zone has two hubs there, ``zone:<zone>`` (the way into its
+systems) and ``from-zone:<zone>`` (the way out of them), so that a zone is never a place
+an attacker passes through without holding one of its systems.
 
 Examples
 --------
@@ -16,6 +18,8 @@ Examples
 ('zone', 'RXA:clinical')
 >>> id_of("system:RXA-PAS-01"), is_kind("system:RXA-PAS-01", "zone")
 ('RXA-PAS-01', False)
+>>> split(node("zone_exit", "RXA:dmz"))
+('zone_exit', 'RXA:dmz')
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ PREFIX = {
     "system": "system",
     "asset": "asset",
     "zone": "zone",
+    "zone_exit": "from-zone",
     "vulnerability": "vulnerability",
     "supplier": "supplier",
 }

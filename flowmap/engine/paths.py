@@ -3,8 +3,9 @@
 An attacker starts on an entry point (an internet-facing system, or a workstation,
 medical device or mobile reached by phishing) and moves on from a system to
 
-- every system in the same network zone (through one zone hub node, never a clique),
-- every system in a zone that ``zone_links`` lets its zone reach,
+- every system in the same network zone (through hub nodes, never a clique),
+- every system in a zone that ``zone_links`` lets its zone reach (but no further: a
+  zone is not a transit node, so going on from there needs a foothold there first),
 - the target of every electronic flow the system sends,
 - every system a supplier hosts, from any of that supplier's own systems.
 
@@ -154,8 +155,8 @@ def _describe(path: list[str], edge) -> list[dict[str, object]]:
     via: list[str] = []
     for prev, step in itertools.pairwise(path):
         if not is_kind(step, "system"):
-            if is_kind(step, "zone") and is_kind(prev, "zone"):
-                via.append(f"zone link to {id_of(step)}")
+            if is_kind(step, "zone") and is_kind(prev, "zone_exit") and id_of(prev) != id_of(step):
+                via.append(f"zone link from {id_of(prev)} to {id_of(step)}")
             elif is_kind(step, "supplier"):
                 via.append(f"supplier platform of {id_of(step)}")
             continue

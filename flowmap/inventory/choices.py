@@ -60,9 +60,9 @@ VULN_STATUSES = ("open", "mitigated", "risk_accepted", "fixed")
 #: The kinds of action the investment planner prices (``flowmap.planning`` imports this
 #: tuple, in the order candidates are listed; the ``costs`` table's ``action`` values).
 ACTION_KINDS = (
-    "patch", "upgrade_os", "enrol_esu", "remove_exposure", "enforce_mfa", "disable_smb1",
-    "segment_zone", "encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow",
-    "apply_opt_out", "add_isolated_backup", "test_restore",
+    "patch", "upgrade_os", "enrol_esu", "remove_exposure", "enforce_mfa", "add_waf",
+    "disable_smb1", "isolate_system", "segment_zone", "encrypt_flow", "secure_transport",
+    "put_dsa", "pseudonymise_flow", "apply_opt_out", "add_isolated_backup", "test_restore",
 )
 
 #: Electronic transports (everything but paper and removable media and fax).

@@ -19,9 +19,20 @@ from flowmap.engine.settings import DEFAULT_SETTINGS
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
 
+#: Actions that change one system's own likelihood (and so only the edges into it).
 SYSTEM_ACTIONS = frozenset(
-    {"patch", "upgrade_os", "enrol_esu", "remove_exposure", "enforce_mfa", "disable_smb1"}
+    {
+        "patch",
+        "upgrade_os",
+        "enrol_esu",
+        "remove_exposure",
+        "enforce_mfa",
+        "add_waf",
+        "disable_smb1",
+    }
 )
+#: Actions that move systems between network zones (and so change the movement graph).
+ZONE_ACTIONS = frozenset({"segment_zone", "isolate_system"})
 FLOW_ACTIONS = frozenset(
     {"encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow", "apply_opt_out"}
 )
@@ -44,6 +55,8 @@ DSA_YEARS = 3
 PLANNED = "PLANNED"
 VAULT_SUFFIX = "-VAULT"
 SEGMENT_SUFFIX = ":workstations"
+ISOLATED_PREFIX = "isolated-"
+WAF_REF = "PLANNED-WAF"
 DEFAULT_BACKUP_HOURS = 24.0
 PHISHING_KINDS = DEFAULT_SETTINGS.phishing_kinds  # the devices segment_zone moves
 
@@ -97,6 +110,7 @@ def candidate_actions(analysis) -> list[Action]:
     """
     out: list[Action] = []
     out += _system_candidates(analysis)
+    out += _isolation_candidates(analysis)
     out += _zone_candidates(analysis)
     out += _flow_candidates(analysis)
     out += _backup_candidates(analysis)
@@ -178,12 +192,62 @@ def _system_candidates(analysis) -> list[Action]:
                     f"Enforce multi-factor authentication on {name}.",
                 )
             )
+        if facing and _yes(r.public_service) and r.open_vulnerabilities:
+            out.append(
+                make_action(
+                    "add_waf",
+                    "system",
+                    r.system_id,
+                    r.org_id,
+                    f"Put {name} behind a web application firewall (it must stay public): it "
+                    f"shields the {r.open_vulnerabilities} open vulnerabilit"
+                    f"{'y' if r.open_vulnerabilities == 1 else 'ies'} until they are patched.",
+                )
+            )
         if r.p_smb1 > 0:
             out.append(
                 make_action(
                     "disable_smb1", "system", r.system_id, r.org_id, f"Disable SMBv1 on {name}."
                 )
             )
+    return out
+
+
+def isolated_zone(org_id: str, system_id: str) -> str:
+    """The zone an ``isolate_system`` action moves a system into: a segment of its own.
+
+    >>> isolated_zone("RXA", "RXA-WEB-01")
+    'RXA:isolated-RXA-WEB-01'
+    """
+    return f"{org_id}:{ISOLATED_PREFIX}{system_id}"
+
+
+def _isolation_candidates(analysis) -> list[Action]:
+    """Internet-facing systems that share a zone, or whose zone links on: give each a
+    segment of its own, so holding it no longer opens the way to anything but the
+    systems it sends flows to."""
+    s = analysis.systems
+    links = analysis.inventory.zone_links
+    linked = set(links["from_zone"]) | set(
+        links.loc[links["bidirectional"] != False, "to_zone"]  # noqa: E712
+    )
+    members = s["zone"].value_counts()
+    out = []
+    for r in s[s["internet_exposure"] != "no"].itertuples(index=False):
+        if members.get(r.zone, 0) < 2 and r.zone not in linked:
+            continue  # already alone in a zone that leads nowhere
+        public = " (it must stay public)" if _yes(r.public_service) else ""
+        out.append(
+            make_action(
+                "isolate_system",
+                "system",
+                r.system_id,
+                r.org_id,
+                f"Move {r.name} ({r.system_id}){public} into a network segment of its own, "
+                f"out of {r.zone}: nothing else reachable from it but the systems it sends "
+                "recorded flows to.",
+            )
+        )
     return out
 
 

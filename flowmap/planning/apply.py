@@ -26,7 +26,9 @@ from flowmap.planning.actions import (
     SYSTEM_ACTIONS,
     UPGRADE_TARGETS,
     VAULT_SUFFIX,
+    WAF_REF,
     Action,
+    isolated_zone,
     segment_members,
 )
 from flowmap.reference.bundle import bundled_eol
@@ -85,6 +87,11 @@ def apply_actions(
                 s.loc[segment_members(s, a.subject_id, PHISHING_KINDS), "zone"] = (
                     a.subject_id + SEGMENT_SUFFIX
                 )
+        elif kind == "isolate_system":
+            s = table("systems")
+            for a in group:
+                at = _rows(s, "system_id", [a])
+                s.loc[at, "zone"] = isolated_zone(s.loc[at, "org_id"].iloc[0], a.subject_id)
         elif kind in FLOW_ACTIONS:
             _apply_flows(kind, group, table, today)
         elif kind == "test_restore":
@@ -163,6 +170,13 @@ def _apply_systems(
         s.loc[at, "internet_facing"] = False
     elif kind == "enforce_mfa":
         s.loc[at, "mfa"] = True
+    elif kind == "add_waf":  # a virtual patch: the open vulnerabilities are mitigated
+        v = table("vulnerabilities")
+        ids = [a.subject_id for a in group]
+        hit = v["system_id"].isin(ids) & v["status"].isin(ACTIVE_STATUSES)
+        v.loc[hit, "status"] = "mitigated"
+        v.loc[hit, "mitigation_ref"] = f"{WAF_REF}-" + v.loc[hit, "system_id"].astype(object)
+        v.loc[hit, "mitigated_on"] = today
     elif kind == "disable_smb1":
         s.loc[at, "smb1"] = False
 

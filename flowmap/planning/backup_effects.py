@@ -25,7 +25,7 @@ import pandas as pd
 from flowmap.engine.analysis import finding_risk
 from flowmap.engine.nodes import node as node_of
 from flowmap.engine.rules import backups as backup_rules
-from flowmap.planning.actions import SEGMENT_SUFFIX, Action
+from flowmap.planning.actions import SEGMENT_SUFFIX, Action, isolated_zone
 from flowmap.planning.apply import apply_actions, vault_id
 from flowmap.planning.effects import Effect, rule_context, run_rules
 from flowmap.planning.exposure import edge_cost
@@ -38,7 +38,8 @@ SEP = "\x1f"  # between a world's number and an id: no inventory id holds it
 
 
 def backup_effects(ev: Evaluator, actions: list[Action]) -> dict[str, Effect]:
-    """Effects of ``segment_zone``, ``add_isolated_backup`` and ``test_restore`` actions."""
+    """Effects of ``segment_zone``, ``isolate_system``, ``add_isolated_backup`` and
+    ``test_restore`` actions."""
     inv = ev.inventory
     b = inv.backups
     source_of = dict(zip(b["backup_id"], b["source_system_id"]))
@@ -54,17 +55,28 @@ def backup_effects(ev: Evaluator, actions: list[Action]) -> dict[str, Effect]:
     worlds: list[tuple[Action, list[str]]] = []
     for a in actions:
         e = Effect()
-        if a.kind == "segment_zone":
-            moved = members.get(a.subject_id, [])
-            zone = node_of("zone", a.subject_id)
-            new = node_of("zone", a.subject_id + SEGMENT_SUFFIX)
+        if a.kind in ("segment_zone", "isolate_system"):
+            # each zone is two hubs (flowmap.engine.movement): zone_exit, its systems' way
+            # out and where its links start, and zone, the way into its systems; a moved
+            # system leaves both of its old zone's and joins the new zone's
+            if a.kind == "segment_zone":
+                old, moved = a.subject_id, members.get(a.subject_id, [])
+                segment = a.subject_id + SEGMENT_SUFFIX
+            else:  # isolate_system: one system into a segment of its own
+                at = ev.index().systems.get_loc(a.subject_id)
+                old, moved = inv.systems["zone"].iloc[at], [a.subject_id]
+                segment = isolated_zone(inv.systems["org_id"].iloc[at], a.subject_id)
+            zone, exit_hub = node_of("zone", old), node_of("zone_exit", old)
+            new, new_exit = node_of("zone", segment), node_of("zone_exit", segment)
             for sid in moved:
                 node = node_of("system", sid)
-                e.edges[(node, zone)] = None
+                e.edges[(node, exit_hub)] = None
                 e.edges[(zone, node)] = None
-                e.edges[(node, new)] = 0.0
+                e.edges[(node, new_exit)] = 0.0
                 e.edges[(new, node)] = edge_cost(ev.like[sid])
-            e.touches = {node_of("system", s) for s in moved} | {zone}
+            if moved and not ev.exposure.has_edge(new_exit, new):
+                e.edges[(new_exit, new)] = 0.0
+            e.touches = {node_of("system", s) for s in moved} | {zone, exit_hub}
             near = set(moved).union(*(by_system.get(s, ()) for s in moved))
         else:
             source = source_of[a.subject_id] if a.kind == "test_restore" else a.subject_id
@@ -115,7 +127,9 @@ def _vault_edges(ev: Evaluator, e: Effect, action: Action, vault_like: dict[str,
     if org in vault_like:
         like = vault_like[org]
         node, zone = node_of("system", vault), node_of("zone", f"{org}:vault")
-        e.edges[(node, zone)] = 0.0
+        exit_hub = node_of("zone_exit", f"{org}:vault")
+        e.edges[(node, exit_hub)] = 0.0
+        e.edges[(exit_hub, zone)] = 0.0
         e.edges[(zone, node)] = edge_cost(like)
         e.likelihood[vault] = (like, 0.0)
         if ev.is_supplier(org):

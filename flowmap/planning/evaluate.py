@@ -45,7 +45,13 @@ from flowmap.engine.nodes import node as node_of
 from flowmap.engine.rules import flows as flow_rules
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import ACTION_KINDS
-from flowmap.planning.actions import BACKUP_ACTIONS, FLOW_ACTIONS, SYSTEM_ACTIONS, Action
+from flowmap.planning.actions import (
+    BACKUP_ACTIONS,
+    FLOW_ACTIONS,
+    SYSTEM_ACTIONS,
+    ZONE_ACTIONS,
+    Action,
+)
 from flowmap.planning.apply import apply_actions
 from flowmap.planning.backup_effects import backup_effects, holders_of
 from flowmap.planning.effects import Effect, flow_effects, system_effects
@@ -313,7 +319,7 @@ class Evaluator:
         for batch, kinds in (
             (flow_effects, FLOW_ACTIONS),
             (system_effects, SYSTEM_ACTIONS),
-            (backup_effects, BACKUP_ACTIONS | {"segment_zone"}),
+            (backup_effects, BACKUP_ACTIONS | ZONE_ACTIONS),
         ):
             some = [a for a in todo if a.kind in kinds]
             if some:
