@@ -219,3 +219,29 @@ def test_opt_out_does_not_apply_to_a_public_interest_disclosure(tmp_path):
     t = tables()
     edit(t, "flows", "F1", purpose="research", confidentiality_basis="public_interest")
     assert not fired(analyse_tables(tmp_path, t), "FLOW_OPT_OUT_NOT_APPLIED", "F1")
+
+
+def test_recorded_dspt_framework_decides_the_assurance_route(tmp_path):
+    """An overseas supplier that takes no toolkit (dspt_framework not_applicable) is asked
+    for its own assurance; a police force that does take the DSPT is judged by it."""
+    t = tables()
+    edit(t, "organisations", "00123", sector="private", dspt_status="not_published")
+    edit(t, "organisations", "00123", dspt_framework="not_applicable")
+    a = analyse_tables(tmp_path, t)
+    assert fired(a, "FLOW_PARTNER_ASSURANCE", "F1")
+    assert not fired(a, "FLOW_PARTNER_BELOW_STANDARD", "F1")
+    t = tables()
+    _police(t, dspt_status="approaching_standards", dspt_framework="standards_based")
+    edit(t, "flows", "F1", target_system_id="P1")
+    a = analyse_tables(tmp_path, t)
+    assert fired(a, "FLOW_PARTNER_BELOW_STANDARD", "F1")
+    assert not fired(a, "FLOW_PARTNER_ASSURANCE", "F1")
+
+
+def test_identifiable_health_data_for_marketing_or_public_health_needs_a_basis(tmp_path):
+    for purpose in ("marketing", "public_health"):
+        t = tables()
+        edit(t, "flows", "F1", purpose=purpose, confidentiality_basis="")
+        assert fired(analyse_tables(tmp_path, t), "FLOW_NO_CONFIDENTIALITY_BASIS", "F1"), purpose
+        edit(t, "flows", "F1", confidentiality_basis="legal_requirement")
+        assert not fired(analyse_tables(tmp_path, t), "FLOW_NO_CONFIDENTIALITY_BASIS", "F1")

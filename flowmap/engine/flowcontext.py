@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from flowmap.engine.sharing import agreement_needs
+from flowmap.engine.sharing import agreement_needs, assurance_routes
 from flowmap.inventory.model import Inventory
 
 
@@ -17,7 +17,9 @@ def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
     """Flows with sender and receiver organisation details and the asset's sensitivity.
 
     ``personal`` marks flows carrying personal data: identifiable or pseudonymised, and
-    not only corporate data. ``receiver_is_processor`` marks flows to an organisation
+    not only corporate data. ``receiver_route`` says how the receiver assures its security
+    (``dspt`` or ``own``: :func:`flowmap.engine.sharing.assurance_route`).
+    ``receiver_is_processor`` marks flows to an organisation
     that runs or hosts a system for the sender; ``agreement_level`` and
     ``agreement_why`` say what agreement the sharing needs
     (:func:`flowmap.engine.sharing.agreement_need`).
@@ -30,9 +32,9 @@ def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
     f["sender_org_id"] = systems["org_id"].reindex(f["source_system_id"]).to_numpy()
     f["receiver_org_id"] = systems["org_id"].reindex(f["target_system_id"]).to_numpy()
     sender = orgs[["name", "sector"]].reindex(f["sender_org_id"])
-    receiver = orgs[["name", "sector", "dspt_status", "ce_plus", "assurance"]].reindex(
-        f["receiver_org_id"]
-    )
+    receiver = orgs[
+        ["name", "sector", "dspt_status", "dspt_framework", "ce_plus", "assurance"]
+    ].reindex(f["receiver_org_id"])
     asset = a[["name", "data_categories", "special_category", "identifiability"]].reindex(
         f["asset_id"]
     )
@@ -43,6 +45,10 @@ def flow_context(inventory: Inventory, assets: pd.DataFrame) -> pd.DataFrame:
     f["receiver_dspt"] = receiver["dspt_status"].to_numpy()
     f["receiver_ce_plus"] = receiver["ce_plus"].astype("boolean").to_numpy()
     f["receiver_assurance"] = receiver["assurance"].fillna("").to_numpy(dtype=object)
+    f["receiver_route"] = assurance_routes(
+        pd.Series(f["receiver_sector"].to_numpy(), index=f.index),
+        pd.Series(receiver["dspt_framework"].to_numpy(), index=f.index),
+    )
     # the receiver runs or hosts a system for the sender: it processes data on its behalf
     supplied = inventory.systems.loc[inventory.systems["supplier_org_id"] != ""]
     served = pd.MultiIndex.from_arrays([supplied["org_id"], supplied["supplier_org_id"]])

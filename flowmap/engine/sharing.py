@@ -69,10 +69,12 @@ CARE_SECTORS = frozenset(
 DSPT_SECTORS = frozenset(CARE_SECTORS | {"private"})
 #: DSPT statuses below Standards Met (``not_published``: no assessment published).
 BELOW_STANDARD = frozenset({"approaching_standards", "not_met", "not_published"})
-#: Purposes beyond individual care for which identifiable confidential patient
-#: information needs consent, section 251 support or a legal gateway, and to which the
-#: national data opt-out applies.
+#: Purposes beyond individual care (research and planning) to which the national data
+#: opt-out applies and for which Caldicott principle 3 asks for pseudonymised data.
 SECONDARY_PURPOSES = frozenset({"research", "commissioning"})
+#: Purposes beyond individual care for which identifiable confidential patient
+#: information needs consent, section 251 support or another legal gateway.
+BEYOND_CARE_PURPOSES = frozenset(SECONDARY_PURPOSES | {"public_health", "marketing"})
 #: Common-law bases that can carry confidential patient information for a secondary
 #: purpose (implied consent covers individual care only).
 SECONDARY_CONFIDENTIALITY_BASES = frozenset(
@@ -204,6 +206,8 @@ def agreement_need(
         "commissioning": "planning and commissioning",
         "administration": "administration",
         "law_enforcement": "law enforcement",
+        "public_health": "public health",
+        "marketing": "marketing",
     }.get(purpose, "a purpose not recorded" if purpose == "" else "another purpose")
     return AgreementNeed(
         "expected",
@@ -257,18 +261,36 @@ def agreement_needs(flows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def assurance_route(sector: str) -> Literal["dspt", "own"]:
-    """How an organisation of this sector shows its data security is good enough.
+def assurance_route(sector: str, framework: str = "") -> Literal["dspt", "own"]:
+    """How an organisation shows its data security is good enough.
 
     ``dspt``: it is expected to complete the Data Security and Protection Toolkit
     (it has access to NHS patient data and systems). ``own``: it sits outside the DSPT
     and needs its own route (Cyber Essentials Plus, ISO/IEC 27001, PSN or police
-    assurance), recorded in ``ce_plus`` or ``assurance``.
+    assurance), recorded in ``ce_plus`` or ``assurance``. The organisation's
+    ``dspt_framework`` says which when it is recorded (``not_applicable``: outside the
+    DSPT); otherwise its sector does.
 
     >>> assurance_route("fire"), assurance_route("private")
     ('own', 'dspt')
+    >>> assurance_route("private", "not_applicable"), assurance_route("police", "standards_based")
+    ('own', 'dspt')
     """
+    if framework:
+        return "own" if framework == "not_applicable" else "dspt"
     return "dspt" if sector in DSPT_SECTORS else "own"
+
+
+def assurance_routes(sectors: pd.Series, frameworks: pd.Series) -> np.ndarray:
+    """:func:`assurance_route` of every organisation (or flow receiver) at once.
+
+    >>> assurance_routes(pd.Series(["police", "gp_practice"]), pd.Series(["", ""])).tolist()
+    ['own', 'dspt']
+    """
+    pairs = sectors.astype(object).fillna("") + "|" + frameworks.astype(object).fillna("")
+    codes, uniques = pd.factorize(pairs)
+    routes = np.array([assurance_route(*u.split("|", 1)) for u in uniques] + ["own"], dtype=object)
+    return routes[codes]
 
 
 def secondary_use_needs_basis(purpose: str, confidentiality_basis: str) -> bool:
@@ -282,7 +304,7 @@ def secondary_use_needs_basis(purpose: str, confidentiality_basis: str) -> bool:
     False
     """
     return (
-        purpose in SECONDARY_PURPOSES
+        purpose in BEYOND_CARE_PURPOSES
         and confidentiality_basis not in SECONDARY_CONFIDENTIALITY_BASES
         and confidentiality_basis != "implied_consent"
     )

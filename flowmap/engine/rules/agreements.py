@@ -18,7 +18,7 @@ from flowmap.engine.rules.base import Rule, RuleContext
 from flowmap.engine.rules.columns import equals, known, per_value
 from flowmap.engine.rules.flowbase import DESC, IG, between_orgs, personal, rule_hits
 from flowmap.engine.rules.text import dates, each, when, words
-from flowmap.engine.sharing import BELOW_STANDARD, DSPT_SECTORS
+from flowmap.engine.sharing import BELOW_STANDARD
 
 UK = frozenset({"GB", "UK", "GBR", "UNITED KINGDOM"})
 #: Score of a missing agreement by how much the sharing needs one.
@@ -73,13 +73,13 @@ def _partner_below_standard(ctx: RuleContext) -> pd.DataFrame:
     f = ctx.flows
     dspt = f["receiver_dspt"]
     # outside the DSPT, "not published" is normal: FLOW_PARTNER_ASSURANCE judges those
-    expected = f["receiver_sector"].isin(DSPT_SECTORS) | ~equals(dspt, "not_published")
+    expected = equals(f["receiver_route"], "dspt") | ~equals(dspt, "not_published")
     bad = personal(f) & between_orgs(f) & dspt.isin(BELOW_STANDARD) & expected
     return rule_hits(
         f,
         bad,
         DESC + ", whose Data Security and Protection Toolkit status is {dspt}.",
-        ["receiver_dspt", "receiver_sector"],
+        ["receiver_dspt", "receiver_sector", "receiver_route"],
         45,
         dspt=lambda m: words(m["receiver_dspt"]),
     )
@@ -87,7 +87,7 @@ def _partner_below_standard(ctx: RuleContext) -> pd.DataFrame:
 
 def _partner_assurance(ctx: RuleContext) -> pd.DataFrame:
     f = ctx.flows
-    outside = ~f["receiver_sector"].isin(DSPT_SECTORS) & equals(f["receiver_dspt"], "not_published")
+    outside = equals(f["receiver_route"], "own") & equals(f["receiver_dspt"], "not_published")
     assured = known(f["receiver_ce_plus"], True) | ~equals(f["receiver_assurance"], "")
     bad = personal(f) & between_orgs(f) & outside & ~assured
     return rule_hits(
@@ -96,7 +96,8 @@ def _partner_assurance(ctx: RuleContext) -> pd.DataFrame:
         DESC + ", a {sector} body outside the Data Security and Protection Toolkit, "
         "and no other assurance (Cyber Essentials Plus, ISO/IEC 27001, PSN or police "
         "assurance) is recorded for it.",
-        ["receiver_sector", "receiver_dspt", "receiver_ce_plus", "receiver_assurance"],
+        ["receiver_sector", "receiver_route", "receiver_dspt", "receiver_ce_plus"]
+        + ["receiver_assurance"],
         35,
         sector=lambda m: words(m["receiver_sector"]),
     )

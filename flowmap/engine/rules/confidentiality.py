@@ -12,6 +12,7 @@ from flowmap.engine.rules.columns import equals
 from flowmap.engine.rules.flowbase import DESC, IG, confidential, personal, rule_hits
 from flowmap.engine.rules.text import when, words
 from flowmap.engine.sharing import (
+    BEYOND_CARE_PURPOSES,
     OPT_OUT_EXEMPT_BASES,
     SECONDARY_CONFIDENTIALITY_BASES,
     SECONDARY_PURPOSES,
@@ -38,7 +39,7 @@ def _implied_consent_misuse(ctx: RuleContext) -> pd.DataFrame:
 def _no_confidentiality_basis(ctx: RuleContext) -> pd.DataFrame:
     f = ctx.flows
     bad = (
-        f["purpose"].isin(SECONDARY_PURPOSES)
+        f["purpose"].isin(BEYOND_CARE_PURPOSES)
         & personal(f)
         & confidential(f)
         & ~f["confidentiality_basis"].isin(SECONDARY_CONFIDENTIALITY_BASES | {"implied_consent"})
@@ -118,7 +119,7 @@ IMPLIED_CONSENT_MISUSE = Rule(
 )
 NO_CONFIDENTIALITY_BASIS = Rule(
     id="FLOW_NO_CONFIDENTIALITY_BASIS",
-    title="Confidential patient data for research or planning without consent or s251",
+    title="Confidential patient data beyond care without consent or s251",
     subject_type="flow",
     score=60,
     remediation=(
