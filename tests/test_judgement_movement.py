@@ -151,3 +151,16 @@ def test_planner_sees_the_same_paths_as_a_full_reanalysis(tmp_path):
     assert ev.total == a.total_risk
     for action in candidate_actions(a):
         assert ev.risk_after(action) == pytest.approx(full_risk(a, [action]), abs=1e-6), action
+
+
+def test_the_explorer_says_which_zone_link_a_blast_crosses(tmp_path):
+    """The explorer's blast view walks the same hubs: a linked zone is a zone link, and a
+    zone two links away is out of one move's reach."""
+    from flowmap.explorer.scope import Scope
+
+    t = trust()
+    t["assets"][0]["system_id"] = "APP-01;PACS-01"
+    a = analyse_tables(tmp_path, t)
+    blast = Scope(a).blast("LOG-01")
+    assert list(blast["Reached on"].str.contains("APP-01")) == [True]
+    assert blast["How"].tolist() == ["zone link from RNS:dmz to RNS:servers"]

@@ -63,7 +63,7 @@ def test_attack_path_through_a_phished_workstation(tmp_path):
     f = finding(a, "ATTACK_PATH", "A1", named=False)
     assert f["evidence"]["path"] == ["S2", "S1"]
     assert "entering at S2 (phishing)" in f["message"] and "in 1 step " in f["message"]
-    assert f["evidence"]["steps"][1]["how"] == "zone link to RXA:servers"
+    assert f["evidence"]["steps"][1]["how"] == "zone link from RXA:clinical to RXA:servers"
     _path_ends_on_a_copy(a, "A1", f["evidence"])
     row = a.attack_paths.set_index("asset_id").loc["A1"]
     assert row["target_system_id"] == "S1" and row["hops"] == 1

@@ -372,8 +372,8 @@ def _move(edge: dict) -> str:
 def _hub_move(u: str, v: str, edge: dict, how: str) -> str:
     if is_kind(v, "supplier"):
         return f"supplier platform of {id_of(v)}"
-    if is_kind(u, "zone"):
-        return f"zone link to {id_of(v)}"
+    if is_kind(u, "zone_exit") and is_kind(v, "zone") and id_of(u) != id_of(v):
+        return f"zone link from {id_of(u)} to {id_of(v)}"
     return how or f"same zone ({id_of(v)})"
 
 
