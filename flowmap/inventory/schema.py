@@ -204,8 +204,7 @@ SYSTEMS = _table("systems", ("system_id",), True, "IT systems, devices and paper
            example="CON-KES-2024-01"),
     Column("contract_expires", "date", description="Date that contract ends.",
            example="2027-03-31"),
-    Column("public_service", "bool", description="A service the public uses over the internet "
-           "by design (a portal, a public website).", example="no"),
+    Column("public_service", "bool", description="Public by design (a web portal).", example="no"),
 ])
 
 ASSETS = _table("assets", ("asset_id",), True, "The information asset register.", [
@@ -335,8 +334,7 @@ VULNERABILITIES = _table("vulnerabilities", ("system_id", "cve_id"), False,
            example="RA-2026-004"),
     Column("mitigation_ref", "text", description="For `mitigated`: what was done and its "
            "reference.", example="CHG-2026-118: vendor workaround applied"),
-    Column("mitigated_on", "date", description="Date the mitigation was put in place.",
-           example="2026-10-02"),
+    Column("mitigated_on", "date", description="Date of the mitigation.", example="2026-10-02"),
 ])
 
 ZONE_LINKS = _table("zone_links", ("from_zone", "to_zone"), False,
