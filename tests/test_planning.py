@@ -49,15 +49,20 @@ def first(kind: str):
 
 
 @lru_cache(maxsize=1)
-def pool():
-    """A small mixed pool: the best standalone action of each kind that removes risk."""
+def best_of_each_kind():
+    """The best standalone action of each kind that removes risk, by action id."""
     ev = Evaluator(sample())
     best: dict[str, tuple[float, object]] = {}
     for c in candidates():
         g = ev.gain(c)
         if g > 0 and g > best.get(c.kind, (0.0, None))[0]:
             best[c.kind] = (g, c)
-    return tuple(sorted((c for _, c in best.values()), key=lambda c: c.action_id))[:POOL]
+    return tuple(sorted((c for _, c in best.values()), key=lambda c: c.action_id))
+
+
+def pool():
+    """A small mixed pool: the first :data:`POOL` of :func:`best_of_each_kind`."""
+    return best_of_each_kind()[:POOL]
 
 
 def _row(inv, table: str, key: str, value: str) -> pd.Series:
@@ -419,7 +424,9 @@ def test_risk_by_asset_after_actions_equals_the_reanalysed_table() -> None:
 
 def test_attack_path_after_actions_is_the_reanalysed_most_likely_path() -> None:
     ev = Evaluator(sample())
-    chosen = [c for c in pool() if c.kind in ("patch", "upgrade_os", "segment_zone")]
+    kinds = ("patch", "upgrade_os", "segment_zone")
+    chosen = [c for c in best_of_each_kind() if c.kind in kinds]
+    assert {"patch", "upgrade_os"} <= {c.kind for c in chosen}
     for act in chosen:
         ev.commit(act)
     after = _reanalysed(chosen)
