@@ -238,3 +238,19 @@ def test_executed_notebook_keeps_no_local_paths(tmp_path):
     assert "analyst-7f3c" not in text and str(tmp_path) not in text
     assert "inventory.xlsx" in text
     assert nbformat.read(path, as_version=4).metadata["flowmap"]["kernel_log"] == ["a line"]
+
+
+def test_stale_reference_data_is_a_caution_on_the_cover_in_plain_words():
+    """End-of-life data taken more than six months before the position: the cover and the
+    method say so in words a board reads (no command, no file), and a fresh one says
+    nothing."""
+    late = dt.date(2027, 6, 1)
+    stale = flowmap.analyse(flowmap.load_inventory(SAMPLE, as_of=late), as_of=late)
+    assert stale.warnings  # the analyst's warning, naming the command
+    cover = board.Paper(stale).cover()._repr_html_()
+    method = board.Paper(stale).method()._repr_html_()
+    for html in (cover, method):
+        assert 'class="fm-caution"' in html and "22 Aug 2026" in html
+        assert "flowmap reference" not in html and "docs/" not in html
+    fresh = flowmap.analyse(flowmap.load_inventory(SAMPLE, as_of=AS_OF), as_of=AS_OF)
+    assert 'class="fm-caution"' not in board.Paper(fresh).cover()._repr_html_()

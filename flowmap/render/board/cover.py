@@ -10,6 +10,7 @@ the BAF) and may set the purpose and the assurance level, which flowmap otherwis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flowmap.errors import UsageError
@@ -123,6 +124,7 @@ def cover_html(
     asks: list[str],
     investment: str,
     running_title: str,
+    cautions: Sequence[str] = (),
 ) -> str:
     """The cover page's HTML (the values are plain text; every one is escaped here)."""
     stated = details.stated_assurance()
@@ -160,7 +162,8 @@ def cover_html(
         f'<p class="fm-scope">{esc(scope)} \u00b7 position as of '
         f"{esc(fmt.day(as_of, long=True))}</p>"
         f'<table class="fm-cover-sheet">{"".join(rows)}</table>'
-        f'<h2 class="fm-cover-h">What the board needs to know</h2>'
+        + "".join(f'<p class="fm-caution" role="note">{esc(c)}</p>' for c in cautions)
+        + f'<h2 class="fm-cover-h">What the board needs to know</h2>'
         f'<ul class="fm-key-points" id="fm-key-points">{point_items}</ul>'
         f'<h2 class="fm-cover-h">Recommended investment</h2>'
         f'<p id="fm-cover-investment">{esc(investment)}</p>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from flowmap.reference.eol import STALE_MONTHS
 from flowmap.render import fmt
 from flowmap.render.board._html import block, esc
 from flowmap.render.board.headlines import HEADLINES
@@ -122,4 +123,39 @@ def method_block(analysis):
         f"<h3>Reference data</h3><p>Operating-system support dates and known-exploited "
         f"vulnerabilities: {esc(listed)}. Judged as of {esc(fmt.day(analysis.as_of))}.</p>"
     )
+    parts += [f'<p class="fm-caution">{esc(c)}</p>' for c in reference_cautions(analysis)]
     return block("".join(parts), id="fm-method")
+
+
+def reference_cautions(analysis) -> list[str]:
+    """What the board must be told about the reference data behind the figures, in plain
+    words; the analyst's warning, with how to refresh the data, is
+    :attr:`Analysis.warnings <flowmap.engine.analysis.Analysis.warnings>`.
+
+    Today: operating-system support dates taken more than six months before the
+    position's day.
+
+    Examples
+    --------
+    >>> import datetime, flowmap
+    >>> inv = flowmap.load_inventory("inventories/sample")
+    >>> reference_cautions(flowmap.analyse(inv, as_of=datetime.date(2026, 11, 1)))
+    []
+    >>> late = flowmap.analyse(inv, as_of=datetime.date(2027, 6, 1))
+    >>> print(reference_cautions(late)[0][:81])
+    The operating-system support dates behind these figures were taken on 22 Aug 2026
+    """
+    reference = getattr(analysis, "reference", None)
+    if not getattr(analysis, "warnings", None) or reference is None:
+        return []
+    eol = reference.eol
+    if not eol.stale(analysis.as_of):
+        return []
+    dated = [d for d in eol.origins.values() if d is not None]
+    when = f" on {fmt.day(min(dated))}" if dated else ""
+    return [
+        f"The operating-system support dates behind these figures were taken{when}, more "
+        f"than {STALE_MONTHS} months before this position. Vendors move these dates, so a "
+        "few systems may be counted as supported or unsupported wrongly until the analyst "
+        "refreshes the reference data."
+    ]

@@ -22,6 +22,7 @@ from flowmap.render.board.cover import (
 from flowmap.render.board.headlines import Headlines, headlines
 from flowmap.render.board.load import check_org, org_name, scoped
 from flowmap.render.board.matrix import risk_matrix
+from flowmap.render.board.method import reference_cautions
 from flowmap.render.board.trend import Trend, position_of, trend_table
 
 
@@ -233,6 +234,7 @@ class Paper:
                 asks=self.asks(),
                 investment=self.investment_line(),
                 running_title=self.running_title,
+                cautions=reference_cautions(self.analysis),
             )
         )
 
