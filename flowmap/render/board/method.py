@@ -127,6 +127,9 @@ def method_block(analysis):
     return block("".join(parts), id="fm-method")
 
 
+MONTHS = {3: "three", 6: "six", 12: "twelve"}
+
+
 def reference_cautions(analysis) -> list[str]:
     """What the board must be told about the reference data behind the figures, in plain
     words; the analyst's warning, with how to refresh the data, is
@@ -153,9 +156,10 @@ def reference_cautions(analysis) -> list[str]:
         return []
     dated = [d for d in eol.origins.values() if d is not None]
     when = f" on {fmt.day(min(dated))}" if dated else ""
+    months = MONTHS.get(STALE_MONTHS, STALE_MONTHS)
     return [
         f"The operating-system support dates behind these figures were taken{when}, more "
-        f"than {STALE_MONTHS} months before this position. Vendors move these dates, so a "
+        f"than {months} months before this position. Vendors move these dates, so a "
         "few systems may be counted as supported or unsupported wrongly until the analyst "
         "refreshes the reference data."
     ]
