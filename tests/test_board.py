@@ -254,3 +254,15 @@ def test_stale_reference_data_is_a_caution_on_the_cover_in_plain_words():
         assert "flowmap reference" not in html and "docs/" not in html
     fresh = flowmap.analyse(flowmap.load_inventory(SAMPLE, as_of=AS_OF), as_of=AS_OF)
     assert 'class="fm-caution"' not in board.Paper(fresh).cover()._repr_html_()
+
+
+def test_one_organisations_risk_chart_lays_out_without_warnings(analysis):
+    """A per-organisation paper's chart has one bar: its title, axis and legend still fit
+    (matplotlib used to warn into the executed notebook that they could not)."""
+    import warnings
+
+    from flowmap.render.board.charts import risk_by_organisation_chart
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert risk_by_organisation_chart(analysis, "RXA").png().startswith(b"\x89PNG")

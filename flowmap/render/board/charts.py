@@ -130,7 +130,8 @@ def risk_by_organisation_chart(
     g = g.assign(total=g.sum(axis=1)).sort_values("total", ascending=True).tail(n)
     names = analysis.inventory.organisations.set_index("org_id")["name"]
     labels = [fmt.shorten(names.get(o, o), 38) for o in g.index]
-    fig = Figure(figsize=(8, 0.6 + 0.34 * max(len(g), 1)))
+    # room for the title, axis label and legend even for one organisation's bar
+    fig = Figure(figsize=(8, 1.7 + 0.34 * max(len(g), 1)), layout="constrained")
     ax = fig.add_subplot()
     ax.barh(labels, g["cyber_risk"], color=RAG_COLOURS["red"], label="Cyber (attack paths)")
     ax.barh(
@@ -141,7 +142,7 @@ def risk_by_organisation_chart(
         label="Governance (lawful basis, agreements, backups, ownership)",
     )
     ax.set_xlabel("risk points")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)  # off the bars
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", labelsize=8)
     title = (
@@ -150,7 +151,6 @@ def risk_by_organisation_chart(
         else (f"Risk by organisation: the {len(g)} highest")
     )
     fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
     return Chart(fig)
 
 
