@@ -65,23 +65,28 @@ def write_problems(report: ValidationReport, path: str | Path, *, force: bool = 
 
 
 def format_analysis(analysis: Analysis, *, top: int = 10) -> str:
-    """The short terminal summary of an analysis: counts by severity and the top findings."""
+    """The short terminal summary of an analysis: counts by severity and the top problems.
+
+    Problems, not findings, are counted and ranked (one fix closes all the findings of
+    one problem: :mod:`flowmap.engine.problems`), so one weak box does not fill the list.
+    """
     s = analysis.summary
-    f = analysis.findings
+    p = analysis.problems
     lines = [
-        f"Analysed {s['inventory']} as of {s['as_of']}: {s['findings']:,} findings "
-        f"(total risk {s['total_risk']:,.1f})",
-        "By severity: " + ", ".join(f"{k} {v:,}" for k, v in s["by_severity"].items()),
+        f"Analysed {s['inventory']} as of {s['as_of']}: {s['problems']:,} problems "
+        f"({s['findings']:,} findings; total risk {s['total_risk']:,.1f})",
+        "By severity: " + ", ".join(f"{k} {v:,}" for k, v in s["problems_by_severity"].items()),
     ]
     for name, source in s["sources"].items():
         lines.append(f"Using {name}: {source}")
     for warning in s["warnings"]:
         lines.append(f"Warning: {warning}")
-    if len(f):
-        lines.append(f"Top {min(top, len(f))}:")
-        for r in f.head(top).itertuples():
+    if len(p):
+        lines.append(f"Top {min(top, len(p))}:")
+        for r in p.head(top).itertuples():
+            also = f" (+{r.findings - 1} related)" if r.findings > 1 else ""
             lines.append(
-                f"  [{r.severity.upper():8}] {r.score:5.1f} {r.rule} {r.subject_id}: "
+                f"  [{r.severity.upper():8}] {r.score:5.1f} {r.problem_id}{also}: "
                 f"{_one_line(r.message)}"
             )
     return "\n".join(safe_text(line) for line in lines)

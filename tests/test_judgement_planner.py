@@ -50,8 +50,12 @@ def test_a_public_portal_is_offered_the_remedies_that_fit(tmp_path):
     ev = Evaluator(a)
     for kind in ("add_waf", "isolate_system"):
         action = next(c for c in candidate_actions(a) if c.action_id == f"{kind}:S1")
-        assert ev.gain(action) > 0, kind
         assert ev.risk_after(action) == pytest.approx(full_risk(a, [action]), abs=1e-6), kind
+    # the WAF shields the open flaw; the data sits on the portal itself, so a segment of
+    # its own cuts no path here (it once seemed to, by closing one of three findings of
+    # one backup weakness: a weakness now counts once)
+    waf = next(c for c in candidate_actions(a) if c.action_id == "add_waf:S1")
+    assert ev.gain(waf) > 0
 
 
 def test_a_waf_mitigates_and_the_mitigation_is_then_to_be_verified(tmp_path):
@@ -135,3 +139,51 @@ def test_a_windows_7_pacs_every_path_runs_through_is_worth_replacing(tmp_path):
     gains = p.candidates.set_index("action_id")["risk_removed"]
     assert gains.idxmax() == "upgrade_os:PACS-01"
     assert "upgrade_os:PACS-01" in set(p.steps["action_id"])
+
+
+# --- paperwork between two organisations: one action per pair (issue 13)
+
+
+def test_one_agreement_covers_every_flow_between_two_bodies(tmp_path):
+    """One data-sharing agreement between the trust and the police closes both flows'
+    findings; the planner offers it once, and its gain is the re-analysed drop."""
+    t = tables()
+    for flow in ("F1", "F2"):
+        edit(t, "flows", flow, purpose="law_enforcement", dsa_ref="")
+    a = analyse_tables(tmp_path, t)
+    cands = [c for c in candidate_actions(a) if c.kind == "put_dsa"]
+    assert [c.action_id for c in cands] == ["put_dsa:00123+RXA"]
+    after = apply_actions(a.inventory, cands, as_of=AS_OF)
+    f = after.flows.set_index("flow_id")
+    assert (f.loc[["F1", "F2"], "dsa_ref"] == "PLANNED-DSA-00123+RXA").all()
+    gain = Evaluator(a).gain(cands[0])
+    assert gain > 0
+    assert gain == pytest.approx(a.total_risk - full_risk(a, cands), abs=0.011)
+
+
+def test_a_restricted_transfer_gets_an_idta_action(tmp_path):
+    """Issue 13: the planner had no action for a transfer outside the UK."""
+    t = tables()
+    edit(t, "flows", "F1", destination_country="US", transfer_mechanism="")
+    a = analyse_tables(tmp_path, t)
+    assert (a.findings["finding_id"] == "FLOW_RESTRICTED_TRANSFER:F1").any()
+    [c] = [c for c in candidate_actions(a) if c.kind == "put_transfer_mechanism"]
+    assert c.action_id == "put_transfer_mechanism:RXA>00123"
+    assert "International Data Transfer Agreement" in c.description
+    after = apply_actions(a.inventory, [c], as_of=AS_OF)
+    assert after.flows.set_index("flow_id").at["F1", "transfer_mechanism"] == "idta"
+    again = flowmap.analyse(after, as_of=AS_OF)
+    assert not (again.findings["rule"] == "FLOW_RESTRICTED_TRANSFER").any()
+    assert Evaluator(a).risk_after(c) == pytest.approx(again.total_risk, abs=1e-6)
+
+
+def test_no_paid_extended_updates_are_bought_for_debian(tmp_path):
+    """Issue 13: Debian LTS is free; the plan bought 'paid extended updates' for Debian 12."""
+    t = tables()
+    edit(t, "systems", "S1", os="Debian GNU/Linux 12 (bookworm)", esu="")
+    a = analyse_tables(tmp_path, t)
+    kinds = {c.kind for c in candidate_actions(a) if c.subject_id == "S1"}
+    assert "enrol_esu" not in kinds
+    edit(t, "systems", "S1", os="Windows 10 Enterprise 22H2")  # paid ESU: still offered
+    a = analyse_tables(tmp_path, t)
+    assert "enrol_esu:S1" in {c.action_id for c in candidate_actions(a)}

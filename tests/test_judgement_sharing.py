@@ -38,7 +38,7 @@ def test_direct_care_between_health_bodies_needs_no_agreement(tmp_path):
     edit(t, "flows", "F1", transport="nhsmail", encrypted="yes")
     a = analyse_tables(tmp_path, t)
     assert not fired(a, "FLOW_NO_DSA", "F1")
-    assert "put_dsa:F1" not in {c.action_id for c in candidate_actions(a)}
+    assert not {c.kind for c in candidate_actions(a)} & {"put_dsa", "put_transfer_mechanism"}
 
 
 def test_sample_discharge_summaries_and_referrals_raise_no_agreement_findings():

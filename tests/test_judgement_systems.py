@@ -208,3 +208,19 @@ def test_a_server_the_organisation_runs_still_needs_its_own_backup(tmp_path):
     edit(t, "backups", "B1", source_system_id="S2")  # S1, the trust's own server: none
     a = analyse_tables(tmp_path, t)
     assert fired(a, "BACKUP_MISSING", "A1") and not fired(a, "BACKUP_SUPPLIER_EVIDENCE", "A1")
+
+
+# --- an end-of-life OS whose extended updates are still offered is not "never fixed"
+
+
+def test_end_of_life_wording_says_when_extended_updates_are_still_offered(tmp_path):
+    """Windows 10 22H2 without ESU can still be enrolled (to 2028); Windows 7 cannot."""
+    t = tables()
+    edit(t, "systems", "S1", os="Windows 10 Enterprise 22H2", esu="")
+    a = analyse_tables(tmp_path, t)
+    offered = finding(a, "EOL_OS", "S1")["message"]
+    assert "never be fixed" not in offered
+    assert "extension still offered for it (Extended Security Updates (paid))" in offered
+    assert "2028" in offered
+    closed = finding(a, "EOL_OS", "S2")["message"]  # Windows 7: ESU ended in 2023
+    assert "never be fixed" in closed

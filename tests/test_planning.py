@@ -132,22 +132,25 @@ def test_each_action_changes_the_inventory_as_it_claims(kind: str) -> None:
             (links["from_zone"] == f"{sid}:workstations")
             | (links["to_zone"] == f"{sid}:workstations")
         ).any()
-    elif kind in (
-        "encrypt_flow",
-        "secure_transport",
-        "put_dsa",
-        "pseudonymise_flow",
-        "apply_opt_out",
-    ):
+    elif kind in ("put_dsa", "put_transfer_mechanism"):
+        # one agreement (or IDTA) for the pair of organisations: every flow it covers
+        rules = {"put_dsa": "agreement", "put_transfer_mechanism": "transfer"}[kind]
+        covered = sample().findings[sample().findings["problem_id"] == f"{rules}:{sid}"]
+        assert len(covered)
+        f = after.flows.set_index("flow_id").loc[sorted(set(covered["subject_id"]))]
+        if kind == "put_dsa":
+            assert (f["dsa_ref"] == f"PLANNED-DSA-{sid}").all()
+            assert (f["dsa_expires"] == today + pd.DateOffset(years=3)).all()
+        else:
+            assert (f["transfer_mechanism"] == "idta").all()
+        left = flowmap.analyse(after, as_of=AS_OF).findings
+        assert not (left["problem_id"] == f"{rules}:{sid}").any()
+    elif kind in ("encrypt_flow", "secure_transport", "pseudonymise_flow", "apply_opt_out"):
         f = _row(after, "flows", "flow_id", sid)
         expect = {
             "encrypt_flow": lambda: bool(f["encrypted"]),
             "secure_transport": lambda: (
                 f["transport"] in ("secure_email", "sftp") and bool(f["encrypted"])
-            ),
-            "put_dsa": lambda: (
-                f["dsa_ref"].startswith("PLANNED-")
-                and f["dsa_expires"] == today + pd.DateOffset(years=3)
             ),
             "pseudonymise_flow": lambda: f["identifiability"] == "pseudonymised",
             "apply_opt_out": lambda: bool(f["opt_out_applied"]),

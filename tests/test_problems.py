@@ -77,3 +77,55 @@ def test_partner_assurance_is_one_problem_per_partner(sample):
     receivers = [e["receiver_org_id"] for e in f["evidence"]]
     assert (f["problem_id"] == ["partner-assurance:" + r for r in receivers]).all()
     assert f["problem_id"].nunique() < len(f)  # several flows to one partner
+
+
+# --- total risk counts each weakness once (docs/scoring.md, section 6)
+
+
+def _counted(a):
+    from flowmap.engine.risk import finding_risk, finding_risk_parts
+
+    parts = finding_risk_parts(a.findings, a.flows, a.assets, a.settings)
+    return finding_risk(a.findings, a.flows, a.assets, a.settings), parts["risk"]
+
+
+def test_one_missing_agreement_adds_to_total_risk_once(tmp_path):
+    """Two flows of one asset between two bodies with no agreement are one weakness."""
+    t = tables()
+    for flow in ("F1", "F2"):
+        edit(t, "flows", flow, purpose="law_enforcement", dsa_ref="")
+    a = analyse_tables(tmp_path, t)
+    counted, own = _counted(a)
+    no_dsa = (a.findings["rule"] == "FLOW_NO_DSA").to_numpy()
+    assert no_dsa.sum() == 2 and (own[no_dsa] > 0).all()
+    assert (counted[no_dsa] > 0).sum() == 1
+    assert counted[no_dsa].sum() == pytest.approx(own[no_dsa].max())
+    assert a.governance_risk == pytest.approx(round(float(counted.sum()), 2))
+
+
+def test_an_unencrypted_email_adds_to_total_risk_once(tmp_path):
+    """FLOW_UNENCRYPTED and FLOW_INSECURE_TRANSPORT on one email: one fix, counted once."""
+    t = tables()
+    edit(t, "flows", "F1", transport="email", encrypted="no")
+    a = analyse_tables(tmp_path, t)
+    counted, own = _counted(a)
+    on_f1 = (a.findings["subject_id"] == "F1").to_numpy()
+    rules = set(a.findings.loc[on_f1, "rule"])
+    assert {"FLOW_UNENCRYPTED", "FLOW_INSECURE_TRANSPORT"} <= rules
+    both = on_f1 & (a.findings["problem_id"] == "transport:F1").to_numpy()
+    assert (counted[both] > 0).sum() == 1
+    assert counted[both].sum() == pytest.approx(own[both].max())
+    by_asset = a.risk_by_asset().set_index("asset_id")["governance_risk"]
+    assert by_asset.sum() == pytest.approx(a.governance_risk, abs=0.02)
+
+
+def test_terminal_summary_ranks_problems_not_findings(sample):
+    """The Citrix gateway's four findings are one line of the top ten, not four."""
+    from flowmap.console import format_analysis
+
+    text = format_analysis(sample, top=10)
+    assert f"{sample.summary['problems']:,} problems" in text.splitlines()[0]
+    top = text.split("Top 10:")[1].splitlines()
+    citrix = [line for line in top if "RXA-CTX-01" in line and "unpatched" in line]
+    assert len(citrix) == 1 and "(+3 related)" in citrix[0]
+    assert not any("PATCH_STALE" in line for line in top)

@@ -102,7 +102,8 @@ class Analysis:
 
     @property
     def governance_risk(self) -> float:
-        """Sum over flow, asset and backup findings of (score / 100) x the data's impact."""
+        """Sum over weaknesses (one problem about one asset) of the largest (score / 100) x
+        the data's impact among their flow, asset and backup findings (docs/scoring.md)."""
         return round(
             float(finding_risk(self.findings, self.flows, self.assets, self.settings).sum()), 2
         )

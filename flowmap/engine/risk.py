@@ -13,6 +13,9 @@ from flowmap.engine.settings import DEFAULT_SETTINGS, AnalysisSettings
 
 #: Rules whose risk is already counted as cyber risk (through likelihood and paths).
 CYBER_RULES = frozenset({"ATTACK_PATH", "SENSITIVE_COPY_EXPOSED"})
+#: Joins a problem id and an asset id into the key of one weakness (a character that no
+#: id holds).
+GROUP_SEP = "\x1f"
 
 
 def finding_asset(findings: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
@@ -36,10 +39,43 @@ def finding_risk(
     assets: pd.DataFrame,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
 ) -> pd.Series:
-    """Governance risk of each finding: weight x (score / 100) x the impact of the data.
+    """Governance risk each finding adds to the total, counting each weakness once.
 
-    System findings and the path and copy rules count 0 here: their risk is the cyber
-    risk, through each system's likelihood.
+    A finding's own risk is weight x (score / 100) x the impact of its data
+    (:func:`finding_risk_parts`). Findings of one problem about one asset are one
+    weakness (an unencrypted email of patient data is both ``FLOW_UNENCRYPTED`` and
+    ``FLOW_INSECURE_TRANSPORT``; three flows of one asset to a partner with no agreement
+    are one missing agreement), so only the largest of them counts; the others add 0.
+    Ties go to the finding whose id sorts first. System findings and the path and copy
+    rules count 0: their risk is the cyber risk, through each system's likelihood.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"finding_id": ["FLOW_UNENCRYPTED:F1", "FLOW_INSECURE_TRANSPORT:F1"],
+    ...     "problem_id": ["transport:F1"] * 2, "rule": ["FLOW_UNENCRYPTED",
+    ...     "FLOW_INSECURE_TRANSPORT"], "subject_type": ["flow"] * 2,
+    ...     "subject_id": ["F1"] * 2, "score": [65.0, 70.0]})
+    >>> flows = pd.DataFrame({"flow_id": ["F1"], "asset_id": ["A1"]})
+    >>> assets = pd.DataFrame({"asset_id": ["A1"], "impact": [90.0]})
+    >>> finding_risk(f, flows, assets).tolist()
+    [0.0, 6.3]
+    """
+    parts = finding_risk_parts(findings, flows, assets, settings)
+    return counted_risk(parts["group"], parts["risk"], findings["finding_id"])
+
+
+def finding_risk_parts(
+    findings: pd.DataFrame,
+    flows: pd.DataFrame,
+    assets: pd.DataFrame,
+    settings: AnalysisSettings = DEFAULT_SETTINGS,
+) -> pd.DataFrame:
+    """Each finding's own governance risk and the weakness it belongs to.
+
+    Returns ``group`` (the problem id and the asset id joined by :data:`GROUP_SEP`: the
+    findings one fix would close, about one asset) and ``risk`` (weight x (score / 100)
+    x the asset's impact; 0 for system, path and copy findings), indexed like
+    ``findings``.
     """
     impact = assets.set_index("asset_id")["impact"]
     asset = finding_asset(findings, flows)
@@ -52,4 +88,38 @@ def finding_risk(
         / 100.0
         * asset.map(impact).fillna(0.0)
     )
-    return risk.where(counted, 0.0).round(4)
+    group = findings["problem_id"].astype(object) + GROUP_SEP + asset.astype(object)
+    return pd.DataFrame(
+        {"group": group, "risk": risk.where(counted, 0.0).round(4)}, index=findings.index
+    )
+
+
+def counted_risk(group: pd.Series, risk: pd.Series, finding_id: pd.Series) -> pd.Series:
+    """``risk`` where a finding is the largest of its ``group`` (ties: the id that sorts
+    first), else 0.
+
+    >>> counted_risk(pd.Series(["g", "g", "h"]), pd.Series([1.0, 2.0, 2.0]),
+    ...              pd.Series(["a", "b", "c"])).tolist()
+    [0.0, 2.0, 2.0]
+    """
+    if not len(risk):
+        return risk.astype("float64")
+    order = pd.DataFrame({"g": group.to_numpy(), "r": -risk.to_numpy(), "f": finding_id.to_numpy()})
+    first = order.sort_values(["g", "r", "f"], kind="stable").drop_duplicates("g").index
+    keep = np.zeros(len(risk), dtype=bool)
+    keep[first] = True
+    return risk.where(keep, 0.0)
+
+
+def best_per_group(items: dict[str, tuple[str, float]]) -> dict[str, tuple[float, str]]:
+    """For findings given as ``{finding_id: (group, risk)}``, each group's counted risk and
+    the finding that carries it (the largest; ties: the id that sorts first).
+
+    >>> best_per_group({"b": ("g", 2.0), "a": ("g", 2.0), "c": ("h", 1.0)})
+    {'g': (2.0, 'a'), 'h': (1.0, 'c')}
+    """
+    best: dict[str, tuple[float, str]] = {}
+    for fid, (group, risk) in sorted(items.items()):
+        if group not in best or risk > best[group][0]:
+            best[group] = (risk, fid)
+    return best

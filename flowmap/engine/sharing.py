@@ -67,6 +67,9 @@ CARE_SECTORS = frozenset(
 #: assure themselves another way (Cyber Essentials Plus, ISO/IEC 27001, PSN, police
 #: assurance).
 DSPT_SECTORS = frozenset(CARE_SECTORS | {"private"})
+#: Country codes and names that mean the United Kingdom: a flow to anywhere else is a
+#: restricted transfer (UK GDPR Chapter V) unless adequacy regulations cover it.
+UK = frozenset({"GB", "UK", "GBR", "UNITED KINGDOM"})
 #: DSPT statuses below Standards Met (``not_published``: no assessment published).
 BELOW_STANDARD = frozenset({"approaching_standards", "not_met", "not_published"})
 #: Purposes beyond individual care (research and planning) to which the national data

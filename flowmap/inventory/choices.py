@@ -62,7 +62,8 @@ VULN_STATUSES = ("open", "mitigated", "risk_accepted", "fixed")
 ACTION_KINDS = (
     "patch", "upgrade_os", "enrol_esu", "remove_exposure", "enforce_mfa", "add_waf",
     "disable_smb1", "isolate_system", "segment_zone", "encrypt_flow", "secure_transport",
-    "put_dsa", "pseudonymise_flow", "apply_opt_out", "add_isolated_backup", "test_restore",
+    "put_dsa", "put_transfer_mechanism", "pseudonymise_flow", "apply_opt_out",
+    "add_isolated_backup", "test_restore",
 )
 
 #: Electronic transports (everything but paper and removable media and fax).

@@ -2,7 +2,7 @@
 
 >>> from flowmap.planning import ACTION_KINDS
 >>> len(ACTION_KINDS)
-16
+17
 """
 
 from __future__ import annotations

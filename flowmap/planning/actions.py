@@ -18,6 +18,8 @@ from flowmap.engine.rules.backups import ISOLATED
 from flowmap.engine.settings import DEFAULT_SETTINGS
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
+from flowmap.planning.agreements import PAIR_ACTIONS as PAIR_KINDS
+from flowmap.planning.agreements import pair_candidates
 
 #: Actions that change one system's own likelihood (and so only the edges into it).
 SYSTEM_ACTIONS = frozenset(
@@ -33,9 +35,11 @@ SYSTEM_ACTIONS = frozenset(
 )
 #: Actions that move systems between network zones (and so change the movement graph).
 ZONE_ACTIONS = frozenset({"segment_zone", "isolate_system"})
-FLOW_ACTIONS = frozenset(
-    {"encrypt_flow", "secure_transport", "put_dsa", "pseudonymise_flow", "apply_opt_out"}
-)
+#: Actions that change one flow.
+FLOW_ACTIONS = frozenset({"encrypt_flow", "secure_transport", "pseudonymise_flow", "apply_opt_out"})
+#: Actions that put paperwork in place between two organisations, for all their flows
+#: (:mod:`flowmap.planning.agreements`).
+PAIR_ACTIONS = frozenset(PAIR_KINDS)
 BACKUP_ACTIONS = frozenset({"add_isolated_backup", "test_restore"})
 #: A supported release of the same family for each end-of-life table product.
 UPGRADE_TARGETS = {
@@ -49,9 +53,12 @@ UPGRADE_TARGETS = {
     "centos-stream": "RHEL 9",
     "debian": "Debian 13",
 }
+#: Products whose support after the regular period is free (Debian LTS, community-run:
+#: https://wiki.debian.org/LTS): there is nothing to buy, so ``enrol_esu`` is never offered
+#: (the end-of-life table counts such support as support where it records it).
+FREE_EXTENSIONS = frozenset({"debian"})
 #: Where a flow goes when it moves off an insecure transport.
 SECURE_TRANSPORT = {"email": "secure_email", "fax": "secure_email", "removable_media": "sftp"}
-DSA_YEARS = 3
 PLANNED = "PLANNED"
 VAULT_SUFFIX = "-VAULT"
 SEGMENT_SUFFIX = ":workstations"
@@ -85,8 +92,8 @@ def make_action(
 ) -> Action:
     """An action with the stable id ``<kind>:<subject_id>``.
 
-    >>> make_action("put_dsa", "flow", "F-1", "RXA", "").action_id
-    'put_dsa:F-1'
+    >>> make_action("put_dsa", "agreement", "RVP+RXA", "RXA", "").action_id
+    'put_dsa:RVP+RXA'
     """
     if kind not in ACTION_KINDS:
         raise UsageError(f"unknown action kind {kind!r}: use one of {', '.join(ACTION_KINDS)}.")
@@ -113,6 +120,7 @@ def candidate_actions(analysis) -> list[Action]:
     out += _isolation_candidates(analysis)
     out += _zone_candidates(analysis)
     out += _flow_candidates(analysis)
+    out += [make_action(*c) for c in pair_candidates(analysis)]
     out += _backup_candidates(analysis)
     order = {k: i for i, k in enumerate(ACTION_KINDS)}
     return sorted(out, key=lambda a: (order[a.kind], a.subject_id))
@@ -158,6 +166,8 @@ def _system_candidates(analysis) -> list[Action]:
             and pd.notna(r.extended_end)
             and r.extended_end >= as_of
             and not _yes(r.esu)
+            and r.os_product not in FREE_EXTENSIONS
+            and "free" not in str(r.extension).lower()
         ):
             out.append(
                 make_action(
@@ -302,8 +312,6 @@ def _flow_candidates(analysis) -> list[Action]:
     rules = {
         "FLOW_UNENCRYPTED": "encrypt_flow",
         "FLOW_INSECURE_TRANSPORT": "secure_transport",
-        "FLOW_NO_DSA": "put_dsa",
-        "FLOW_DSA_EXPIRED": "put_dsa",
         "FLOW_IDENTIFIABLE_SECONDARY_USE": "pseudonymise_flow",
         "FLOW_OPT_OUT_NOT_APPLIED": "apply_opt_out",
     }
@@ -332,8 +340,6 @@ def _flow_candidates(analysis) -> list[Action]:
                 f"Move {what} off {transport.replace('_', ' ')} to "
                 f"{SECURE_TRANSPORT.get(transport, '').replace('_', ' ')}."
             )
-        elif kind == "put_dsa":
-            text = f"Put a data-sharing agreement in place for {what}."
         elif kind == "pseudonymise_flow":
             text = f"Pseudonymise {what} for {purpose}."
         else:

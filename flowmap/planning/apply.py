@@ -17,8 +17,8 @@ from flowmap.inventory.model import Inventory
 from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
 from flowmap.planning.actions import (
     DEFAULT_BACKUP_HOURS,
-    DSA_YEARS,
     FLOW_ACTIONS,
+    PAIR_ACTIONS,
     PHISHING_KINDS,
     PLANNED,
     SECURE_TRANSPORT,
@@ -31,6 +31,7 @@ from flowmap.planning.actions import (
     isolated_zone,
     segment_members,
 )
+from flowmap.planning.agreements import apply_pairs, pair_of, pair_subjects
 from flowmap.reference.bundle import bundled_eol
 from flowmap.reference.eol import EolTable
 
@@ -94,6 +95,12 @@ def apply_actions(
                 s.loc[at, "zone"] = isolated_zone(s.loc[at, "org_id"].iloc[0], a.subject_id)
         elif kind in FLOW_ACTIONS:
             _apply_flows(kind, group, table, today)
+        elif kind in PAIR_ACTIONS:
+            for a in group:
+                current = inventory.with_tables(**changed)
+                pair_of(a.kind, a.subject_id, set(current.organisations["org_id"]))
+                subjects = pair_subjects(current, a.kind, today)
+                apply_pairs(table("flows"), subjects[subjects == a.subject_id], a.kind, today)
         elif kind == "test_restore":
             b = table("backups")
             at = _rows(b, "backup_id", group)
@@ -191,9 +198,6 @@ def _apply_flows(kind: str, group: list[Action], table, today: pd.Timestamp) -> 
             f.loc[at, "transport"].map(SECURE_TRANSPORT).fillna(f.loc[at, "transport"])
         )
         f.loc[at, "encrypted"] = True
-    elif kind == "put_dsa":
-        f.loc[at, "dsa_ref"] = f"{PLANNED}-DSA-" + f.loc[at, "flow_id"].astype(object)
-        f.loc[at, "dsa_expires"] = today + pd.DateOffset(years=DSA_YEARS)
     elif kind == "pseudonymise_flow":
         f.loc[at, "identifiability"] = "pseudonymised"
     elif kind == "apply_opt_out":

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from flowmap.engine.analysis import finding_risk
 from flowmap.engine.nodes import node as node_of
+from flowmap.engine.risk import GROUP_SEP, finding_risk_parts
 from flowmap.engine.rules import backups as backup_rules
 from flowmap.planning.actions import SEGMENT_SUFFIX, Action, isolated_zone
 from flowmap.planning.apply import apply_actions, vault_id
@@ -187,13 +187,17 @@ def _backup_governance(
     world = apply_actions(world, [labelled[i] for i in order], as_of=ev.as_of, eol=ev.eol)
     flows = inv.flows.iloc[:0]
     found = run_rules(backup_rules.RULES, rule_context(ev, world, flows, assets))
-    new: dict[int, dict[str, float]] = defaultdict(dict)
+    new: dict[int, dict[str, tuple[str, float]]] = defaultdict(dict)
     if len(found):
-        risk = finding_risk(found, flows, assets, ev.settings)
-        for rule, subject, r in zip(found["rule"], found["subject_id"], risk):
+        risk = finding_risk_parts(found, flows, assets, ev.settings)["risk"]
+        for rule, subject, problem, r in zip(
+            found["rule"], found["subject_id"], found["problem_id"], risk
+        ):
             n, _, asset = subject.partition(SEP)
             if r != 0:
-                new[int(n)][f"{rule}:{asset}"] = r
+                # the weakness as the real inventory names it: the world's labels dropped
+                weakness = problem.replace(f"{n}{SEP}", "") + GROUP_SEP + asset
+                new[int(n)][f"{rule}:{asset}"] = (weakness, r)
     for n, (action, assets) in enumerate(worlds):
         e = effects[action.action_id]
         ids = (f"{r.id}:{x}" for r in backup_rules.RULES for x in assets)

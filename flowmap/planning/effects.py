@@ -7,11 +7,13 @@ call per kind) and :func:`flow_effects` (one pass of the flow rules per kind) he
 and zone and backup actions in :mod:`flowmap.planning.backup_effects` (one pass of the
 backup rules over every action's world). Adding an action kind means adding its
 builder (and its change to the inventory in :mod:`flowmap.planning.apply`).
+:func:`pair_effects` works out the agreements and transfer agreements made per pair of
+organisations. Governance findings carry the weakness they belong to (problem x asset),
+as a weakness counts once in total risk.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,13 +21,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from flowmap.engine.analysis import finding_risk, flow_context
+from flowmap.engine.analysis import flow_context
 from flowmap.engine.nodes import node as node_of
 from flowmap.engine.paths import ATTACKER
+from flowmap.engine.risk import finding_risk_parts
 from flowmap.engine.rules import flows as flow_rules
 from flowmap.engine.rules.base import RuleContext
 from flowmap.inventory.schema import ELECTRONIC_TRANSPORTS
 from flowmap.planning.actions import SECURE_TRANSPORT, Action
+from flowmap.planning.agreements import apply_pairs, pair_subjects
 from flowmap.planning.apply import apply_actions
 from flowmap.planning.exposure import edge_cost
 from flowmap.planning.rescore import rescore
@@ -41,13 +45,10 @@ class Effect:
     edges: dict[tuple[str, str], float | None] = field(default_factory=dict)
     likelihood: dict[str, tuple[float, float]] = field(default_factory=dict)
     copies: list[tuple[str, str]] = field(default_factory=list)
-    governance: dict[str, float] = field(default_factory=dict)  # finding_id -> risk (new)
+    #: finding_id -> (weakness, risk) of the governance findings it adds or re-scores
+    governance: dict[str, tuple[str, float]] = field(default_factory=dict)
     removed_findings: set[str] = field(default_factory=set)
     touches: set[str] = field(default_factory=set)
-
-    @property
-    def governance_delta(self) -> float:
-        return math.fsum(self.governance.values())
 
 
 # ------------------------------------------------------------------ systems
@@ -113,15 +114,7 @@ def flow_effects(ev: Evaluator, actions: list[Action]) -> dict[str, Effect]:
         after = apply_actions(inv.with_tables(flows=f), acts, as_of=ev.as_of, eol=ev.eol)
         flows = flow_context(after, ev.assets)
         found = run_rules(flow_rules.RULES, rule_context(ev, after, flows, ev.assets))
-        risk = (
-            finding_risk(found, flows, ev.assets, ev.settings)
-            if len(found)
-            else pd.Series(dtype="float64")
-        )
-        new_findings: dict[str, dict[str, float]] = defaultdict(dict)
-        for fid, finding, r in zip(found["subject_id"], found["finding_id"], risk):
-            if r != 0:
-                new_findings[fid][finding] = r
+        new_findings = _by_flow(ev, found, flows)
         new_transport = dict(zip(after.flows["flow_id"], after.flows["transport"]))
         for a, old, u, v in zip(acts, f["transport"], f["source_system_id"], f["target_system_id"]):
             e = Effect(touches={f"flow:{a.subject_id}"})
@@ -140,6 +133,54 @@ def flow_effects(ev: Evaluator, actions: list[Action]) -> dict[str, Effect]:
             e.removed_findings |= {i for i in ids if i in ev.gov}
             e.governance.update(new_findings.get(a.subject_id, {}))
             out[a.action_id] = e
+    return out
+
+
+def pair_effects(ev: Evaluator, actions: list[Action]) -> dict[str, Effect]:
+    """Effects of agreement and transfer actions (:mod:`flowmap.planning.agreements`): each
+    changes every flow of its pair of organisations, so the flow rules run once over the
+    flows of all the pairs of a kind."""
+    by_kind: dict[str, list[Action]] = defaultdict(list)
+    for a in actions:
+        by_kind[a.kind].append(a)
+    inv = ev.inventory
+    out = {}
+    for kind, acts in by_kind.items():
+        subjects = pair_subjects(inv, kind, ev.as_of)
+        chosen = subjects[subjects.isin({a.subject_id for a in acts})]
+        f = inv.flows.loc[chosen.index].copy()
+        apply_pairs(f, chosen, kind, ev.as_of)
+        after = inv.with_tables(flows=f)
+        flows = flow_context(after, ev.assets)
+        found = run_rules(flow_rules.RULES, rule_context(ev, after, flows, ev.assets))
+        new_findings = _by_flow(ev, found, flows)
+        members: dict[str, list[str]] = defaultdict(list)
+        for flow_id, subject in zip(f["flow_id"], chosen):
+            members[subject].append(flow_id)
+        for a in acts:
+            ids = members.get(a.subject_id, [])
+            e = Effect(touches={f"flow:{i}" for i in ids} | {f"{kind}:{a.subject_id}"})
+            for i in ids:
+                e.removed_findings |= {
+                    x for x in (f"{r.id}:{i}" for r in flow_rules.RULES) if x in ev.gov
+                }
+                e.governance.update(new_findings.get(i, {}))
+            out[a.action_id] = e
+    return out
+
+
+def _by_flow(
+    ev: Evaluator, found: pd.DataFrame, flows: pd.DataFrame
+) -> dict[str, dict[str, tuple[str, float]]]:
+    """The governance findings on each flow: finding_id -> (weakness, risk)."""
+    out: dict[str, dict[str, tuple[str, float]]] = defaultdict(dict)
+    if len(found):
+        parts = finding_risk_parts(found, flows, ev.assets, ev.settings)
+        for fid, finding, g, r in zip(
+            found["subject_id"], found["finding_id"], parts["group"], parts["risk"]
+        ):
+            if r != 0:
+                out[fid][finding] = (g, r)
     return out
 
 

@@ -40,21 +40,23 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from flowmap.engine.analysis import Analysis, analyse, finding_asset, finding_risk
+from flowmap.engine.analysis import Analysis, analyse, finding_asset
 from flowmap.engine.nodes import node as node_of
+from flowmap.engine.risk import finding_risk_parts
 from flowmap.engine.rules import flows as flow_rules
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import ACTION_KINDS
 from flowmap.planning.actions import (
     BACKUP_ACTIONS,
     FLOW_ACTIONS,
+    PAIR_ACTIONS,
     SYSTEM_ACTIONS,
     ZONE_ACTIONS,
     Action,
 )
 from flowmap.planning.apply import apply_actions
 from flowmap.planning.backup_effects import backup_effects, holders_of
-from flowmap.planning.effects import Effect, flow_effects, system_effects
+from flowmap.planning.effects import Effect, flow_effects, pair_effects, system_effects
 from flowmap.planning.exposure import Exposure
 from flowmap.planning.rescore import OS_MATCH
 
@@ -122,9 +124,19 @@ class Evaluator:
         s = analysis.systems
         self.like = dict(zip(s["system_id"], s["likelihood"]))
         self.exposure = Exposure(analysis)
-        risk = finding_risk(analysis.findings, analysis.flows, analysis.assets, self.settings)
-        self.gov = {f: r for f, r in zip(analysis.findings["finding_id"], risk) if r != 0}
-        self.gov_sum = math.fsum(self.gov.values())
+        # governance: each finding's own risk, and the weakness (problem x asset) it is
+        # part of; a weakness counts once, by its largest finding (docs/scoring.md)
+        parts = finding_risk_parts(
+            analysis.findings, analysis.flows, analysis.assets, self.settings
+        )
+        self.gov: dict[str, float] = {}
+        self.gov_group: dict[str, str] = {}
+        self.weakness: dict[str, dict[str, float]] = defaultdict(dict)
+        for f, g, r in zip(analysis.findings["finding_id"], parts["group"], parts["risk"]):
+            if r != 0:
+                self.gov[f], self.gov_group[f] = r, g
+                self.weakness[g][f] = r
+        self.gov_sum = math.fsum(max(m.values()) for m in self.weakness.values())
         #: the asset each governance finding concerns (findings that actions add: _asset_of)
         self.finding_assets = dict(
             zip(analysis.findings["finding_id"], finding_asset(analysis.findings, analysis.flows))
@@ -155,13 +167,34 @@ class Evaluator:
         filled with the movement-graph keys the answer depends on."""
         effect = self.effect(action)
         m = self.exposure.measure(effect.edges, effect.copies, reads)
+        delta, after = self._governance_delta(effect)
+        # the measure reads every finding of the weaknesses it changes, and the weaknesses
+        # themselves (a finding another action adds to one changes its largest)
+        read = {f for g in after for f in self.weakness.get(g, ())}
         return Measure(
             cyber=m.delta,
-            governance=effect.governance_delta,
-            removed=math.fsum(self.gov.get(f, 0.0) for f in effect.removed_findings),
+            governance=max(delta, 0.0),
+            removed=max(-delta, 0.0),
             assets=tuple(m.risks),
-            findings=(*effect.removed_findings, *effect.governance),
+            findings=(*effect.removed_findings, *effect.governance, *read, *after),
         )
+
+    def _governance_delta(self, effect: Effect) -> tuple[float, dict[str, dict[str, float]]]:
+        """The change in governance risk an effect makes, and the new findings of each
+        weakness it changes (a weakness counts its largest finding only)."""
+        changes: dict[str, dict[str, float | None]] = defaultdict(dict)
+        for f in effect.removed_findings:
+            if f in self.gov:
+                changes[self.gov_group[f]][f] = None
+        for f, (g, r) in effect.governance.items():
+            changes[g][f] = r
+        deltas, after = [], {}
+        for g, change in changes.items():
+            old = self.weakness.get(g, {})
+            new = {f: r for f, r in {**old, **change}.items() if r is not None}
+            deltas.append(max(new.values(), default=0.0) - max(old.values(), default=0.0))
+            after[g] = new
+        return math.fsum(deltas), after
 
     def risk_after_measure(self, m: Measure) -> float:
         """Total risk after an action with measure ``m``, from the current sums."""
@@ -193,6 +226,8 @@ class Evaluator:
         other = copy.copy(self)
         other.exposure = self.exposure.copy()
         other.gov, other.like = dict(self.gov), dict(self.like)
+        other.gov_group = dict(self.gov_group)
+        other.weakness = defaultdict(dict, {g: dict(m) for g, m in self.weakness.items()})
         other.finding_assets = dict(self.finding_assets)
         other.os_match = self.os_match.copy()
         other.inventory = self.inventory.with_tables(
@@ -233,27 +268,13 @@ class Evaluator:
         return self.exposure.attack_path(asset_id)
 
     def _governance_by_asset(self) -> pd.Series:
-        """Each asset's governance risk now: the starting sums (worked out once and shared
-        by copies) corrected by the findings the committed actions changed."""
-        start = self._start.get("governance")
-        if start is None:  # one pair, set at once: copies in other threads see both or none
-            gov = dict(self.gov)
-            start = self._start["governance"] = (
-                gov,
-                pd.Series(list(gov.values()), dtype="float64")
-                .groupby([self._asset_of(f) for f in gov], sort=False)
-                .sum(),
-            )
-        before, by_asset = start
-        if self.gov == before:
-            return by_asset
-        delta: dict[str, float] = defaultdict(float)
-        for f, r in self.gov.items():
-            if before.get(f) != r:
-                delta[self._asset_of(f)] += r - before.get(f, 0.0)
-        for f in before.keys() - self.gov.keys():
-            delta[self._asset_of(f)] -= before[f]
-        return by_asset.add(pd.Series(delta, dtype="float64"), fill_value=0.0)
+        """Each asset's governance risk now: the largest finding of each of its weaknesses."""
+        counted = [max(m.items(), key=lambda fr: fr[1]) for m in self.weakness.values() if m]
+        return (
+            pd.Series([r for _f, r in counted], dtype="float64")
+            .groupby([self._asset_of(f) for f, _r in counted], sort=False)
+            .sum()
+        )
 
     def _asset_of(self, finding_id: str) -> str:
         """The asset a governance finding concerns ('' for none)."""
@@ -276,11 +297,19 @@ class Evaluator:
         effect = self.effect(action)
         m, writes, old, touched = self.exposure.apply(effect.edges, effect.copies)
         findings = {f: self.gov.get(f) for f in (*effect.removed_findings, *effect.governance)}
+        gov_delta, weaknesses = self._governance_delta(effect)
+        findings.update({g: None for g in weaknesses})  # measures that read them are stale
+        self.gov_sum += gov_delta
         for f in effect.removed_findings:
-            self.gov_sum -= self.gov.pop(f, 0.0)
-        for f, r in effect.governance.items():
-            self.gov[f] = r
-            self.gov_sum += r
+            if self.gov.pop(f, None) is not None:
+                del self.gov_group[f]
+        for g, members in weaknesses.items():
+            if members:
+                self.weakness[g] = members
+            else:
+                self.weakness.pop(g, None)
+            for f, r in members.items():
+                self.gov[f], self.gov_group[f] = r, g
         self.like.update({s: lk for s, (lk, _) in effect.likelihood.items()})
         self.inventory = apply_actions(
             self.inventory, [action], as_of=self.as_of, eol=self.eol, copy=False
@@ -318,6 +347,7 @@ class Evaluator:
         todo = list({a.action_id: a for a in actions if a.action_id not in self._cache}.values())
         for batch, kinds in (
             (flow_effects, FLOW_ACTIONS),
+            (pair_effects, PAIR_ACTIONS),
             (system_effects, SYSTEM_ACTIONS),
             (backup_effects, BACKUP_ACTIONS | ZONE_ACTIONS),
         ):

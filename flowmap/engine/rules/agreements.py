@@ -18,9 +18,8 @@ from flowmap.engine.rules.base import Rule, RuleContext
 from flowmap.engine.rules.columns import equals, known, per_value
 from flowmap.engine.rules.flowbase import DESC, IG, between_orgs, personal, rule_hits
 from flowmap.engine.rules.text import dates, each, when, words
-from flowmap.engine.sharing import BELOW_STANDARD
+from flowmap.engine.sharing import BELOW_STANDARD, UK
 
-UK = frozenset({"GB", "UK", "GBR", "UNITED KINGDOM"})
 #: Score of a missing agreement by how much the sharing needs one.
 NO_AGREEMENT_SCORE = {"required": 60.0, "expected": 50.0, "good_practice": 20.0}
 #: Score of an agreement that has expired (renew it, or retire it if it is not needed).

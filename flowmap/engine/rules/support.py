@@ -18,6 +18,9 @@ def _eol(ctx: RuleContext, status: str) -> pd.DataFrame:
 
 def _eol_os(ctx: RuleContext) -> pd.DataFrame:
     s = _eol(ctx, "eol")
+    still_sold = (s["extended_end"] >= ctx.today).fillna(False).to_numpy(dtype=bool)
+    named = s["extension"].astype(object).fillna("")
+    extension = named.where(named != "", "extended security updates")
     return hits(
         s,
         subject="system_id",
@@ -25,12 +28,22 @@ def _eol_os(ctx: RuleContext) -> pd.DataFrame:
         message=fill(
             s,
             "{name} ({system_id}) runs {os_label}, which lost vendor "
-            "security support on {end} and has no extended support in force: "
-            "new vulnerabilities will never be fixed.",
+            "security support on {end} and has no extended support in force: {outlook}",
             end=dates(s["support_end"]),
+            outlook=when(
+                still_sold,
+                fill(
+                    s,
+                    "it gets no security fixes unless it is enrolled in the extension still "
+                    "offered for it ({extension}), which runs to {extended}.",
+                    extended=dates(s["extended_end"]),
+                    extension=extension,
+                ),
+                "new vulnerabilities will never be fixed.",
+            ),
         ),
         evidence=SYSTEM_EVIDENCE
-        + ["os_label", "support_end", "extended_end", "esu", "internet_facing"],
+        + ["os_label", "support_end", "extended_end", "extension", "esu", "internet_facing"],
         score=criticality_scores(75, s["criticality"]) + 10 * known(s["internet_facing"], True),
     )
 

@@ -28,6 +28,7 @@ SYSTEM_COLUMNS = [
     "os_label",
     "support_end",
     "extended_end",
+    "extension",
     "esu",
     "internet_facing",
     "internet_exposure",
