@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from flowmap.cli.options import (
     parse_as_of,
 )
 from flowmap.errors import UsageError
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 out_option = click.option(
     "--out", type=click.Path(path_type=Path), required=True, help="Folder to write into."
@@ -194,7 +198,9 @@ def check_flow_command(
         click.echo("\nWrote " + ", ".join(str(p) for p in written))
 
 
-def _end(analysis, value: str, system_key: str, org_key: str, flag: str) -> dict[str, str]:
+def _end(
+    analysis: Analysis, value: str, system_key: str, org_key: str, flag: str
+) -> dict[str, str]:
     """A --from/--to value as a system (preferred) or an organisation."""
     if value in set(analysis.inventory.systems["system_id"]):
         return {system_key: value}

@@ -8,7 +8,12 @@ red / amber / green status; docs/report.md) and total risk. They are part of
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Flow rules that mean a sensitive flow lacks a lawful basis, condition or agreement.
 UNLAWFUL_FLOW_RULES = (
@@ -125,7 +130,7 @@ def figures_by_org(
     return out
 
 
-def summary_figures(analysis) -> dict[str, object]:
+def summary_figures(analysis: Analysis) -> dict[str, object]:
     """``headlines`` (the whole inventory) and ``by_org`` for an analysis's summary."""
     return {
         "headlines": headline_counts(analysis.findings, analysis.systems, analysis.flows),

@@ -8,6 +8,8 @@ the explorer was started with (``kev``) describes the CVEs and matches them by p
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as w
 import pandas as pd
 
@@ -15,6 +17,9 @@ from flowmap.engine.alert import alert_impact
 from flowmap.errors import FlowmapError
 from flowmap.explorer.tables import table_widget, update_table
 from flowmap.render.board._html import esc
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Columns of the tab's two tables.
 ORG_COLUMNS = ["org_name", "contact_name", "contact_email", "affected", "internet_facing",
@@ -26,7 +31,7 @@ SYSTEM_COLUMNS = ["rank", "org_name", "system_name", "os", "verdict", "evidence"
 class AlertPanel:
     """CVE ids or a product in, the alert's headline, organisations and systems out."""
 
-    def __init__(self, analysis) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.cves = w.Text(placeholder="CVE-2023-4966, CVE-2024-3400", description="CVE ids",
                            layout=w.Layout(width="30em"))  # fmt: skip

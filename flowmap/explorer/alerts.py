@@ -8,6 +8,8 @@ checklist. They run on any valid inventory, the blank template included.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from flowmap.engine.alert import AlertImpact, alert_impact
@@ -15,11 +17,14 @@ from flowmap.engine.alert.words import CHECKLIST, CHECKLIST_SOURCE
 from flowmap.errors import UsageError
 from flowmap.render.board._html import HtmlBlock, esc
 
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
+
 __all__ = ["assets", "checklist", "headline", "impact", "organisations", "paths", "systems"]
 
 
 def impact(
-    analysis, *, cve: str = "", since: str = "", product: str = "", versions: str = ""
+    analysis: Analysis, *, cve: str = "", since: str = "", product: str = "", versions: str = ""
 ) -> AlertImpact:
     """The alert's impact from the notebook's parameters.
 

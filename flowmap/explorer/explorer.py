@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -25,6 +26,9 @@ from flowmap.explorer.sharing import SharingPanel
 from flowmap.explorer.tables import table_widget, update_table
 from flowmap.explorer.whatif import WhatIf
 from flowmap.render.mapview.widget import MapWidget
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 NONE = ""
 #: Above this many systems, candidate actions and plans are worked out in the background
@@ -48,7 +52,7 @@ class Explorer:
 
     def __init__(
         self,
-        analysis,
+        analysis: Analysis,
         *,
         org: str = "",
         asset: str = "",
@@ -397,7 +401,7 @@ class Explorer:
 
 
 def explore(
-    analysis,
+    analysis: Analysis,
     *,
     org: str = "",
     asset: str = "",

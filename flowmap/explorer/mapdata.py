@@ -11,6 +11,7 @@ copies) before the page's own view builder runs: the same nodes, edges and toolt
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ import pandas as pd
 from flowmap.render.mapview.frames import MapFrames, frames_of
 from flowmap.render.mapview.page import page_data
 from flowmap.render.mapview.views import systems_view
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Most flows drawn for one selection: above it the riskiest flows are drawn and the
 #: map says how many were left out (a hospital can exchange thousands).
@@ -34,7 +38,7 @@ def _positions(values: pd.Series) -> dict[str, np.ndarray]:
 class MapMaker:
     """Map data (what the page's script draws) for an organisation, asset or system."""
 
-    def __init__(self, analysis) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.frames = fr = frames_of(analysis)
         self.systems_of_org = _positions(fr.systems["org_id"])
         self.system_row = {s: i for i, s in enumerate(fr.systems["system_id"])}

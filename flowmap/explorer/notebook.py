@@ -17,12 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.errors import FlowmapError, InvalidInventoryError, InventoryReadError
 from flowmap.explorer.tables import notebook_mode
 from flowmap.render.board._html import HtmlBlock
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 
 class NotebookStoppedError(FlowmapError):
@@ -112,7 +116,7 @@ def _problem_heading(report) -> HtmlBlock:
     )
 
 
-def pick_org(analysis, org: str = "") -> str:
+def pick_org(analysis: Analysis, org: str = "") -> str:
     """``org`` if given (it must be in the inventory), else the organisation whose assets
     carry the most risk ('' for an empty inventory)."""
     from flowmap.render.board.load import check_org
@@ -128,7 +132,7 @@ def pick_org(analysis, org: str = "") -> str:
     return str(orgs.iloc[0]) if len(orgs) else ""
 
 
-def pick_asset(analysis, asset: str = "", *, org: str = "") -> str:
+def pick_asset(analysis: Analysis, asset: str = "", *, org: str = "") -> str:
     """``asset`` if given (it must be in the inventory), else the riskiest asset of
     ``org`` (of all when empty; '' when there is none)."""
     from flowmap.errors import UsageError
@@ -145,7 +149,7 @@ def pick_asset(analysis, asset: str = "", *, org: str = "") -> str:
     return str(risk["asset_id"].iloc[0]) if len(risk) else ""
 
 
-def map_of(analysis, *, view: str, org: str = "", asset: str = "", redact: bool = False):
+def map_of(analysis: Analysis, *, view: str, org: str = "", asset: str = "", redact: bool = False):
     """The map as a widget (see :func:`flowmap.map_widget`), or a line saying why there
     is nothing to draw (an empty inventory, no asset chosen)."""
     from flowmap.render.mapview.api import map_widget

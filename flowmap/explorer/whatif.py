@@ -13,12 +13,16 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.planning import Action, Evaluator, candidate_actions, plan
 from flowmap.planning.costs import action_costs
 from flowmap.reference.costs import check_costs
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Candidates listed for one selection, the most risk removed first.
 SHOWN = 25
@@ -43,7 +47,7 @@ class Totals:
 class WhatIf:
     """The chosen actions of an analysis and the risk they leave."""
 
-    def __init__(self, analysis) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self._base: Evaluator | None = None
         self._ev: Evaluator | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -35,6 +36,9 @@ from flowmap.governance.ropa_text import (
 )
 from flowmap.governance.screening import dpia_screening
 
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
+
 UK = frozenset({"GB", "UK", "GBR", "UNITED KINGDOM", ""})
 SPECIAL = ("special_health", "special_other", "criminal_offence")
 HOSTING = {"on_premises": "on premises", "cloud": "cloud", "third_party": "third party"}
@@ -54,7 +58,7 @@ class Tables:
     register: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, analysis, flows: pd.DataFrame, *, org: str | None = None) -> Tables:
+    def of(cls, analysis: Analysis, flows: pd.DataFrame, *, org: str | None = None) -> Tables:
         """The tables an activity reads (``org``: only what that organisation's need)."""
         copies: dict = defaultdict(list)
         c = analysis.copies

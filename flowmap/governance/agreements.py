@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.engine.sharing import agreement_needs
 from flowmap.errors import UsageError
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Days ahead the expiry calendar looks by default.
 CALENDAR_DAYS = 90
@@ -87,7 +91,7 @@ class AgreementRegister:
     calendar: pd.DataFrame
 
 
-def flow_agreement_levels(analysis) -> pd.DataFrame:
+def flow_agreement_levels(analysis: Analysis) -> pd.DataFrame:
     """Each flow's ``agreement_level`` and ``agreement_why`` (from the flow context when the
     analysis carries them, else judged here with :func:`agreement_needs`)."""
     f = analysis.flows
@@ -116,7 +120,9 @@ def _status(expires, as_of: pd.Timestamp, days: int) -> tuple[str, object]:
     return "current", left
 
 
-def agreements(analysis, *, org: str | None = None, days: int = CALENDAR_DAYS) -> AgreementRegister:
+def agreements(
+    analysis: Analysis, *, org: str | None = None, days: int = CALENDAR_DAYS
+) -> AgreementRegister:
     """The agreements register of the partnership (or of the agreements ``org`` is party to).
 
     Parameters
@@ -183,7 +189,7 @@ def agreements(analysis, *, org: str | None = None, days: int = CALENDAR_DAYS) -
 
 
 def agreement_calendar(
-    analysis, *, org: str | None = None, days: int = CALENDAR_DAYS
+    analysis: Analysis, *, org: str | None = None, days: int = CALENDAR_DAYS
 ) -> pd.DataFrame:
     """Agreements and contracts that end within ``days`` of the analysis date, or have ended
     while flows still rely on them, soonest first (for the board report).
@@ -194,7 +200,7 @@ def agreement_calendar(
     return agreements(analysis, org=org, days=days).calendar
 
 
-def _contracts(analysis, names: pd.Series, as_of: pd.Timestamp, days: int) -> list[dict]:
+def _contracts(analysis: Analysis, names: pd.Series, as_of: pd.Timestamp, days: int) -> list[dict]:
     """One row per contract reference in ``systems.contract_ref`` (a framework contract may
     cover several systems)."""
     systems = analysis.inventory.systems
@@ -232,7 +238,7 @@ def _contracts(analysis, names: pd.Series, as_of: pd.Timestamp, days: int) -> li
     return rows
 
 
-def _missing(analysis, names: pd.Series) -> pd.DataFrame:
+def _missing(analysis: Analysis, names: pd.Series) -> pd.DataFrame:
     flows = analysis.flows
     levels = flow_agreement_levels(analysis)
     need = flows[

@@ -15,6 +15,7 @@ This is guidance for the IG lead, not legal advice (:data:`DISCLAIMER`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -30,6 +31,9 @@ from flowmap.governance.questions import (
 )
 from flowmap.governance.screening import agency, dpia_screening, opt_out, transfer_assessment
 from flowmap.governance.sources import cite
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Said once, at the top of every answer page and printout.
 DISCLAIMER = (
@@ -107,7 +111,7 @@ class SharingAnswer:
         return "\n".join(lines)
 
 
-def check_flow(analysis, *, risk: bool = True, **cells: object) -> SharingAnswer:
+def check_flow(analysis: Analysis, *, risk: bool = True, **cells: object) -> SharingAnswer:
     """Answer "can we share this?" for one proposed flow.
 
     Parameters
@@ -159,7 +163,7 @@ def check_flow(analysis, *, risk: bool = True, **cells: object) -> SharingAnswer
     return SharingAnswer(p, verdict, headline, points, conditions, change)
 
 
-def check_proposals(analysis, *, risk: bool = True) -> list[SharingAnswer]:
+def check_proposals(analysis: Analysis, *, risk: bool = True) -> list[SharingAnswer]:
     """:func:`check_flow` for every row of the inventory's ``proposed_flows`` table."""
     proposals = analysis.inventory.tables["proposed_flows"]
     return [check_flow(analysis, risk=risk, **row) for row in proposals.to_dict(orient="records")]
@@ -206,7 +210,7 @@ def verdicts_frame(answers: list[SharingAnswer]) -> pd.DataFrame:
     )
 
 
-def _points(analysis, p: Proposal) -> list[Point]:
+def _points(analysis: Analysis, p: Proposal) -> list[Point]:
     points = [
         lawful_basis_point(p),
         special_condition_point(p),
@@ -306,7 +310,7 @@ def _transport_point(p: Proposal) -> Point:
     return Point("transport", "Is the transport safe enough?", status, answer, t.sources, cond)
 
 
-def _risk_change(analysis, p: Proposal) -> RiskChange | None:
+def _risk_change(analysis: Analysis, p: Proposal) -> RiskChange | None:
     from flowmap.engine.analysis import analyse
 
     inv = analysis.inventory

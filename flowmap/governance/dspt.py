@@ -24,11 +24,16 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from flowmap.errors import UsageError
 from flowmap.governance.dspt_evidence import EVIDENCE, Scope
 from flowmap.reference.dspt import DsptMapping, load_dspt_mapping
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Sectors that complete the CAF-aligned DSPT (from September 2024: NHS trusts and
 #: foundation trusts, CSUs, arm's-length bodies, ICBs); everyone else the standards-based.
@@ -68,7 +73,7 @@ def framework_for(org: pd.Series) -> str:
 
 
 def dspt_evidence(
-    analysis,
+    analysis: Analysis,
     *,
     year: str | None = None,
     org: str | None = None,

@@ -10,8 +10,12 @@ these functions in its ``evidence`` column.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 SUPPORTED = frozenset({"supported", "eol_soon", "eol_extended"})
 BY_DESIGN = frozenset({"nhsmail", "secure_email", "sftp"})
@@ -32,7 +36,7 @@ class Scope:
     organisations: pd.DataFrame
 
     @classmethod
-    def of(cls, analysis, org: str | None = None) -> Scope:
+    def of(cls, analysis: Analysis, org: str | None = None) -> Scope:
         s, a, f = analysis.systems, analysis.assets, analysis.flows
         orgs = analysis.inventory.organisations
         findings = analysis.findings

@@ -9,9 +9,14 @@ its security measures. No purposes, data subjects or retention are required of i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from flowmap.governance.ropa_text import backup_security, day, gap, system_security
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 PROCESSOR_COLUMNS = [
     "processor_id",
@@ -33,7 +38,7 @@ def _contact(o: pd.Series) -> str:
     return "; ".join(bits) or gap(f"organisations.address and dpo_email of {o.name}")
 
 
-def processor_records(analysis, orgs: pd.DataFrame) -> pd.DataFrame:
+def processor_records(analysis: Analysis, orgs: pd.DataFrame) -> pd.DataFrame:
     """One row per (processor, controller): the Article 30(2) record, gaps marked.
 
     ``orgs`` is the inventory's organisations indexed by ``org_id``.

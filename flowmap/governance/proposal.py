@@ -10,11 +10,15 @@ user can fix (an unknown asset, a system of another organisation) raises
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.errors import UsageError
 from flowmap.inventory.choices import PURPOSES, TRANSPORTS
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def resolve(analysis, cells: dict[str, object]) -> Proposal:
+def resolve(analysis: Analysis, cells: dict[str, object]) -> Proposal:
     """The :class:`Proposal` a row of ``proposed_flows`` (or ``check-flow``'s options) makes.
 
     ``cells`` holds ``asset_id`` and ``purpose`` and, for each end, a system

@@ -8,6 +8,8 @@ answer in plain English and its sources. The knowledge comes from
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flowmap.engine.sharing import agreement_need, assurance_route
 from flowmap.governance.law import (
     ARTICLE6,
@@ -26,6 +28,9 @@ from flowmap.governance.law import (
 )
 from flowmap.governance.points import Point
 from flowmap.governance.proposal import Proposal
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: What would make sharing for marketing lawful.
 CONSENT_ONLY = (
@@ -310,7 +315,7 @@ def gateway_points(p: Proposal) -> list[Point]:
 AGREEMENT_NEEDED = frozenset({"required", "expected"})
 
 
-def agreement_point(analysis, p: Proposal) -> Point:
+def agreement_point(analysis: Analysis, p: Proposal) -> Point:
     """Whether an agreement is expected, and which agreements the two parties already have."""
     q = "Is a data-sharing agreement or contract expected?"
     if not p.personal or not p.between_orgs:
@@ -359,7 +364,7 @@ def agreement_point(analysis, p: Proposal) -> Point:
     return Point("agreement", q, "ok" if need.level != "good_practice" else "info", answer, src)
 
 
-def receiving_system_point(analysis, p: Proposal) -> Point:
+def receiving_system_point(analysis: Analysis, p: Proposal) -> Point:
     """Whether the receiving system (and its organisation's assurance) is safe enough."""
     q = "Is the receiving system safe enough?"
     orgs = analysis.inventory.organisations.set_index("org_id")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -38,6 +39,9 @@ from flowmap.governance.agreements import flow_agreement_levels
 from flowmap.governance.processors import processor_records
 from flowmap.governance.ropa_columns import FIELD, FIELDS, ID_COLUMNS
 from flowmap.governance.ropa_text import gap, is_gap, not_applicable
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Organisation columns shown at the top of each controller's record.
 CONTACT_COLUMNS = (
@@ -115,7 +119,7 @@ class Ropa:
         )
 
 
-def ropa(analysis, *, org: str | None = None) -> Ropa:
+def ropa(analysis: Analysis, *, org: str | None = None) -> Ropa:
     """Build the records of processing activities of every controller (or of ``org``).
 
     Parameters

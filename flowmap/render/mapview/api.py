@@ -6,6 +6,7 @@ import html
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flowmap.errors import UsageError
 from flowmap.render import fmt
@@ -16,6 +17,9 @@ from flowmap.render.mapview.orgview import organisations_view
 from flowmap.render.mapview.page import page_data, render_page
 from flowmap.render.mapview.redact import Pseudonymiser, check_key, redact_frames
 from flowmap.render.mapview.views import VIEWS, View, systems_view
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 EXAMPLES = 5  # valid ids listed in an error message
 
@@ -48,7 +52,7 @@ class MapDocument:
 
 
 def render_map(
-    analysis,
+    analysis: Analysis,
     *,
     view: str = "systems",
     asset_id: str | None = None,
@@ -117,7 +121,7 @@ def render_map(
     )
 
 
-def map_data(analysis, **options) -> dict:
+def map_data(analysis: Analysis, **options) -> dict:
     """What the map page's script draws (its JSON block), for the same keywords as
     :func:`render_map`: the data of :class:`~flowmap.render.mapview.widget.MapWidget`."""
     o = {**_DEFAULTS, **options}
@@ -135,7 +139,7 @@ def map_data(analysis, **options) -> dict:
     return page_data(views, title=heading, subtitle=subtitle)
 
 
-def map_widget(analysis, *, height: int = 650, **options):
+def map_widget(analysis: Analysis, *, height: int = 650, **options):
     """The map as a notebook widget (same keywords as :func:`render_map`): the offline
     vis-network page drawn in the notebook itself, no iframe.
 
@@ -166,7 +170,7 @@ _DEFAULTS: dict[str, object] = {
 
 
 def _prepare(
-    analysis,
+    analysis: Analysis,
     view: str,
     asset_id: str | None,
     org_id: str | None,
@@ -214,7 +218,9 @@ def page_of(frames: MapFrames, views: list[View], *, title: str | None = None) -
     return render_page(views, title=title or "Data-flow map", subtitle=subtitle_of(frames))
 
 
-def write_map(analysis, path: str | Path, *, force: bool = False, **options) -> MapDocument:
+def write_map(
+    analysis: Analysis, path: str | Path, *, force: bool = False, **options
+) -> MapDocument:
     """Render a map (same keywords as :func:`render_map`) and write it as UTF-8.
 
     ``force`` replaces a file of that name that flowmap did not write.
@@ -227,7 +233,7 @@ def write_map(analysis, path: str | Path, *, force: bool = False, **options) -> 
     return doc
 
 
-def show_map(analysis, *, height: int = 650, **options):
+def show_map(analysis: Analysis, *, height: int = 650, **options):
     """Show a map inline in a static page (an ``<iframe srcdoc>`` that survives nbconvert,
     as the board report needs; in JupyterLab :func:`map_widget` draws it without one).
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 ORG_COLUMNS = ["org_id", "name", "sector", "dspt_status", "ce_plus"]
 SYSTEM_COLUMNS = [
@@ -122,7 +126,7 @@ class MapFrames:
         return replace(self, **tables)
 
 
-def frames_of(analysis) -> MapFrames:
+def frames_of(analysis: Analysis) -> MapFrames:
     """Take the columns the map shows from an :class:`flowmap.Analysis`.
 
     Examples
