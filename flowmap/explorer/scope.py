@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,9 @@ from flowmap.engine.nodes import ATTACKER, id_of, is_kind
 from flowmap.engine.nodes import node as node_of
 from flowmap.engine.rules import assets, backups, flows, paths, systems
 from flowmap.engine.settings import SEVERITIES
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Rule families, as the rule catalogue is laid out (one module per family).
 FAMILIES: dict[str, str] = {
@@ -85,7 +89,7 @@ def _take(frame: pd.DataFrame, index: dict[str, np.ndarray], keys) -> pd.DataFra
 class Scope:
     """An analysis indexed for the explorer's look-ups."""
 
-    def __init__(self, analysis) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.analysis = a = analysis
         inv = a.inventory
         self.orgs = inv.organisations.reset_index(drop=True)

@@ -24,11 +24,15 @@ import copy
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flowmap.engine.movement import MIN_PROBABILITY
 from flowmap.engine.nodes import id_of, is_kind
 from flowmap.engine.nodes import node as node_of
 from flowmap.planning.repair import IN_EDGES, INF, OUT_EDGES, TREE, repair_distances
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 
 def edge_cost(p: float) -> float:
@@ -58,7 +62,7 @@ class Exposure:
     one); assets are integers too (``asset_ids[i]``).
     """
 
-    def __init__(self, analysis) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         #: (table, index) of the inner objects that may be shared with a copy and that this
         #: state has copied for itself since (see copy); none are shared yet
         self._own: set[tuple[int, int]] = set()

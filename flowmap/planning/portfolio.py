@@ -198,7 +198,7 @@ def plan(
     )
 
 
-def _costs_frame(analysis, cands: list[Action], costs) -> pd.DataFrame:
+def _costs_frame(analysis: Analysis, cands: list[Action], costs) -> pd.DataFrame:
     tables = [check_costs(costs)]
     own = analysis.inventory.tables.get("costs")
     if own is not None and len(own):
@@ -208,7 +208,7 @@ def _costs_frame(analysis, cands: list[Action], costs) -> pd.DataFrame:
     return action_costs(cands, kinds, merged)
 
 
-def _costs(analysis, cands: list[Action], costs) -> dict[str, float]:
+def _costs(analysis: Analysis, cands: list[Action], costs) -> dict[str, float]:
     frame = _costs_frame(analysis, cands, costs)
     return dict(zip(frame["action_id"], frame["cost_gbp"]))
 
@@ -292,7 +292,7 @@ def _reason(ev: Evaluator, done: Committed, a: pd.DataFrame) -> str:
 
 
 def _candidates_frame(
-    cands, cost, standalone, costs_frame, chosen, banned, analysis, costs
+    cands, cost, standalone, costs_frame, chosen, banned, analysis: Analysis, costs
 ) -> pd.DataFrame:
     frame = costs_frame(analysis, cands, costs).set_index("action_id")
     picked = {c.action_id for c in chosen}
@@ -330,7 +330,11 @@ def _candidates_frame(
 
 
 def exact_plan(
-    analysis, *, budget: float, candidates: Sequence[Action], costs: pd.DataFrame | None = None
+    analysis: Analysis,
+    *,
+    budget: float,
+    candidates: Sequence[Action],
+    costs: pd.DataFrame | None = None,
 ) -> tuple[float, list[Action]]:
     """The best subset of ``candidates`` within ``budget`` by exhaustive search (small cases).
 

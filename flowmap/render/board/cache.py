@@ -14,7 +14,10 @@ forgets the oldest beyond :data:`MAX_ANALYSES`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 T = TypeVar("T")
 #: Analyses kept at once (a report's own, its previous and a few earlier positions).
@@ -22,7 +25,7 @@ MAX_ANALYSES = 6
 _CACHE: dict[int, tuple[object, dict[str, object]]] = {}
 
 
-def once(analysis, key: str, compute: Callable[[], T]) -> T:
+def once(analysis: Analysis, key: str, compute: Callable[[], T]) -> T:
     """``compute()`` the first time ``key`` is asked of ``analysis``; the same value after.
 
     Examples
@@ -43,24 +46,24 @@ def once(analysis, key: str, compute: Callable[[], T]) -> T:
     return values[key]  # type: ignore[return-value]
 
 
-def summary(analysis) -> dict:
+def summary(analysis: Analysis) -> dict:
     """``analysis.summary`` (with every organisation's figures), worked out once."""
     return once(analysis, "summary", lambda: analysis.summary)
 
 
-def risk_by_asset(analysis):
+def risk_by_asset(analysis: Analysis):
     """``analysis.risk_by_asset()``, worked out once."""
     return once(analysis, "risk_by_asset", analysis.risk_by_asset)
 
 
-def map_frames(analysis):
+def map_frames(analysis: Analysis):
     """The map's frames of the analysis (:func:`~flowmap.render.mapview.frames.frames_of`)."""
     from flowmap.render.mapview.frames import frames_of
 
     return once(analysis, "map_frames", lambda: frames_of(analysis))
 
 
-def candidates(analysis) -> list:
+def candidates(analysis: Analysis) -> list:
     """Every candidate action of the investment plan, listed once."""
     from flowmap.planning.actions import candidate_actions
 

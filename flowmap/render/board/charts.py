@@ -7,6 +7,7 @@ Jupyter shows it as a PNG, which nbconvert embeds in the report (no external fil
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -16,6 +17,9 @@ from matplotlib.patches import FancyBboxPatch
 from flowmap.render import fmt
 from flowmap.render.board._html import RAG_COLOURS
 from flowmap.render.board.load import scoped
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Resolution of the PNG embedded in the report (sharp when printed).
 DPI = 150
@@ -59,7 +63,7 @@ def _label(text: str, width: int = 18) -> str:
     return "\n".join(lines)
 
 
-def attack_path_diagram(analysis, org: str | None = None, n: int = 5) -> Chart:
+def attack_path_diagram(analysis: Analysis, org: str | None = None, n: int = 5) -> Chart:
     """The ``n`` riskiest attack paths, one row each: way in, systems crossed, data reached."""
     paths = scoped(analysis.attack_paths, org).head(n)
     names = analysis.systems.set_index("system_id")
@@ -119,7 +123,7 @@ def attack_path_diagram(analysis, org: str | None = None, n: int = 5) -> Chart:
 
 
 def risk_by_organisation_chart(
-    analysis, org: str | None = None, n: int = 12, *, by_asset: pd.DataFrame | None = None
+    analysis: Analysis, org: str | None = None, n: int = 12, *, by_asset: pd.DataFrame | None = None
 ) -> Chart:
     """Total risk by organisation (cyber and governance), largest first, by name.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from flowmap.engine.figures import BACKUP_GAP_RULES
@@ -10,6 +12,9 @@ from flowmap.render.board._html import Chip
 from flowmap.render.board.load import scoped
 from flowmap.render.board.risks import org_names
 from flowmap.render.board.table import Table
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Backup rules shown in the resilience table, in order.
 BACKUP_RULES = BACKUP_GAP_RULES + ("BACKUP_SHARED_FATE", "BACKUP_RPO_GAP")
@@ -36,7 +41,7 @@ def _listed(values: list[str], limit: int = 2) -> str:
     return f"{', '.join(values[:limit])} and {len(values) - limit} more"
 
 
-def sensitive_copies(analysis, org: str | None = None, n: int = 15) -> Table:
+def sensitive_copies(analysis: Analysis, org: str | None = None, n: int = 15) -> Table:
     """Where each identifiable special-category asset's copies live, most exposed first."""
     a = scoped(analysis.assets, org)
     a = a[a["special_category"].fillna(False).astype(bool)]
@@ -95,7 +100,7 @@ def sensitive_copies(analysis, org: str | None = None, n: int = 15) -> Table:
     )
 
 
-def backup_resilience(analysis, org: str | None = None, n: int = 20) -> Table:
+def backup_resilience(analysis: Analysis, org: str | None = None, n: int = 20) -> Table:
     """Essential assets and assets with a backup finding: which backup checks each fails.
 
     An asset with no backup at all shows "no backup" in the other checks rather than

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.pipeline import parse_day
 from flowmap.render.board.load import scoped
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Columns of the likelihood table: the system, then each weakness's probability.
 LIKELIHOOD_COLUMNS = [
@@ -46,7 +50,7 @@ def data_quality_report(report) -> pd.DataFrame:
     )
 
 
-def likelihood_table(analysis, org: str | None = None, n: int = 20) -> pd.DataFrame:
+def likelihood_table(analysis: Analysis, org: str | None = None, n: int = 20) -> pd.DataFrame:
     """The ``n`` systems most likely to be compromised, with each weakness's probability."""
     s = scoped(analysis.systems, org)
     return (
@@ -56,7 +60,7 @@ def likelihood_table(analysis, org: str | None = None, n: int = 20) -> pd.DataFr
     )
 
 
-def blast_radius(analysis, org: str | None = None, n: int = 15) -> pd.DataFrame:
+def blast_radius(analysis: Analysis, org: str | None = None, n: int = 15) -> pd.DataFrame:
     """The ``n`` systems from which an attacker could reach the most impact in one move."""
     s = scoped(analysis.systems, org)
     return (
@@ -68,7 +72,7 @@ def blast_radius(analysis, org: str | None = None, n: int = 15) -> pd.DataFrame:
     )
 
 
-def systems_by_kind(analysis) -> pd.DataFrame:
+def systems_by_kind(analysis: Analysis) -> pd.DataFrame:
     """How many systems of each kind each organisation has."""
     s = analysis.systems
     if not len(s):
@@ -90,6 +94,6 @@ ASSET_COLUMNS = [
 ]
 
 
-def asset_register(analysis) -> pd.DataFrame:
+def asset_register(analysis: Analysis) -> pd.DataFrame:
     """The information assets with their impact (0-100)."""
     return analysis.assets[ASSET_COLUMNS].reset_index(drop=True)

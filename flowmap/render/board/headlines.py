@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.engine.figures import BACKUP_GAP_RULES, UNLAWFUL_FLOW_RULES, headline_counts
 from flowmap.render import fmt
 from flowmap.render.board._html import RAG_COLOURS, RAG_WORDS, esc, style_tag
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 __all__ = [
     "BACKUP_GAP_RULES",
@@ -161,13 +165,13 @@ class Headlines(list):
         return style_tag() + self.html()
 
 
-def headline_values(analysis, org: str | None = None) -> dict[str, int]:
+def headline_values(analysis: Analysis, org: str | None = None) -> dict[str, int]:
     """The five counts, for the whole inventory or one organisation."""
     return headline_counts(analysis.findings, analysis.systems, analysis.flows, org or None)
 
 
 def headlines(
-    analysis,
+    analysis: Analysis,
     org: str | None = None,
     *,
     before: dict[str, int | None] | None = None,

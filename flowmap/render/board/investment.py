@@ -13,13 +13,14 @@ from flowmap.render.board.risks import org_names
 from flowmap.render.board.table import Table
 
 if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
     from flowmap.planning.portfolio import Plan
 
 #: Actions listed in the body of the paper; the rest are in the appendix.
 TOP_ACTIONS = 10
 
 
-def plan_for_report(analysis, *, budget: float, org: str | None = None) -> Plan:
+def plan_for_report(analysis: Analysis, *, budget: float, org: str | None = None) -> Plan:
     """The planner's actions within ``budget`` (``flowmap.plan``).
 
     For one organisation, the plan chooses among that organisation's own actions: the
@@ -58,7 +59,7 @@ def plan_sentence(plan: Plan, *, who: str = "") -> str:
     )
 
 
-def _steps(analysis, plan: Plan) -> pd.DataFrame:
+def _steps(analysis: Analysis, plan: Plan) -> pd.DataFrame:
     s = plan.steps
     names = org_names(analysis)
     return pd.DataFrame(
@@ -73,7 +74,9 @@ def _steps(analysis, plan: Plan) -> pd.DataFrame:
     )
 
 
-def investment_plan(analysis, plan: Plan, *, org: str | None = None, n: int = TOP_ACTIONS):
+def investment_plan(
+    analysis: Analysis, plan: Plan, *, org: str | None = None, n: int = TOP_ACTIONS
+):
     """The total in one line and the top ``n`` actions (the rest: :func:`plan_appendix`)."""
     who = f" at {org_names(analysis).get(org, org)}" if org else ""
     steps = _steps(analysis, plan)
@@ -97,7 +100,7 @@ def investment_plan(analysis, plan: Plan, *, org: str | None = None, n: int = TO
     )
 
 
-def plan_appendix(analysis, plan: Plan) -> Table:
+def plan_appendix(analysis: Analysis, plan: Plan) -> Table:
     """Every action the plan funds, in order."""
     return Table(
         _steps(analysis, plan).drop(columns=["Why"]),

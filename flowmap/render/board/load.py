@@ -93,7 +93,7 @@ def read_shared(path: str | Path) -> dict:
     return cached[1]
 
 
-def check_org(analysis, org: str | None) -> None:
+def check_org(analysis: Analysis, org: str | None) -> None:
     """Raise :class:`UsageError` when ``org`` is given but not in the inventory."""
     if not org:
         return
@@ -105,7 +105,7 @@ def check_org(analysis, org: str | None) -> None:
         )
 
 
-def org_name(analysis, org: str | None) -> str:
+def org_name(analysis: Analysis, org: str | None) -> str:
     """The organisation's name ('' when not given)."""
     if not org:
         return ""

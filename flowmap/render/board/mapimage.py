@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
@@ -28,6 +29,9 @@ from flowmap.render.mapview.style import (
     label,
 )
 
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
+
 #: Organisations named on the picture (the most important first; the rest are unlabelled).
 MAX_LABELS = 40
 LABEL_CHARS = 28
@@ -35,7 +39,7 @@ DPI = 150
 MAP_HEIGHT = 620
 
 
-def org_view(analysis, *, org: str | None = None, redact: bool = False, key: bytes = b""):
+def org_view(analysis: Analysis, *, org: str | None = None, redact: bool = False, key: bytes = b""):
     """The organisations view (redacted with ``key`` when asked) and its frames."""
     from flowmap.render.board import cache
     from flowmap.render.mapview.api import _redacted
@@ -173,7 +177,7 @@ def _png(fig) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def map_block(analysis, *, org: str | None = None, redact: bool = False):
+def map_block(analysis: Analysis, *, org: str | None = None, redact: bool = False):
     """The interactive organisations map (screen) and its picture (print), one block.
 
     Both are drawn from one organisations view (one layout, one set of pseudonyms).

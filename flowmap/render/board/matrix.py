@@ -11,12 +11,16 @@ follow the NHS 5x5 risk matrix grading of likelihood x impact: 1-3 low, 4-6 mode
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.engine.likelihood import band_of
 from flowmap.render.board._html import esc, style_tag
 from flowmap.render.board.load import scoped
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Band edges of path likelihood (same as systems' likelihood_band).
 PATH_BAND_EDGES = (0.10, 0.25, 0.50, 0.75)
@@ -100,7 +104,7 @@ class RiskMatrix:
         return style_tag() + self.html()
 
 
-def risk_matrix(analysis, org: str | None = None) -> RiskMatrix:
+def risk_matrix(analysis: Analysis, org: str | None = None) -> RiskMatrix:
     """The 5x5 matrix for the whole inventory or one organisation's assets."""
     a = scoped(analysis.assets, org)
     bands = pd.DataFrame(

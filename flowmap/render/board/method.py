@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from flowmap.reference.eol import STALE_MONTHS
@@ -9,6 +11,9 @@ from flowmap.render import fmt
 from flowmap.render.board._html import block, esc
 from flowmap.render.board.headlines import HEADLINES
 from flowmap.render.board.table import Table
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: The method, paragraph by paragraph: (heading, text).
 METHOD = (
@@ -99,7 +104,7 @@ def thresholds() -> Table:
     )
 
 
-def method_block(analysis):
+def method_block(analysis: Analysis):
     """The appendix on method, with the reference data this analysis used."""
     grouping = (
         " Findings that one fix would close are grouped as one risk in the top risks."
@@ -130,7 +135,7 @@ def method_block(analysis):
 MONTHS = {3: "three", 6: "six", 12: "twelve"}
 
 
-def reference_cautions(analysis) -> list[str]:
+def reference_cautions(analysis: Analysis) -> list[str]:
     """What the board must be told about the reference data behind the figures, in plain
     words; the analyst's warning, with how to refresh the data, is
     :attr:`Analysis.warnings <flowmap.engine.analysis.Analysis.warnings>`.

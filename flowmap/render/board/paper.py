@@ -8,6 +8,8 @@ shows: the cover, tiles, tables, charts and the map.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flowmap.render import fmt
 from flowmap.render.board import cache, charts, data, investment, paperwork, quality, risks, sharing
 from flowmap.render.board._html import HtmlBlock, block, esc, style_tag
@@ -24,6 +26,9 @@ from flowmap.render.board.load import check_org, org_name, scoped
 from flowmap.render.board.matrix import risk_matrix
 from flowmap.render.board.method import reference_cautions
 from flowmap.render.board.trend import Trend, position_of, trend_table
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 
 class Paper:
@@ -48,7 +53,7 @@ class Paper:
 
     def __init__(
         self,
-        analysis,
+        analysis: Analysis,
         *,
         org: str = "",
         plan=None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from flowmap.render import fmt
@@ -9,6 +11,9 @@ from flowmap.render.board import cache
 from flowmap.render.board._html import SEVERITY_RAG, Chip, block, esc
 from flowmap.render.board.risks import org_names
 from flowmap.render.board.table import Table
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Columns named in words where the code alone would not say what is missing.
 COLUMN_WORDS = {
@@ -33,7 +38,7 @@ CHANGE_RAG = {"new": "red", "worsened": "red", "resolved": "green", "improved": 
 TOP_CHANGES = 15
 
 
-def data_quality(analysis, n: int = 15) -> Table:
+def data_quality(analysis: Analysis, n: int = 15) -> Table:
     """Columns the risk rules use where the inventory leaves cells empty (unknown)."""
     dq = analysis.inventory.report.data_quality
     dq = dq[dq["unknown"] > 0].sort_values(
@@ -61,7 +66,7 @@ def data_quality(analysis, n: int = 15) -> Table:
     )
 
 
-def changes(previous, analysis, org: str | None = None, n: int = TOP_CHANGES):
+def changes(previous, analysis: Analysis, org: str | None = None, n: int = TOP_CHANGES):
     """What changed since the previous inventory (``flowmap.diff``); a note when none given."""
     if previous is None:
         return block(

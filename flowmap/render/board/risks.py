@@ -8,6 +8,7 @@ not fill the list three times. Each row names the organisation and the owner, no
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,15 +17,18 @@ from flowmap.render.board._html import SEVERITY_RAG, Chip, Markup, esc
 from flowmap.render.board.load import scoped
 from flowmap.render.board.table import Table
 
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
+
 ENTRY_WORDS = {"internet-facing": "from the internet", "phishing": "by a phishing email"}
 
 
-def org_names(analysis) -> pd.Series:
+def org_names(analysis: Analysis) -> pd.Series:
     """Organisation id -> name."""
     return analysis.inventory.organisations.set_index("org_id")["name"]
 
 
-def owners(analysis, findings: pd.DataFrame | None = None) -> pd.Series:
+def owners(analysis: Analysis, findings: pd.DataFrame | None = None) -> pd.Series:
     """Who owns the risk of each finding's subject: the asset's owner, else the org's SIRO.
 
     For a system, the owners of the assets it holds (the first three, then "and others");
@@ -59,7 +63,7 @@ def owners(analysis, findings: pd.DataFrame | None = None) -> pd.Series:
     return out.fillna("").replace("", "SIRO of the organisation")
 
 
-def problems(analysis, org: str | None = None, n: int | None = None) -> pd.DataFrame:
+def problems(analysis: Analysis, org: str | None = None, n: int | None = None) -> pd.DataFrame:
     """One row per problem, most severe first (the order of ``analysis.findings``).
 
     Columns: ``problem_id``, ``finding_id`` (the most severe finding), ``findings`` (how
@@ -111,7 +115,7 @@ def _references(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def top_risks(analysis, org: str | None = None, n: int = 10) -> Table:
+def top_risks(analysis: Analysis, org: str | None = None, n: int = 10) -> Table:
     """The ``n`` most severe problems in plain English, with organisation and owner."""
     p = problems(analysis, org, n=n)
     names = org_names(analysis)
@@ -147,7 +151,7 @@ def top_risks(analysis, org: str | None = None, n: int = 10) -> Table:
     )
 
 
-def attack_paths(analysis, org: str | None = None, n: int = 5) -> Table:
+def attack_paths(analysis: Analysis, org: str | None = None, n: int = 5) -> Table:
     """The ``n`` riskiest attack paths: the data at risk, the way in, the route, the chance.
 
     Assets no path reaches (no internet-facing system or workstation leads to them) are

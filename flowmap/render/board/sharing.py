@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from flowmap.engine.figures import UNLAWFUL_FLOW_RULES
@@ -13,6 +15,9 @@ from flowmap.render.board._html import Chip
 from flowmap.render.board.load import scoped
 from flowmap.render.board.risks import org_names
 from flowmap.render.board.table import Table
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: NCSC CAF outcomes the findings evidence, with the DSPT standard each supports.
 CAF_OUTCOMES: dict[str, tuple[str, str]] = {
@@ -69,7 +74,7 @@ def coverage_status(share: float | None) -> str:
     return "amber" if share >= COVERAGE_AMBER else "red"
 
 
-def ig_coverage(analysis, org: str | None = None) -> Table:
+def ig_coverage(analysis: Analysis, org: str | None = None) -> Table:
     """Share of personal-data flows with a lawful basis, a valid agreement and encryption."""
     flows = scoped(analysis.flows, org, "sender_org_id", "receiver_org_id")
     personal = flows[personal_data(flows)]
@@ -108,7 +113,7 @@ def ig_coverage(analysis, org: str | None = None) -> Table:
     return Table(pd.DataFrame(rows), id="fm-ig-coverage", numeric=["Flows", "Compliant", "Share"])
 
 
-def unlawful_sensitive_flows(analysis, org: str | None = None, n: int = 10) -> Table:
+def unlawful_sensitive_flows(analysis: Analysis, org: str | None = None, n: int = 10) -> Table:
     """Flows of special category data without a lawful basis, condition or agreement."""
     fl = scoped(analysis.flows, org, "sender_org_id", "receiver_org_id")
     fl = fl[fl["special_category"].fillna(False).astype(bool)]
@@ -148,7 +153,7 @@ def unlawful_sensitive_flows(analysis, org: str | None = None, n: int = 10) -> T
     )
 
 
-def dspt_position(analysis, org: str | None = None) -> Table:
+def dspt_position(analysis: Analysis, org: str | None = None) -> Table:
     """Organisations by their latest Data Security and Protection Toolkit status."""
     orgs = analysis.inventory.organisations
     if org:
@@ -170,7 +175,7 @@ def dspt_position(analysis, org: str | None = None) -> Table:
     return Table(pd.DataFrame(rows), id="fm-dspt", numeric=["Organisations"])
 
 
-def caf_mapping(analysis, org: str | None = None) -> Table:
+def caf_mapping(analysis: Analysis, org: str | None = None) -> Table:
     """Findings per NCSC CAF outcome, with the DSPT standard each evidences."""
     f = scoped(analysis.findings, org)
     present = set(f["caf"].dropna()) - {""}

@@ -21,9 +21,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flowmap.engine.figures import HEADLINE_KEYS
 from flowmap.errors import UsageError
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 #: Read a findings file whole below this size; above it, only its summary at the end.
@@ -58,7 +62,7 @@ class Trend:
         return self.earlier[-1] if self.earlier else None
 
 
-def position_of(analysis, org: str | None = None, *, kind: str = "inventory") -> Position:
+def position_of(analysis: Analysis, org: str | None = None, *, kind: str = "inventory") -> Position:
     """The figures of an analysis (for one organisation when ``org`` is given)."""
     from flowmap.render.board import cache
 
@@ -220,7 +224,7 @@ def check_history(folder: str | Path) -> None:
 
 def load_trend(
     history: str | Path,
-    analysis,
+    analysis: Analysis,
     *,
     previous=None,
     org: str = "",
