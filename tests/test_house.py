@@ -179,3 +179,17 @@ def test_the_command_line_starts_without_pandas() -> None:
         "print(sorted(m for m in ('pandas', 'numpy', 'networkx', 'pyvis') if m in sys.modules))"
     )
     assert out == "[]"
+
+
+def test_every_analysis_parameter_has_a_type_hint() -> None:
+    """A parameter named ``analysis`` is always annotated (``Analysis``, or a union with
+    it), so a reader and a type checker know what it takes."""
+    missing = []
+    for path in sorted((ROOT / "flowmap").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                a = node.args
+                for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+                    if arg.arg == "analysis" and arg.annotation is None:
+                        missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert missing == [], missing

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flowmap.inventory.choices import PUBLIC_SECTORS
+
 #: Bodies that provide or commission health or adult social care (a ``voluntary`` body is
 #: a care provider such as a hospice).
 CARE_SECTORS = frozenset(
@@ -31,19 +33,6 @@ CARE_SECTORS = frozenset(
         "local_authority",
         "social_care_provider",
         "voluntary",
-    }
-)
-#: Public authorities: they cannot rely on legitimate interests for their tasks.
-PUBLIC_SECTORS = frozenset(
-    {
-        "nhs_trust",
-        "gp_practice",
-        "icb",
-        "nhs_other",
-        "local_authority",
-        "police",
-        "fire",
-        "central_government",
     }
 )
 

@@ -39,6 +39,7 @@ from flowmap.governance.agreements import flow_agreement_levels
 from flowmap.governance.processors import processor_records
 from flowmap.governance.ropa_columns import FIELD, FIELDS, ID_COLUMNS
 from flowmap.governance.ropa_text import gap, is_gap, not_applicable
+from flowmap.inventory.choices import PUBLIC_SECTORS
 
 if TYPE_CHECKING:
     from flowmap.engine.analysis import Analysis
@@ -64,19 +65,6 @@ CONTACT_LABELS = {
     "caldicott_guardian_name": "Caldicott Guardian",
     "caldicott_guardian_email": "Caldicott Guardian's email",
 }
-#: Sectors of public authorities, which must designate a Data Protection Officer (Art 37).
-PUBLIC_AUTHORITIES = frozenset(
-    {
-        "nhs_trust",
-        "gp_practice",
-        "icb",
-        "nhs_other",
-        "local_authority",
-        "police",
-        "fire",
-        "central_government",
-    }
-)
 
 
 @dataclass
@@ -216,7 +204,7 @@ def _controllers(orgs: pd.DataFrame, activities: pd.DataFrame, org: str | None) 
             value = str(o.get(column, "") or "")
             if value:
                 row[column] = value
-            elif column.startswith("dpo") and o["sector"] not in PUBLIC_AUTHORITIES:
+            elif column.startswith("dpo") and o["sector"] not in PUBLIC_SECTORS:
                 row[column] = not_applicable(
                     "a DPO is required of public authorities; record one here if designated"
                 )

@@ -19,6 +19,20 @@ SECTORS = (
     "nhs_trust", "gp_practice", "icb", "nhs_other", "local_authority", "social_care_provider",
     "police", "fire", "voluntary", "private", "research", "central_government", "other",
 )
+#: Public authorities (UK GDPR Art 6(1) last paragraph, DPA 2018 s7): they cannot rely on
+#: legitimate interests for their tasks, and each must appoint a DPO (Art 37(1)(a)).
+PUBLIC_SECTORS = frozenset(
+    {
+        "nhs_trust",
+        "gp_practice",
+        "icb",
+        "nhs_other",
+        "local_authority",
+        "police",
+        "fire",
+        "central_government",
+    }
+)
 DSPT_STATUSES = (
     "standards_exceeded", "standards_met", "approaching_standards", "not_met", "not_published",
 )

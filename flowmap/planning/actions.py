@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from flowmap.errors import UsageError
 from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
 from flowmap.planning.agreements import PAIR_ACTIONS as PAIR_KINDS
 from flowmap.planning.agreements import pair_candidates
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: Actions that change one system's own likelihood (and so only the edges into it).
 SYSTEM_ACTIONS = frozenset(
@@ -103,7 +107,7 @@ def make_action(
 # ------------------------------------------------------------------ candidates
 
 
-def candidate_actions(analysis) -> list[Action]:
+def candidate_actions(analysis: Analysis) -> list[Action]:
     """Every action that would remove a weakness the analysis found.
 
     Examples
@@ -126,7 +130,7 @@ def candidate_actions(analysis) -> list[Action]:
     return sorted(out, key=lambda a: (order[a.kind], a.subject_id))
 
 
-def _system_candidates(analysis) -> list[Action]:
+def _system_candidates(analysis: Analysis) -> list[Action]:
     s = analysis.systems
     as_of = pd.Timestamp(analysis.as_of)
     out = []
@@ -232,7 +236,7 @@ def isolated_zone(org_id: str, system_id: str) -> str:
     return f"{org_id}:{ISOLATED_PREFIX}{system_id}"
 
 
-def _isolation_candidates(analysis) -> list[Action]:
+def _isolation_candidates(analysis: Analysis) -> list[Action]:
     """Internet-facing systems that share a zone, or whose zone links on: give each a
     segment of its own, so holding it no longer opens the way to anything but the
     systems it sends flows to."""
@@ -275,7 +279,7 @@ def segment_members(systems: pd.DataFrame, zone: str, phishing_kinds: Iterable[s
     return (systems["zone"] == zone) & systems["kind"].isin(tuple(phishing_kinds))
 
 
-def _zone_candidates(analysis) -> list[Action]:
+def _zone_candidates(analysis: Analysis) -> list[Action]:
     s = analysis.systems
     phish = s["kind"].isin(analysis.settings.phishing_kinds).tolist()
     zones: dict[str, list[tuple[str, str, bool]]] = {}
@@ -307,7 +311,7 @@ def _zone_candidates(analysis) -> list[Action]:
     return out
 
 
-def _flow_candidates(analysis) -> list[Action]:
+def _flow_candidates(analysis: Analysis) -> list[Action]:
     f = analysis.findings
     rules = {
         "FLOW_UNENCRYPTED": "encrypt_flow",
@@ -348,7 +352,7 @@ def _flow_candidates(analysis) -> list[Action]:
     return out
 
 
-def _backup_candidates(analysis) -> list[Action]:
+def _backup_candidates(analysis: Analysis) -> list[Action]:
     f = analysis.findings
     inv = analysis.inventory
     b = inv.backups

@@ -27,11 +27,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from flowmap.engine.sharing import UK
 from flowmap.errors import UsageError
+
+if TYPE_CHECKING:
+    from flowmap.engine.analysis import Analysis
 
 #: The kinds of action made per pair of organisations.
 PAIR_ACTIONS = frozenset({"put_dsa", "put_transfer_mechanism"})
@@ -103,7 +107,7 @@ def apply_pairs(flows: pd.DataFrame, subjects: pd.Series, kind: str, today) -> N
         flows.loc[at, "transfer_mechanism"] = TRANSFER_MECHANISM
 
 
-def pair_candidates(analysis) -> list[tuple[str, str, str, str, str]]:
+def pair_candidates(analysis: Analysis) -> list[tuple[str, str, str, str, str]]:
     """``(kind, subject_type, subject_id, org_id, description)`` of every pair action the
     analysis's findings call for: one per agreement or transfer problem."""
     f = analysis.findings

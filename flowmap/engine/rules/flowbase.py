@@ -18,18 +18,6 @@ from flowmap.engine.rules.base import hits
 from flowmap.engine.rules.columns import equals
 from flowmap.engine.rules.text import Text, fill, template_fields
 
-PUBLIC_SECTORS = frozenset(
-    {
-        "nhs_trust",
-        "gp_practice",
-        "icb",
-        "nhs_other",
-        "local_authority",
-        "police",
-        "fire",
-        "central_government",
-    }
-)
 FLOW_EVIDENCE = [
     "flow_id",
     "asset_id",

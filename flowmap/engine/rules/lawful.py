@@ -8,8 +8,9 @@ import pandas as pd
 from flowmap.engine.problems import per_subject
 from flowmap.engine.rules.base import Rule, RuleContext
 from flowmap.engine.rules.columns import equals, per_value
-from flowmap.engine.rules.flowbase import DESC, IG, PUBLIC_SECTORS, personal, rule_hits, special
+from flowmap.engine.rules.flowbase import DESC, IG, personal, rule_hits, special
 from flowmap.engine.rules.text import each
+from flowmap.inventory.choices import PUBLIC_SECTORS
 
 
 def _no_lawful_basis(ctx: RuleContext) -> pd.DataFrame:
