@@ -473,7 +473,7 @@ def test_a_workbook_replaced_while_it_is_read_is_read_as_it_was(tmp_path, monkey
     both openings read the same bytes, so a file swapped in between cannot mix in."""
     import openpyxl
 
-    from flowmap.inventory import excel
+    from flowmap.inventory.read import read_inventory
 
     wb = openpyxl.load_workbook(SAMPLE.parent / "sample.xlsx")
     ws = wb[next(n for n in wb.sheetnames if n.strip().lower() == "assets")]
@@ -493,11 +493,6 @@ def test_a_workbook_replaced_while_it_is_read_is_read_as_it_was(tmp_path, monkey
         return real(source, **kw)
 
     monkeypatch.setattr(openpyxl, "load_workbook", swapping)
-    raw = flowmap.read_inventory(book) if hasattr(flowmap, "read_inventory") else None
-    if raw is None:
-        from flowmap.inventory.read import read_inventory
-
-        raw = read_inventory(book)
+    raw = read_inventory(book)
     assert len(opened) == 2 and "assets" in raw.tables
     assert any("no saved value" in p.message for p in raw.problems)  # openpyxl saves none
-    assert excel  # the module under test

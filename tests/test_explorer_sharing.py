@@ -6,21 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import warnings
-from functools import lru_cache
 
 import flowmap
 from flowmap.explorer.sharing import proposal_cells
-from tests.conftest import SAMPLE, XSS_IMG, XSS_SCRIPT, small_tables, write_csv_tables
+from tests.conftest import XSS_IMG, XSS_SCRIPT, small_tables, write_csv_tables
+from tests.test_explorer import sample  # one cached analysis of the sample for both files
 
 AS_OF = dt.date(2026, 11, 1)
-
-
-@lru_cache(maxsize=1)
-def sample():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return flowmap.analyse(flowmap.load_inventory(SAMPLE), as_of=AS_OF)
 
 
 def ask(x, *, asset, to_org, purpose, source="", target="", transport=""):
