@@ -13,7 +13,13 @@ import pytest
 
 import flowmap
 from flowmap.cli import main
-from flowmap.engine.figures import HEADLINE_KEYS, figures_by_org, headline_counts
+from flowmap.engine.figures import (
+    BACKUP_GAP_RULES,
+    HEADLINE_KEYS,
+    UNLAWFUL_FLOW_RULES,
+    figures_by_org,
+    headline_counts,
+)
 from flowmap.errors import UsageError
 from flowmap.render import board
 from flowmap.render.board import trend as trend_module
@@ -43,6 +49,22 @@ def test_figures_by_org_equal_the_figures_of_each_org(analysis):
         analysis.findings, analysis.systems, analysis.flows, analysis.risk_by_asset(), ["NONE"]
     )
     assert empty == {"NONE": {"total_risk": 0.0, **dict.fromkeys(HEADLINE_KEYS, 0)}}
+
+
+def test_headline_figures_count_each_thing_once_however_many_findings_it_raises(analysis):
+    """The Citrix gateway's open known-exploited CVE raises several findings of one
+    problem; the headline figures count things (systems, vulnerabilities, flows, assets),
+    so it adds one to open known-exploited vulnerabilities, not one per finding."""
+    f, s = analysis.findings, analysis.systems.set_index("system_id")
+    h = headline_counts(f, analysis.systems, analysis.flows)
+    assert h["kev_open"] == s["open_kev"].sum()  # vulnerabilities, each once
+    unpatched = f[f["problem_id"] == "unpatched:RXA-CTX-01"]
+    assert len(unpatched) > 1 and s.at["RXA-CTX-01", "open_kev"] == 1
+    assert h["unsupported_systems"] == f.loc[f["rule"] == "EOL_OS", "subject_id"].nunique()
+    flows = f[(f["subject_type"] == "flow") & f["rule"].isin(UNLAWFUL_FLOW_RULES)]
+    assert h["sensitive_flows_unlawful"] <= flows["subject_id"].nunique() < len(flows)
+    backup = f[f["rule"].isin(BACKUP_GAP_RULES)]
+    assert h["assets_without_resilient_backup"] == backup["subject_id"].nunique() < len(backup)
 
 
 def test_findings_json_records_the_figures_a_trend_needs(tmp_path, analysis):

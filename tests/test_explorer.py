@@ -68,6 +68,24 @@ def test_findings_of_each_kind_of_selection_and_their_filters() -> None:
     assert set(other["Organisation"]) <= {scope.org_names["RYV"]}
 
 
+def test_selection_summary_counts_problems_once_with_their_findings_beside() -> None:
+    """One fix, one problem: the Citrix gateway's five patch findings count once."""
+    from flowmap.engine.settings import SEVERITIES
+    from flowmap.explorer.words import summary
+
+    a, scope = sample(), Scope(sample())
+    citrix = Selection(org="RXA", system="RXA-CTX-01")
+    f = scope.findings_for(citrix)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    worst = f.groupby("Problem")["Severity"].agg(lambda s: min(s.str.lower(), key=order.get))
+    counts, findings = scope.severity_counts(citrix)
+    assert counts == {s: int((worst == s).sum()) for s in SEVERITIES if (worst == s).any()}
+    assert findings == len(f) > sum(counts.values())
+    assert set(f["Problem"]) <= set(a.findings["problem_id"])
+    found = ", ".join(f"{n:,} {s}" for s, n in counts.items())
+    assert f"problems {found} ({findings:,} findings)" in summary(scope, citrix)
+
+
 def test_default_selection_is_the_organisation_with_the_most_risk() -> None:
     scope = Scope(sample())
     risk = sample().risk_by_asset().groupby("org_id")["total_risk"].sum()

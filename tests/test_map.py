@@ -63,6 +63,7 @@ def org_items(view: dict) -> tuple[list[dict], list[dict]]:
             "out": N["out"][k],
             "in": N["in"][k],
             "bySev": N["bySev"][k],
+            "nFindings": N["nFindings"][k],
             "cats": [S[c] for c in N["cats"][k]],
             "findings": N["findings"][k] if "findings" in N else None,
             "rules": N["rules"][k] if "rules" in N else None,
@@ -160,8 +161,11 @@ def test_organisations_view_aggregates_counts_and_worst_severity(analysis) -> No
     by_org = {n["id"]: n for n in nodes}
     assert sum(n["out"] for n in nodes) == sum(n["in"] for n in nodes) == len(cross)
     assert sum(n["inside"] for n in nodes) == len(f) - len(cross)
-    per_org = analysis.findings.groupby("org_id").size()
-    assert all(sum(by_org[o]["bySev"]) == n for o, n in per_org.items())
+    # each organisation's problems counted once (one fix, one problem), its findings beside
+    per_org = analysis.findings.groupby("org_id")
+    assert all(sum(by_org[o]["bySev"]) == n for o, n in per_org["problem_id"].nunique().items())
+    assert all(by_org[o]["nFindings"] == n for o, n in per_org.size().items())
+    assert any(by_org[o]["nFindings"] > sum(by_org[o]["bySev"]) for o in per_org.groups)
     assert all(n["findings"] is not None and n["rules"] is None for n in nodes)
 
 
@@ -194,8 +198,12 @@ def test_organisations_view_trims_detail_above_the_limit_and_says_so(analysis) -
     ]
     assert all(e["assets"] is None for e in edges if e["kind"] == "flow")
     assert all(n["findings"] is None and n["rules"] is not None for n in nodes)
-    titles = analysis.findings.groupby(["org_id", "title"]).size()
-    for n in nodes:  # rules listed with their true counts, most severe first
+    from flowmap.engine.problems import PROBLEM_KINDS, problem_kind
+
+    problems = analysis.findings[["org_id", "problem_id"]].drop_duplicates()
+    problems["title"] = [PROBLEM_KINDS[problem_kind(p)].title for p in problems["problem_id"]]
+    titles = problems.groupby(["org_id", "title"]).size()
+    for n in nodes:  # kinds of problem listed with their true counts, most severe first
         assert [r[2] for r in n["rules"]] == [
             int(titles[(n["id"], v["strings"][r[1]])]) for r in n["rules"]
         ]
@@ -525,3 +533,32 @@ def test_the_heading_names_the_view_drawn_first(analysis) -> None:
     doc = flowmap.render_map(analysis, view="organisations")
     assert '<h1 id="fm-heading">Data-flow map: Organisations</h1>' in doc.html
     assert "As of 1 Nov 2026 \u00b7 inventory sample" in doc.html
+
+
+def test_details_list_each_problem_once_with_the_findings_its_fix_also_closes(analysis) -> None:
+    """The Citrix gateway's known-exploited CVE raises several findings that one patch
+    closes: its details list that problem once, naming the others and the fix."""
+    from flowmap.engine.problems import PROBLEM_KINDS
+    from flowmap.render.mapview.frames import frames_of
+    from flowmap.render.mapview.problems import TOP_FINDINGS
+    from flowmap.render.mapview.views import systems_view
+
+    f = analysis.findings
+    mine = f[(f["subject_type"] == "system") & (f["subject_id"] == "RXA-CTX-01")]
+    problems = mine.groupby("problem_id")
+    assert len(mine) > problems.ngroups  # several findings share a problem here
+    citrix = next(n for n in systems_view(frames_of(analysis)).nodes if n["id"] == "RXA-CTX-01")
+    listed = [r for r in citrix["fx"] if r[0]]
+    assert len(listed) == min(TOP_FINDINGS, problems.ngroups)
+    biggest = max(problems.groups, key=lambda p: len(problems.get_group(p)))
+    group = problems.get_group(biggest).sort_values(
+        ["score", "rule"], ascending=[False, True], kind="stable"
+    )
+    row = next(r for r in listed if r[2] == group["message"].iloc[0])
+    assert row[0] == group["severity"].iloc[0]
+    assert row[3].startswith("The same fix also closes: ")
+    assert all(t in row[3] for t in group["title"].iloc[1:])
+    assert row[3].endswith(f"Fix: {PROBLEM_KINDS[biggest.split(':')[0]].fix}.")
+    assert [r[1] for r in citrix["fx"] if not r[0]][-1] == (
+        f"{len(mine):,} findings in all, {problems.ngroups:,} problems"
+    )

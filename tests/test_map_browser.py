@@ -215,9 +215,11 @@ def test_aggregated_organisations_view_draws_and_tooltips_count(
     org = "RXA"
     text = hover(page, "node", org)
     assert names[org] in text and "Flows out to partners" in text
-    findings = int((analysis.findings["org_id"] == org).sum())
-    assert "more findings under other rules" in text and "\u00d7" in text
-    assert findings > 5
+    mine = analysis.findings[analysis.findings["org_id"] == org]
+    findings, problems = len(mine), mine["problem_id"].nunique()
+    assert findings > problems > 5  # counted by problem, its findings beside
+    assert f"({findings:,} findings)" in text
+    assert "more problems of other kinds" in text and "\u00d7" in text
     # Search and filters work on the decoded items.
     page.fill("#fm-search", org)
     page.locator("#fm-results button").first.click()
@@ -316,7 +318,14 @@ def test_title_and_details_follow_the_view_and_details_are_words(browser, sample
     page = opened.page
     assert page.locator("#fm-heading").inner_text() == "Data-flow map: Systems"
     page.evaluate("window.flowmap.focusNode('RXA-CTX-01')")
-    details = page.locator("#fm-details").inner_text().split("Findings")[0]
+    whole = page.locator("#fm-details").inner_text()
+    details, problems = whole.split("Problems")
+    assert "The same fix also closes: Known-exploited vulnerability open" in problems
+    # The values keep a readable column beside long labels in the narrow panel.
+    widths = page.evaluate(
+        "[...document.querySelectorAll('#fm-details td')].map(td => td.clientWidth)"
+    )
+    assert widths and min(widths) > 100, widths
     assert re.search(r"Reachable from the internet\s+yes", details)
     assert re.search(r"Likelihood of compromise\s+\d{1,3}%", details)
     assert "Internet-facing" not in details and "0." not in details

@@ -52,6 +52,7 @@ FINDING_TABLE = [
     "Organisation",
     "What was found",
     "What to do",
+    "Problem",
     "Id",
 ]
 
@@ -213,16 +214,21 @@ class Scope:
                 "Organisation": [self.org_names.get(o, o) for o in f["org_id"]],
                 "What was found": f["message"].to_numpy(),
                 "What to do": f["remediation"].to_numpy(),
+                "Problem": f["problem_id"].to_numpy(),
                 "Id": f["finding_id"].to_numpy(),
             },
             columns=FINDING_TABLE,
         )
 
-    def severity_counts(self, selection: Selection) -> dict[str, int]:
-        """How many findings of each severity the selection has (most severe first)."""
+    def severity_counts(self, selection: Selection) -> tuple[dict[str, int], int]:
+        """How many problems of each severity the selection has (most severe first), each
+        problem once at its most severe finding (the findings one fix closes share a
+        problem: :mod:`flowmap.engine.problems`), and how many findings in all."""
         f = self.findings_for(selection)
-        counts = f["Severity"].astype(str).str.lower().value_counts()
-        return {s: int(counts.get(s, 0)) for s in SEVERITIES if counts.get(s, 0)}
+        rank = f["Severity"].astype(str).str.lower().map({s: i for i, s in enumerate(SEVERITIES)})
+        worst = rank.groupby(f["Problem"].to_numpy()).min().value_counts()
+        counts = {s: int(worst.get(i, 0)) for i, s in enumerate(SEVERITIES)}
+        return {s: n for s, n in counts.items() if n}, len(f)
 
     # ------------------------------------------------------------------ paths, copies
 

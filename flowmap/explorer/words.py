@@ -24,9 +24,12 @@ def what(scope: Scope, s: Selection) -> str:
 
 
 def summary(scope: Scope, s: Selection) -> str:
-    """One line: the selection, its findings by severity and its risk or blast radius."""
-    counts = scope.severity_counts(s)
+    """One line: the selection, its problems by severity (and how many findings) and its
+    risk or blast radius."""
+    counts, findings = scope.severity_counts(s)
     found = ", ".join(f"{n:,} {sev}" for sev, n in counts.items()) or "none"
+    if findings:
+        found += f" ({findings:,} finding{'s' if findings != 1 else ''})"
     extra = ""
     if s.kind == "org":
         extra = f"; risk of its assets {scope.org_risk.get(s.org, 0.0):,.2f}"
@@ -41,7 +44,7 @@ def summary(scope: Scope, s: Selection) -> str:
         )
     return (
         f"<div class='fm-x-selected' data-kind='{s.kind}' data-id='"
-        f"{esc(s.asset or s.system or s.org)}'><b>{esc(what(scope, s))}</b>: findings "
+        f"{esc(s.asset or s.system or s.org)}'><b>{esc(what(scope, s))}</b>: problems "
         f"{esc(found)}{extra}.</div>"
     )
 

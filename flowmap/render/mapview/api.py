@@ -88,7 +88,7 @@ def render_map(
         Most links the organisations view draws with full detail (default
         :data:`~flowmap.render.mapview.limits.DEFAULT_DETAIL_LIMIT`). Above it every
         organisation and link is still drawn with its counts, but links count their
-        assets instead of naming them and organisations list their findings by rule;
+        assets instead of naming them and organisations count their problems by kind;
         the page's header and ``notes`` say so.
     title : str, optional
         Heading of the page (default "Data-flow map"), followed by the name of the view

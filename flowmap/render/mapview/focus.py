@@ -6,10 +6,10 @@ import pandas as pd
 
 from flowmap.render import fmt
 from flowmap.render.mapview.frames import MapFrames
+from flowmap.render.mapview.problems import Findings
 from flowmap.render.mapview.style import PATH_COLOUR
 from flowmap.render.mapview.tips import text
 from flowmap.render.mapview.views import (
-    Findings,
     View,
     asset_names,
     backup_edges,

@@ -83,6 +83,7 @@ FINDING_COLUMNS = [
     "subject_id",
     "org_id",
     "message",
+    "problem_id",
 ]
 COPY_COLUMNS = ["asset_id", "system_id", "how", "via", "hops", "route"]
 PATH_COLUMNS = [

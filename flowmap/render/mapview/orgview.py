@@ -17,8 +17,8 @@ vis-network items and builds each tooltip, as DOM text, from the counts.
 
 Above ``detail_limit`` links the view keeps every organisation and every link with
 its counts but drops the per-item lists that grow with the inventory: a link counts
-its assets instead of naming them and an organisation lists its findings by rule
-instead of one by one. :attr:`View.banner` then says so in the page's header.
+its assets instead of naming them and an organisation counts its problems by kind
+instead of listing them one by one. :attr:`View.banner` then says so in the page's header.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ from __future__ import annotations
 import pandas as pd
 
 from flowmap.engine.impact import SPECIAL_CATEGORIES
+from flowmap.engine.problems import PROBLEM_KINDS, problem_kind
 from flowmap.render.mapview import layout
 from flowmap.render.mapview.frames import MapFrames
 from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT
+from flowmap.render.mapview.problems import Findings, problem_rows
 from flowmap.render.mapview.style import (
     NO_FINDING,
     SEVERITY_RANK,
@@ -38,20 +40,13 @@ from flowmap.render.mapview.style import (
     organisation_style,
 )
 from flowmap.render.mapview.tips import text
-from flowmap.render.mapview.views import (
-    LABEL_CHARS,
-    Findings,
-    View,
-    _categories,
-    org_name,
-    partners,
-)
+from flowmap.render.mapview.views import LABEL_CHARS, View, _categories, org_name, partners
 
 #: Most links (flow and backup) an organisations view draws with full detail: above it
-#: links count their assets instead of naming them and organisations list findings by
-#: rule instead of one by one, and the page says so. ``render_map(detail_limit=...)``.
+#: links count their assets instead of naming them and organisations count problems by
+#: kind instead of listing them one by one, and the page says so. ``render_map(detail_limit=...)``.
 TOP_ASSETS = 5  # asset names listed on a link
-TOP_FINDINGS = 5  # findings (full detail) or rules (trimmed) listed on an organisation
+TOP_FINDINGS = 5  # problems (full detail) or kinds of problem (trimmed) on an organisation
 FORMAT = "organisations"  # the page's name for this compact encoding
 SEVERITY_COUNTED = [s for s in SEVERITY_RANK if s != NO_FINDING]
 FLOW_SMOOTH = {"type": "curvedCW", "roundness": 0.15}
@@ -169,8 +164,8 @@ def organisations_view(
         view.banner = (
             f"{len(cross):,} flows between organisations are aggregated into {len(pairs):,} "
             f"organisation links{also}: above the detail limit of {detail_limit:,} links, "
-            f"links count their assets instead of naming them and organisations list their "
-            f"findings by rule. Open the systems view of one organisation (--org ORG_ID) for "
+            f"links count their assets instead of naming them and organisations count their "
+            f"problems by kind. Open the systems view of one organisation (--org ORG_ID) for "
             f"every flow and finding."
         )
     return view
@@ -309,12 +304,15 @@ def _org_nodes(
     into = flows.loc[~same, "receiver_org_id"].value_counts()
     f = fi.frame if full else fi.all  # only the full detail needs the findings in order
     f = f[f["org_id"].isin(set(ids))]
+    # each of an organisation's problems counted once, at its most severe finding there
+    per_problem = f.groupby(["org_id", "problem_id"], sort=False)["rank"].min().reset_index()
     by_sev = (
-        f.groupby(["org_id", "rank"])
+        per_problem.groupby(["org_id", "rank"])
         .size()
         .unstack(fill_value=0)
         .reindex(index=ids, columns=range(len(SEVERITY_COUNTED)), fill_value=0)
     )
+    n_findings = f["org_id"].value_counts()
     none = SEVERITY_RANK[NO_FINDING]
     worst = f.groupby("org_id")["rank"].min().reindex(ids).fillna(none).astype(int)
     cats = _categories(fr, "org_id")
@@ -334,6 +332,7 @@ def _org_nodes(
         "out": [int(out.get(o, 0)) for o in ids],
         "in": [int(into.get(o, 0)) for o in ids],
         "bySev": by_sev.astype(int).values.tolist(),
+        "nFindings": [int(n_findings.get(o, 0)) for o in ids],
         "cats": [strings.many(cats.get(o, [])) for o in ids],
     }
     cols["style"] = [
@@ -341,26 +340,24 @@ def _org_nodes(
         for s, r, n in zip(orgs["sector"], cols["sev"], cols["systems"])
     ]
     rows: dict[str, list] = {}
-    if full:  # the most severe findings, one by one: [severity, title, message]
-        top = f.groupby("org_id", sort=False).head(TOP_FINDINGS)
-        for o, r, t, m in zip(
-            top["org_id"].tolist(),
-            top["rank"].tolist(),
-            top["title"].tolist(),
-            top["message"].tolist(),
-        ):
-            rows.setdefault(o, []).append([r, strings(t), strings(m)])
+    if full:  # the most severe problems, one by one: [severity, title, message, note]
+        for o, r, t, m, note in problem_rows(f, "org_id", TOP_FINDINGS):
+            rows.setdefault(o, []).append([r, strings(t), strings(m), strings(note)])
         cols["findings"] = [rows.get(o, []) for o in ids]
-    else:  # the most severe rules with how many findings each: [severity, title, count]
-        per_rule = (
-            f.groupby(["org_id", "title"], sort=False)
+    else:  # the most severe kinds of problem with how many each: [severity, title, count]
+        per_problem["title"] = [
+            PROBLEM_KINDS[k].title if k in PROBLEM_KINDS else k
+            for k in (problem_kind(str(p)) for p in per_problem["problem_id"])
+        ]
+        per_kind = (
+            per_problem.groupby(["org_id", "title"], sort=False)
             .agg(rank=("rank", "min"), n=("rank", "size"))
             .reset_index()
         )
-        per_rule = per_rule.sort_values(
+        per_kind = per_kind.sort_values(
             ["org_id", "rank", "n", "title"], ascending=[True, True, False, True], kind="stable"
         )
-        top = per_rule.groupby("org_id", sort=False).head(TOP_FINDINGS)
+        top = per_kind.groupby("org_id", sort=False).head(TOP_FINDINGS)
         for o, r, t, n in zip(
             top["org_id"].tolist(), top["rank"].tolist(), top["title"].tolist(), top["n"].tolist()
         ):

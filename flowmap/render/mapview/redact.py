@@ -207,6 +207,8 @@ def redact_frames(frames: MapFrames, key: str | bytes | None = None) -> MapFrame
     ]
     findings["org_id"] = p.ids("org", findings["org_id"])
     findings["message"] = ""
+    # Problem ids name systems and organisations; the map only groups by them.
+    findings["problem_id"] = [f"problem:{i}" for i in pd.factorize(findings["problem_id"])[0]]
 
     copies = frames.copies.copy()
     copies["asset_id"] = p.ids("asset", copies["asset_id"])

@@ -6,7 +6,7 @@ of one asset and how it got there) and ``paths`` (the top attack paths). ``org_i
 narrows ``systems``, ``organisations`` and ``paths`` to one organisation and its direct
 partners. Each node and edge carries its vis-network options, the fields the page's
 filters read (``org``, ``sector``, ``sev``, ``cats``) and its tooltip as data (``tip``:
-rows of [label, text]; ``fx``: findings as [severity, title, message]); the page turns
+rows of [label, text]; ``fx``: problems as [severity, title, message, note]); the page turns
 those into DOM text, never HTML. The organisations view, the one drawn at thousands of
 organisations, is encoded compactly instead (:attr:`View.compact`, see :mod:`~.orgview`).
 """
@@ -20,12 +20,11 @@ import pandas as pd
 from flowmap.render import fmt
 from flowmap.render.mapview import layout
 from flowmap.render.mapview.frames import MapFrames
+from flowmap.render.mapview.problems import Findings, findings_rows
 from flowmap.render.mapview.style import (
     KIND_ORDER,
     NO_FINDING,
     PATH_COLOUR,
-    SEVERITY_RANK,
-    WEAK_FLOW_RULES,
     backup_style,
     flow_style,
     label,
@@ -34,7 +33,6 @@ from flowmap.render.mapview.style import (
 from flowmap.render.mapview.tips import share, support, text, words
 
 VIEWS = ("systems", "organisations", "asset", "paths")
-TOP_FINDINGS = 5  # findings listed in one tooltip
 LABEL_CHARS = 40
 
 
@@ -72,71 +70,6 @@ def short(name: str) -> str:
     return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "\u2026"
 
 
-class Findings:
-    """Worst severity and top findings per subject, most severe first."""
-
-    def __init__(self, findings: pd.DataFrame) -> None:
-        #: Every finding with ``rank`` (its severity's index in :data:`SEVERITY_RANK`).
-        self.all = findings.assign(
-            rank=findings["severity"]
-            .map(SEVERITY_RANK)
-            .fillna(SEVERITY_RANK[NO_FINDING])
-            .astype(int)
-        )
-        self._frame: pd.DataFrame | None = None
-        self._cache: dict[tuple[str, str], tuple[dict, dict, dict]] = {}
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The findings most severe first (score, then rule and subject), sorted once."""
-        if self._frame is None:
-            self._frame = self.all.sort_values(
-                ["score", "rule", "subject_id"], ascending=[False, True, True], kind="stable"
-            )
-        return self._frame
-
-    def of(self, key: str, subject_type: str | None = None) -> tuple[dict, dict, dict]:
-        """(worst severity, top findings, count) per ``key`` value."""
-        cache_key = (key, subject_type or "")
-        if cache_key not in self._cache:
-            f = (
-                self.frame
-                if subject_type is None
-                else self.frame[self.frame["subject_type"] == subject_type]
-            )
-            groups = f.groupby(key, sort=False)
-            ranks = list(SEVERITY_RANK)
-            worst = {k: ranks[int(r)] for k, r in groups["rank"].min().items()}
-            top: dict[str, list] = {}
-            for k, sev, title, msg in groups.head(TOP_FINDINGS)[
-                [key, "severity", "title", "message"]
-            ].itertuples(index=False):
-                top.setdefault(k, []).append([sev, title, msg])
-            self._cache[cache_key] = (worst, top, groups.size().to_dict())
-        return self._cache[cache_key]
-
-    def worst_rank(self, subject_type: str, ids: pd.Series | None = None) -> pd.Series:
-        """Rank of the worst finding per subject id (of ``ids`` only, if given)."""
-        f = self.all
-        f = f.loc[f["subject_type"] == subject_type]
-        if ids is not None:
-            f = f.loc[f["subject_id"].isin(ids)]
-        return f.groupby("subject_id")["rank"].min()
-
-    def weak_flows(self) -> set[str]:
-        f = self.all
-        return set(
-            f.loc[(f["subject_type"] == "flow") & f["rule"].isin(WEAK_FLOW_RULES), "subject_id"]
-        )
-
-
-def _findings_rows(top: list, count: int) -> list:
-    rows = list(top)
-    if count > len(rows):
-        rows.append(["", f"and {count - len(rows):,} more findings", ""])
-    return rows
-
-
 def _categories(fr: MapFrames, by: str) -> dict[str, list[str]]:
     """Data categories of the assets held on each system (``by="system_id"``) or org."""
     c = fr.copies[["asset_id", "system_id"]]
@@ -157,7 +90,7 @@ def system_nodes(
 ) -> list[dict]:
     """Node dicts of systems (with their organisation's name and sector)."""
     orgs = fr.orgs.set_index("org_id")
-    worst, top, count = fi.of("subject_id", "system")
+    worst, top, problems, count = fi.of("subject_id", "system")
     cats = _categories(fr, "system_id")
     nodes = []
     for r in systems.itertuples(index=False):
@@ -194,7 +127,11 @@ def system_nodes(
                 "sev": sev,
                 "cats": cats.get(r.system_id, []),
                 "tip": tip,
-                "fx": _findings_rows(top.get(r.system_id, []), count.get(r.system_id, 0)),
+                "fx": findings_rows(
+                    top.get(r.system_id, []),
+                    problems.get(r.system_id, 0),
+                    count.get(r.system_id, 0),
+                ),
             }
         )
     return nodes
@@ -204,7 +141,7 @@ def flow_edges(fr: MapFrames, flows: pd.DataFrame, fi: Findings) -> list[dict]:
     """Edge dicts of flows, parallel flows bent apart so each stays visible."""
     names = fr.systems.set_index("system_id")["name"]
     assets = fr.assets.drop_duplicates("asset_id").set_index("asset_id")["name"]
-    worst, top, count = fi.of("subject_id", "flow")
+    worst, top, problems, count = fi.of("subject_id", "flow")
     weak = fi.weak_flows()
     seen: dict[tuple[str, str], int] = {}
     edges = []
@@ -246,7 +183,9 @@ def flow_edges(fr: MapFrames, flows: pd.DataFrame, fi: Findings) -> list[dict]:
                 "kind": "flow",
                 "cats": sorted(r.data_categories or ()),
                 "tip": tip,
-                "fx": _findings_rows(top.get(r.flow_id, []), count.get(r.flow_id, 0)),
+                "fx": findings_rows(
+                    top.get(r.flow_id, []), problems.get(r.flow_id, 0), count.get(r.flow_id, 0)
+                ),
             }
         )
     return edges

@@ -39,7 +39,8 @@ function flowmapMap(root, DATA, host) {
     });
     box.appendChild(table);
     if (item.fx && item.fx.length) {
-      box.appendChild(el("div", "fm-tip-h", "Findings"));
+      /* one entry per problem (the findings one fix closes), its note under it */
+      box.appendChild(el("div", "fm-tip-h", "Problems"));
       var list = el("ul");
       item.fx.forEach(function (f) {
         var li = el("li");
@@ -48,6 +49,7 @@ function flowmapMap(root, DATA, host) {
           li.appendChild(document.createTextNode(" "));
         }
         li.appendChild(document.createTextNode(f[1] + (f[2] ? ": " + f[2] : "")));
+        if (f[3]) { li.appendChild(el("div", "fm-tip-note", f[3])); }
         list.appendChild(li);
       });
       box.appendChild(list);
@@ -107,19 +109,19 @@ function flowmapMap(root, DATA, host) {
     var sum = function (xs) { return xs.reduce(function (a, b) { return a + b; }, 0); };
     var nodesOut = N.id.map(function (id, i) {
       var total = sum(N.bySev[i]), fx;
-      if (N.findings) {  /* full detail: the most severe findings, one by one */
-        fx = N.findings[i].map(function (f) { return [sevs[f[0]], S[f[1]], S[f[2]]]; });
+      if (N.findings) {  /* full detail: the most severe problems, one by one */
+        fx = N.findings[i].map(function (f) { return [sevs[f[0]], S[f[1]], S[f[2]], S[f[3]]]; });
         if (total > fx.length) {
-          fx.push(["", "and " + num(total - fx.length) + " more findings", ""]);
+          fx.push(["", "and " + num(total - fx.length) + " more problems", ""]);
         }
-      } else {  /* above the detail limit: the most severe rules and their counts */
+      } else {  /* above the detail limit: the most severe kinds of problem and their counts */
         var listed = 0;
         fx = N.rules[i].map(function (r) {
           listed += r[2];
           return [sevs[r[0]], S[r[1]] + " \u00d7 " + num(r[2]), ""];
         });
         if (total > listed) {
-          fx.push(["", "and " + num(total - listed) + " more findings under other rules", ""]);
+          fx.push(["", "and " + num(total - listed) + " more problems of other kinds", ""]);
         }
       }
       var sector = S[N.sector[i]];
@@ -130,7 +132,7 @@ function flowmapMap(root, DATA, host) {
               ["DSPT", S[N.dspt[i]]], ["Cyber Essentials Plus", S[N.cePlus[i]]],
               ["Systems", num(N.systems[i])], ["Assets", num(N.assets[i])],
               ["Flows inside", num(N.inside[i])], ["Flows out to partners", num(N.out[i])],
-              ["Flows in from partners", num(N.in[i])], ["Findings", bySevText(N.bySev[i])]]
+              ["Flows in from partners", num(N.in[i])], ["Problems", bySevText(N.bySev[i]) + " (" + num(N.nFindings[i]) + " findings)"]]
       });
     });
     var flowsOut = F.from.map(function (a, i) {
