@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/plan_region.py
 	$(BIN)/python benchmarks/import_scan.py
+	$(BIN)/python benchmarks/alert.py --orgs 1000
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

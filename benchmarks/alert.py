@@ -69,8 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cve", nargs="+", default=["CVE-2024-3400", "CVE-2017-0144"])
-    parser.add_argument("--kev", type=Path, default=KEV)
+    parser.add_argument("--kev", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.kev is None:  # make bench: the shared snapshot, when this machine has it
+        if not KEV.exists():
+            print(f"skipped: no KEV snapshot at {KEV} (give --kev FILE)")
+            return 0
+        args.kev = KEV
     if not args.kev.exists():
         raise SystemExit(f"{args.kev}: no KEV snapshot; give --kev")
 

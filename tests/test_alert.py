@@ -328,6 +328,32 @@ def test_redacted_alert_outputs_hold_no_names_ids_or_contacts(tmp_path):
     assert (desk["first_action"] != "").all()
 
 
+def test_the_assets_file_has_one_row_per_asset_accounting_for_every_affected_copy(
+    analysis, tmp_path
+):
+    """SMBv1 touches every Windows system: the file a cyber lead opens lists each asset
+    once, with the affected systems holding or receiving it, and loses none of them."""
+    from flowmap.render.alert import write_alert
+
+    hit = flowmap.alert_impact(analysis, cves=["CVE-2017-0144"])
+    write_alert(hit, tmp_path, brief=False)
+    table = pd.read_csv(tmp_path / "alert-assets.csv", dtype=str, keep_default_na=False)
+    detail = hit.assets
+    assert table["asset_id"].is_unique and set(table["asset_id"]) == set(detail["asset_id"])
+    affected = detail[detail["verdict"] == "affected"].drop_duplicates(["asset_id", "system_id"])
+    assert len(affected) > len(table.query("affected_systems != '0'"))  # rows were folded
+    for row in table.itertuples():
+        mine = affected[affected["asset_id"] == row.asset_id]
+        assert int(row.affected_systems) == len(mine), row.asset_id
+        ids = row.affected_system_ids.split("; ") if row.affected_system_ids else []
+        assert ids == sorted(mine["system_id"]), row.asset_id
+        assert int(row.affected_organisations) == mine["system_org_id"].nunique()
+        ways = sum(int(w.rsplit(" ", 1)[1]) for w in row.on_affected.split("; ") if w)
+        assert ways == (detail.query("verdict == 'affected'")["asset_id"] == row.asset_id).sum()
+    counts = table["affected_systems"].astype(int).tolist()
+    assert counts == sorted(counts, reverse=True)  # the most affected first
+
+
 def test_alert_command_line_mistakes_are_one_line_with_the_flag(tmp_path):
     run = _run("alert", str(SAMPLE), "--cve", "CVE-23-1", "--out", str(tmp_path))
     assert run.returncode == 2 and "Traceback" not in run.stderr

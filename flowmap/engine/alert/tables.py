@@ -10,7 +10,16 @@ from flowmap.engine.alert.counterfactual import Counterfactual
 from flowmap.engine.alert.words import first_action
 from flowmap.engine.analysis import Analysis
 
-__all__ = ["COLUMNS", "asset_rows", "contact", "org_rows", "path_rows", "system_rows"]
+__all__ = [
+    "ASSET_SUMMARY_COLUMNS",
+    "COLUMNS",
+    "asset_rows",
+    "asset_summary",
+    "contact",
+    "org_rows",
+    "path_rows",
+    "system_rows",
+]
 
 COLUMNS = {
     "systems": [
@@ -174,6 +183,81 @@ def asset_rows(analysis: Analysis, listed: pd.DataFrame) -> pd.DataFrame:
         kind="stable",
     )  # fmt: skip
     return out.drop(columns="_o").reset_index(drop=True)[COLUMNS["assets"]]
+
+
+#: Columns of :func:`asset_summary` (``alert-assets.csv``): one row per alert and asset.
+ASSET_SUMMARY_COLUMNS = [
+    "alert_id", "asset_id", "asset_name", "org_id", "org_name", "records", "data_categories",
+    "impact", "affected_systems", "affected_organisations", "on_affected",
+    "cannot_tell_systems", "mitigated_systems", "fixed_systems", "affected_system_ids",
+]  # fmt: skip
+
+
+def asset_summary(assets: pd.DataFrame) -> pd.DataFrame:
+    """One row per alert and information asset from :func:`asset_rows`' rows (one per
+    system, asset and way it is there): how many affected systems hold or receive a copy,
+    at how many organisations, how (``on_affected``: "held 1; received by flow 40"), how
+    many listed systems cannot tell, are mitigated or fixed, and every affected system's
+    id. Assets on the most affected systems first, then by impact and records.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"alert_id": ["A"] * 3, "system_id": ["S1", "S2", "S3"],
+    ...     "system_org_id": ["O1", "O2", "O2"],
+    ...     "verdict": ["affected", "affected", "cannot tell"], "asset_id": ["IA1"] * 3,
+    ...     "asset_name": ["Notes"] * 3, "org_id": ["O1"] * 3, "org_name": ["Trust"] * 3,
+    ...     "how": ["held", "received by flow", "received by flow"], "via": ["", "F1", "F2"],
+    ...     "records": [500] * 3, "data_categories": ["special_health"] * 3,
+    ...     "impact": [80.0] * 3})
+    >>> row = asset_summary(rows).iloc[0]
+    >>> [int(row[c]) for c in ("affected_systems", "affected_organisations",
+    ...                        "cannot_tell_systems")]
+    [2, 2, 1]
+    >>> row["on_affected"], row["affected_system_ids"]
+    ('held 1; received by flow 1', 'S1; S2')
+    """
+    if assets.empty:
+        return pd.DataFrame(columns=ASSET_SUMMARY_COLUMNS)
+    keys = ["alert_id", "asset_id"] if "alert_id" in assets else ["asset_id"]
+    first = assets.drop_duplicates(keys).set_index(keys)
+    out = first[["asset_name", "org_id", "org_name", "records", "data_categories", "impact"]]
+    out = out.copy()
+    hit = assets[assets["verdict"] == "affected"]
+    systems = hit.drop_duplicates([*keys, "system_id"]).sort_values(
+        [*keys, "system_id"], kind="stable"
+    )
+    by = systems.groupby(keys, sort=False)
+    out["affected_systems"] = by.size().reindex(out.index).fillna(0).astype(int)
+    out["affected_organisations"] = (
+        by["system_org_id"].nunique().reindex(out.index).fillna(0).astype(int)
+    )
+    how = hit.groupby([*keys, "how"], sort=True).size()
+    words: dict[tuple, list[str]] = {}
+    for key, n in how.items():
+        words.setdefault(tuple(key[:-1]), []).append(f"{key[-1]} {int(n):,}")
+    out["on_affected"] = ["; ".join(words.get(_key(k), [])) for k in out.index]
+    listed = assets.drop_duplicates([*keys, "system_id"])
+    for verdict, column in (
+        ("cannot tell", "cannot_tell_systems"),
+        ("mitigated", "mitigated_systems"),
+        ("fixed", "fixed_systems"),
+    ):
+        n = listed[listed["verdict"] == verdict].groupby(keys).size()
+        out[column] = n.reindex(out.index).fillna(0).astype(int)
+    ids = by["system_id"].agg("; ".join)
+    out["affected_system_ids"] = ids.reindex(out.index).fillna("")
+    out = out.reset_index()
+    if "alert_id" not in out:
+        out.insert(0, "alert_id", "")
+    return out.sort_values(
+        ["alert_id", "affected_systems", "impact", "records", "asset_id"],
+        ascending=[True, False, False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)[ASSET_SUMMARY_COLUMNS]
+
+
+def _key(index_value: object) -> tuple:
+    return index_value if isinstance(index_value, tuple) else (index_value,)
 
 
 def path_rows(analysis: Analysis, after: Counterfactual) -> pd.DataFrame:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from flowmap.engine.alert import AlertImpact
+from flowmap.engine.alert.tables import asset_summary
 from flowmap.engine.alert.words import CHECKLIST, CHECKLIST_SOURCE
 from flowmap.render.alert.redact import redact_impact
 from flowmap.render.files import dump_csv, dump_json, output_files
@@ -97,9 +99,12 @@ def write_alert(
     """Write an alert's outputs into the folder ``out``.
 
     Files: ``alert-service-desk.csv`` (one row per system to act on, most urgent first,
-    with the organisation's contact and the first action), ``alert-assets.csv``,
-    ``alert-paths.csv``, ``alert-organisations.csv``, ``alert-summary.json`` and, with
-    ``brief``, ``brief-<CVE>.html`` (and ``.pdf`` with ``pdf``) per alert.
+    with the organisation's contact and the first action), ``alert-assets.csv`` (one row
+    per information asset with a copy on a listed system:
+    :func:`~flowmap.engine.alert.tables.asset_summary`; the row per system and asset is
+    ``AlertImpact.assets``), ``alert-paths.csv``, ``alert-organisations.csv``,
+    ``alert-summary.json`` and, with ``brief``, ``brief-<CVE>.html`` (and ``.pdf`` with
+    ``pdf``) per alert. Chromium prints the PDFs while the tables are written.
 
     Parameters
     ----------
@@ -135,20 +140,24 @@ def write_alert(
 
         for alert_id in impact.alerts["alert_id"]:
             htmls[brief_name(alert_id)] = brief_html(impact, alert_id, redacted=redacted)
-    with output_files(paths, force=force) as tmp:
+    with output_files(paths, force=force) as tmp, ThreadPoolExecutor(max_workers=1) as pool:
         by_name = {final.name: t for final, t in zip(paths, tmp)}
+        for stem, html in htmls.items():
+            by_name[stem + ".html"].write_text(html, encoding="utf-8", newline="\n")
+        printed = None
+        if pdf and htmls:  # Chromium works on the other core while the tables are written
+            from flowmap.render.alert.brief import print_pdf
+
+            jobs = [(by_name[stem + ".html"], by_name[stem + ".pdf"]) for stem in htmls]
+            printed = pool.submit(lambda: [print_pdf(h, p) for h, p in jobs])
         dump_csv(service_desk(impact), by_name["alert-service-desk.csv"])
-        dump_csv(impact.assets, by_name["alert-assets.csv"])
+        dump_csv(asset_summary(impact.assets), by_name["alert-assets.csv"])
         dump_csv(
             impact.paths.drop(columns=["path_before_ids", "path_after_ids"], errors="ignore"),
             by_name["alert-paths.csv"],
         )
         dump_csv(impact.organisations, by_name["alert-organisations.csv"])
         dump_json(summary(impact, redacted=redacted), by_name["alert-summary.json"])
-        for stem, html in htmls.items():
-            by_name[stem + ".html"].write_text(html, encoding="utf-8", newline="\n")
-            if pdf:
-                from flowmap.render.alert.brief import print_pdf
-
-                print_pdf(by_name[stem + ".html"], by_name[stem + ".pdf"])
+        if printed is not None:
+            printed.result()  # a printing error is raised here, and nothing is kept
     return AlertFiles(impact=impact, files=paths)
