@@ -401,10 +401,15 @@ def test_hostile_inventory_text_reaches_the_brief_escaped_and_the_csv_neutralise
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("Apache Log4j 2.14.1", (True, "2.14.1")), ("Apache Log4j2 2.17.1", (True, "2.17.1")),
-     ("Apache Log4net 2.0.15", (False, None))],
+     ("Apache Log4net 2.0.15", (False, None)),
+     # dependency scanners and SBOMs list the component the flaw is in
+     ("log4j-core 2.14.1", (True, "2.14.1")), ("log4j-core-2.14.1.jar", (True, "2.14.1")),
+     # Log4j 1 is another generation, and log4j-api does not hold the flaw
+     ("Log4j 1.2.17", (False, None)), ("log4j-api 2.14.1", (False, None))],
 )  # fmt: skip
 def test_a_product_with_a_number_glued_to_its_name_matches_it_written_apart(text, expected):
-    """KEV writes "Log4j2"; software lists write "Apache Log4j 2.14.1": never "not affected"."""
+    """KEV writes "Log4j2"; software lists write "Apache Log4j 2.14.1" or the package
+    "log4j-core": never "not affected"; and "Log4j 1.2.17" is not Log4j 2."""
     assert ProductQuery("Log4j2", vendor="Apache").matches(text, bundled_eol()) == expected
 
 

@@ -68,6 +68,15 @@ WINDOWS_PARTS = frozenset(
         "Common Log File System (CLFS)", "Input Method Editor (IME) Japanese",
     )
 )  # fmt: skip
+#: The package names software inventories (SBOMs, dependency scanners) list a KEV product
+#: under, by the product as the catalogue writes it: the component the vulnerability is in.
+#: Log4Shell (CVE-2021-44228, CVE-2021-45046) is in ``log4j-core``, not ``log4j-api``
+#: (Apache Log4j security page); Struts 2's RCEs are in ``struts2-core``.
+PACKAGES: dict[str, tuple[str, ...]] = {
+    "log4j2": ("log4j-core",),
+    "struts": ("struts2-core",),
+    "struts 2": ("struts2-core",),
+}
 #: An end-of-life match reason saying the text does not say which release it is (an
 #: edition left open does not matter here: editions share their fixes).
 _SEVERAL = re.compile(r"without a (?:release|version)|assumed")
@@ -216,9 +225,20 @@ class ProductQuery:
         other_vendor = words and words[0] in self.vendors and words[0] not in _words(self.vendor)
         if self.vendor and other_vendor:
             return False, None
-        for alias in self._alias_words:
+        names = [(a, True) for a in self._alias_words]
+        names += [(_words(p), False) for p in PACKAGES.get(" ".join(_words(self.product)), ())]
+        for alias, is_name in names:
             end = _find(words, alias)
-            if end < 0 and len(alias) > 1 and alias[0] not in GENERIC_WORDS:
+            # "NetScaler ADC" is also "NetScaler 13.1"; but not a package ("log4j-core" is
+            # not "log4j"), and a final number is a major version ("Log4j 2"): "Log4j
+            # 1.2.17" is another generation, not this product
+            if (
+                end < 0
+                and is_name
+                and len(alias) > 1
+                and alias[0] not in GENERIC_WORDS
+                and not alias[-1].isdigit()
+            ):
                 family = alias[:-1]
                 at = _find(words, family)
                 if at >= 0 and at < len(words) and find_version(words[at]) == words[at]:

@@ -19,6 +19,8 @@ __all__ = ["VersionRange", "find_version", "version_key"]
 
 #: A version as written: a number, then more numbers or words joined by . - _ or nothing.
 _VERSION = re.compile(r"(?<![0-9a-z.])v?(\d+(?:[.\-_]?(?:\d+|[a-z]+\d*))*)", re.I)
+#: File extensions written after a version in a file name (``log4j-core-2.14.1.jar``).
+_FILE_TYPE = re.compile(r"\.(?:jar|war|ear|dll|exe|msi|zip|tar|gz|tgz|rpm|deb|whl)$", re.I)
 _OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "=")
 
 Key = tuple[tuple[int, int | str], ...]
@@ -47,9 +49,11 @@ def find_version(text: str) -> str | None:
     '2023.0.1'
     >>> find_version("OpenSSH 8.9p1"), find_version("NetScaler"), find_version("ESXi 7.0 U3")
     ('8.9p1', None, '7.0')
+    >>> find_version("log4j-core-2.14.1.jar")  # a file's extension is not part of it
+    '2.14.1'
     """
     m = _VERSION.search(text)
-    return m.group(1) if m else None
+    return _FILE_TYPE.sub("", m.group(1)) if m else None
 
 
 @dataclass(frozen=True)
