@@ -469,10 +469,11 @@ def test_a_hidden_table_sheet_is_not_read_silently(tmp_path, capsys):
 
 
 def test_a_workbook_replaced_while_it_is_read_is_read_as_it_was(tmp_path, monkeypatch):
-    """The loader opens a workbook twice when it has formulas (cells, then saved values):
-    both openings read the same bytes, so a file swapped in between cannot mix in."""
+    """The loader reads a workbook's bytes once: the scan of its sheets' XML and the cell
+    reader after it both read those bytes, so a file swapped in between cannot mix in."""
     import openpyxl
 
+    from flowmap.inventory import excel
     from flowmap.inventory.read import read_inventory
 
     wb = openpyxl.load_workbook(SAMPLE.parent / "sample.xlsx")
@@ -481,18 +482,16 @@ def test_a_workbook_replaced_while_it_is_read_is_read_as_it_was(tmp_path, monkey
     ws.cell(row=2, column=col).value = "=1+1"
     book = tmp_path / "f.xlsx"
     wb.save(book)
-    other = tmp_path / "other.xlsx"
-    wb.save(other)
-    opened = []
-    real = openpyxl.load_workbook
+    scanned = []
+    real = excel.scan_sheet
 
-    def swapping(source, **kw):
-        opened.append(source)
-        if len(opened) == 1:
-            book.write_bytes(b"not a workbook at all")  # replaced after the first open
-        return real(source, **kw)
+    def swapping(xml):
+        scanned.append(len(xml))
+        book.write_bytes(b"not a workbook at all")  # replaced between the scan and the cells
+        return real(xml)
 
-    monkeypatch.setattr(openpyxl, "load_workbook", swapping)
+    monkeypatch.setattr(excel, "scan_sheet", swapping)
     raw = read_inventory(book)
-    assert len(opened) == 2 and "assets" in raw.tables
+    assert scanned and book.read_bytes() == b"not a workbook at all"
+    assert "assets" in raw.tables and len(raw.tables["assets"].frame) > 1
     assert any("no saved value" in p.message for p in raw.problems)  # openpyxl saves none

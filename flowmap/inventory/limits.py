@@ -31,6 +31,7 @@ ENVIRONMENT = {
     "FLOWMAP_MAX_CELL_CHARS": "max_cell_chars",
     "FLOWMAP_MAX_XLSX_BYTES": "max_xlsx_bytes",
     "FLOWMAP_MAX_XLSX_RATIO": "max_xlsx_ratio",
+    "FLOWMAP_MAX_SHEET_CELLS": "max_sheet_cells",
 }
 
 
@@ -50,6 +51,11 @@ class Limits:
         How many times larger than its compressed size one part of a workbook may unpack
         to (parts under :data:`RATIO_GRACE_BYTES` unpacked are not checked). Real
         workbooks compress text 5 to 30 times; a "zip bomb" hundreds or thousands.
+    max_sheet_cells : int
+        Cells in one sheet's grid, from A1 to the furthest row and column its cells reach
+        (empty ones included): the reader lays a sheet out whole, so one stray cell at
+        XFD1048576 would ask for 17 billion. A sheet's columns are also held to
+        ``max_columns``.
 
     Examples
     --------
@@ -63,6 +69,7 @@ class Limits:
     max_cell_chars: int = 32_767
     max_xlsx_bytes: int = 2_000_000_000
     max_xlsx_ratio: int = 200
+    max_sheet_cells: int = 50_000_000
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Limits:
@@ -152,8 +159,17 @@ def check_cells(inventory: RawInventory, limits: Limits) -> None:
     for table in inventory.tables.values():
         frame = table.frame
         for column in frame.columns:
+            values = frame[column].to_numpy(dtype=object)
+            if not len(values):
+                continue
+            try:
+                longest = max(map(len, values))  # every cell is text: the usual case
+            except TypeError:
+                longest = max(map(len, map(str, values)))
+            if longest <= limits.max_cell_chars:
+                continue
             lengths = frame[column].astype(str).str.len()
-            if len(lengths) and lengths.max() > limits.max_cell_chars:
+            if lengths.max() > limits.max_cell_chars:
                 row = lengths.idxmax()
                 raise InventoryReadError(
                     f"{table.where(int(row))}, column {column}: a cell of "

@@ -64,7 +64,7 @@ def _read(p: Path, limits: Limits) -> RawInventory:
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         data = _workbook_bytes(p, limits)  # read once: both openings see the same workbook
         check_workbook_parts(p, limits, data=data)
-        return read_workbook(p, data=data)
+        return read_workbook(p, data=data, limits=limits)
     raise InventoryReadError(
         f"{p} is neither a folder nor an .xlsx workbook: give a folder of CSV files "
         "(organisations.csv, systems.csv, ...) or one .xlsx workbook."
