@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/plan_region.py
 	$(BIN)/python benchmarks/import_scan.py
 	$(BIN)/python benchmarks/alert.py --orgs 1000
+	$(BIN)/python benchmarks/excel_region.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.conftest import SAMPLE, small_tables, write_csv_tables
@@ -95,6 +96,21 @@ def test_synth_writes_an_inventory_that_validates(tmp_path: Path) -> None:
     assert flowmap("synth", "--orgs", "5", "--seed", "3", "--out", str(out)).returncode == 0
     r = flowmap("validate", str(out), "--as-of", "2026-11-01")
     assert r.returncode == 0, r.stdout
+
+
+def test_synth_to_an_xlsx_name_writes_the_same_inventory_as_one_workbook(tmp_path: Path) -> None:
+    import flowmap as fm
+
+    folder, book = tmp_path / "synth", tmp_path / "synth.xlsx"
+    for out in (folder, book):
+        assert flowmap("synth", "--orgs", "5", "--seed", "3", "--out", str(out)).returncode == 0
+    assert book.is_file() and not (tmp_path / "synth.xlsx" / "systems.csv").exists()
+    r = flowmap("validate", str(book), "--as-of", "2026-11-01")
+    assert r.returncode == 0, r.stdout
+    a, b = fm.load_inventory(folder), fm.load_inventory(book)
+    for name in a.tables:
+        left, right = a.tables[name].reset_index(drop=True), b.tables[name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(left, right, obj=name)
 
 
 def test_python_dash_m_flowmap_is_the_flowmap_command() -> None:

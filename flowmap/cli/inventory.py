@@ -101,7 +101,8 @@ def template(out: Path, force: bool) -> None:
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="Folder to write the CSV inventory to.",
+    help="Folder to write the CSV inventory to, or a name ending .xlsx for one workbook "
+    "in the layout of `flowmap template` (a sheet per table, as IG teams keep it).",
 )
 @as_of_option
 @force_option
@@ -111,9 +112,15 @@ def synth(orgs: int, seed: int, out: Path, as_of: str | None, force: bool) -> No
     from flowmap.inventory.schema import TABLES
     from flowmap.synth.generate import synthesize, write_inventory_csv
 
-    check_outputs([out / f"{name}.csv" for name in TABLES], force)
+    workbook = out.suffix.lower() == ".xlsx"
+    check_outputs([out] if workbook else [out / f"{name}.csv" for name in TABLES], force)
     kwargs = {"as_of": parse_as_of(as_of)} if as_of else {}
     tables = synthesize(orgs, seed=seed, **kwargs)
-    write_inventory_csv(tables, out, force=force)
+    if workbook:
+        from flowmap.render.workbook import write_workbook
+
+        write_workbook(tables, out, force=force)
+    else:
+        write_inventory_csv(tables, out, force=force)
     counts = ", ".join(f"{k} {len(v):,}" for k, v in tables.items())
     click.echo(f"Wrote a synthetic inventory to {safe_text(str(out))}: {counts}")
