@@ -135,3 +135,32 @@ def test_cli_plan_and_diff(tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     assert (tmp_path / "p" / "plan_curve.png").exists() and "Plan:" in r.output
+
+
+def test_patching_one_system_is_one_problem_resolved_however_many_findings_it_had(
+    tmp_path: Path,
+) -> None:
+    """Before: S1 runs an unsupported Windows on the internet (several findings of the
+    problems its upgrade closes). After the upgrade those findings go; the diff counts
+    each problem once, and write_diff carries the problems."""
+    old_t, new_t = tables(), tables()
+    edit(old_t, "systems", "S1", os="Windows Server 2008 R2", internet_facing="yes")
+    old, new = _analyse(tmp_path, old_t), _analyse(tmp_path, new_t)
+    d = diff(old, new)
+    resolved = d.findings[d.findings["change"] == "resolved"]
+    by_problem = old.findings.set_index("finding_id")["problem_id"]
+    gone = resolved["finding_id"].map(by_problem)
+    assert len(resolved) > gone.nunique()  # several findings, fewer problems
+    p = d.problems.set_index("problem_id")
+    held = old.findings["problem_id"].value_counts()
+    closed = set(old.findings["problem_id"]) - set(new.findings["problem_id"])
+    assert {"unsupported:S1", "no-mfa:S1"} <= closed
+    assert closed == set(p.index[p["change"] == "resolved"])
+    for pid in closed:
+        assert p.at[pid, "findings_before"] == held[pid] and p.at[pid, "findings_after"] == 0
+        assert p.at[pid, "title"]
+    assert d.summary["problems"]["resolved"] == int((d.problems["change"] == "resolved").sum())
+    assert d.summary["problems"]["resolved"] < d.summary["findings"]["resolved"]
+    written = write_diff(d, tmp_path / "out")
+    doc = json.loads(written[0].read_text())
+    assert [r["problem_id"] for r in doc["problems"]] == list(d.problems["problem_id"])

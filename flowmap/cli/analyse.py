@@ -171,8 +171,11 @@ def diff_command(
     written = write_diff(d, out, force=force)
     s = d.summary
     click.echo(
-        f"{len(d.entities)} entity changes; findings: "
+        f"{len(d.entities)} entity changes; problems: "
+        + ", ".join(f"{v} {k}" for k, v in s["problems"].items())
+        + " (findings: "
         + ", ".join(f"{v} {k}" for k, v in s["findings"].items())
+        + ")"
         + f"; total risk {d.risk_before:,.2f} -> {d.risk_after:,.2f} "
         f"({s['risk_change']:+,.2f})"
     )

@@ -1,9 +1,11 @@
-"""What changed between two analyses: entities, findings and total risk.
+"""What changed between two analyses: entities, problems, findings and total risk.
 
 ``flowmap diff OLD NEW`` (and the board report's ``--previous``) compares two
 inventories analysed on the same terms: rows added, removed and changed field by
-field (matched on each table's key), findings new, resolved, worsened and improved
-(matched on ``finding_id``), and the change in total risk broken down by asset.
+field (matched on each table's key), problems and findings new, resolved, worsened and
+improved (matched on ``problem_id`` and ``finding_id``: a problem is the findings one
+fix closes, so patching one gateway is one problem resolved, however many findings it
+had), and the change in total risk broken down by asset.
 
 Examples
 --------
@@ -11,8 +13,8 @@ Examples
 >>> a = flowmap.analyse(flowmap.load_inventory("inventories/sample"),
 ...                     as_of=datetime.date(2026, 11, 1))
 >>> d = diff(a, a)
->>> len(d.entities), len(d.findings), d.risk_before == d.risk_after
-(0, 0, True)
+>>> len(d.entities), len(d.problems), len(d.findings), d.risk_before == d.risk_after
+(0, 0, 0, True)
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from flowmap.engine.problems import PROBLEM_KINDS, problem_kind
 from flowmap.engine.rules.base import plain
 from flowmap.inventory.schema import TABLES
 
@@ -36,7 +39,22 @@ FINDING_COLUMNS = [
     "new_severity",
     "message",
 ]
+PROBLEM_COLUMNS = [
+    "problem_id",
+    "title",
+    "change",
+    "old_score",
+    "new_score",
+    "old_severity",
+    "new_severity",
+    "findings_before",
+    "findings_after",
+    "org_id",
+    "message",
+]
 CONTRIBUTION_COLUMNS = ["asset_id", "name", "risk_before", "risk_after", "change"]
+#: Order changes are listed in.
+CHANGE_ORDER = {"new": 0, "worsened": 1, "resolved": 2, "improved": 3}
 
 
 @dataclass
@@ -49,19 +67,23 @@ class InventoryDiff:
     risk_after: float
     contributions: pd.DataFrame
     summary: dict[str, object] = field(default_factory=dict)
+    #: Problems new, resolved, worsened and improved (:func:`problem_changes`).
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
 
     @property
     def empty(self) -> bool:
         return (
             not len(self.entities)
             and not len(self.findings)
+            and not len(self.problems)
             and self.risk_before == self.risk_after
         )
 
     def __repr__(self) -> str:
         return (
-            f"InventoryDiff({len(self.entities)} entity changes, {len(self.findings)} "
-            f"finding changes, risk {self.risk_before:,.2f} -> {self.risk_after:,.2f})"
+            f"InventoryDiff({len(self.entities)} entity changes, {len(self.problems)} "
+            f"problem changes, {len(self.findings)} finding changes, "
+            f"risk {self.risk_before:,.2f} -> {self.risk_after:,.2f})"
         )
 
 
@@ -162,12 +184,83 @@ def finding_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
                 "message": r["message"],
             }
         )
-    order = {"new": 0, "worsened": 1, "resolved": 2, "improved": 3}
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     return (
-        out.assign(_o=out["change"].map(order))
+        out.assign(_o=out["change"].map(CHANGE_ORDER))
         .sort_values(["_o", "finding_id"], kind="stable")
         .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def problem_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """Problems (the findings one fix closes: :mod:`flowmap.engine.problems`) new,
+    resolved, worsened and improved, judged by each problem's most severe finding.
+
+    A problem is new when none of its findings was there before and resolved when none
+    is left; otherwise its most severe finding's score says whether it got worse or
+    better. The message and organisation are its most severe finding's (now, or before
+    when resolved); ``findings_before`` and ``findings_after`` count its findings.
+
+    Examples
+    --------
+    >>> old = pd.DataFrame({"problem_id": ["unpatched:S1", "unpatched:S1", "no-mfa:S2"],
+    ...     "finding_id": ["KEV_OPEN:S1", "PATCH_STALE:S1", "NO_MFA_INTERNET:S2"],
+    ...     "score": [95.0, 45.0, 70.0], "severity": ["critical", "medium", "high"],
+    ...     "org_id": ["RXA"] * 3, "message": ["m1", "m2", "m3"]})
+    >>> new = old.iloc[[1]]  # the KEV patched (the stale patch remains); MFA turned on
+    >>> problem_changes(old, new)[["problem_id", "change", "findings_before",
+    ...                            "findings_after"]].values.tolist()
+    [['no-mfa:S2', 'resolved', 1, 0], ['unpatched:S1', 'improved', 2, 1]]
+    """
+
+    def worst(f: pd.DataFrame) -> pd.DataFrame:
+        if f.empty:
+            return pd.DataFrame(columns=["score", "severity", "org_id", "message", "n"])
+        ranked = f.sort_values(["score", "finding_id"], ascending=[False, True], kind="stable")
+        top = ranked.drop_duplicates("problem_id").set_index("problem_id")
+        top = top[["score", "severity", "org_id", "message"]].copy()
+        top["n"] = f.groupby("problem_id").size().reindex(top.index)
+        return top
+
+    o, n = worst(old), worst(new)
+    rows = []
+    for pid in sorted(set(o.index) | set(n.index)):
+        a = o.loc[pid] if pid in o.index else None
+        b = n.loc[pid] if pid in n.index else None
+        if a is None:
+            change = "new"
+        elif b is None:
+            change = "resolved"
+        elif float(b["score"]) > float(a["score"]):
+            change = "worsened"
+        elif float(b["score"]) < float(a["score"]):
+            change = "improved"
+        else:
+            continue
+        r = b if b is not None else a
+        kind = PROBLEM_KINDS.get(problem_kind(str(pid)))
+        rows.append(
+            {
+                "problem_id": pid,
+                "title": kind.title if kind else "",
+                "change": change,
+                "old_score": None if a is None else float(a["score"]),
+                "new_score": None if b is None else float(b["score"]),
+                "old_severity": "" if a is None else a["severity"],
+                "new_severity": "" if b is None else b["severity"],
+                "findings_before": 0 if a is None else int(a["n"]),
+                "findings_after": 0 if b is None else int(b["n"]),
+                "org_id": r["org_id"],
+                "message": r["message"],
+            }
+        )
+    out = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    score = out["new_score"].fillna(out["old_score"])
+    return (
+        out.assign(_o=out["change"].map(CHANGE_ORDER), _s=score)
+        .sort_values(["_o", "_s", "problem_id"], ascending=[True, False, True], kind="stable")
+        .drop(columns=["_o", "_s"])
         .reset_index(drop=True)
     )
 
@@ -183,6 +276,7 @@ def diff(old, new) -> InventoryDiff:
     """
     entities = entity_changes(old.inventory.tables, new.inventory.tables)
     findings = finding_changes(old.findings, new.findings)
+    problems = problem_changes(old.findings, new.findings)
     a, b = old.risk_by_asset(), new.risk_by_asset()
     c = a[["asset_id", "name", "total_risk"]].merge(
         b[["asset_id", "name", "total_risk"]],
@@ -212,10 +306,8 @@ def diff(old, new) -> InventoryDiff:
             "sources": dict(new.sources),
         },
         "entities": {f"{t} {ch}": int(v) for (t, ch), v in counts.items()},
-        "findings": {
-            k: int((findings["change"] == k).sum())
-            for k in ("new", "resolved", "worsened", "improved")
-        },
+        "problems": {k: int((problems["change"] == k).sum()) for k in CHANGE_ORDER},
+        "findings": {k: int((findings["change"] == k).sum()) for k in CHANGE_ORDER},
         "risk_before": old.total_risk,
         "risk_after": new.total_risk,
         "risk_change": round(new.total_risk - old.total_risk, 2),
@@ -233,4 +325,5 @@ def diff(old, new) -> InventoryDiff:
         risk_after=new.total_risk,
         contributions=contributions,
         summary=summary,
+        problems=problems,
     )

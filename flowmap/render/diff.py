@@ -35,6 +35,7 @@ def write_diff(d: InventoryDiff, out_dir: str | Path, *, force: bool = False) ->
                 "schema_version": 1,
                 "summary": d.summary,
                 "entities": records(d.entities),
+                "problems": records(d.problems),
                 "findings": records(d.findings),
                 "contributions": records(d.contributions),
             },
@@ -45,6 +46,7 @@ def write_diff(d: InventoryDiff, out_dir: str | Path, *, force: bool = False) ->
         bold = wb.add_format({"bold": True})
         for name, frame in (
             ("entities", d.entities),
+            ("problems", d.problems),
             ("findings", d.findings),
             ("risk", d.contributions),
         ):

@@ -34,7 +34,7 @@ COLUMN_WORDS = {
 }
 CHANGE_WORDS = {"new": "New", "resolved": "Resolved", "worsened": "Worse", "improved": "Better"}
 CHANGE_RAG = {"new": "red", "worsened": "red", "resolved": "green", "improved": "green"}
-#: Changed findings listed in the paper.
+#: Changed problems listed in the paper.
 TOP_CHANGES = 15
 
 
@@ -78,15 +78,8 @@ def changes(previous, analysis: Analysis, org: str | None = None, n: int = TOP_C
     import flowmap
 
     d = flowmap.diff(previous, analysis)
-    f = d.findings
-    org_of = pd.concat(
-        [
-            previous.findings.set_index("finding_id")["org_id"],
-            analysis.findings.set_index("finding_id")["org_id"],
-        ]
-    )
-    org_of = org_of[~org_of.index.duplicated(keep="last")]
-    f = f.assign(org_id=f["finding_id"].map(org_of).fillna(""))
+    # problems, not findings: patching one gateway is one problem resolved (docs/scoring.md)
+    f = d.problems
     if org:
         f = f[f["org_id"] == org]
     if org:
@@ -101,27 +94,28 @@ def changes(previous, analysis: Analysis, org: str | None = None, n: int = TOP_C
         f'<li id="fm-changes-{k}" data-value="{v}"><b>{v:,}</b> {CHANGE_WORDS[k].lower()}</li>'
         for k, v in counts.items()
     )
-    shown = f[f["change"].isin(["new", "worsened", "resolved"])]
-    order = {"new": 0, "worsened": 1, "resolved": 2}
-    shown = shown.assign(
-        _o=shown["change"].map(order), _s=shown["new_score"].fillna(shown["old_score"])
-    ).sort_values(["_o", "_s"], ascending=[True, False], kind="stable")
+    shown = f[f["change"].isin(["new", "worsened", "resolved"])]  # already in that order
     total = len(shown)
     shown = shown.head(n)
     names = org_names(analysis)
     sev = shown["new_severity"].where(shown["new_severity"] != "", shown["old_severity"])
+    held = shown["findings_after"].where(shown["change"] != "resolved", shown["findings_before"])
     table = Table(
         pd.DataFrame(
             {
                 "Change": [Chip(CHANGE_RAG[c], CHANGE_WORDS[c]) for c in shown["change"].to_list()],
                 "Organisation": shown["org_id"].map(names).fillna(shown["org_id"]).to_list(),
-                "What": shown["message"].to_list(),
+                "Problem": shown["title"].to_list(),
+                "What": [
+                    m if k == 1 else f"{m} ({k:,} findings)"
+                    for m, k in zip(shown["message"].to_list(), held.astype(int).to_list())
+                ],
                 "Severity": [fmt.words(s) for s in sev],
             }
         ),
         id="fm-changes-table",
         note=f"The first {n} of {total:,} changes." if total > n else "",
-        empty="No finding is new, resolved or worse.",
+        empty="No problem is new, resolved or worse.",
     )
     return block(
         f'<p class="fm-lead">Since {esc(since)}, total risk went <b id="fm-risk-direction">'
