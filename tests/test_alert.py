@@ -425,3 +425,12 @@ def test_a_system_naming_the_product_but_not_its_release_is_cannot_tell_for_a_re
     )  # fmt: skip
     v = match_systems(systems, q, eol).set_index("system_id")["verdict"].to_dict()
     assert v == {"A": "cannot tell", "B": "affected", "C": "not affected"}
+
+
+def test_an_analysis_without_rules_works_out_the_flows_only_when_read(plain):
+    """flowmap alert runs no rules, so the flows' context (for the flow rules) waits until
+    something reads it, and is then what a full analysis has."""
+    bare = flowmap.analyse(flowmap.load_inventory(SAMPLE), as_of=AS_OF, rules=())
+    assert bare._flows is None and bare.findings.empty
+    pd.testing.assert_frame_equal(bare.flows, plain.flows)
+    assert bare._flows is not None and plain._flows is not None

@@ -50,7 +50,9 @@ class Analysis:
         The inventory's assets with ``impact`` (0-100), ``copies``, ``exposure``
         (likelihood of the weakest system holding a copy), ``reach`` and ``risk``.
     flows : DataFrame
-        The inventory's flows with sender and receiver organisations.
+        The inventory's flows with sender and receiver organisations and what the flow
+        rules read (:func:`flowmap.engine.flowcontext.flow_context`); worked out on first
+        read when :func:`analyse` ran no rules.
     attack_paths : DataFrame
         The most likely path to each asset, riskiest first.
     copies : DataFrame
@@ -73,11 +75,19 @@ class Analysis:
     findings: pd.DataFrame
     systems: pd.DataFrame
     assets: pd.DataFrame
-    flows: pd.DataFrame
     attack_paths: pd.DataFrame
     copies: pd.DataFrame
     attack_graph: AttackGraph = field(repr=False)
     reference: Reference = field(default_factory=Reference.bundled, repr=False)
+    #: The flows' context when known (see ``flows``); None: worked out on first read.
+    _flows: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """The flows with their parties and data (see the class's attributes)."""
+        if self._flows is None:
+            self._flows = flow_context(self.inventory, self.assets)
+        return self._flows
 
     @property
     def sources(self) -> dict[str, str]:
@@ -254,19 +264,24 @@ def analyse(
         )
         copies = _annotate_copies(copies, systems)
         assets = _asset_exposure(assets, copies, paths)
-        flows = flow_context(enriched, assets)
+        # the flows' context is for the rules: with none to run (flowmap alert), it waits
+        # until something reads Analysis.flows
+        flows = flow_context(enriched, assets) if rules else None
         step()
-        ctx = RuleContext(
-            inventory=enriched,
-            as_of=as_of,
-            settings=settings,
-            systems=systems,
-            assets=assets,
-            copies=copies,
-            paths=paths,
-            flows=flows,
-        )
-        findings = run_rules(ctx, rules)
+        if rules:
+            ctx = RuleContext(
+                inventory=enriched,
+                as_of=as_of,
+                settings=settings,
+                systems=systems,
+                assets=assets,
+                copies=copies,
+                paths=paths,
+                flows=flows,
+            )
+            findings = run_rules(ctx, rules)
+        else:
+            findings = pd.DataFrame(columns=FINDING_COLUMNS)  # as run_rules gives for none
     return Analysis(
         inventory=enriched,
         as_of=as_of,
@@ -274,7 +289,7 @@ def analyse(
         findings=findings,
         systems=systems,
         assets=assets,
-        flows=flows,
+        _flows=flows,
         attack_paths=paths,
         copies=copies,
         attack_graph=attack,
