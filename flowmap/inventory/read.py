@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flowmap.errors import InventoryReadError
+from flowmap.inventory import textstorage  # noqa: F401  (before any table is made)
 from flowmap.inventory.csvfiles import read_folder
 from flowmap.inventory.excel import read_workbook
 from flowmap.inventory.limits import Limits, check_cells, check_workbook_parts
