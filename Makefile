@@ -27,7 +27,7 @@ demo: $(STAMP)
 	@mkdir -p $(OUT)
 	$(BIN)/flowmap validate inventories/sample --as-of $(DEMO_AS_OF) --problems $(OUT)/validation.csv
 	$(BIN)/flowmap export inventories/sample --format graphml --out $(OUT)/graph.graphml
-	$(BIN)/flowmap analyse inventories/sample --as-of $(DEMO_AS_OF) --out $(OUT) --quiet
+	$(BIN)/flowmap analyse inventories/sample --as-of $(DEMO_AS_OF) --out $(OUT) --quiet --formats all
 	$(BIN)/flowmap map inventories/sample --out $(OUT)/map.html --as-of $(DEMO_AS_OF)
 	$(BIN)/flowmap report inventories/sample --out $(OUT)/report --as-of $(DEMO_AS_OF)
 	$(BIN)/flowmap ropa inventories/sample --out $(OUT)/ropa --as-of $(DEMO_AS_OF)

@@ -11,7 +11,13 @@ machine noise cancels:
 - *graph floor*: the attack-path stage (the search and the choice of each node's path,
   on the movement graph already built from the tables, which is its own stage) /
   rustworkx's Dijkstra with paths on the same graph;
-- *growth*: the log-log slope of analyse time against the number of flows.
+- *growth*: the log-log slope of analyse time against the number of flows;
+- *whole-process analyse floor*: ``flowmap analyse INV --out DIR`` run as a user runs it
+  (start-up, load, validate, analyse, the terminal summary and the findings files in the
+  default formats), wall time / the same pandas read time. The same command with
+  ``--formats all``, and each findings file written alone in process, are timed beside it.
+  Each whole process runs once; its CPU time and the load average are recorded beside the
+  wall time (the machine may be shared).
 
 Writes ``benchmarks/results/latest.md`` and ``latest.json``; ``docs/performance.md`` shows
 the latest table. Speed is measured here, never in the test suite.
@@ -24,6 +30,7 @@ import datetime as dt
 import gc
 import json
 import math
+import os
 import platform
 import resource
 import statistics
@@ -39,6 +46,7 @@ TARGETS = {
     "io_floor": 3.0,
     "analysis_floor": 10.0,
     "graph_floor": 3.0,
+    "analyse_process_floor": 10.0,
     "growth_slope": 1.15,
     "peak_gb_1000": 2.0,
     "peak_gb_5000": 8.0,
@@ -109,8 +117,10 @@ def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
             "rustworkx dijkstra (floor)",
             lambda: rx.digraph_dijkstra_shortest_paths(R, 0, weight_fn=float),
         )
-        extras: dict[str, float] = {}
+        extras: dict[str, float] = {"load_before": round(os.getloadavg()[0], 2)}
         _optional_stages(stage, analysis, extras)
+        _findings_stages(stage, analysis, folder, Path(tmp), extras)
+        extras["load_after"] = round(os.getloadavg()[0], 2)
     counts = inventory.row_counts()
     read = stages["pandas read (floor)"]["seconds"]
     ratios = {
@@ -118,6 +128,7 @@ def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
         "analysis_floor": stages["analyse"]["seconds"] / read,
         "graph_floor": stages["attack paths"]["seconds"]
         / stages["rustworkx dijkstra (floor)"]["seconds"],
+        "analyse_process_floor": stages[WHOLE_DEFAULT]["seconds"] / read,
     }
     return {
         "orgs": orgs,
@@ -157,6 +168,40 @@ def _optional_stages(stage, analysis, extras: dict[str, float]) -> None:
         runs=1,
     )
     extras["map_mb"] = round(len(doc.html.encode("utf-8")) / 1e6, 2)
+
+
+WHOLE_DEFAULT = "flowmap analyse, whole process (default formats)"
+WHOLE_ALL = "flowmap analyse --formats all, whole process"
+
+
+def _findings_stages(stage, analysis, folder: Path, tmp: Path, extras: dict) -> None:
+    """Each findings file written alone (in process), then ``flowmap analyse`` as whole
+    processes: the default formats and all of them (wall time; CPU time in ``extras``)."""
+    from flowmap.render.findings import FORMATS, write_findings
+
+    summary = analysis.summary
+    for fmt, name in FORMATS.items():
+        out = tmp / f"write-{fmt}"
+        stage(
+            f"write {name} (in process)",
+            lambda fmt=fmt, out=out: write_findings(analysis, out, formats=fmt, summary=summary),
+            runs=1,
+        )
+        extras[f"{fmt}_mb"] = round((out / name).stat().st_size / 1e6, 1)
+    for label, formats in ((WHOLE_DEFAULT, []), (WHOLE_ALL, ["--formats", "all"])):
+        out = tmp / f"whole-{len(formats)}"
+        command = [sys.executable, "-m", "flowmap", "analyse", str(folder), "--out", str(out)]
+        command += ["--as-of", AS_OF.isoformat(), "--quiet", *formats]
+
+        def whole(command=command) -> float:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+        extras[f"{label} cpu"] = round(stage(label, whole, runs=1), 2)
 
 
 def growth_slope(results: list[dict[str, object]]) -> float | None:
@@ -204,19 +249,29 @@ def markdown(results: list[dict[str, object]], slope: float | None) -> str:
         "| ratio (target) | " + " | ".join(f"{r['orgs']:,} orgs" for r in results) + " |",
         "|---|" + "---:|" * len(results),
     ]
-    for key in ("io_floor", "analysis_floor", "graph_floor"):
+    for key in ("io_floor", "analysis_floor", "graph_floor", "analyse_process_floor"):
         lines.append(
             f"| {key} (≤ {TARGETS[key]:g}) | "
             + " | ".join(f"{r['ratios'][key]:.1f}" for r in results)
             + " |"
         )
     for key, label in (
+        (f"{WHOLE_DEFAULT} cpu", "whole-process analyse, CPU s (default formats)"),
+        (f"{WHOLE_ALL} cpu", "whole-process analyse, CPU s (--formats all)"),
+        *((f"{f}_mb", f"findings.{f}, MB") for f in ("xlsx", "csv", "json", "jsonl", "parquet")),
+        ("load_before", "load average before / after"),
         ("plan_candidates", "planner candidates generated"),
         ("plan_evaluated", "planner candidates evaluated (timed above)"),
         ("map_mb", "organisations-view map, MB"),
     ):
         if any(key in r for r in results):
-            lines.append(f"| {label} | " + " | ".join(str(r.get(key, "-")) for r in results) + " |")
+            cells = [
+                f"{r.get(key, '-')} / {r.get('load_after', '-')}"
+                if key == "load_before"
+                else str(r.get(key, "-"))
+                for r in results
+            ]
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append(
         f"\nGrowth: log-log slope of analyse time against flows = {slope} "
         f"(target ≤ {TARGETS['growth_slope']})."
@@ -225,8 +280,6 @@ def markdown(results: list[dict[str, object]], slope: float | None) -> str:
 
 
 def _cores() -> int:
-    import os
-
     return os.cpu_count() or 1
 
 

@@ -64,14 +64,17 @@ def write_problems(report: ValidationReport, path: str | Path, *, force: bool = 
     return write_csv(report.to_frame(), path, force=force)
 
 
-def format_analysis(analysis: Analysis, *, top: int = 10) -> str:
+def format_analysis(analysis: Analysis, *, top: int = 10, summary: dict | None = None) -> str:
     """The short terminal summary of an analysis: counts by severity and the top problems.
 
     Problems, not findings, are counted and ranked (one fix closes all the findings of
     one problem: :mod:`flowmap.engine.problems`), so one weak box does not fill the list.
+    ``summary`` is the analysis's summary, when the caller has it already.
     """
-    s = analysis.summary
-    p = analysis.problems
+    from flowmap.engine.problems import top_problems
+
+    s = analysis.summary if summary is None else summary
+    p = top_problems(analysis.findings, top)
     lines = [
         f"Analysed {s['inventory']} as of {s['as_of']}: {s['problems']:,} problems "
         f"({s['findings']:,} findings; total risk {s['total_risk']:,.1f})",

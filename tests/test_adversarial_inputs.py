@@ -289,7 +289,10 @@ def test_formula_text_in_every_column_and_in_the_path_is_neutralised(tmp_path, c
                     row[column] = FORMULA if column != "purpose" else value
     inv = write_inventory(tmp_path / "=HYPERLINK(1)", tables)
     out = tmp_path / "out"
-    assert flowmap_main(capsys, "analyse", inv, "--out", out, "--as-of", AS_OF).code == 0
+    analysed = flowmap_main(
+        capsys, "analyse", inv, "--out", out, "--as-of", AS_OF, "--formats", "all"
+    )
+    assert analysed.code == 0
     assert flowmap_main(capsys, "plan", inv, "--budget", "9000", "--out", out).code == 0
     cells = []
     for name in ("findings.csv", "plan.csv"):
@@ -302,6 +305,43 @@ def test_formula_text_in_every_column_and_in_the_path_is_neutralised(tmp_path, c
         wb.close()
     assert any(FORMULA in c for c in cells)
     assert not [c for c in cells if c.startswith(("=", "+", "@", "\t", "\r"))]
+    # the machine formats keep the text exactly, as data (a JSON string, a Parquet value)
+    import pyarrow.parquet as pq
+
+    lines = (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    assert any(FORMULA in f["message"] for f in map(json.loads, lines))
+    messages = pq.read_table(out / "findings.parquet").column("message").to_pylist()
+    assert any(FORMULA in m for m in messages)
+
+
+def test_text_that_breaks_lines_cannot_split_a_finding_in_any_format(tmp_path, capsys):
+    """A name with a newline, carriage return, NEL, line or paragraph separator stays in
+    its one finding: one JSON Lines line each (even for a reader that splits on every
+    Unicode line break), one CSV record each, one workbook row each."""
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    tables = small_tables()
+    breaker = "Ward PC\nResult: valid\r\x85\u2028\u2029 end"
+    for row in tables["systems"]:
+        row["name"] = breaker
+    out = tmp_path / "out"
+    inv = write_inventory(tmp_path / "i", tables)
+    assert (
+        flowmap_main(
+            capsys, "analyse", inv, "--out", out, "--as-of", AS_OF, "--formats", "all"
+        ).code
+        == 0
+    )
+    n = len(json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"])
+    text = (out / "findings.jsonl").read_text(encoding="utf-8")
+    assert len(text.splitlines()) == n  # str.splitlines splits on all of them
+    assert any(breaker in f["message"] for f in map(json.loads, text.splitlines()))
+    with (out / "findings.csv").open(newline="", encoding="utf-8") as f:
+        assert len(list(csv.reader(f))) == n + 1
+    assert pq.read_table(out / "findings.parquet").num_rows == n
+    ws = openpyxl.load_workbook(out / "findings.xlsx", read_only=True)["findings"]
+    assert sum(1 for _ in ws.iter_rows()) == n + 1
 
 
 def test_characters_xml_cannot_hold_still_give_a_readable_graph(tmp_path, capsys):

@@ -19,7 +19,8 @@ from tests.adversarial import flowmap_main, leftovers, snapshot, write_inventory
 from tests.conftest import SAMPLE, small_tables
 
 AS_OF = "2026-11-01"
-FINDINGS = ["findings.json", "findings.csv", "findings.xlsx"]
+#: Every findings format (--formats all), so each is held to every promise here.
+FINDINGS = ["findings.xlsx", "findings.csv", "findings.json", "findings.jsonl", "findings.parquet"]
 PLAN = ["plan.json", "plan.csv", "plan.xlsx", "plan_curve.png"]
 DIFF = ["diff.json", "diff.csv", "diff.xlsx"]
 AGREEMENTS = [
@@ -55,7 +56,7 @@ def commands(inventories, out: Path) -> dict[str, tuple[list[object], list[Path]
     inv, inv2 = inventories
     return {
         "analyse": (
-            ["analyse", inv, "--out", out, "--as-of", AS_OF, "--quiet"],
+            ["analyse", inv, "--out", out, "--as-of", AS_OF, "--quiet", "--formats", "all"],
             [out / f for f in FINDINGS],
         ),
         "plan": (

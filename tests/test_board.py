@@ -67,12 +67,16 @@ def test_headline_figures_count_each_thing_once_however_many_findings_it_raises(
     assert h["assets_without_resilient_backup"] == backup["subject_id"].nunique() < len(backup)
 
 
-def test_findings_json_records_the_figures_a_trend_needs(tmp_path, analysis):
-    main(["analyse", str(SAMPLE), "--as-of", "2026-11-01", "--out", str(tmp_path), "--quiet"])
+def test_findings_json_and_parquet_record_the_figures_a_trend_needs(tmp_path, analysis):
+    main(["analyse", str(SAMPLE), "--as-of", "2026-11-01", "--out", str(tmp_path), "--quiet",
+          "--formats", "json,parquet"])  # fmt: skip
     summary = json.loads((tmp_path / "findings.json").read_text())["summary"]
     assert summary["inventory"] == "sample"  # the name, never the path
     assert summary["headlines"] == analysis.summary["headlines"]
     assert set(summary["by_org"]) == set(analysis.inventory.organisations["org_id"])
+    assert trend_module.read_findings_summary(tmp_path / "findings.parquet") == summary
+    (tmp_path / "findings.json").unlink()  # a folder of the default outputs: the Parquet
+    assert trend_module.read_findings_summary(tmp_path) == summary
 
 
 def test_top_risks_group_the_findings_one_fix_closes(analysis):
@@ -148,15 +152,17 @@ def test_one_organisations_plan_spends_on_its_own_actions(analysis):
     assert plan.spent <= 20000
 
 
-def _findings_output(tmp_path, day: str):
+def _findings_output(tmp_path, day: str, formats: str = "json"):
     out = tmp_path / day
-    main(["analyse", str(SAMPLE), "--as-of", day, "--out", str(out), "--quiet"])
+    main(
+        ["analyse", str(SAMPLE), "--as-of", day, "--out", str(out), "--quiet", "--formats", formats]
+    )
     return out
 
 
 def test_trend_reads_findings_outputs_and_dated_inventories(tmp_path, analysis):
     history = tmp_path / "history"
-    _findings_output(history, "2026-08-01")
+    _findings_output(history, "2026-08-01", formats="xlsx,parquet")  # analyse's default
     shutil.copytree(SAMPLE, history / "inventory-2026-05-01")
     shutil.copytree(SAMPLE, history / "2026-12-01")  # later than the report: left out
     (history / "README.txt").write_text("not a position")
@@ -167,7 +173,7 @@ def test_trend_reads_findings_outputs_and_dated_inventories(tmp_path, analysis):
     assert any("2026-12-01" in n for n in t.notes)
     assert t.current.total_risk == analysis.total_risk
     one = board.load_trend(history, analysis, org="RXA")
-    rxa = json.loads((history / "2026-08-01" / "findings.json").read_text())["summary"]["by_org"]
+    rxa = trend_module.read_findings_summary(history / "2026-08-01")["by_org"]
     assert one.earlier[-1].total_risk == rxa["RXA"]["total_risk"]
     assert one.earlier[-1].headlines == {k: rxa["RXA"][k] for k in HEADLINE_KEYS}
     assert one.current.total_risk == analysis.summary["by_org"]["RXA"]["total_risk"]

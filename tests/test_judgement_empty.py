@@ -36,7 +36,7 @@ def test_header_only_assets_and_flows_analyse_plan_and_write(tmp_path):
     ]
     assert "EOL_OS" in set(a.findings["rule"])  # the systems are still judged
     assert a.total_risk == 0 and len(a.problems) > 0
-    flowmap.write_findings(a, tmp_path / "out")
+    flowmap.write_findings(a, tmp_path / "out", formats="json")
     assert json.loads((tmp_path / "out" / "findings.json").read_text())["findings"]
     p = flowmap.plan(a, budget=10_000)
     assert p.risk_before == p.risk_after == 0

@@ -104,7 +104,7 @@ def test_the_cli_reads_every_eol_option_and_lists_each_source(
     edited(b, "rhel", "9")
     main(
         ["analyse", str(SAMPLE), "--out", str(tmp_path / "out"), "--as-of", "2026-11-01",
-         "--eol", str(a), "--eol", str(b), "--quiet"]
+         "--eol", str(a), "--eol", str(b), "--quiet", "--formats", "json"]
     )  # fmt: skip
     out = capsys.readouterr().out
     assert "Using eol bundled: flowmap's bundled table" in out
@@ -179,7 +179,8 @@ def test_a_bundled_table_older_than_six_months_warns_in_analyse(
     assert fresh.warnings == []
     assert len(stale.warnings) == 1 and "bundled table" in stale.warnings[0]
     assert "flowmap reference update" in stale.warnings[0]
-    main(["analyse", str(SAMPLE), "--out", str(tmp_path), "--as-of", "2027-06-01", "--quiet"])
+    main(["analyse", str(SAMPLE), "--out", str(tmp_path), "--as-of", "2027-06-01", "--quiet",
+          "--formats", "json"])  # fmt: skip
     assert "Warning: End-of-life dates of" in capsys.readouterr().out
     summary = json.loads((tmp_path / "findings.json").read_text())["summary"]
     assert summary["warnings"] and "bundled table" in summary["warnings"][0]

@@ -60,7 +60,8 @@ def test_the_installed_wheel_runs_report_map_and_analyse_from_another_folder(tmp
     _run(
         [flowmap, "report", str(SAMPLE), "--out", "report", "--as-of", "2026-11-01"], cwd=elsewhere
     )
-    assert (elsewhere / "findings" / "findings.json").stat().st_size > 0
+    assert (elsewhere / "findings" / "findings.xlsx").stat().st_size > 0
+    assert (elsewhere / "findings" / "findings.parquet").stat().st_size > 0
     assert (
         "vis-network" in (elsewhere / "map.html").read_text(encoding="utf-8")
         or (elsewhere / "map.html").stat().st_size > 100_000

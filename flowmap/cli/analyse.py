@@ -24,7 +24,17 @@ from flowmap.cli.options import (
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="Folder for findings.json, findings.csv and findings.xlsx.",
+    help="Folder for the findings files (findings.xlsx and findings.parquet by default).",
+)
+@click.option(
+    "--formats",
+    default="xlsx,parquet",
+    show_default=True,
+    metavar="LIST",
+    help="Which findings files to write, separated by commas: xlsx (a workbook to read "
+    "and filter), parquet (typed and compact, for analysts and scripts at any scale), csv, "
+    "json (one document with the summary, docs/findings.schema.json), jsonl (one finding "
+    "a line), or all.",
 )
 @as_of_option
 @feed_options
@@ -38,6 +48,7 @@ from flowmap.cli.options import (
 def analyse(
     path: Path,
     out: Path,
+    formats: str,
     as_of: str | None,
     kev: Path | None,
     epss: Path | None,
@@ -49,12 +60,16 @@ def analyse(
     """Score systems and data, find attack paths and copies, and report every finding."""
     from flowmap.console import format_analysis, safe_text
     from flowmap.engine.settings import SEVERITIES
-    from flowmap.render.findings import FINDINGS_FILES, write_findings
+    from flowmap.render.findings import findings_files, parse_formats, write_findings
 
-    check_outputs([out / name for name in FINDINGS_FILES], force)
+    chosen = parse_formats(formats)
+    check_outputs([out / name for name in findings_files(chosen)], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol, progress=not quiet)
-    written = write_findings(analysis, out, progress=not quiet, force=force)
-    click.echo(format_analysis(analysis))
+    summary = analysis.summary
+    written = write_findings(
+        analysis, out, formats=chosen, progress=not quiet, force=force, summary=summary
+    )
+    click.echo(format_analysis(analysis, summary=summary))
     click.echo(safe_text("Wrote " + ", ".join(str(p) for p in written)))
     if fail_on:
         worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]

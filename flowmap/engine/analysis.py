@@ -148,6 +148,7 @@ class Analysis:
     def summary(self) -> dict[str, object]:
         f = self.findings
         worst = f.sort_values("score", ascending=False, kind="stable").drop_duplicates("problem_id")
+        cyber, governance = self.cyber_risk, self.governance_risk  # each computed once
         return {
             "as_of": self.as_of.isoformat(),
             "inventory": self.inventory.name,
@@ -157,9 +158,9 @@ class Analysis:
             "problems": int(f["problem_id"].nunique()),
             "problems_by_severity": {s: int((worst["severity"] == s).sum()) for s in SEVERITIES},
             "by_rule": {k: int(v) for k, v in f["rule"].value_counts().sort_index().items()},
-            "total_risk": self.total_risk,
-            "cyber_risk": self.cyber_risk,
-            "governance_risk": self.governance_risk,
+            "total_risk": round(cyber + governance, 2),  # as total_risk
+            "cyber_risk": cyber,
+            "governance_risk": governance,
             "sources": dict(self.sources),
             "warnings": self.warnings,
             **summary_figures(self),

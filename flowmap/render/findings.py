@@ -1,33 +1,46 @@
-"""Write an analysis to files: ``findings.json``, ``findings.csv`` and ``findings.xlsx``.
+"""Write an analysis to files: the findings in the formats chosen (``--formats``).
 
-Everything from an inventory is untrusted text: in CSV and Excel a cell that begins
-with ``=``, ``+``, ``-``, ``@``, tab or carriage return is neutralised so it cannot
-run as a formula. The JSON follows ``docs/findings.schema.json``. The same analysis
-gives byte-identical files.
+- ``findings.xlsx``, for a person: a summary, each organisation's counts, the findings,
+  attack paths and the scored systems and assets, as filterable sheets (not a copy of the
+  inventory, which its owners have already);
+- ``findings.csv``, the findings as one table for any spreadsheet or script;
+- ``findings.json``, the findings and the summary as one document following
+  ``docs/findings.schema.json`` (a later board report reads its summary for a trend);
+- ``findings.jsonl``, one finding a line, for log tools and streaming;
+- ``findings.parquet``, the findings typed and compressed, for analysts at region scale
+  (pandas, DuckDB, Power BI, Spark).
+
+Everything from an inventory is untrusted: in CSV and Excel a cell that begins with
+``=``, ``+``, ``-``, ``@``, tab or carriage return is neutralised so it cannot run as a
+formula; JSON, JSON Lines and Parquet carry the text exactly, as data. The same analysis
+gives byte-identical files, and every finding is in every format written.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from flowmap.engine.analysis import Analysis
-from flowmap.engine.rules.base import evidence_values, plain, row_dicts
+from flowmap.engine.settings import SEVERITIES
+from flowmap.errors import UsageError
 from flowmap.progress import stages
-from flowmap.render.files import (
-    dump_csv,
-    dump_json,
-    neutralise_formula,
-    neutralise_frame,
-    new_workbook,
-    output_file,
-    output_files,
-    write_sheets,
+from flowmap.render.files import EXCEL_ROWS, output_file, output_files
+from flowmap.render.findings_formats import (
+    dump_findings_csv,
+    dump_findings_json,
+    dump_findings_jsonl,
+    dump_findings_parquet,
+    evidence_json,
+    finding_lines,
+    flat_findings,
 )
+from flowmap.render.xlsx import Table, write_workbook_tables
 
 SCHEMA_VERSION = 1
+
 SYSTEM_COLUMNS = [
     "system_id",
     "name",
@@ -65,22 +78,6 @@ ASSET_COLUMNS = [
     "reach",
     "risk",
 ]
-FLOW_COLUMNS = [
-    "flow_id",
-    "asset_id",
-    "asset_name",
-    "source_system_id",
-    "target_system_id",
-    "sender_org_id",
-    "receiver_org_id",
-    "transport",
-    "encrypted",
-    "purpose",
-    "lawful_basis",
-    "special_condition",
-    "dsa_ref",
-    "dsa_expires",
-]
 PATH_COLUMNS = [
     "asset_id",
     "asset_name",
@@ -96,114 +93,256 @@ PATH_COLUMNS = [
 ]
 
 
-def findings_document(analysis: Analysis) -> dict[str, object]:
+#: Every format ``write_findings`` can write, in the order it writes them, and its file.
+FORMATS = {
+    "xlsx": "findings.xlsx",
+    "csv": "findings.csv",
+    "json": "findings.json",
+    "jsonl": "findings.jsonl",
+    "parquet": "findings.parquet",
+}
+#: What ``flowmap analyse`` writes unless ``--formats`` says otherwise: the workbook a
+#: person opens, and Parquet for analysts and scripts (compact at region scale, with the
+#: summary a later board report's trend reads). CSV, JSON and JSON Lines on request.
+DEFAULT_FORMATS = ("xlsx", "parquet")
+#: The files written by default, in their folder.
+FINDINGS_FILES = tuple(FORMATS[f] for f in DEFAULT_FORMATS)
+
+
+def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """The formats asked for, each once, in :data:`FORMATS` order.
+
+    ``formats`` is a comma-separated text (``"xlsx,parquet"``) or a list of names;
+    ``all`` means every format.
+
+    Raises
+    ------
+    UsageError
+        A name that is not a format (``param="formats"``: the CLI shows ``--formats``).
+
+    Examples
+    --------
+    >>> parse_formats("parquet, xlsx,XLSX")
+    ('xlsx', 'parquet')
+    >>> parse_formats("all") == tuple(FORMATS)
+    True
+    >>> try:
+    ...     parse_formats("xlxs")
+    ... except UsageError as e:
+    ...     print(e.for_command_line())
+    --formats: 'xlxs' is not a format flowmap writes; choose one or more of xlsx, csv, json, \
+jsonl, parquet, separated by commas (or all)
+    """
+    names = formats.split(",") if isinstance(formats, str) else list(formats)
+    wanted = {str(n).strip().lower() for n in names} - {""}
+    if "all" in wanted:
+        wanted = (wanted - {"all"}) | set(FORMATS)
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown or not wanted:
+        shown = repr(unknown[0]) if unknown else "nothing"
+        raise UsageError(
+            f"formats: {shown} is not a format flowmap writes; choose one or more of "
+            f"{', '.join(FORMATS)}, separated by commas (or all)",
+            param="formats",
+        )
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def findings_files(formats: str | Iterable[str] = DEFAULT_FORMATS) -> list[str]:
+    """The file names :func:`write_findings` writes for these formats.
+
+    >>> findings_files("parquet,xlsx")
+    ['findings.xlsx', 'findings.parquet']
+    """
+    return [FORMATS[f] for f in parse_formats(formats)]
+
+
+def findings_document(analysis: Analysis, *, summary: dict | None = None) -> dict[str, object]:
     """The findings as the JSON document ``findings.json`` holds."""
-    f = analysis.findings
-    columns = tuple(str(c) for c in f.columns)
-    values = [evidence_values(f[c]) for c in f.columns]  # JSON-ready, a column at a time
-    records = row_dicts(columns)(zip(*values)) if len(f) else []
-    return {"schema_version": SCHEMA_VERSION, "summary": analysis.summary, "findings": records}
+    import json
 
-
-#: The files :func:`write_findings` writes, in its folder.
-FINDINGS_FILES = ("findings.json", "findings.csv", "findings.xlsx")
+    records = [json.loads(line) for line in finding_lines(analysis.findings)]
+    summary = analysis.summary if summary is None else summary
+    return {"schema_version": SCHEMA_VERSION, "summary": summary, "findings": records}
 
 
 def write_findings(
-    analysis: Analysis, out_dir: str | Path, *, progress: bool = False, force: bool = False
+    analysis: Analysis,
+    out_dir: str | Path,
+    *,
+    formats: str | Iterable[str] = DEFAULT_FORMATS,
+    progress: bool = False,
+    force: bool = False,
+    summary: dict | None = None,
 ) -> list[Path]:
-    """Write ``findings.json``, ``findings.csv`` and ``findings.xlsx`` to ``out_dir``.
+    """Write the findings to ``out_dir`` in each of ``formats`` (:data:`FORMATS`; default
+    :data:`DEFAULT_FORMATS`: ``findings.xlsx`` and ``findings.parquet``).
 
-    All three or none: they are written under temporary names and renamed when all are
+    All or none: the files are written under temporary names and renamed when all are
     complete (:func:`flowmap.render.files.output_files`). ``force`` replaces files of
-    those names that flowmap did not write. ``progress`` shows a bar over the three
-    files (the workbook is the slow one: about half a minute per 100,000 findings).
+    those names that flowmap did not write. ``progress`` shows a bar over the files.
+    ``summary`` is the analysis's summary, when the caller has it already. Returns the
+    paths written, in :data:`FORMATS` order.
+
+    Examples
+    --------
+    >>> import datetime, tempfile, flowmap
+    >>> a = flowmap.analyse(flowmap.load_inventory("inventories/sample"),
+    ...                     as_of=datetime.date(2026, 11, 1))
+    >>> paths = write_findings(a, tempfile.mkdtemp(), formats="jsonl,parquet")
+    >>> [p.name for p in paths]
+    ['findings.jsonl', 'findings.parquet']
+    >>> len(paths[0].read_text().splitlines()) == len(a.findings)
+    True
     """
-    finals = [Path(out_dir) / name for name in FINDINGS_FILES]
+    chosen = parse_formats(formats)
+    finals = [Path(out_dir) / FORMATS[f] for f in chosen]
+    findings = analysis.findings
     with (
-        output_files(finals, force=force) as (json_tmp, csv_tmp, xlsx_tmp),
-        stages(list(FINDINGS_FILES), enabled=progress) as step,
+        output_files(finals, force=force) as temporaries,
+        stages([FORMATS[f] for f in chosen], enabled=progress) as step,
     ):
-        step()
-        dump_json(findings_document(analysis), json_tmp)
-        step()
-        flat = flat_findings(analysis.findings)
-        dump_csv(flat, csv_tmp)
-        step()
-        _findings_workbook(analysis, xlsx_tmp, flat=flat)
+        summary = analysis.summary if summary is None else summary  # once, for every file
+        evidence = evidence_json(findings)
+        flat = flat_findings(findings, evidence) if {"csv", "xlsx"} & set(chosen) else None
+        lines = finding_lines(findings, evidence) if {"json", "jsonl"} & set(chosen) else []
+        for fmt, tmp in zip(chosen, temporaries):
+            step()
+            if fmt == "xlsx":
+                write_workbook_tables(tmp, workbook_tables(analysis, summary, flat), title=TITLE)
+            elif fmt == "csv":
+                dump_findings_csv(flat, tmp)
+            elif fmt == "json":
+                dump_findings_json(summary, lines, tmp, version=SCHEMA_VERSION)
+            elif fmt == "jsonl":
+                dump_findings_jsonl(lines, tmp)
+            else:
+                dump_findings_parquet(findings, evidence, summary, tmp, version=SCHEMA_VERSION)
     return finals
 
 
-def flat_findings(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings with evidence as JSON text and references joined (one cell each)."""
-    flat = findings.copy()
-    flat["evidence"] = [
-        json.dumps(
-            plain(e) if not isinstance(e, dict) else {k: plain(v) for k, v in e.items()},
-            sort_keys=True,
-            ensure_ascii=False,
-        )
-        for e in flat["evidence"]
-    ]
-    flat["references"] = ["; ".join(r) for r in flat["references"]]
-    return flat
-
-
-def _sheet_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    out = frame[[c for c in columns if c in frame.columns]].copy()
-    for col in out.columns:
-        s = out[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            out[col] = s.dt.strftime("%Y-%m-%d").fillna("")
-        elif isinstance(s.dtype, pd.BooleanDtype):
-            out[col] = s.map({True: "yes", False: "no"}).fillna("")
-        elif s.dtype == object:
-            out[col] = [
-                ";".join(v) if isinstance(v, tuple | list) else ("" if v is None else v) for v in s
-            ]
-    return neutralise_frame(out)
+TITLE = "flowmap findings"
 
 
 def write_findings_workbook(
     analysis: Analysis, path: str | Path, *, flat: pd.DataFrame | None = None, force: bool = False
 ) -> Path:
-    """The Excel workbook: summary, findings, attack paths, systems, assets and flows.
+    """The Excel workbook alone (what ``findings.xlsx`` holds: :func:`workbook_tables`).
 
     ``flat`` is :func:`flat_findings` of the analysis, when the caller has it already.
-    A table longer than an Excel sheet continues on ``name (2)``, ``name (3)`` ...
     """
     with output_file(path, force=force) as tmp:
-        _findings_workbook(analysis, tmp, flat=flat)
+        tables = workbook_tables(analysis, analysis.summary, flat)
+        write_workbook_tables(tmp, tables, title=TITLE)
     return Path(path)
 
 
-def _findings_workbook(analysis: Analysis, path: Path, *, flat: pd.DataFrame | None) -> None:
-    summary = analysis.summary
-    sheets = {
-        "findings": neutralise_frame(flat_findings(analysis.findings) if flat is None else flat),
-        "attack_paths": _sheet_frame(analysis.attack_paths, PATH_COLUMNS),
-        "systems": _sheet_frame(analysis.systems, SYSTEM_COLUMNS),
-        "assets": _sheet_frame(analysis.assets, ASSET_COLUMNS),
-        "flows": _sheet_frame(analysis.flows, FLOW_COLUMNS),
-    }
-    wb = new_workbook(path, "flowmap findings")
-    bold = wb.add_format({"bold": True})
-    ws = wb.add_worksheet("summary")
-    rows = [
+def workbook_tables(
+    analysis: Analysis, summary: dict, flat: pd.DataFrame | None = None
+) -> list[Table]:
+    """The workbook's sheets: ``summary``; ``findings`` (every finding, the columns a
+    person filters first; what each rule means and how to fix it once per rule on
+    ``rules``); ``attack_paths``; ``organisations`` (each one's findings by severity and
+    headline figures); and the scored ``systems`` and ``assets``. A table longer than a
+    sheet continues on ``name (2)`` ..., and the summary says so."""
+    flat = flat_findings(analysis.findings) if flat is None else flat
+    tables = [
+        Table("findings", flat[[c for c in WORKBOOK_FINDING_COLUMNS if c in flat.columns]]),
+        Table("rules", rule_table(flat)),
+        Table("attack_paths", _columns(analysis.attack_paths, PATH_COLUMNS)),
+        Table("organisations", organisation_table(analysis, summary)),
+        Table("systems", _columns(analysis.systems, SYSTEM_COLUMNS)),
+        Table("assets", _columns(analysis.assets, ASSET_COLUMNS)),
+    ]
+    rows = summary_rows(summary)
+    for t in tables:
+        sheets = max(1, -(-len(t.frame) // (EXCEL_ROWS - 1)))
+        if sheets > 1:
+            rows.append(
+                (
+                    "Note",
+                    f"{t.name} has {len(t.frame):,} rows, more than an Excel sheet holds "
+                    f"({EXCEL_ROWS - 1:,} below its header): it continues on "
+                    + ", ".join(f"{t.name} ({i})" for i in range(2, sheets + 1)),
+                )
+            )
+    summary_frame = pd.DataFrame(rows, columns=["label", "value"], dtype=object)
+    return [Table("summary", summary_frame, header=False, widths=[34, 60]), *tables]
+
+
+#: The findings sheet's columns, in the order a person reads them (the rest of each
+#: finding is its rule's, on the rules sheet).
+WORKBOOK_FINDING_COLUMNS = [
+    "severity",
+    "score",
+    "org_id",
+    "subject_type",
+    "subject_id",
+    "rule",
+    "title",
+    "message",
+    "problem_id",
+    "finding_id",
+    "evidence",
+]
+RULE_COLUMNS = ["rule", "title", "findings", "remediation", "references", "caf"]
+
+
+def rule_table(flat: pd.DataFrame) -> pd.DataFrame:
+    """One row per rule that found something: what it checks, how many findings, how to
+    fix them and the references (from :func:`flat_findings`), most findings first."""
+    if flat.empty:
+        return pd.DataFrame(columns=RULE_COLUMNS)
+    rules = flat.drop_duplicates("rule").reset_index(drop=True)
+    counts = flat["rule"].value_counts()
+    out = rules.assign(findings=rules["rule"].map(counts).to_numpy())[RULE_COLUMNS]
+    out = out.sort_values(["findings", "rule"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def summary_rows(summary: dict) -> list[tuple[str, object]]:
+    """The summary sheet: what was analysed, the counts and the reference data used."""
+    rows: list[tuple[str, object]] = [
         ("Inventory", str(summary["inventory"])),
         ("As of", summary["as_of"]),
         ("Findings", summary["findings"]),
+        ("Problems (findings one fix closes)", summary["problems"]),
         ("Total risk", summary["total_risk"]),
+        ("Cyber risk", summary["cyber_risk"]),
+        ("Governance risk", summary["governance_risk"]),
     ]
     rows += [(f"Severity: {k}", v) for k, v in summary["by_severity"].items()]
+    rows += [(f"Headline: {k}", v) for k, v in summary.get("headlines", {}).items()]
     rows += [(f"Rule: {k}", v) for k, v in summary["by_rule"].items()]
     rows += [(f"Source: {k}", v) for k, v in summary["sources"].items()]
     rows += [("Warning", w) for w in summary["warnings"]]
-    for i, (label, value) in enumerate(rows):
-        ws.write_string(i, 0, neutralise_formula(label), bold)
-        ws.write(i, 1, neutralise_formula(value) if isinstance(value, str) else value)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 60)
-    for name, frame in sheets.items():
-        write_sheets(wb, name, frame, bold)
-    wb.close()
+    return rows
+
+
+def organisation_table(analysis: Analysis, summary: dict) -> pd.DataFrame:
+    """One row per organisation: its name and sector, findings by severity, total risk
+    and headline figures (the summary's ``by_org``), riskiest first."""
+    orgs = analysis.inventory.organisations
+    keep = [c for c in ("org_id", "name", "sector") if c in orgs.columns]
+    out = orgs[keep].reset_index(drop=True).copy()
+    counts = (
+        analysis.findings.groupby(["org_id", "severity"]).size().unstack(fill_value=0)
+        if len(analysis.findings)
+        else pd.DataFrame()
+    )
+    out["findings"] = 0
+    for severity in SEVERITIES:
+        column = counts[severity] if severity in counts else pd.Series(dtype="int64")
+        out[severity] = out["org_id"].map(column).fillna(0).astype("int64").to_numpy()
+        out["findings"] += out[severity]
+    by_org = summary.get("by_org", {})
+    figures = pd.DataFrame.from_dict(by_org, orient="index") if by_org else pd.DataFrame()
+    for column in figures.columns:
+        out[column] = out["org_id"].map(figures[column]).to_numpy()
+    if "total_risk" in out:
+        out = out.sort_values(["total_risk", "org_id"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return frame[[c for c in columns if c in frame.columns]]

@@ -2,10 +2,10 @@
 
 ``flowmap report --history DIR`` reads a folder of earlier positions, each one of:
 
-- a findings output of ``flowmap analyse`` (a folder holding ``findings.json``, or the
-  ``.json`` file itself): its summary records the day it was judged on, total risk and
-  (since this version) the headline figures, for the whole inventory and per
-  organisation;
+- a findings output of ``flowmap analyse`` (a folder holding ``findings.json`` or
+  ``findings.parquet``, or the file itself): its summary records the day it was judged
+  on, total risk and the headline figures, for the whole inventory and per organisation
+  (Parquet keeps the summary in the file's metadata, read without reading the findings);
 - an earlier inventory (a CSV folder or an ``.xlsx`` workbook) with its as-of date in its
   name (``2026-08-01``, ``inventory-2026-08-01.xlsx``): it is analysed as of that day
   with the same reference data as this report.
@@ -100,23 +100,41 @@ def _summary_at_end(path: Path) -> dict:
 
 
 def read_findings_summary(path: str | Path) -> dict:
-    """The summary of a ``findings.json`` (or of the one in a findings folder)."""
+    """The summary of a ``findings.json`` or ``findings.parquet`` (or of the one in a
+    findings folder, the JSON when it has both)."""
     path = Path(path)
     if path.is_dir():
-        path = path / "findings.json"
+        path = path / ("findings.json" if (path / "findings.json").is_file() else FINDINGS_PARQUET)
     try:
-        if path.stat().st_size <= WHOLE_FILE_BYTES:
+        if path.suffix.lower() == ".parquet":
+            summary = _parquet_summary(path)
+        elif path.stat().st_size <= WHOLE_FILE_BYTES:
             summary = json.loads(path.read_text(encoding="utf-8"))["summary"]
         else:
             summary = _summary_at_end(path)
         dt.date.fromisoformat(str(summary["as_of"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(
-            f"history: {path.name} is not a findings.json written by flowmap analyse "
+            f"history: {path.name} is not a findings.json or findings.parquet written by "
+            "flowmap analyse "
             f"(a summary with its as_of date is needed): {exc}",
             param="history",
         ) from None
     return summary
+
+
+FINDINGS_PARQUET = "findings.parquet"
+
+
+def _parquet_summary(path: Path) -> dict:
+    """The summary ``flowmap analyse`` keeps in a findings.parquet's metadata."""
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except Exception as exc:  # pyarrow's own errors: not a Parquet file
+        raise ValueError(str(exc).splitlines()[0]) from None
+    return json.loads(metadata[b"flowmap.summary"])
 
 
 def position_from_findings(path: str | Path, org: str | None = None) -> Position:
@@ -157,11 +175,11 @@ def entries(folder: str | Path) -> list[tuple[str, Path]]:
         if path.name.startswith((".", "~$")):
             continue
         if path.is_dir():
-            if (path / "findings.json").is_file():
+            if (path / "findings.json").is_file() or (path / FINDINGS_PARQUET).is_file():
                 found.append(("findings", path))
             elif any(path.glob("*.csv")):
                 found.append(("inventory", path))
-        elif path.suffix.lower() == ".json":
+        elif path.suffix.lower() in (".json", ".parquet"):
             found.append(("findings", path))
         elif path.suffix.lower() in (".xlsx", ".xlsm"):
             found.append(("inventory", path))
@@ -183,7 +201,8 @@ def date_in_name(path: Path) -> dt.date:
     raise UsageError(
         f"history: {path.name} has no as-of date in its name: name an earlier inventory "
         "by the day it was judged on, e.g. 2026-08-01.xlsx or inventory-2026-08-01/, or "
-        "give the findings output of flowmap analyse (its findings.json records the day)",
+        "give the findings output of flowmap analyse (its findings.json or "
+        "findings.parquet records the day)",
         param="history",
     )
 

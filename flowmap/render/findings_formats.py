@@ -1,0 +1,201 @@
+"""The findings in each machine format: JSON text per finding, JSON Lines, CSV and Parquet.
+
+Every format is made from the same findings, a column at a time (each distinct text is
+encoded once), so a region's findings take seconds, not minutes:
+
+- :func:`finding_lines`: each finding as one compact JSON object (sorted keys), the text
+  ``findings.jsonl`` holds one a line and ``findings.json`` holds in its ``findings`` list;
+- :func:`flat_findings`: the findings as a table of plain cells (evidence as JSON text,
+  references joined with ``; ``), for CSV and the workbook;
+- :func:`dump_findings_csv` and :func:`dump_findings_parquet` write those.
+
+Inventory text is untrusted. In CSV (as in the workbook) text that a spreadsheet would
+run as a formula is neutralised (:func:`flowmap.render.files.neutralise_frame`); JSON,
+JSON Lines and Parquet carry the text exactly, as data, with the line and paragraph
+separators (U+0085, U+2028, U+2029) written as escapes so no text can split a line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from flowmap.engine.rules.base import plain
+
+_encode = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, allow_nan=False, default=lambda v: plain(v)
+).encode
+#: Characters a reader splitting text into lines may split on, as JSON escapes.
+LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def evidence_json(findings: pd.DataFrame) -> list[str]:
+    """Each finding's evidence as JSON text (sorted keys), as every format writes it.
+
+    >>> evidence_json(pd.DataFrame({"evidence": [{"b": 1, "a": ("x",)}, {}]}))
+    ['{"a": ["x"], "b": 1}', '{}']
+    """
+    encode = _encode
+    out = []
+    for e in findings["evidence"].tolist():
+        try:
+            out.append(encode(e))
+        except ValueError:  # a number JSON cannot hold (NaN): unknown, as plain() says
+            out.append(encode({k: plain(v) for k, v in e.items()}))
+    return out
+
+
+def finding_lines(findings: pd.DataFrame, evidence: list[str] | None = None) -> list[str]:
+    """Each finding as one compact JSON object with sorted keys.
+
+    The same text as ``json.dumps(record, sort_keys=True, ensure_ascii=False)`` of each
+    record of :func:`flowmap.render.findings.findings_document`, made a column at a time.
+
+    >>> f = pd.DataFrame({"rule": ["R", "R"], "score": [9.5, None],
+    ...                   "evidence": [{"n": 1}, {}], "references": [["a"], []]})
+    >>> finding_lines(f)
+    ['{"evidence": {"n": 1}, "references": ["a"], "rule": "R", "score": 9.5}', \
+'{"evidence": {}, "references": [], "rule": "R", "score": null}']
+    """
+    if findings.empty:
+        return []
+    evidence = evidence_json(findings) if evidence is None else evidence
+    parts = []
+    for column in sorted(str(c) for c in findings.columns):
+        key = _encode(column) + ": "
+        if column == "evidence":
+            parts.append([key + e for e in evidence])
+        else:
+            parts.append(_encoded_column(findings[column], key))
+    return ["{" + ", ".join(row) + "}" for row in zip(*parts)]
+
+
+def _encoded_column(series: pd.Series, key: str) -> list[str]:
+    """``key`` followed by each value as JSON, each distinct value encoded once."""
+    if isinstance(series.dtype, pd.StringDtype) or pd.api.types.is_float_dtype(series):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        encoded = np.array([key + _encode(u) for u in uniques.tolist()] + [key + "null"])
+        return encoded.astype(object)[codes].tolist()
+    cache: dict[object, str] = {}
+    out = []
+    for value in series.tolist():  # lists (references) and text: each distinct one once
+        if isinstance(value, list | tuple | dict):
+            hashable: object = id(value)  # the same list object on many rows (a rule's)
+        else:
+            value = plain(value)
+            hashable = (type(value), value)
+        text = cache.get(hashable)
+        if text is None:
+            text = cache[hashable] = key + _encode(value)
+        out.append(text)
+    return out
+
+
+def without_line_breaks(text: str) -> str:
+    """``text`` (JSON) with U+0085, U+2028 and U+2029 written as escapes.
+
+    >>> without_line_breaks('"a\\u2028b"') == '"a\\\\u2028b"'
+    True
+    """
+    for char, escaped in LINE_BREAKS.items():
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
+
+
+def flat_findings(findings: pd.DataFrame, evidence: list[str] | None = None) -> pd.DataFrame:
+    """Findings with evidence as JSON text and references joined (one cell each)."""
+    flat = findings.copy()
+    flat["evidence"] = evidence_json(findings) if evidence is None else evidence
+    flat["references"] = ["; ".join(r) for r in flat["references"]]
+    return flat
+
+
+def dump_findings_jsonl(lines: list[str], path: Path) -> None:
+    """One finding a line (UTF-8, ``\\n`` line ends, each line ended)."""
+    text = "\n".join(lines) + "\n" if lines else ""
+    path.write_text(without_line_breaks(text), encoding="utf-8", newline="\n")
+
+
+def dump_findings_json(summary: dict, lines: list[str], path: Path, *, version: int) -> None:
+    """``findings.json``: ``findings`` (one finding a line), ``schema_version`` and
+    ``summary``, the layout :func:`flowmap.render.files.json_text` gives a long list."""
+    from flowmap.render.files import ONE_PER_LINE, json_text
+
+    if len(lines) <= ONE_PER_LINE:  # short: indented, as every small flowmap JSON file
+        document = {
+            "findings": [json.loads(line) for line in lines],
+            "schema_version": version,
+            "summary": summary,
+        }
+        text = json_text(document) + "\n"
+    else:
+        rest = json_text({"schema_version": version, "summary": summary})  # "{\n ...\n}"
+        text = '{\n "findings": [\n  ' + ",\n  ".join(lines) + "\n ],\n" + rest[2:] + "\n"
+    path.write_text(without_line_breaks(text), encoding="utf-8", newline="\n")
+
+
+def dump_findings_csv(flat: pd.DataFrame, path: Path) -> None:
+    """CSV of :func:`flat_findings` with formula-like text neutralised: a header row, text
+    in double quotes, numbers as numbers, unknown as an empty cell, ``\\n`` line ends."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(flat, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            column = table.column(i)
+            risky = pc.match_substring_regex(column, FORMULA_START)
+            if pc.any(risky).as_py():  # neutralised as flowmap.render.files.neutralise_formula
+                quoted = pc.binary_join_element_wise("'", column, "")
+                table = table.set_column(i, field, pc.if_else(risky, quoted, column))
+    pacsv.write_csv(table, str(path), pacsv.WriteOptions(quoting_style="needed"))
+
+
+#: Text a spreadsheet would take for a formula (as
+#: :data:`flowmap.render.files.FORMULA_TRIGGERS`; a test keeps the two in step).
+FORMULA_START = "^[=+\\-@\t\r]"
+
+
+#: Parquet writer settings, fixed so the same findings give the same bytes.
+PARQUET_OPTIONS = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "version": "2.6",
+    "data_page_version": "1.0",
+    "row_group_size": 1 << 20,
+}
+
+
+def dump_findings_parquet(
+    findings: pd.DataFrame, evidence: list[str], summary: dict, path: Path, *, version: int
+) -> None:
+    """Parquet: a typed column per finding column (``score`` a double, ``references`` a
+    list of text, ``evidence`` JSON text), the summary in the file's metadata
+    (``flowmap.summary``, JSON) beside ``flowmap.schema_version``; no timestamps."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = {}
+    for name in findings.columns:
+        series = findings[name]
+        if name == "evidence":
+            columns[name] = pa.array(evidence, type=pa.string())
+        elif name == "references":
+            columns[name] = pa.array([list(r) for r in series.tolist()], type=pa.list_(pa.string()))
+        elif pd.api.types.is_float_dtype(series):  # not a number: unknown (null)
+            columns[name] = pa.Array.from_pandas(series, type=pa.float64())
+        else:
+            columns[name] = pa.Array.from_pandas(series, type=pa.string())
+    metadata = {
+        "flowmap.schema_version": str(version),
+        "flowmap.summary": json.dumps(summary, sort_keys=True, ensure_ascii=False),
+    }
+    table = pa.table(columns).replace_schema_metadata(metadata)
+    pq.write_table(table, str(path), **PARQUET_OPTIONS)
