@@ -51,11 +51,11 @@ from flowmap.render.xlsx_package import (
     REL,
     ROOT_RELS,
     STYLES,
+    Package,
     content_types,
     core,
     workbook,
     workbook_rels,
-    write_package,
 )
 
 #: Excel's limit on the characters in a cell.
@@ -97,32 +97,35 @@ def write_workbook_tables(path: str | Path, tables: Sequence[Table], *, title: s
     """
     path = Path(path)
     strings = _Strings()
-    sheets: list[tuple[str, bytes, str | None]] = []  # name, XML, filter range
-    for table in tables:
-        frame = table.frame
-        names = [str(c) for c in frame.columns]
-        columns = [cells(frame.iloc[:, c]) for c in range(frame.shape[1])]
-        widths = _widths(names, columns, table)
-        rows_per_sheet = EXCEL_ROWS - (1 if table.header else 0)
-        for part, start in enumerate(range(0, max(len(frame), 1), rows_per_sheet), start=1):
-            name = table.name if part == 1 else f"{table.name} ({part})"
-            stop = min(start + rows_per_sheet, len(frame))
-            chunk = [(kinds[start:stop], values[start:stop]) for kinds, values in columns]
-            xml, filtered = _sheet(names, chunk, table, widths, strings, first=not sheets)
-            sheets.append((name, xml, filtered))
-    parts = {
-        "[Content_Types].xml": content_types(len(sheets)),
-        "_rels/.rels": ROOT_RELS,
-        "docProps/app.xml": APP,
-        "docProps/core.xml": core(title),
-        "xl/workbook.xml": workbook(sheets),
-        "xl/_rels/workbook.xml.rels": workbook_rels(len(sheets)),
-        "xl/styles.xml": STYLES,
-        "xl/sharedStrings.xml": strings.xml(),
-    }
-    for i, (_name, xml, _filtered) in enumerate(sheets, start=1):
-        parts[f"xl/worksheets/sheet{i}.xml"] = xml
-    write_package(path, parts)
+    sheets: list[tuple[str, str | None]] = []  # name, filter range
+    with Package() as package:  # each sheet is compressed while the next is made
+        for table in tables:
+            frame = table.frame
+            names = [str(c) for c in frame.columns]
+            columns = [cells(frame.iloc[:, c]) for c in range(frame.shape[1])]
+            widths = _widths(names, columns, table)
+            rows_per_sheet = EXCEL_ROWS - (1 if table.header else 0)
+            for part, start in enumerate(range(0, max(len(frame), 1), rows_per_sheet), start=1):
+                name = table.name if part == 1 else f"{table.name} ({part})"
+                stop = min(start + rows_per_sheet, len(frame))
+                chunk = [(kinds[start:stop], values[start:stop]) for kinds, values in columns]
+                xml, filtered = _sheet(names, chunk, table, widths, strings, first=not sheets)
+                sheets.append((name, filtered))
+                package.add(f"xl/worksheets/sheet{len(sheets)}.xml", xml)
+        parts = {
+            "[Content_Types].xml": content_types(len(sheets)),
+            "_rels/.rels": ROOT_RELS,
+            "docProps/app.xml": APP,
+            "docProps/core.xml": core(title),
+            "xl/workbook.xml": workbook(sheets),
+            "xl/_rels/workbook.xml.rels": workbook_rels(len(sheets)),
+            "xl/styles.xml": STYLES,
+            "xl/sharedStrings.xml": strings.xml(),
+        }
+        for name, data in parts.items():
+            package.add(name, data)
+        sheet_parts = [f"xl/worksheets/sheet{i}.xml" for i in range(1, len(sheets) + 1)]
+        package.write(path, [*parts, *sheet_parts])
     return path
 
 
@@ -231,18 +234,23 @@ class _Strings:
 
 
 def _items(texts: list[str]) -> str:
-    """The ``<si>`` items of these texts, escaped all at once (each text's white space
-    kept: ``xml:space="preserve"``)."""
+    """The ``<si>`` items of these texts, escaped all at once (white space at either end
+    of a text kept: ``xml:space="preserve"``)."""
     if not texts:
         return ""
     joined = "\x00".join(texts)  # escaped as one text: no Python call per text
     if joined.count("\x00") != len(texts) - 1 or max(map(len, texts)) > CELL_CHARACTERS:
         return "".join(map(_si, texts))  # a NUL in a text, or a text to cut: one by one
-    return _OPEN_SI + _escaped(joined, _CONTROL_NOT_NUL).replace("\x00", _NEXT_SI) + "</t></si>"
+    escaped = _escaped(joined, _CONTROL_NOT_NUL).split("\x00")
+    return "".join(
+        [
+            (_OPEN_KEEP if t[:1].isspace() or t[-1:].isspace() else "<si><t>") + e + "</t></si>"
+            for t, e in zip(texts, escaped)
+        ]
+    )
 
 
-_OPEN_SI = '<si><t xml:space="preserve">'
-_NEXT_SI = "</t></si>" + _OPEN_SI
+_OPEN_KEEP = '<si><t xml:space="preserve">'
 _CONTROL_NOT_NUL = re.compile(r"[\x01-\x08\x0b-\x1f\ufffe\uffff]")
 
 
@@ -259,7 +267,8 @@ def _escaped(text: str, control: re.Pattern = _CONTROL) -> str:
 def _si(text: str) -> str:
     if len(text) > CELL_CHARACTERS:
         text = text[: CELL_CHARACTERS - len(CUT_NOTE)] + CUT_NOTE
-    return _OPEN_SI + _escaped(text) + "</t></si>"
+    keep = text[:1].isspace() or text[-1:].isspace()
+    return (_OPEN_KEEP if keep else "<si><t>") + _escaped(text) + "</t></si>"
 
 
 def _column_letters(n: int) -> list[str]:
