@@ -168,6 +168,13 @@ def test_workbook_sheets_a_person_reads_and_filters(sample_out) -> None:
     assert sum(r[2] for r in rules[1:]) == len(findings) - 1
     summary = dict(wb["summary"].iter_rows(values_only=True))
     assert summary["Findings"] == len(findings) - 1 and summary["As of"] == AS_OF
+    # counted by problem (the findings one fix closes), findings beside
+    head = findings[0]
+    problems = {r[head.index("problem_id")] for r in findings[1:]}
+    assert summary["Problems (findings one fix closes)"] == len(problems) < len(findings) - 1
+    by_problem = [v for k, v in summary.items() if str(k).startswith("Problems: ")]
+    by_finding = [v for k, v in summary.items() if str(k).startswith("Findings: ")]
+    assert sum(by_problem) == len(problems) and sum(by_finding) == len(findings) - 1
 
 
 def test_workbook_reads_the_same_in_another_reader(sample_out) -> None:

@@ -311,7 +311,8 @@ def summary_rows(summary: dict) -> list[tuple[str, object]]:
         ("Cyber risk", summary["cyber_risk"]),
         ("Governance risk", summary["governance_risk"]),
     ]
-    rows += [(f"Severity: {k}", v) for k, v in summary["by_severity"].items()]
+    rows += [(f"Problems: {k}", v) for k, v in summary["problems_by_severity"].items()]
+    rows += [(f"Findings: {k}", v) for k, v in summary["by_severity"].items()]
     rows += [(f"Headline: {k}", v) for k, v in summary.get("headlines", {}).items()]
     rows += [(f"Rule: {k}", v) for k, v in summary["by_rule"].items()]
     rows += [(f"Source: {k}", v) for k, v in summary["sources"].items()]
