@@ -286,8 +286,12 @@ def test_a_sheet_written_with_a_namespace_prefix_is_scanned_the_same(tmp_path: P
     assert list(raw.tables["systems"].frame["system_id"]) == ["S1", "#REF!"]
 
 
-def test_quick_and_full_scans_agree(tmp_path: Path):
+@pytest.mark.parametrize("chunk", [1 << 21, 37], ids=["one piece", "tags cut by pieces"])
+def test_quick_and_full_scans_agree(tmp_path: Path, monkeypatch, chunk: int):
+    from flowmap.inventory import xlsxparts
     from flowmap.inventory.xlsxparts import _full_scan
+
+    monkeypatch.setattr(xlsxparts, "CHUNK", chunk)  # the scan reads the XML in pieces
 
     book = write_xlsx_tables(tmp_path / "inv.xlsx", small_tables())
     wb = openpyxl.load_workbook(book)

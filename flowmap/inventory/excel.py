@@ -11,6 +11,7 @@ sheet's cells reach) comes from a light scan of the sheet's XML
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 import zlib
 from pathlib import Path
@@ -340,15 +341,18 @@ def _table(path: Path, name: str, grid: np.ndarray, problems: list[ReadProblem])
     while header and header[-1] == "":
         header.pop()
     body = grid[1:, : len(header)]
-    for j in range(body.shape[1]):  # one object per distinct text, as pandas reads CSV:
-        codes, uniques = pd.factorize(body[:, j])  # later checks hash each text once
-        body[:, j] = np.asarray(uniques, dtype=object).take(codes)
-    frame = pd.DataFrame(body, columns=range(len(header)), dtype=object)
-    frame.index = pd.Index(np.arange(2, len(grid) + 1), name="row", dtype="int64")
-    # trimming every cell is the slow part: do it only when some cell may need it
-    text = "\n".join(body.ravel().tolist())
-    padded = maybe_padded(text.encode("utf-8", "surrogatepass"))
-    frame, tidy_problems = tidy(name, frame, header, pandas_unnamed=False, padded=padded)
+    # one object per distinct text, as pandas reads CSV, each column contiguous: later
+    # checks hash each text once; and the distinct texts are few, so checking them for
+    # white space to trim (and trimming) is quick
+    found = [pd.factorize(body[:, j]) for j in range(body.shape[1])]
+    distinct = [np.asarray(uniques, dtype=object) for _, uniques in found]
+    text = "\n".join(itertools.chain.from_iterable(distinct))
+    if maybe_padded(text.encode("utf-8", "surrogatepass")):
+        distinct = [np.array([v.strip() for v in u], dtype=object) for u in distinct]
+    columns = {j: u.take(codes) for j, ((codes, _), u) in enumerate(zip(found, distinct))}
+    rows = pd.Index(np.arange(2, len(grid) + 1), name="row", dtype="int64")
+    frame = pd.DataFrame(columns, index=rows, columns=range(len(header)), dtype=object)
+    frame, tidy_problems = tidy(name, frame, header, pandas_unnamed=False, padded=False)
     problems.extend(tidy_problems)
     table.frame = frame
     return table
