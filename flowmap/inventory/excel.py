@@ -75,23 +75,26 @@ def read_workbook(
         inventory.problems.extend(problems)
         wanted = {s.part: s for s in chosen.values() if s.part}
         others = {s.part for s in sheets if s.part and s.part not in wanted}
+        scans: dict[str, Scan] = {}
+
+        def scan_part(part: str, data: bytes) -> None:
+            sheet = wanted.get(part)
+            if sheet is None:
+                return
+            try:
+                found = scan_sheet(data)
+                if not found.exact and _past(found, limits):  # a bound past a limit: exactly
+                    found = scan_sheet(data, exact=True)
+            except DAMAGED as exc:
+                raise _damaged(path, sheet.name, exc) from None
+            _check_reach(path, sheet.name, found, limits)
+            scans[sheet.name] = found
+
         try:
-            stored, xml = repack(archive, others, wanted)
+            stored = repack(archive, others, scan_part)
         except DamagedPartError as exc:
             sheet = wanted.get(exc.part)
             raise _damaged(path, sheet.name if sheet else "", exc) from None
-    scans = {}
-    for part, sheet in wanted.items():
-        data = xml.pop(part, b"")
-        try:
-            scan = scan_sheet(data)
-            if not scan.exact and _past(scan, limits):  # a bound past a limit: read exactly
-                scan = scan_sheet(data, exact=True)
-        except DAMAGED as exc:
-            raise _damaged(path, sheet.name, exc) from None
-        _check_reach(path, sheet.name, scan, limits)
-        scans[sheet.name] = scan
-    del xml
     book = _open(path, stored)
     try:
         for name, sheet in chosen.items():

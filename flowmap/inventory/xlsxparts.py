@@ -23,6 +23,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import unescape
 
@@ -121,17 +122,16 @@ def _join(base: str, target: str) -> str:
 
 
 def repack(
-    archive: zipfile.ZipFile, skip: set[str], on_sheet: dict[str, object]
-) -> tuple[bytes, dict[str, bytes]]:
-    """The workbook again, every needed part stored uncompressed; and the sheets' XML.
+    archive: zipfile.ZipFile, skip: set[str], on_sheet: Callable[[str, bytes], None]
+) -> bytes:
+    """The workbook again, every needed part stored uncompressed.
 
     Each part is unpacked by zipfile, which stops at the size the part declares and checks
     its CRC (a part that does not unpack raises :class:`DamagedPartError`). Parts in
-    ``skip`` and those no reader needs are left out. The XML of each part named in
-    ``on_sheet`` is returned beside it, for the scan.
+    ``skip`` and those no reader needs are left out. Each worksheet's XML is handed to
+    ``on_sheet(part, xml)`` as it is unpacked (for the scan), and not kept.
     """
     out = io.BytesIO()
-    sheets: dict[str, bytes] = {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as stored:
         for info in archive.infolist():
             name = info.filename
@@ -141,10 +141,10 @@ def repack(
                 data = archive.read(info)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise DamagedPartError(name, exc) from None
-            if name in on_sheet:
-                sheets[name] = data
+            on_sheet(name, data)
             stored.writestr(name, data)
-    return out.getvalue(), sheets
+            del data
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- the scan
