@@ -404,3 +404,14 @@ def test_a_chart_sheet_named_after_a_table_is_an_error_not_a_silent_gap(tmp_path
     raw = read_inventory(path)
     assert "costs" not in raw.tables
     assert any("'costs' is a chartsheet" in p.message for p in raw.problems)
+
+
+def test_a_cell_longer_than_the_limit_is_named_by_sheet_row_and_column(tmp_path, monkeypatch):
+    tables = small_tables()
+    tables["systems"][1]["name"] = "x" * 150
+    book = write_xlsx_tables(tmp_path / "long.xlsx", tables)
+    assert "systems" in read_inventory(book).tables  # within the default limit
+    monkeypatch.setenv("FLOWMAP_MAX_CELL_CHARS", "100")
+    with pytest.raises(InventoryReadError) as caught:
+        read_inventory(book)
+    assert "sheet systems row 3, column name: a cell of 150 characters" in str(caught.value)

@@ -350,6 +350,7 @@ def _table(path: Path, name: str, grid: np.ndarray, problems: list[ReadProblem])
     found = [pd.factorize(body[:, j]) for j in range(body.shape[1])]
     distinct = [np.asarray(uniques, dtype=object) for _, uniques in found]
     text = "\n".join(itertools.chain.from_iterable(distinct))
+    table.longest = max((max(map(len, u), default=0) for u in distinct), default=0)
     if maybe_padded(text.encode("utf-8", "surrogatepass")):
         distinct = [np.array([v.strip() for v in u], dtype=object) for u in distinct]
     columns = {j: u.take(codes) for j, ((codes, _), u) in enumerate(zip(found, distinct))}

@@ -44,6 +44,9 @@ class RawTable:
     #: Text of the lines that could not be read as rows (each reported once, at its
     #: line); an id that appears only there is not reported again as a missing reference.
     unreadable: list[str] = field(default_factory=list)
+    #: The length of the longest cell text, when the reader already knows it (the
+    #: workbook reader measures each distinct text once); None when not measured.
+    longest: int | None = None
 
     def where(self, row: int | None) -> str:
         """Say where a row is, as the user would look for it.
