@@ -62,24 +62,33 @@ class Tables:
         """The tables an activity reads (``org``: only what that organisation's need)."""
         copies: dict = defaultdict(list)
         c = analysis.copies
+        assets, systems = analysis.assets, analysis.systems
+        backup_rows = analysis.inventory.backups
         if org is not None:
+            # an organisation's activities read its own copies and register entries, the
+            # systems those copies are on (and their backups), and the assets of its own
+            # register and of its flows: the rest of a region is left out
             c = c[c["org_id"] == org]
+            held = set(c["system_id"])
+            systems = systems[systems["system_id"].isin(held)]
+            backup_rows = backup_rows[backup_rows["source_system_id"].isin(held)]
+            assets = assets[(assets["org_id"] == org) | assets["asset_id"].isin(flows["asset_id"])]
         for asset_id, org_id, system_id, how in zip(
             c["asset_id"], c["org_id"], c["system_id"], c["how"]
         ):
             copies[(asset_id, org_id)].append((system_id, how))
         backups: dict = defaultdict(list)
-        for b in analysis.inventory.backups.to_dict("records"):
+        for b in backup_rows.to_dict("records"):
             backups[b["source_system_id"]].append(b)
         register: dict = defaultdict(list)  # (org, system) -> the org's assets held there
-        for a in analysis.assets.itertuples(index=False):
+        for a in assets.itertuples(index=False):
             for s in a.system_id:
                 register[(a.org_id, s)].append(a.asset_id)
         return cls(
             as_of=pd.Timestamp(analysis.as_of),
             orgs={o["org_id"]: o for o in analysis.inventory.organisations.to_dict("records")},
-            assets={a["asset_id"]: a for a in analysis.assets.to_dict("records")},
-            systems={s["system_id"]: s for s in analysis.systems.to_dict("records")},
+            assets={a["asset_id"]: a for a in assets.to_dict("records")},
+            systems={s["system_id"]: s for s in systems.to_dict("records")},
             flows=flows.to_dict("records"),
             copies=dict(copies),
             backups=dict(backups),

@@ -142,8 +142,12 @@ def agreements(
         raise UsageError(f"org {org!r} is not an organisation in the inventory.", param="org")
     as_of = pd.Timestamp(analysis.as_of)
     flows = analysis.flows
+    flows = flows[flows["dsa_ref"] != ""]
+    if org is not None:  # the agreements it is party to, each with all its flows
+        party = (flows["sender_org_id"] == org) | (flows["receiver_org_id"] == org)
+        flows = flows[flows["dsa_ref"].isin(set(flows.loc[party, "dsa_ref"]))]
     rows = []
-    for ref, g in flows[flows["dsa_ref"] != ""].groupby("dsa_ref", sort=True):
+    for ref, g in flows.groupby("dsa_ref", sort=True):
         ids = list(dict.fromkeys(list(g["sender_org_id"]) + list(g["receiver_org_id"])))
         expires = g["dsa_expires"].min()
         status, left = _status(expires, as_of, days)
@@ -170,11 +174,12 @@ def agreements(
                 "days_left": left,
             }
         )
-    rows.extend(_contracts(analysis, names, as_of, days))
+    rows.extend(_contracts(analysis, names, as_of, days, org))
     register = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
-    missing = _missing(analysis, names)
+    missing = _missing(analysis, names, org)
     if org is not None:
-        register = register[register["party_ids"].str.split(", ").map(lambda p: org in p)]
+        parties = register["party_ids"].str.split(", ").map(lambda p: org in p)
+        register = register[parties.astype(bool)]
         missing = missing[(missing["from_org_id"] == org) | (missing["to_org_id"] == org)]
     register = register.reset_index(drop=True)
     due = register[register["status"].str.startswith(("expired", "ends within"))]
@@ -200,11 +205,16 @@ def agreement_calendar(
     return agreements(analysis, org=org, days=days).calendar
 
 
-def _contracts(analysis: Analysis, names: pd.Series, as_of: pd.Timestamp, days: int) -> list[dict]:
+def _contracts(
+    analysis: Analysis, names: pd.Series, as_of: pd.Timestamp, days: int, org: str | None
+) -> list[dict]:
     """One row per contract reference in ``systems.contract_ref`` (a framework contract may
-    cover several systems)."""
+    cover several systems); with ``org``, the contracts it is party to only."""
     systems = analysis.inventory.systems
     run = systems[systems["contract_ref"] != ""]
+    if org is not None:
+        party = (run["org_id"] == org) | (run["supplier_org_id"] == org)
+        run = run[run["contract_ref"].isin(set(run.loc[party, "contract_ref"]))]
     held = analysis.assets[["asset_id", "name", "system_id"]].explode("system_id")
     rows = []
     for ref, g in run.groupby("contract_ref", sort=True):
@@ -238,14 +248,18 @@ def _contracts(analysis: Analysis, names: pd.Series, as_of: pd.Timestamp, days: 
     return rows
 
 
-def _missing(analysis: Analysis, names: pd.Series) -> pd.DataFrame:
+def _missing(analysis: Analysis, names: pd.Series, org: str | None) -> pd.DataFrame:
     flows = analysis.flows
+    systems = analysis.inventory.systems
+    if org is not None:  # what it is party to (the caller keeps only those rows too)
+        flows = flows[(flows["sender_org_id"] == org) | (flows["receiver_org_id"] == org)]
+        systems = systems[(systems["org_id"] == org) | (systems["supplier_org_id"] == org)]
     levels = flow_agreement_levels(analysis)
     need = flows[
         flows["personal"].astype(bool)
         & (flows["sender_org_id"] != flows["receiver_org_id"])
         & (flows["dsa_ref"] == "")
-        & levels["agreement_level"].isin(["required", "expected"])
+        & levels["agreement_level"].reindex(flows.index).isin(["required", "expected"])
     ]
     rows = [
         {
@@ -263,7 +277,6 @@ def _missing(analysis: Analysis, names: pd.Series) -> pd.DataFrame:
         }
         for i, f in zip(need.index, need.itertuples(index=False))
     ]
-    systems = analysis.inventory.systems
     uncontracted = systems[
         (systems["supplier_org_id"] != "")
         & (systems["supplier_org_id"] != systems["org_id"])

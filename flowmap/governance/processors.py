@@ -38,15 +38,21 @@ def _contact(o: pd.Series) -> str:
     return "; ".join(bits) or gap(f"organisations.address and dpo_email of {o.name}")
 
 
-def processor_records(analysis: Analysis, orgs: pd.DataFrame) -> pd.DataFrame:
+def processor_records(
+    analysis: Analysis, orgs: pd.DataFrame, *, processor: str | None = None
+) -> pd.DataFrame:
     """One row per (processor, controller): the Article 30(2) record, gaps marked.
 
-    ``orgs`` is the inventory's organisations indexed by ``org_id``.
+    ``orgs`` is the inventory's organisations indexed by ``org_id``; ``processor`` keeps
+    one processor's records only (worked out for it alone: a region's per-organisation
+    papers each need one).
     """
     systems = analysis.systems.drop_duplicates("system_id")
     run = systems[
         (systems["supplier_org_id"] != "") & (systems["supplier_org_id"] != systems["org_id"])
     ]
+    if processor is not None:
+        run = run[run["supplier_org_id"] == processor]
     assets = analysis.assets
     held = assets[["asset_id", "name", "system_id", "org_id"]].explode("system_id")
     flows = analysis.flows

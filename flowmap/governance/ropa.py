@@ -132,11 +132,13 @@ def ropa(analysis: Analysis, *, org: str | None = None) -> Ropa:
     ].map(lambda c: bool(c) and set(c) <= {"corporate"})
     flows = analysis.flows
     flows = flows[flows["asset_id"].isin(assets.index[personal])]
-    keys = _activity_keys(assets[personal], flows, analysis.inventory.systems)
-    if org is not None:
-        keys = [k for k in keys if k[0] == org]
+    held = assets[personal]
     if org is not None:  # one organisation's record reads only the flows it is party to
         flows = flows[(flows["sender_org_id"] == org) | (flows["receiver_org_id"] == org)]
+        held = held[held["org_id"] == org]  # its activities: its assets and its flows
+    keys = _activity_keys(held, flows, analysis.inventory.systems)
+    if org is not None:
+        keys = [k for k in keys if k[0] == org]
     levels = flow_agreement_levels(analysis)
     flows = flows.assign(agreement_level=levels["agreement_level"].reindex(flows.index))
     tables = Tables.of(analysis, flows, org=org)
@@ -166,9 +168,7 @@ def ropa(analysis: Analysis, *, org: str | None = None) -> Ropa:
     gaps = _gaps(controllers, activities)
     controllers["gaps"] = controllers["org_id"].map(gaps.groupby("org_id")["missing"].sum())
     controllers["gaps"] = controllers["gaps"].fillna(0).astype(int)
-    processors = processor_records(analysis, orgs)
-    if org is not None:
-        processors = processors[processors["processor_id"] == org].reset_index(drop=True)
+    processors = processor_records(analysis, orgs, processor=org)
     return Ropa(
         analysis.as_of, controllers, activities, processors, gaps, excluded.reset_index(drop=True)
     )

@@ -1,0 +1,63 @@
+"""One organisation's paperwork is worked out for it alone (a region's per-organisation
+papers each need one, issue 14 item 2), and it is the partnership's, cut to that
+organisation: the same agreements, missing agreements, calendar, records of processing
+and Article 30(2) records, row for row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import flowmap
+from flowmap.synth.generate import synthesize, write_inventory_csv
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory) -> flowmap.Analysis:
+    folder = Path(tmp_path_factory.mktemp("region"))
+    write_inventory_csv(synthesize(30, seed=3, as_of=AS_OF), folder)
+    return flowmap.analyse(flowmap.load_inventory(folder), as_of=AS_OF)
+
+
+def _same(one: pd.DataFrame, whole: pd.DataFrame) -> None:
+    """The same rows, in the same order, with the same values (an empty table's column
+    types, and a column whose type follows its values, may differ)."""
+    pd.testing.assert_frame_equal(
+        one.reset_index(drop=True).astype(object), whole.reset_index(drop=True).astype(object)
+    )
+
+
+def _orgs(analysis) -> list[str]:
+    return analysis.inventory.organisations["org_id"].tolist()
+
+
+def test_one_organisations_agreements_are_the_partnerships_it_is_party_to(region) -> None:
+    whole = flowmap.agreements(region)
+    seen = 0
+    for org in _orgs(region):
+        one = flowmap.agreements(region, org=org)
+        party = whole.register["party_ids"].str.split(", ").map(lambda p, o=org: o in p)
+        _same(one.register, whole.register[party.astype(bool)])
+        m = whole.missing
+        _same(one.missing, m[(m["from_org_id"] == org) | (m["to_org_id"] == org)])
+        party = whole.calendar["party_ids"].str.split(", ").map(lambda p, o=org: o in p)
+        _same(one.calendar, whole.calendar[party.astype(bool)])
+        seen += len(one.register) + len(one.missing)
+    assert seen > 100  # the inventory has agreements, contracts and gaps to compare
+
+
+def test_one_organisations_record_of_processing_is_the_partnerships_cut_to_it(region) -> None:
+    whole = flowmap.ropa(region)
+    processors = 0
+    for org in _orgs(region):
+        one, cut = flowmap.ropa(region, org=org), whole.for_org(org)
+        _same(one.activities, cut.activities)
+        _same(one.gaps, cut.gaps)
+        _same(one.processors, cut.processors)
+        processors += len(one.processors)
+    assert processors > 0  # suppliers' Article 30(2) records were compared too
