@@ -61,3 +61,25 @@ def test_one_organisations_record_of_processing_is_the_partnerships_cut_to_it(re
         _same(one.processors, cut.processors)
         processors += len(one.processors)
     assert processors > 0  # suppliers' Article 30(2) records were compared too
+
+
+def test_per_org_plans_from_one_shared_evaluator_are_the_plans_made_alone(region) -> None:
+    """A batch builds the planner's evaluator once and each paper's plan works on a copy:
+    every plan is the one a fresh evaluator makes, and the shared one is left as it was."""
+    from flowmap.planning.actions import candidate_actions
+    from flowmap.planning.evaluate import Evaluator
+
+    every = list(candidate_actions(region))
+    shared = Evaluator(region)
+    before = shared.total
+    funded = 0
+    for org in _orgs(region)[:8]:
+        own = [c for c in every if c.org_id == org]
+        alone = flowmap.plan(region, budget=60000, candidates=own)
+        batch = flowmap.plan(region, budget=60000, candidates=own, evaluator=shared)
+        pd.testing.assert_frame_equal(batch.steps, alone.steps)
+        pd.testing.assert_frame_equal(batch.candidates, alone.candidates)
+        assert batch.risk_after == alone.risk_after
+        funded += len(batch.steps)
+    assert funded > 8  # the plans funded actions, so the copies were changed
+    assert shared.total == before and shared.gain(every[0]) == Evaluator(region).gain(every[0])

@@ -95,6 +95,7 @@ def plan(
     costs: pd.DataFrame | None = None,
     candidates: Iterable[Action] | None = None,
     progress: bool = False,
+    evaluator: Evaluator | None = None,
 ) -> Plan:
     """The actions that remove the most risk within ``budget`` pounds, in order.
 
@@ -115,6 +116,10 @@ def plan(
     progress : bool
         Show progress bars (measuring the candidates, then choosing), in a terminal
         or a notebook.
+    evaluator : Evaluator, optional
+        An evaluator of ``analysis`` with no action committed, made once and kept for
+        many plans (a region's per-organisation papers): the plan works on a copy of it
+        (:meth:`Evaluator.copy`) instead of building its own. The plan is the same.
 
     Examples
     --------
@@ -154,7 +159,7 @@ def plan(
             f"£{budget:,.0f}: raise the budget or drop some.",
             param="must",
         )
-    ev = Evaluator(analysis)
+    ev = Evaluator(analysis) if evaluator is None else evaluator.copy()
     risk_before = ev.total
     greedy = LazyGreedy(ev, cands, cost)
     with counter(

@@ -63,6 +63,14 @@ def map_frames(analysis: Analysis):
     return once(analysis, "map_frames", lambda: frames_of(analysis))
 
 
+def evaluator(analysis: Analysis):
+    """The planner's evaluator of the analysis with nothing committed, built once: each
+    per-organisation plan of a batch works on a copy of it."""
+    from flowmap.planning.evaluate import Evaluator
+
+    return once(analysis, "evaluator", lambda: Evaluator(analysis))
+
+
 def candidates(analysis: Analysis) -> list:
     """Every candidate action of the investment plan, listed once."""
     from flowmap.planning.actions import candidate_actions

@@ -30,8 +30,10 @@ def plan_for_report(analysis: Analysis, *, budget: float, org: str | None = None
     from flowmap.render.board import cache
 
     every = cache.candidates(analysis)
-    own = [c for c in every if c.org_id == org] if org else every
-    return plan(analysis, budget=float(budget), candidates=own)
+    if not org:
+        return plan(analysis, budget=float(budget), candidates=every)
+    own = [c for c in every if c.org_id == org]
+    return plan(analysis, budget=float(budget), candidates=own, evaluator=cache.evaluator(analysis))
 
 
 def share_removed(plan: Plan) -> float | None:

@@ -80,6 +80,10 @@ def execute(
         "kernel_name": KERNEL_NAME,
         "progress_bar": False,
         "log_output": False,
+        # papermill rewrites the whole notebook after every cell by default (two dozen
+        # writes a report, seconds of a batch's paper); it is written once at the end,
+        # and on a failing cell before the error is raised
+        "request_save_on_cell_execute": False,
     }
     failure: pm.PapermillExecutionError | None = None
     with (
