@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_scan.py
 	$(BIN)/python benchmarks/alert.py --orgs 1000
 	$(BIN)/python benchmarks/excel_region.py
+	$(BIN)/python benchmarks/report_region.py --orgs 100 --skip pdf
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

@@ -48,9 +48,9 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, object
     process (GNU time reports the largest child), its last line of output. A command
     still running after ``--timeout`` seconds is stopped (Ctrl-C, as a person would) and
     recorded as not finished."""
-    start = time.perf_counter()
+    start, start_wall = time.perf_counter(), time.time()
     proc = subprocess.Popen(
-        ["/usr/bin/time", "-f", "PEAK_KB=%M", *cmd],
+        ["/usr/bin/time", "-f", "PEAK_KB=%M CPU_S=%U+%S", *cmd],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -67,9 +67,12 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, object
     done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
     seconds = time.perf_counter() - start
     peak = re.search(r"PEAK_KB=(\d+)", done.stderr)
+    cpu = re.search(r"CPU_S=([\d.]+)\+([\d.]+)", done.stderr)
     errors = [ln for ln in done.stderr.splitlines() if not ln.startswith("PEAK_KB=")]
     return {
         "seconds": round(seconds, 1),
+        "started": start_wall,
+        "cpu_seconds": round(float(cpu.group(1)) + float(cpu.group(2)), 1) if cpu else None,
         "code": done.returncode,
         "peak_mb": round(int(peak.group(1)) / 1024, 0) if peak else None,
         "said": (done.stdout.strip().splitlines() or [""])[-1][:200],
@@ -123,11 +126,30 @@ def measure(orgs: int, seed: int, skip: set[str], work: Path) -> dict[str, objec
             [*FLOWMAP, "report", str(inv), "--as-of", AS_OF, "--per-org", "--out", str(out),
              "--workers", "2"]
         )  # fmt: skip
-        done = len(list(out.glob("*/report.html")))  # all of them, unless stopped
-        runs["per_org"]["reports"] = done
-        seconds = float(runs["per_org"]["seconds"])
-        runs["per_org"]["reports_per_minute"] = round(60 * done / seconds, 1)
+        runs["per_org"].update(paper_rate(out, runs["per_org"], orgs))
     return runs
+
+
+def paper_rate(out: Path, run: dict[str, object], orgs: int) -> dict[str, object]:
+    """How fast a batch wrote its papers: over the whole run, and once the first paper
+    was written (the analysis, the cluster and each worker's kernel started), from the
+    papers' own times; and the batch's whole time for all ``orgs`` at that pace."""
+    times = sorted(p.stat().st_mtime for p in out.glob("*/report.html"))
+    done = len(times)  # all of them, unless stopped
+    seconds = float(run["seconds"])
+    rate: dict[str, object] = {
+        "reports": done,
+        "reports_per_minute": round(60 * done / seconds, 1) if seconds else None,
+    }
+    if done >= 2:
+        first = times[0] - float(run["started"])
+        steady = 60 * (done - 1) / max(times[-1] - times[0], 1e-9)
+        rate.update(
+            first_report_seconds=round(first, 1),
+            steady_reports_per_minute=round(steady, 1),
+            projected_seconds=round(first + 60 * (orgs - 1) / steady, 0),
+        )
+    return rate
 
 
 def markdown(results: list[dict[str, object]]) -> str:
@@ -157,6 +179,8 @@ def markdown(results: list[dict[str, object]]) -> str:
                 cells.append("not run")
                 continue
             text = f"{run['seconds']:,.0f} ({run['peak_mb'] or 0:,.0f})"
+            if run.get("cpu_seconds") is not None:
+                text += f", CPU {run['cpu_seconds']:,.0f}"
             if not run.get("finished", True):
                 text = f"not finished in {run['seconds']:,.0f}; stopped"
             elif run["code"]:
@@ -171,6 +195,13 @@ def markdown(results: list[dict[str, object]]) -> str:
                 f"- {r['orgs']:,} organisations, per-org batch: {b['reports']:,} reports "
                 f"written, {b['reports_per_minute']} a minute over the whole run (analysis "
                 "and cluster start included)."
+            )
+        if b.get("steady_reports_per_minute"):
+            extra.append(
+                f"  The first paper was written after {b['first_report_seconds']:,.0f} s "
+                f"(analysis, shared file, cluster and kernels), then "
+                f"{b['steady_reports_per_minute']} papers a minute: all {r['orgs']:,} in "
+                f"about {b['projected_seconds'] / 60:,.1f} minutes at that pace."
             )
         p = r.get("report_pdf") or {}
         if p.get("pages"):

@@ -148,3 +148,78 @@ def test_no_progress_bar_when_nobody_watches(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "\r" not in done.stderr and "stage" not in done.stderr
+
+
+def _group(pgid: int) -> set[int]:
+    """The processes of a process group (a batch's command and its Dask workers)."""
+    found = subprocess.run(["pgrep", "-g", str(pgid)], capture_output=True, text=True)
+    return {int(p) for p in found.stdout.split()}
+
+
+def _children(pids: set[int]) -> set[int]:
+    """Their child processes (a worker's Jupyter kernel runs in a session of its own)."""
+    out: set[int] = set()
+    for pid in pids:
+        found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+        out |= {int(p) for p in found.stdout.split()}
+    return out
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+        if state != "Z":  # a zombie has ended; its parent has not read its status yet
+            alive.add(pid)
+    return alive
+
+
+def test_ctrl_c_during_a_per_org_batch_stops_every_worker_and_kernel(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal reaches the whole foreground process group: the command, the
+    Dask cluster's nannies and workers, and each worker's Jupyter kernel. The batch stops
+    with exit 130 and one line, every process of it is gone, no paper is left half
+    written (each organisation's folder holds a whole report or no report) and the
+    shared analysis is removed."""
+    folder = write_inventory_csv(synthesize(12, seed=4), tmp_path / "inv")[0].parent
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flowmap", "report", str(folder), "--per-org", "--out",
+         str(out), "--as-of", "2026-11-01", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "FLOWMAP_PROGRESS": "always"},
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )  # fmt: skip
+    pgid = os.getpgid(proc.pid)
+    try:
+        # the batch's bar counts reports: the cluster and its kernels are running
+        early = _stderr_until(proc, b"report/s", timeout=300)
+        assert b"report/s" in early, early.decode(errors="replace")
+        time.sleep(3)  # a paper or two into the batch, others being written
+        batch = _group(pgid)
+        batch |= _children(batch - {proc.pid})  # the workers' kernels
+        assert len(batch) >= 5, batch  # the command, 2 workers, their kernels (and tools)
+        os.killpg(pgid, signal.SIGINT)
+        _out, rest = proc.communicate(timeout=120)
+        err = (early + rest).decode(errors="replace")
+        assert proc.returncode == 130, (proc.returncode, err[-2000:])
+        assert "Traceback" not in err and "interrupted" in err, err[-2000:]
+        deadline = time.monotonic() + 30
+        while _alive(batch) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not _alive(batch), [Path(f"/proc/{p}/cmdline").read_bytes() for p in _alive(batch)]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+    left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert not [p for p in left if ".flowmap-shared-" in p or ".partial" in p], left
+    for paper in out.iterdir():
+        if paper.is_dir():
+            html = paper / "report.html"
+            assert not html.exists() or html.read_text(encoding="utf-8").rstrip().endswith(
+                "</html>"
+            ), paper

@@ -25,7 +25,9 @@ import datetime as dt
 import html
 import logging
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -164,24 +166,46 @@ def _kernel_sessions():
 @contextmanager
 def _client(workers: int, dask_scheduler: str | None) -> Iterator[Any]:
     """A Dask client: on ``dask_scheduler``, or on a quiet LocalCluster of ``workers``
-    single-threaded processes."""
+    single-threaded processes.
+
+    Ctrl-C in a terminal reaches every process of the foreground job, the cluster's
+    worker processes too, and each would die printing its own traceback. The workers are
+    started ignoring SIGINT (an ignored signal stays ignored in a process that is
+    started, and Python then leaves it so), and this process alone handles it: it
+    cancels the reports left and closes the cluster, whose workers stop their kernels
+    as they close (the kernels run in sessions of their own, out of the terminal's
+    reach).
+    """
     from dask.distributed import Client, LocalCluster
 
     if dask_scheduler:
         with Client(dask_scheduler) as client:
             yield client
         return
-    with (
-        LocalCluster(
+    with _workers_ignore_ctrl_c():
+        cluster = LocalCluster(
             n_workers=max(1, workers),
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+        )
+    with cluster, Client(cluster) as client:
         yield client
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """SIGINT ignored while worker processes are started (from the main thread only;
+    a Ctrl-C in these seconds is lost, not half-handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _shared(path: str | Path, out: Path, as_of, values: dict[str, Any]) -> tuple[Path, list]:
