@@ -165,6 +165,13 @@ def _children(pids: set[int]) -> set[int]:
     return out
 
 
+def _is_kernel(pid: int) -> bool:
+    try:
+        return b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _alive(pids: set[int]) -> set[int]:
     alive = set()
     for pid in pids:
@@ -199,10 +206,16 @@ def test_ctrl_c_during_a_per_org_batch_stops_every_worker_and_kernel(tmp_path: P
         # the batch's bar counts reports: the cluster and its kernels are running
         early = _stderr_until(proc, b"report/s", timeout=300)
         assert b"report/s" in early, early.decode(errors="replace")
-        time.sleep(3)  # a paper or two into the batch, others being written
-        batch = _group(pgid)
-        batch |= _children(batch - {proc.pid})  # the workers' kernels
-        assert len(batch) >= 5, batch  # the command, 2 workers, their kernels (and tools)
+        # a paper into the batch, others being written: both workers run their kernel
+        deadline, kernels = time.monotonic() + 300, set()
+        while time.monotonic() < deadline:
+            batch = _group(pgid)
+            kernels = {p for p in _children(batch - {proc.pid}) if _is_kernel(p)}
+            if len(kernels) >= 2 and any(out.glob("*/report.html")):
+                break
+            time.sleep(0.5)
+        assert len(kernels) >= 2, (kernels, batch)
+        batch |= kernels
         os.killpg(pgid, signal.SIGINT)
         _out, rest = proc.communicate(timeout=120)
         err = (early + rest).decode(errors="replace")

@@ -14,6 +14,7 @@ from flowmap.cli.options import (
     force_option,
     inventory_argument,
     parse_as_of,
+    steps,
 )
 from flowmap.errors import UsageError
 
@@ -113,24 +114,27 @@ def alert(
     previous = load_kev(since) if since is not None else None
     # the alert reads scores, copies and paths, never the findings: no rules are run
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol, rules=())
-    impact = alert_impact(
-        analysis,
-        cves=cves,
-        kev=analysis.reference.kev if since is not None else None,
-        since=previous,
-        product=product,
-        vendor=vendor,
-        versions=versions,
-    )
-    done = write_alert(
-        impact,
-        out,
-        brief=not no_brief,
-        pdf=not no_pdf,
-        redact=redact,
-        redact_key=redact_key,
-        force=force,
-    )
+    with steps("working out the impact", "writing the alert") as step:
+        step()
+        impact = alert_impact(
+            analysis,
+            cves=cves,
+            kev=analysis.reference.kev if since is not None else None,
+            since=previous,
+            product=product,
+            vendor=vendor,
+            versions=versions,
+        )
+        step()
+        done = write_alert(
+            impact,
+            out,
+            brief=not no_brief,
+            pdf=not no_pdf,
+            redact=redact,
+            redact_key=redact_key,
+            force=force,
+        )
     for line in done.impact.headline.splitlines():
         click.echo(safe_text(line))
     click.echo(safe_text(f"Wrote {len(done.files)} files to {out}."))

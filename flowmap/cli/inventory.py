@@ -13,6 +13,7 @@ from flowmap.cli.options import (
     force_option,
     inventory_argument,
     parse_as_of,
+    steps,
 )
 
 
@@ -36,7 +37,7 @@ def validate(path: Path, as_of: str | None, problems_csv: Path | None, force: bo
 
     if problems_csv is not None:
         check_outputs([problems_csv], force)
-    report = run(path, as_of=parse_as_of(as_of))
+    report = run(path, as_of=parse_as_of(as_of), progress=True)
     click.echo(format_validation(report))
     if problems_csv is not None:
         write_problems(report, problems_csv, force=force)
@@ -64,8 +65,12 @@ def export(path: Path, fmt: str, out: Path, force: bool) -> None:
     from flowmap.render.export import export_graph
 
     check_outputs([out], force)
-    G = build_graph(load_inventory(path))
-    export_graph(G, out, format=fmt, force=force)
+    inventory = load_inventory(path, progress=True)
+    with steps("building the graph", "writing the graph") as step:
+        step()
+        G = build_graph(inventory)
+        step()
+        export_graph(G, out, format=fmt, force=force)
     click.echo(
         f"Wrote {G.number_of_nodes()} nodes and {G.number_of_edges()} edges to "
         f"{safe_text(str(out))}"
@@ -115,12 +120,15 @@ def synth(orgs: int, seed: int, out: Path, as_of: str | None, force: bool) -> No
     workbook = out.suffix.lower() == ".xlsx"
     check_outputs([out] if workbook else [out / f"{name}.csv" for name in TABLES], force)
     kwargs = {"as_of": parse_as_of(as_of)} if as_of else {}
-    tables = synthesize(orgs, seed=seed, **kwargs)
-    if workbook:
-        from flowmap.render.workbook import write_workbook
+    with steps("generating the inventory", "writing the inventory") as step:
+        step()
+        tables = synthesize(orgs, seed=seed, **kwargs)
+        step()
+        if workbook:
+            from flowmap.render.workbook import write_workbook
 
-        write_workbook(tables, out, force=force)
-    else:
-        write_inventory_csv(tables, out, force=force)
+            write_workbook(tables, out, force=force)
+        else:
+            write_inventory_csv(tables, out, force=force)
     counts = ", ".join(f"{k} {len(v):,}" for k, v in tables.items())
     click.echo(f"Wrote a synthetic inventory to {safe_text(str(out))}: {counts}")

@@ -14,6 +14,7 @@ from flowmap.cli.options import (
     force_option,
     inventory_argument,
     parse_as_of,
+    steps,
 )
 from flowmap.errors import UsageError
 from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT, DEFAULT_MAX_NODES
@@ -102,18 +103,20 @@ def map_command(
     check_key(redact_key)
     check_outputs([out], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
-    doc = write_map(
-        analysis,
-        out,
-        force=force,
-        view=view,
-        asset_id=asset_id,
-        org_id=org_id,
-        redact=redact or redact_key is not None,
-        redact_key=redact_key,
-        max_nodes=max_nodes,
-        detail_limit=detail_limit,
-    )
+    with steps("drawing and writing the map") as step:
+        step()
+        doc = write_map(
+            analysis,
+            out,
+            force=force,
+            view=view,
+            asset_id=asset_id,
+            org_id=org_id,
+            redact=redact or redact_key is not None,
+            redact_key=redact_key,
+            max_nodes=max_nodes,
+            detail_limit=detail_limit,
+        )
     size = out.stat().st_size / 1e6
     notes = "".join(f" Note: {n}" for n in doc.notes)
     click.echo(

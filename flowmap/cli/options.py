@@ -86,14 +86,23 @@ def analysed(
     epss: Path | None,
     eol: tuple[Path, ...] = (),
     *,
-    progress: bool = False,
+    progress: bool = True,
     rules: tuple | None = None,
 ) -> Analysis:
     """Read the reference data, then load, validate and analyse an inventory (what every
     analysing command starts with; reference files are read first, so a bad one stops
-    the command before the inventory is read)."""
+    the command before the inventory is read). Progress bars over reading, validating and
+    the analysis's stages are drawn where a person watches (:mod:`flowmap.progress`)."""
     from flowmap.pipeline import analyse_files
 
     return analyse_files(
         path, as_of=day, kev=kev, epss=epss, eol=eol, progress=progress, rules=rules
     )
+
+
+def steps(*names: str):
+    """A progress bar over a command's own steps (after its analysis): ``with steps("a",
+    "b") as step: step(); ...``. Drawn only where a person watches (:mod:`flowmap.progress`)."""
+    from flowmap.progress import stages
+
+    return stages(list(names))

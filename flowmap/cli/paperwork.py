@@ -15,6 +15,7 @@ from flowmap.cli.options import (
     force_option,
     inventory_argument,
     parse_as_of,
+    steps,
 )
 from flowmap.errors import UsageError
 
@@ -43,8 +44,11 @@ def ropa_command(path, out, org, as_of, kev, epss, eol, force) -> None:
 
     check_outputs([out / name for name in FIXED_FILES], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
-    record = ropa(analysis, org=org)
-    written = write_ropa(record, out, source=Path(path).name, force=force)
+    with steps("working out the records", "writing the records") as step:
+        step()
+        record = ropa(analysis, org=org)
+        step()
+        written = write_ropa(record, out, source=Path(path).name, force=force)
     gaps = int(record.gaps["missing"].sum()) if len(record.gaps) else 0
     click.echo(
         f"Records of processing: {len(record.controllers)} controller(s), "
@@ -71,8 +75,11 @@ def agreements_command(path, out, org, days, as_of, kev, epss, eol, force) -> No
 
     check_outputs([out / name for name in AGREEMENT_FILES], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
-    reg = agreements(analysis, org=org, days=days)
-    written = write_agreements(reg, out, source=Path(path).name, force=force)
+    with steps("working out the register", "writing the register") as step:
+        step()
+        reg = agreements(analysis, org=org, days=days)
+        step()
+        written = write_agreements(reg, out, source=Path(path).name, force=force)
     expired = int((reg.calendar["status"] == "expired").sum())
     click.echo(
         f"Agreements register: {len(reg.register)} agreements and contracts; "
@@ -169,7 +176,9 @@ def check_flow_command(
         cells.update(_end(analysis, receiver, "target_system_id", "to_org_id", "--to"))
         answers = [check_flow(analysis, risk=not no_risk, **cells)]
     else:
-        answers = check_proposals(analysis, risk=not no_risk)
+        with steps("answering the proposed flows") as step:
+            step()
+            answers = check_proposals(analysis, risk=not no_risk)
         if proposals:
             known = {a.proposal.proposal_id for a in answers}
             unknown = [p for p in proposals if p not in known]
@@ -237,10 +246,13 @@ def dspt_command(path, out, year, org, framework, mapping, as_of, kev, epss, eol
     stem = dspt_stem(table.year, org)
     check_outputs([out / f"{stem}.{ext}" for ext in ("xlsx", "csv", "html")], force)
     analysis = analysed(path, parse_as_of(as_of), kev, epss, eol)
-    evidence = dspt_evidence(analysis, org=org, framework=framework, mapping=table)
-    written = write_dspt(
-        evidence, table, out, org=org, as_of=analysis.as_of, source=Path(path).name, force=force
-    )
+    with steps("gathering the evidence", "writing the evidence") as step:
+        step()
+        evidence = dspt_evidence(analysis, org=org, framework=framework, mapping=table)
+        step()
+        written = write_dspt(
+            evidence, table, out, org=org, as_of=analysis.as_of, source=Path(path).name, force=force
+        )
     counts = evidence["inventory_says"].value_counts()
     click.echo(
         f"DSPT {table.year} ({table.source}): {len(evidence)} outcomes; "

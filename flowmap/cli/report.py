@@ -121,6 +121,7 @@ def report(
         as_of=day,
         parameters=values,
         force=force,
+        progress=True,
     )
     written = [result.html] + ([result.pdf] if result.pdf else [])
     click.echo(

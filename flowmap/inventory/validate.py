@@ -28,7 +28,7 @@ from flowmap.progress import stages
 
 
 def validate(
-    path_or_raw: str | Path | RawInventory, *, as_of: dt.date | None = None
+    path_or_raw: str | Path | RawInventory, *, as_of: dt.date | None = None, progress: bool = False
 ) -> ValidationReport:
     """Validate an inventory and return the report (never raises for bad data).
 
@@ -39,14 +39,19 @@ def validate(
         returned.
     as_of : date, optional
         The date that "in the future" is judged against; default today.
+    progress : bool
+        Show a progress bar (terminal or notebook) over reading and validating.
 
     Raises
     ------
     InventoryReadError
         Only when the path cannot be read at all.
     """
-    raw = path_or_raw if isinstance(path_or_raw, RawInventory) else read_inventory(path_or_raw)
-    _, report = parse_inventory(raw, as_of=as_of)
+    with stages(["reading", "validating"], enabled=progress) as step:
+        step()
+        raw = path_or_raw if isinstance(path_or_raw, RawInventory) else read_inventory(path_or_raw)
+        step()
+        _, report = parse_inventory(raw, as_of=as_of)
     return report
 
 

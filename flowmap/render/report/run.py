@@ -53,6 +53,7 @@ def execute(
     *,
     force: bool = False,
     session: KernelSession | None = None,
+    progress: bool = False,
 ) -> Path:
     """Execute ``notebook`` with papermill into ``output`` (through the one writing path:
     under a temporary name, renamed when the run ends; kept when a cell fails, for
@@ -60,6 +61,7 @@ def execute(
 
     A kernel of its own is started and stopped for the run, unless ``session`` (a
     batch worker's :class:`~flowmap.render.report.kernel.KernelSession`) lends one.
+    ``progress`` shows a bar counting the notebook's cells where a person watches.
 
     Raises
     ------
@@ -68,6 +70,7 @@ def execute(
     """
     import papermill as pm
 
+    from flowmap.progress import watched
     from flowmap.render.files import output_file
     from flowmap.render.report.executed import record
     from flowmap.render.report.kernel import private_run, session_engine
@@ -78,7 +81,11 @@ def execute(
     common = {
         "parameters": parameters,
         "kernel_name": KERNEL_NAME,
-        "progress_bar": False,
+        "progress_bar": (
+            {"desc": "running the report", "unit": "cell", "leave": False, "dynamic_ncols": True}
+            if progress and watched()
+            else False
+        ),
         "log_output": False,
         # papermill rewrites the whole notebook after every cell by default (two dozen
         # writes a report, seconds of a batch's paper); it is written once at the end,
@@ -160,6 +167,7 @@ def report(
     parameters: dict[str, Any] | None = None,
     force: bool = False,
     session: KernelSession | None = None,
+    progress: bool = False,
 ) -> ReportResult:
     """Run the board report for an inventory and write ``out_dir/report.html``.
 
@@ -189,6 +197,9 @@ def report(
         the notebook runs).
     session : KernelSession, optional
         Run in this kernel (a batch worker's) instead of starting one.
+    progress : bool
+        Show progress bars (the notebook's cells, then writing the HTML and PDF) in a
+        terminal or a notebook.
 
     Raises
     ------
@@ -226,15 +237,23 @@ def report(
             stale.unlink()
         else:
             remove_output(stale)  # flowmap's own only: a person's file stays
-    execute(BOARD_NOTEBOOK, executed, values, force=force, session=session)
+    execute(BOARD_NOTEBOOK, executed, values, force=force, session=session, progress=progress)
+    from flowmap.progress import stages
     from flowmap.render.report.convert import to_html
 
     title = str(values.get("title") or "Board report")
-    with output_files([html, *([pdf_path] if pdf else [])], force=force) as temporaries:
+    with (
+        output_files([html, *([pdf_path] if pdf else [])], force=force) as temporaries,
+        stages(
+            ["writing report.html", *(["printing report.pdf"] if pdf else [])], enabled=progress
+        ) as step,
+    ):
+        step()
         to_html(executed, temporaries[0], title=title)
         if pdf:
             from flowmap.render.report.pdf import to_pdf
 
+            step()
             to_pdf(temporaries[0], temporaries[1])
     return ReportResult(
         out_dir=out,

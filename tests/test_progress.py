@@ -1,0 +1,56 @@
+"""Every long step shows progress where a person watches (issue 14 item 5): each command
+that can take more than a few seconds on a region draws a bar naming its steps on a
+terminal. (No bar is drawn into a pipe or a log: tests/test_interrupt.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SAMPLE
+
+AS_OF = ["--as-of", "2026-11-01"]
+
+
+def _commands(out: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """Command line -> the step names its bars must show."""
+    inv = str(SAMPLE)
+    loading = ["reading", "validating", "rules"]  # load, validate and analyse
+    return {
+        "validate": (["validate", inv, *AS_OF], ["reading", "validating"]),
+        "map": (["map", inv, "--out", str(out / "m.html"), *AS_OF], [*loading, "drawing"]),
+        "ropa": (["ropa", inv, "--out", str(out / "r"), *AS_OF], [*loading, "writing the records"]),
+        "agreements": (
+            ["agreements", inv, "--out", str(out / "a"), *AS_OF],
+            [*loading, "writing the register"],
+        ),
+        "dspt": (
+            ["dspt", inv, "--out", str(out / "d"), *AS_OF],
+            [*loading, "writing the evidence"],
+        ),
+        "check-flow": (["check-flow", inv, "--quiet", *AS_OF], [*loading, "answering"]),
+        "alert": (
+            ["alert", inv, "--cve", "CVE-2017-0144", "--no-pdf", "--out", str(out / "al"), *AS_OF],
+            ["reading", "working out the impact", "writing the alert"],
+        ),
+        "export": (["export", inv, "--out", str(out / "g.graphml")], ["reading", "building"]),
+        "synth": (["synth", "--orgs", "3", "--out", str(out / "s")], ["generating", "writing"]),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["validate", "map", "ropa", "agreements", "dspt", "check-flow", "alert", "export", "synth"],
+)
+def test_a_long_command_shows_its_steps_on_a_terminal(name, tmp_path, monkeypatch) -> None:
+    from flowmap.cli.group import cli
+
+    monkeypatch.setenv("FLOWMAP_PROGRESS", "always")  # as on a terminal
+    args, shown = _commands(tmp_path)[name]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output + result.stderr
+    for step in shown:
+        assert step in result.stderr, (step, result.stderr[-1500:])
+    assert "%|" in result.stderr  # drawn as a bar
