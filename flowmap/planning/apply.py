@@ -7,8 +7,10 @@ planner's evaluator and :func:`flowmap.planning.full_risk` analyse it.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from flowmap.engine.likelihood import ACTIVE_STATUSES
@@ -130,10 +132,37 @@ def _runs(actions: Iterable[Action]) -> list[list[Action]]:
     return runs
 
 
+#: The id column of a table the planner changes in place, indexed once: (table, column)
+#: -> (a weak reference to the table, the index). Ids never change in place (actions
+#: change other columns; added rows make a new table), so the index stays right.
+_ID_INDEX: dict[tuple[int, str], tuple[weakref.ref, pd.Index]] = {}
+
+
+def _id_index(frame: pd.DataFrame, column: str) -> pd.Index | None:
+    """The unique index of ``frame[column]`` (``None`` when ids repeat)."""
+    key = (id(frame), column)
+    held = _ID_INDEX.get(key)
+    if held is None or held[0]() is not frame:
+        index = pd.Index(frame[column].to_numpy(dtype=object))
+        if not index.is_unique:
+            return None
+        if len(_ID_INDEX) > 64:
+            _ID_INDEX.clear()
+        held = _ID_INDEX[key] = (weakref.ref(frame), index)
+    return held[1]
+
+
 def _rows(frame: pd.DataFrame, column: str, group: list[Action]) -> pd.Series:
     """Mask of the rows the actions' subjects name (each must name at least one)."""
     ids = [a.subject_id for a in group]
-    mask = frame[column] == ids[0] if len(ids) == 1 else frame[column].isin(ids)
+    index = _id_index(frame, column) if len(frame) > 1000 else None
+    if index is not None:  # a large table: find the rows, not scan the column
+        at = index.get_indexer(ids)
+        flags = np.zeros(len(frame), dtype=bool)
+        flags[at[at >= 0]] = True
+        mask = pd.Series(flags, index=frame.index)
+    else:
+        mask = frame[column] == ids[0] if len(ids) == 1 else frame[column].isin(ids)
     found = set(frame.loc[mask, column]) if len(ids) > 1 else set(ids[: int(mask.any())])
     for a in group:
         if a.subject_id not in found:

@@ -16,7 +16,7 @@ own systems and their backups.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,18 +37,66 @@ if TYPE_CHECKING:
 SEP = "\x1f"  # between a world's number and an id: no inventory id holds it
 
 
+@dataclass(frozen=True)
+class BackupMaps:
+    """What the backup and zone actions read of the whole inventory, worked out once per
+    state of the backups and zones (:meth:`Evaluator.backup_maps`); never changed."""
+
+    source_of: dict[str, str]  # backup -> its source system
+    by_system: dict[str, list[str]]  # system -> sources of the backups from or to it
+    members: dict[str, list[str]]  # zone -> its phishing-exposed systems
+    backups_from: dict[str, list[int]]  # source system -> row positions of its backups
+    target: list[str]  # each backup row's target system
+
+    @classmethod
+    def of(cls, ev: Evaluator) -> BackupMaps:
+        """The evaluator's, worked out now."""
+        inv = ev.inventory
+        b = inv.backups
+        by_system: dict[str, list[str]] = defaultdict(list)
+        for src, dst in zip(b["source_system_id"], b["target_system_id"]):
+            by_system[src].append(src)
+            by_system[dst].append(src)
+        phish = inv.systems[inv.systems["kind"].isin(tuple(ev.settings.phishing_kinds))]
+        backups_from: dict[str, list[int]] = defaultdict(list)
+        for i, src in enumerate(b["source_system_id"]):
+            backups_from[src].append(i)
+        return cls(
+            source_of=dict(zip(b["backup_id"], b["source_system_id"])),
+            by_system=dict(by_system),
+            members=phish.groupby("zone", sort=False)["system_id"].agg(list).to_dict(),
+            backups_from=dict(backups_from),
+            target=b["target_system_id"].tolist(),
+        )
+
+
+def maps_of(ev: Evaluator) -> BackupMaps:
+    """The evaluator's :class:`BackupMaps`, kept until a commit changes the backups or a
+    zone (a copy shares them until then)."""
+    if ev.backup_maps is None:
+        ev.backup_maps = BackupMaps.of(ev)
+    return ev.backup_maps
+
+
+def asset_rows_of(ev: Evaluator) -> tuple[pd.DataFrame, dict[str, int], list]:
+    """The assets by row position, each asset's position and each row's systems (actions
+    never change the register: worked out once, shared by copies)."""
+    if ev.asset_rows is None:
+        held = ev.assets.reset_index(drop=True)
+        ev.asset_rows = (
+            held,
+            {x: i for i, x in enumerate(held["asset_id"])},
+            held["system_id"].tolist(),
+        )
+    return ev.asset_rows
+
+
 def backup_effects(ev: Evaluator, actions: list[Action]) -> dict[str, Effect]:
     """Effects of ``segment_zone``, ``isolate_system``, ``add_isolated_backup`` and
     ``test_restore`` actions."""
     inv = ev.inventory
-    b = inv.backups
-    source_of = dict(zip(b["backup_id"], b["source_system_id"]))
-    by_system: dict[str, list[str]] = defaultdict(list)  # system -> sources of its backups
-    for src, dst in zip(b["source_system_id"], b["target_system_id"]):
-        by_system[src].append(src)
-        by_system[dst].append(src)
-    phish = inv.systems[inv.systems["kind"].isin(tuple(ev.settings.phishing_kinds))]
-    members = phish.groupby("zone", sort=False)["system_id"].agg(list).to_dict()
+    maps = maps_of(ev)
+    source_of, by_system, members = maps.source_of, maps.by_system, maps.members
     holders = ev.holders()
     vault_like = _vault_likelihoods(ev, [a for a in actions if a.kind == "add_isolated_backup"])
     out: dict[str, Effect] = {}
@@ -147,13 +195,9 @@ def _backup_governance(
     inv = ev.inventory
     rows = ev.index()
     s, b = inv.systems, inv.backups
-    backups_from: dict[str, list[int]] = defaultdict(list)
-    for i, src in enumerate(b["source_system_id"]):
-        backups_from[src].append(i)
-    target = b["target_system_id"].tolist()
-    held = ev.assets.reset_index(drop=True)
-    asset_at = {x: i for i, x in enumerate(held["asset_id"])}
-    systems_of = held["system_id"].tolist()
+    maps = maps_of(ev)
+    backups_from, target = maps.backups_from, maps.target
+    held, asset_at, systems_of = asset_rows_of(ev)
     at: dict[str, list[int]] = {"assets": [], "systems": [], "backups": []}
     world_of: dict[str, list[int]] = {"assets": [], "systems": [], "backups": []}
     labelled = []

@@ -55,7 +55,7 @@ from flowmap.planning.actions import (
     Action,
 )
 from flowmap.planning.apply import apply_actions
-from flowmap.planning.backup_effects import backup_effects, holders_of
+from flowmap.planning.backup_effects import BackupMaps, backup_effects, holders_of
 from flowmap.planning.effects import Effect, flow_effects, pair_effects, system_effects
 from flowmap.planning.exposure import Exposure
 from flowmap.planning.rescore import OS_MATCH
@@ -148,6 +148,8 @@ class Evaluator:
         self._rows: _Rows | None = None  # where things are in self.inventory (see index)
         self._holders: dict[str, list[str]] | None = None
         self._suppliers: set[str] | None = None
+        self.backup_maps: BackupMaps | None = None  # backup_effects.maps_of, kept
+        self.asset_rows: tuple | None = None  # backup_effects.asset_rows_of, kept
 
     # ------------------------------------------------------------------ totals
 
@@ -227,7 +229,7 @@ class Evaluator:
         other.exposure = self.exposure.copy()
         other.gov, other.like = dict(self.gov), dict(self.like)
         other.gov_group = dict(self.gov_group)
-        other.weakness = defaultdict(dict, {g: dict(m) for g, m in self.weakness.items()})
+        other.weakness = defaultdict(dict, self.weakness)  # commit replaces them, whole
         other.finding_assets = dict(self.finding_assets)
         other.os_match = self.os_match.copy()
         other.inventory = self.inventory.with_tables(
@@ -417,8 +419,14 @@ class Evaluator:
             self._rows.os[action.subject_id] = os_text
             match = self.eol.match_many(pd.Series([os_text])).iloc[0]
             self.os_match.loc[action.subject_id, list(OS_MATCH)] = match[list(OS_MATCH)].to_numpy()
-        elif action.kind in BACKUP_ACTIONS:
-            self._rows = None  # a vault or a backup row may have been added
+        elif action.kind in BACKUP_ACTIONS and self._rows is not None:
+            s = self.inventory.systems  # a vault may have been added: a row at the end
+            if len(s) != len(self._rows.systems):
+                new = s.iloc[len(self._rows.systems) :]
+                self._rows.os.update(zip(new["system_id"], new["os"]))
+                self._rows = self._rows._replace(systems=pd.Index(s["system_id"]))
+        if action.kind in BACKUP_ACTIONS | ZONE_ACTIONS:
+            self.backup_maps = None  # backups added, or systems moved to another zone
 
     def holders(self) -> dict[str, list[str]]:
         """Each system's assets, from the register (actions never change it)."""

@@ -68,7 +68,24 @@ def evaluator(analysis: Analysis):
     per-organisation plan of a batch works on a copy of it."""
     from flowmap.planning.evaluate import Evaluator
 
-    return once(analysis, "evaluator", lambda: Evaluator(analysis))
+    def prepared() -> Evaluator:
+        ev = Evaluator(analysis)
+        ev.index()  # where things are in the tables: each copy starts with it
+        return ev
+
+    return once(analysis, "evaluator", prepared)
+
+
+def candidates_of(analysis: Analysis, org: str) -> list:
+    """The candidate actions of one organisation (all of them grouped once)."""
+
+    def grouped() -> dict[str, list]:
+        by_org: dict[str, list] = {}
+        for c in candidates(analysis):
+            by_org.setdefault(c.org_id, []).append(c)
+        return by_org
+
+    return once(analysis, "candidates_by_org", grouped).get(org, [])
 
 
 def candidates(analysis: Analysis) -> list:

@@ -29,10 +29,9 @@ def plan_for_report(analysis: Analysis, *, budget: float, org: str | None = None
     from flowmap.planning.portfolio import plan
     from flowmap.render.board import cache
 
-    every = cache.candidates(analysis)
     if not org:
-        return plan(analysis, budget=float(budget), candidates=every)
-    own = [c for c in every if c.org_id == org]
+        return plan(analysis, budget=float(budget), candidates=cache.candidates(analysis))
+    own = cache.candidates_of(analysis, org)
     return plan(analysis, budget=float(budget), candidates=own, evaluator=cache.evaluator(analysis))
 
 
