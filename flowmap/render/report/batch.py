@@ -94,6 +94,10 @@ def _session() -> KernelSession:
         from flowmap.render.report.kernel import KernelSession
         from flowmap.render.report.run import KERNEL_NAME
 
+        # a paper that fails is reported in its outcome (listed, in the index, exit 4);
+        # papermill's own log lines in a worker ("Kernel died while waiting for execute
+        # reply" when Ctrl-C closes the cluster mid-paper) would only break into the bar
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)
         _SESSION = KernelSession(KERNEL_NAME)
     return _SESSION
 
