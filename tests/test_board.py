@@ -294,3 +294,20 @@ def test_one_organisations_risk_chart_lays_out_without_warnings(analysis):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert risk_by_organisation_chart(analysis, "RXA").png().startswith(b"\x89PNG")
+
+
+def test_an_organisations_plan_line_sets_its_risk_removed_beside_its_own_risk(analysis):
+    """A per-organisation paper never calls its plan a sliver of the partnership's total:
+    it names the organisation's own risk beside what the plan removes."""
+    from flowmap.render.board.investment import investment_plan, plan_for_report
+
+    plan = plan_for_report(analysis, budget=20000, org="RXA")
+    assert len(plan.steps)
+    page = str(investment_plan(analysis, plan, org="RXA"))
+    own = analysis.summary["by_org"]["RXA"]["total_risk"]
+    assert "of the total)" not in page
+    assert f"the organisation&#x27;s own assets carry {own:,.0f} risk points" in page or (
+        f"the organisation's own assets carry {own:,.0f} risk points" in page
+    )
+    whole = str(investment_plan(analysis, plan_for_report(analysis, budget=20000)))
+    assert "of the total)" in whole and "own assets carry" not in whole

@@ -42,22 +42,55 @@ def share_removed(plan: Plan) -> float | None:
     return plan.risk_removed / plan.risk_before
 
 
-def plan_sentence(plan: Plan, *, who: str = "") -> str:
-    """One line of totals: what the budget buys and how much risk it removes."""
+def plan_sentence(plan: Plan, *, who: str = "", own: float | None = None) -> str:
+    """One line of totals: what the budget buys and how much risk it removes.
+
+    For one organisation's paper (``own``: the total risk of its own assets), the risk
+    removed is set beside the organisation's own risk and the partnership's total, never
+    given as a share of the partnership's total (which would make every organisation's
+    plan look negligible).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as P
+    >>> p = P(steps=[1, 2], budget=50000, spent=42000, risk_removed=91.0,
+    ...       risk_before=714270.0, risk_after=714179.0)
+    >>> print(plan_sentence(p, who=" at Oakhurst", own=244.0))
+    £42,000 of the £50,000 budget funds 2 actions at Oakhurst that remove 91 risk points; \
+the organisation's own assets carry 244 risk points, and the partnership's total goes from \
+714,270 to 714,179.
+    """
     n = len(plan.steps)
     if not n:
         return (
             f"No action within the budget of {fmt.gbp(plan.budget)} would remove "
             f"measured risk{who}."
         )
+    funds = (
+        f"{fmt.gbp(plan.spent)} of the {fmt.gbp(plan.budget)} budget funds "
+        f"{fmt.plural(n, 'action')}{who} that remove {fmt.risk(plan.risk_removed)}"
+    )
+    if own is not None:
+        return (
+            f"{funds} risk points; the organisation's own assets carry {fmt.risk(own)} risk "
+            f"points, and the partnership's total goes from {fmt.risk(plan.risk_before)} to "
+            f"{fmt.risk(plan.risk_after)}."
+        )
     removed = share_removed(plan)
     share = f" ({fmt.pct(removed)} of the total)" if removed is not None else ""
     return (
-        f"{fmt.gbp(plan.spent)} of the {fmt.gbp(plan.budget)} budget funds "
-        f"{fmt.plural(n, 'action')}{who} that remove {fmt.risk(plan.risk_removed)} of "
-        f"{fmt.risk(plan.risk_before)} risk points{share}, leaving "
+        f"{funds} of {fmt.risk(plan.risk_before)} risk points{share}, leaving "
         f"{fmt.risk(plan.risk_after)}."
     )
+
+
+def own_risk(analysis: Analysis, org: str | None) -> float | None:
+    """The total risk of an organisation's own assets (None for the whole partnership)."""
+    if not org:
+        return None
+    from flowmap.render.board import cache
+
+    return float(cache.summary(analysis)["by_org"].get(org, {}).get("total_risk", 0.0))
 
 
 def _steps(analysis: Analysis, plan: Plan) -> pd.DataFrame:
@@ -96,7 +129,7 @@ def investment_plan(
     return block(
         f'<p class="fm-lead" id="fm-plan-total" data-spent="{plan.spent:.0f}" '
         f'data-budget="{plan.budget:.0f}" data-risk-after="{plan.risk_after:.2f}">'
-        f"{esc(plan_sentence(plan, who=who))}</p>{table.html()}",
+        f"{esc(plan_sentence(plan, who=who, own=own_risk(analysis, org)))}</p>{table.html()}",
         id="fm-plan",
     )
 

@@ -220,7 +220,9 @@ class Paper:
         if self.plan is None:
             return "No investment plan was prepared."
         who = f" at {org_name(self.analysis, self.org)}" if self.org else ""
-        return investment.plan_sentence(self.plan, who=who)
+        return investment.plan_sentence(
+            self.plan, who=who, own=investment.own_risk(self.analysis, self.org)
+        )
 
     def cover(self) -> HtmlBlock:
         """Page one: the cover sheet, the key points, the recommendation."""
