@@ -152,6 +152,19 @@ def entity_changes(
     )
 
 
+def _change(before: pd.Series | None, after: pd.Series | None) -> str | None:
+    """``new``, ``resolved``, ``worsened`` or ``improved`` by score; None when unchanged."""
+    if before is None:
+        return "new"
+    if after is None:
+        return "resolved"
+    if float(after["score"]) > float(before["score"]):
+        return "worsened"
+    if float(after["score"]) < float(before["score"]):
+        return "improved"
+    return None
+
+
 def finding_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     """Findings new, resolved, worsened (higher score) and improved (lower score)."""
     o = old.drop_duplicates("finding_id").set_index("finding_id")
@@ -160,15 +173,8 @@ def finding_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     for fid in sorted(set(o.index) | set(n.index)):
         a = o.loc[fid] if fid in o.index else None
         b = n.loc[fid] if fid in n.index else None
-        if a is None:
-            change = "new"
-        elif b is None:
-            change = "resolved"
-        elif float(b["score"]) > float(a["score"]):
-            change = "worsened"
-        elif float(b["score"]) < float(a["score"]):
-            change = "improved"
-        else:
+        change = _change(a, b)
+        if change is None:
             continue
         r = b if b is not None else a
         rows.append(
@@ -228,15 +234,8 @@ def problem_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     for pid in sorted(set(o.index) | set(n.index)):
         a = o.loc[pid] if pid in o.index else None
         b = n.loc[pid] if pid in n.index else None
-        if a is None:
-            change = "new"
-        elif b is None:
-            change = "resolved"
-        elif float(b["score"]) > float(a["score"]):
-            change = "worsened"
-        elif float(b["score"]) < float(a["score"]):
-            change = "improved"
-        else:
+        change = _change(a, b)
+        if change is None:
             continue
         r = b if b is not None else a
         kind = PROBLEM_KINDS.get(problem_kind(str(pid)))
