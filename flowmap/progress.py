@@ -20,10 +20,23 @@ def watched() -> bool:
     choice = os.environ.get("FLOWMAP_PROGRESS", "").strip().lower()
     if choice in ("always", "never"):
         return choice == "always"
-    if "ipykernel" in sys.modules:
+    if _in_kernel():
         return True
     stream = sys.stderr
     return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
+
+
+def _in_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (not merely in a process that imported
+    ipykernel, as ``flowmap report`` does when it runs the paper's notebook)."""
+    if "ipykernel" not in sys.modules:
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 @contextmanager

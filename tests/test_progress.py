@@ -54,3 +54,22 @@ def test_a_long_command_shows_its_steps_on_a_terminal(name, tmp_path, monkeypatc
     for step in shown:
         assert step in result.stderr, (step, result.stderr[-1500:])
     assert "%|" in result.stderr  # drawn as a bar
+
+
+def test_no_bar_in_a_pipe_even_where_ipykernel_was_imported(monkeypatch) -> None:
+    """flowmap report imports ipykernel to run the paper's notebook; that alone must not
+    draw bars into a log or a pipe (only a real kernel or a terminal gets them)."""
+    import io
+    import sys
+
+    import ipykernel  # noqa: F401  (imported, as the report command does)
+
+    from flowmap.progress import stages, watched
+
+    monkeypatch.delenv("FLOWMAP_PROGRESS", raising=False)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert "ipykernel" in sys.modules and not watched()
+    with stages(["one", "two"]) as step:
+        step()
+        step()
+    assert sys.stderr.getvalue() == ""
