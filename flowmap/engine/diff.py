@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from flowmap.engine.problems import PROBLEM_KINDS, problem_kind
+from flowmap.engine.problems import kind_of
 from flowmap.engine.rules.base import plain
 from flowmap.inventory.schema import TABLES
 
@@ -238,7 +238,7 @@ def problem_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         if change is None:
             continue
         r = b if b is not None else a
-        kind = PROBLEM_KINDS.get(problem_kind(str(pid)))
+        kind = kind_of(pid)
         rows.append(
             {
                 "problem_id": pid,

@@ -163,6 +163,15 @@ def problem_kind(problem_id: str) -> str:
     return problem_id.partition(":")[0]
 
 
+def kind_of(problem_id: object) -> ProblemKind | None:
+    """The :class:`ProblemKind` a problem id names (None for an unknown kind).
+
+    >>> kind_of("agreement:RVP+RXA").title, kind_of("nonsense:1")
+    ('Sharing without a needed agreement', None)
+    """
+    return PROBLEM_KINDS.get(problem_kind(str(problem_id)))
+
+
 PROBLEM_COLUMNS = [
     "problem_id",
     "kind",

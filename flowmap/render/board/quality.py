@@ -82,7 +82,6 @@ def changes(previous, analysis: Analysis, org: str | None = None, n: int = TOP_C
     f = d.problems
     if org:
         f = f[f["org_id"] == org]
-    if org:
         before = float(cache.summary(previous)["by_org"].get(org, {}).get("total_risk", 0.0))
         after = float(cache.summary(analysis)["by_org"].get(org, {}).get("total_risk", 0.0))
     else:

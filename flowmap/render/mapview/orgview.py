@@ -26,7 +26,7 @@ from __future__ import annotations
 import pandas as pd
 
 from flowmap.engine.impact import SPECIAL_CATEGORIES
-from flowmap.engine.problems import PROBLEM_KINDS, problem_kind
+from flowmap.engine.problems import kind_of, problem_kind
 from flowmap.render.mapview import layout
 from flowmap.render.mapview.frames import MapFrames
 from flowmap.render.mapview.limits import DEFAULT_DETAIL_LIMIT
@@ -346,8 +346,8 @@ def _org_nodes(
         cols["findings"] = [rows.get(o, []) for o in ids]
     else:  # the most severe kinds of problem with how many each: [severity, title, count]
         per_problem["title"] = [
-            PROBLEM_KINDS[k].title if k in PROBLEM_KINDS else k
-            for k in (problem_kind(str(p)) for p in per_problem["problem_id"])
+            kind.title if (kind := kind_of(p)) else problem_kind(str(p))
+            for p in per_problem["problem_id"]
         ]
         per_kind = (
             per_problem.groupby(["org_id", "title"], sort=False)

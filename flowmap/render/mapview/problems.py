@@ -8,9 +8,11 @@ findings. Rows are ``[severity, title, message, note]`` and the page shows them 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
-from flowmap.engine.problems import PROBLEM_KINDS, problem_kind
+from flowmap.engine.problems import kind_of
 from flowmap.render.mapview.style import NO_FINDING, SEVERITY_RANK, WEAK_FLOW_RULES
 
 TOP_FINDINGS = 5  # problems listed in one tooltip
@@ -126,14 +128,11 @@ def problem_rows(f: pd.DataFrame, key: str, n: int) -> list[tuple[str, int, str,
 
 
 def _note(problem_id: str, others: list[str]) -> str:
-    kind = PROBLEM_KINDS.get(problem_kind(str(problem_id)))
+    kind = kind_of(problem_id)
     fix = f"Fix: {kind.fix}." if kind else ""
     if not others:
         return fix
-    counts = dict.fromkeys(others, 0)
-    for t in others:
-        counts[t] += 1
-    also = "; ".join(t if c == 1 else f"{t} \u00d7{c}" for t, c in counts.items())
+    also = "; ".join(t if c == 1 else f"{t} \u00d7{c}" for t, c in Counter(others).items())
     return f"The same fix also closes: {also}. {fix}".strip()
 
 
