@@ -129,3 +129,28 @@ def test_terminal_summary_ranks_problems_not_findings(sample):
     citrix = [line for line in top if "RXA-CTX-01" in line and "unpatched" in line]
     assert len(citrix) == 1 and "(+3 related)" in citrix[0]
     assert not any("PATCH_STALE" in line for line in top)
+
+
+def test_each_weakness_counts_its_largest_finding_ties_to_the_first_id():
+    """counted_risk, against the plain rule on random groups with ties and unknowns:
+    the largest risk of each group counts (ties: the finding id that sorts first; an
+    unknown risk only when the whole group is unknown), every other finding adds 0."""
+    import numpy as np
+    import pandas as pd
+
+    from flowmap.engine.risk import counted_risk
+
+    rng = np.random.default_rng(7)
+    n = 2_000
+    group = pd.Series([f"p{g}|a" for g in rng.integers(0, 300, n)])
+    risk = pd.Series(rng.choice([0.0, 1.5, 2.0, 7.25, np.nan], n))
+    ids = pd.Series([f"R:{i:05d}" for i in rng.permutation(n)])
+    got = counted_risk(group, risk, ids)
+    frame = pd.DataFrame({"g": group, "r": risk, "f": ids})
+    for _, rows in frame.groupby("g"):
+        known = rows.dropna(subset=["r"])
+        pool = rows if known.empty else known[known["r"] == known["r"].max()]
+        winner = pool.sort_values("f").index[0]
+        for i in rows.index:
+            expected = rows.at[i, "r"] if i == winner else 0.0
+            assert (np.isnan(got[i]) and np.isnan(expected)) or got[i] == expected, i

@@ -248,6 +248,21 @@ def test_formula_like_text_is_neutralised(trigger):
     assert frame["text"].tolist() == [text, "plain"]  # the input is not changed
 
 
+def test_the_pattern_for_pyarrow_matches_the_same_first_characters():
+    """The CSV and workbook writers neutralise with pyarrow's regex (FORMULA_START): it
+    must take exactly the characters neutralise_formula takes, first only."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from flowmap.render.files import FORMULA_START
+
+    firsts = [chr(c) for c in range(1, 128)] + ["\u00a0", "\u2028", "\uff1d"]
+    texts = [f + "x" for f in firsts] + ["x=", " =a", ""]
+    matched = pc.match_substring_regex(pa.array(texts), FORMULA_START).to_pylist()
+    assert matched == [neutralise_formula(t) != t for t in texts]
+    assert sum(matched) == len(FORMULA_TRIGGERS)
+
+
 def test_plain_text_is_not_changed_by_neutralise():
     plain = ["", "RXA-PAS-01", "001", "NA", "a=b", "x-y", " =indented", "'=already"]
     assert [neutralise_formula(v) for v in plain] == plain

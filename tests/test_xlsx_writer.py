@@ -203,3 +203,32 @@ def test_findings_past_the_row_limit_continue_and_the_summary_says_so(tmp_path, 
     assert any(n.startswith(f"findings has {len(a.findings):,} rows") for n in notes)
     ids = finding_ids_in_every_format(tmp_path)
     assert ids["xlsx"] == ids["parquet"] == a.findings["finding_id"].tolist()
+
+
+def test_long_columns_of_distinct_text_read_back_exactly(tmp_path: Path) -> None:
+    """A region's messages and evidence are nearly all different: such a column is
+    numbered without looking for repeats (flowmap.render.xlsx_cells.shared_strings).
+    Every cell still reads back as written, hostile text included, and the shared
+    strings stay consistent with the cells that use them."""
+    from flowmap.render.xlsx_cells import DISTINCT_SAMPLE
+
+    n = 3 * DISTINCT_SAMPLE
+    distinct = [f"message {i} for system S-{i % 97}" for i in range(n)]
+    for i, text in enumerate(HOSTILE[:-1]):  # not the over-long one: checked above
+        distinct[100 * i + 7] = text
+    distinct[5] = None
+    repeated = [f"org {i % 13}" for i in range(n)]
+    frame = pd.DataFrame({"message": distinct, "org": repeated, "also": distinct}, dtype=object)
+    path = write(tmp_path, [Table("t", frame)])
+    rows = list(openpyxl.load_workbook(path)["t"].iter_rows(values_only=True))[1:]
+    assert [r[1] for r in rows] == repeated
+    shown = excel_shows(path, 1, "A")[1:]  # below the header
+    expected = [expected_text(t).replace("\ud800", "\ufffd") for t in distinct if t is not None]
+    assert shown == expected
+    assert excel_shows(path, 1, "C")[1:] == expected
+    assert rows[5][0] is None
+    z = zipfile.ZipFile(path)
+    sst = ElementTree.fromstring(z.read("xl/sharedStrings.xml"))
+    cells = 3 + 3 * n - 2  # the header, and every cell but the two empty ones
+    assert int(sst.get("count")) == cells and int(sst.get("uniqueCount")) == len(sst)
+    assert len(sst) == 3 + 13 + 2 * (n - 1)  # the distinct columns as they come

@@ -81,6 +81,19 @@ class Analysis:
     reference: Reference = field(default_factory=Reference.bundled, repr=False)
     #: The flows' context when known (see ``flows``); None: worked out on first read.
     _flows: pd.DataFrame | None = field(default=None, repr=False)
+    #: Each finding's counted governance risk, with what it was worked out from.
+    _risk: tuple[tuple[object, ...], pd.Series] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def finding_risk(self) -> pd.Series:
+        """The governance risk each finding adds to the total, each weakness counted once
+        (:func:`flowmap.engine.risk.finding_risk`); worked out once."""
+        key = (self.findings, self.flows, self.assets, self.settings)
+        if self._risk is None or any(a is not b for a, b in zip(self._risk[0], key)):
+            risk = finding_risk(self.findings, self.flows, self.assets, self.settings)
+            self._risk = (key, risk)
+        return self._risk[1]
 
     @property
     def flows(self) -> pd.DataFrame:
@@ -114,9 +127,7 @@ class Analysis:
     def governance_risk(self) -> float:
         """Sum over weaknesses (one problem about one asset) of the largest (score / 100) x
         the data's impact among their flow, asset and backup findings (docs/scoring.md)."""
-        return round(
-            float(finding_risk(self.findings, self.flows, self.assets, self.settings).sum()), 2
-        )
+        return round(float(self.finding_risk().sum()), 2)
 
     @property
     def total_risk(self) -> float:
@@ -126,7 +137,7 @@ class Analysis:
     def risk_by_asset(self) -> pd.DataFrame:
         """Each asset's cyber, governance and total risk, largest first."""
         f = self.findings.assign(
-            risk=finding_risk(self.findings, self.flows, self.assets, self.settings),
+            risk=self.finding_risk(),
             asset_id=finding_asset(self.findings, self.flows),
         )
         governance = f.groupby("asset_id")["risk"].sum()

@@ -104,10 +104,20 @@ def counted_risk(group: pd.Series, risk: pd.Series, finding_id: pd.Series) -> pd
     """
     if not len(risk):
         return risk.astype("float64")
-    order = pd.DataFrame({"g": group.to_numpy(), "r": -risk.to_numpy(), "f": finding_id.to_numpy()})
-    first = order.sort_values(["g", "r", "f"], kind="stable").drop_duplicates("g").index
+    codes = pd.factorize(group.to_numpy(), use_na_sentinel=False)[0]
+    values = risk.to_numpy(dtype="float64", na_value=np.nan)
+    ranked = np.where(np.isnan(values), -np.inf, values)
+    best = np.full(codes.max() + 1, -np.inf)
+    np.maximum.at(best, codes, ranked)
+    candidate = np.flatnonzero(ranked == best[codes])  # the largest of its group
+    per_group = np.bincount(codes[candidate], minlength=len(best))
     keep = np.zeros(len(risk), dtype=bool)
-    keep[first] = True
+    single = candidate[per_group[codes[candidate]] == 1]
+    keep[single] = True
+    tied = candidate[per_group[codes[candidate]] > 1]
+    if len(tied):  # equal largest: the finding whose id sorts first
+        ids = pd.DataFrame({"g": codes[tied], "f": finding_id.to_numpy()[tied]}, index=tied)
+        keep[ids.sort_values(["g", "f"], kind="stable").drop_duplicates("g").index] = True
     return risk.where(keep, 0.0)
 
 

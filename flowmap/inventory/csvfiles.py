@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flowmap.errors import InventoryReadError
@@ -221,14 +222,31 @@ def _check_size(path: Path, data: bytes, text: str, limits: Limits) -> list[str]
             f"{limits.max_columns:,}; {limits.advice('max_columns')}"
         )
     # a cell is at most 4 bytes a character: a run this long is too long in any encoding
-    run = re.search(rb"[^,\r\n]{%d}" % (4 * limits.max_cell_chars + 1), data)
-    if run:
-        line = data.count(b"\n", 0, run.start()) + 1
+    start = _long_run(data, 4 * limits.max_cell_chars)
+    if start is not None:
+        line = data.count(b"\n", 0, start) + 1
         raise InventoryReadError(
             f"{path} line {line} has a cell longer than the limit of "
             f"{limits.max_cell_chars:,} characters; {limits.advice('max_cell_chars')}"
         )
     return first
+
+
+def _long_run(data: bytes, limit: int) -> int | None:
+    """Where the first run of more than ``limit`` bytes with no comma or line end starts
+    (None: there is none); the same as searching for ``[^,\\r\\n]{limit + 1}``, at numpy's
+    speed rather than a regular expression's.
+
+    >>> _long_run(b"ab,cdef\\nxy", 3), _long_run(b"ab,cd", 3), _long_run(b"abcd", 3)
+    (3, None, 0)
+    """
+    if len(data) <= limit:
+        return None
+    codes = np.frombuffer(data, dtype=np.uint8)
+    stops = np.flatnonzero((codes == ord(",")) | (codes == ord("\n")) | (codes == ord("\r")))
+    bounds = np.concatenate(([-1], stops, [len(codes)]))
+    long = np.flatnonzero(np.diff(bounds) - 1 > limit)
+    return int(bounds[long[0]] + 1) if len(long) else None
 
 
 @contextmanager

@@ -39,6 +39,9 @@ from flowmap.render.written import flush, note, sha256, temporary, written_by_fl
 
 FIXED_CREATED = dt.datetime(2000, 1, 1)  # workbook metadata, so output is reproducible
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: The same characters as a pattern for pyarrow's string functions (one test keeps them
+#: in step: tests/test_workbook.py).
+FORMULA_START = "^[=+\\-@\t\r]"
 #: What a failed write tells the user, by the operating system's error number.
 CAUSES = {
     errno.ENOSPC: "the disk is full",

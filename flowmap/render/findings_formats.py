@@ -145,6 +145,8 @@ def dump_findings_csv(flat: pd.DataFrame, path: Path) -> None:
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
+    from flowmap.render.files import FORMULA_START
+
     table = pa.Table.from_pandas(flat, preserve_index=False)
     for i, field in enumerate(table.schema):
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
@@ -154,11 +156,6 @@ def dump_findings_csv(flat: pd.DataFrame, path: Path) -> None:
                 quoted = pc.binary_join_element_wise("'", column, "")
                 table = table.set_column(i, field, pc.if_else(risky, quoted, column))
     pacsv.write_csv(table, str(path), pacsv.WriteOptions(quoting_style="needed"))
-
-
-#: Text a spreadsheet would take for a formula (as
-#: :data:`flowmap.render.files.FORMULA_TRIGGERS`; a test keeps the two in step).
-FORMULA_START = "^[=+\\-@\t\r]"
 
 
 #: Parquet writer settings, fixed so the same findings give the same bytes.

@@ -35,16 +35,31 @@ Examples
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from flowmap.render.files import EXCEL_ROWS, FORMULA_TRIGGERS
+from flowmap.render.files import EXCEL_ROWS
+from flowmap.render.xlsx_cells import (
+    CELL_CHARACTERS,
+    CUT_NOTE,
+    DATE,
+    FLAG,
+    NUMBER,
+    STR,
+    TEXT,
+    Column,
+    cells,
+    joined,
+    lit,
+    shared_strings,
+    text_of,
+)
 from flowmap.render.xlsx_package import (
     APP,
     MAIN,
@@ -58,19 +73,11 @@ from flowmap.render.xlsx_package import (
     workbook_rels,
 )
 
-#: Excel's limit on the characters in a cell.
-CELL_CHARACTERS = 32_767
-#: What ends a text cut at that limit.
-CUT_NOTE = " [cut here: an Excel cell holds 32,767 characters]"
+__all__ = ["CELL_CHARACTERS", "CUT_NOTE", "Table", "write_workbook_tables"]
+
 #: Values looked at to fit a column's width (as :func:`flowmap.render.files.write_sheet`).
 WIDTH_SAMPLE = 200
-EXCEL_EPOCH = np.datetime64("1899-12-30", "D")  # day 0 of Excel's (1900) date system
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")  # alone: no character at all
-_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
-_TRIGGERS = frozenset(FORMULA_TRIGGERS)
-EMPTY, TEXT, NUMBER, FLAG, DATE = 0, 1, 2, 3, 4
-#: Each kind of cell, as XML: before the cell reference, and between it and the value.
+#: Each kind of cell, as XML: between the cell reference and the value.
 _OPEN = {TEXT: '" t="s"><v>', NUMBER: '"><v>', FLAG: '" t="b"><v>', DATE: '" s="2"><v>'}
 _OPEN_BOLD = {TEXT: '" s="1" t="s"><v>', NUMBER: '" s="1"><v>', FLAG: '" s="1" t="b"><v>'}
 
@@ -96,20 +103,30 @@ def write_workbook_tables(path: str | Path, tables: Sequence[Table], *, title: s
     Returns the path written.
     """
     path = Path(path)
-    strings = _Strings()
+    made = [(t, [str(c) for c in t.frame.columns], _columns(t.frame)) for t in tables]
+    texts = []
+    for table, names, columns in made:
+        if table.header:
+            texts.append(pa.array(names, STR))
+        texts.extend(text_of(c) for c in columns)
+    strings = shared_strings(texts, main=MAIN)
+    codes = iter(strings.codes)
     sheets: list[tuple[str, str | None]] = []  # name, filter range
-    with Package() as package:  # each sheet is compressed while the next is made
-        for table in tables:
-            frame = table.frame
-            names = [str(c) for c in frame.columns]
-            columns = [cells(frame.iloc[:, c]) for c in range(frame.shape[1])]
+    with Package() as package:  # each part is compressed while the next is made
+        package.add("xl/sharedStrings.xml", strings.xml)
+        for table, names, columns in made:
+            head = next(codes).to_pylist() if table.header else None
+            values = [_with_codes(c, next(codes)) for c in columns]
             widths = _widths(names, columns, table)
             rows_per_sheet = EXCEL_ROWS - (1 if table.header else 0)
-            for part, start in enumerate(range(0, max(len(frame), 1), rows_per_sheet), start=1):
+            for part, start in enumerate(range(0, max(len(table.frame), 1), rows_per_sheet), 1):
                 name = table.name if part == 1 else f"{table.name} ({part})"
-                stop = min(start + rows_per_sheet, len(frame))
-                chunk = [(kinds[start:stop], values[start:stop]) for kinds, values in columns]
-                xml, filtered = _sheet(names, chunk, table, widths, strings, first=not sheets)
+                stop = min(start + rows_per_sheet, len(table.frame))
+                chunk = [
+                    (c.kinds[start:stop], v.slice(start, stop - start))
+                    for c, v in zip(columns, values)
+                ]
+                xml, filtered = _sheet(names, head, chunk, table, widths, first=not sheets)
                 sheets.append((name, filtered))
                 package.add(f"xl/worksheets/sheet{len(sheets)}.xml", xml)
         parts = {
@@ -120,155 +137,26 @@ def write_workbook_tables(path: str | Path, tables: Sequence[Table], *, title: s
             "xl/workbook.xml": workbook(sheets),
             "xl/_rels/workbook.xml.rels": workbook_rels(len(sheets)),
             "xl/styles.xml": STYLES,
-            "xl/sharedStrings.xml": strings.xml(),
         }
         for name, data in parts.items():
             package.add(name, data)
         sheet_parts = [f"xl/worksheets/sheet{i}.xml" for i in range(1, len(sheets) + 1)]
-        package.write(path, [*parts, *sheet_parts])
+        package.write(path, [*parts, "xl/sharedStrings.xml", *sheet_parts])
     return path
 
 
-# ------------------------------------------------------------------ cells
+def _columns(frame: pd.DataFrame) -> list[Column]:
+    return [cells(frame.iloc[:, c]) for c in range(frame.shape[1])]
 
 
-def cells(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A column as cells: each cell's kind (:data:`EMPTY`, :data:`TEXT`, :data:`NUMBER`,
-    :data:`FLAG` or :data:`DATE`) and its value as the cell holds it (text neutralised;
-    numbers, yes/no and dates as the XML writes them).
-
-    Examples
-    --------
-    >>> kinds, values = cells(pd.Series(["=1+1", None, "", ("a", "-b"), 2, 2.5, True]))
-    >>> kinds.tolist()
-    [1, 0, 0, 1, 2, 2, 3]
-    >>> values.tolist()
-    ["'=1+1", None, None, 'a;-b', '2', '2.5', '1']
-    """
-    n = len(series)
-    values = np.full(n, None, dtype=object)
-    kinds = np.zeros(n, dtype=np.int8)
-    dtype = series.dtype
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        known = series.notna().to_numpy()
-        days = series.to_numpy()[known].astype("datetime64[D]") - EXCEL_EPOCH
-        kinds[known] = DATE
-        values[known] = days.astype(np.int64).astype(str).astype(object)
-    elif pd.api.types.is_bool_dtype(dtype):
-        known = series.notna().to_numpy()
-        kinds[known] = FLAG
-        values[known] = np.where(series[known].astype(bool).to_numpy(), "1", "0").astype(object)
-    elif pd.api.types.is_integer_dtype(dtype):
-        known = series.notna().to_numpy()
-        kinds[known] = NUMBER
-        values[known] = [str(int(v)) for v in series[known].tolist()]
-    elif pd.api.types.is_float_dtype(dtype):
-        numbers = series.to_numpy(dtype=float, na_value=np.nan)
-        known = np.isfinite(numbers)
-        kinds[known] = NUMBER
-        values[known] = [repr(v) for v in numbers[known].tolist()]
-    elif isinstance(dtype, pd.StringDtype):  # text (pandas' "str"): no per-value checks
-        text = series.fillna("").to_numpy(dtype=object)
-        known = (text != "").astype(bool)
-        kinds[known] = TEXT
-        values[known] = text[known]
-    else:
-        for i, value in enumerate(series.tolist()):
-            kind, shown = _cell(value)
-            if kind:
-                kinds[i], values[i] = kind, shown
-    text = kinds == TEXT
-    if text.any():
-        values[text] = [
-            "'" + t if t[:1] in _TRIGGERS else t for t in values[text].tolist()
-        ]  # neutralised: see flowmap.render.files.neutralise_formula
-    return kinds, values
-
-
-def _cell(value: object) -> tuple[int, str | None]:
-    """One value's kind and shown value (for a column of mixed or text values)."""
-    if type(value) is str:
-        return (TEXT, value) if value else (EMPTY, None)
-    if value is None or value is pd.NA or value is pd.NaT:
-        return EMPTY, None
-    if isinstance(value, bool | np.bool_):
-        return FLAG, "1" if value else "0"
-    if isinstance(value, int | np.integer):
-        return NUMBER, str(int(value))
-    if isinstance(value, float | np.floating):
-        return (NUMBER, repr(float(value))) if np.isfinite(value) else (EMPTY, None)
-    if isinstance(value, pd.Timestamp):
-        return TEXT, value.strftime("%Y-%m-%d")
-    if isinstance(value, tuple | list):
-        return _cell(";".join(str(v) for v in value))
-    shown = str(value)
-    return (TEXT, shown) if shown else (EMPTY, None)
-
-
-class _Strings:
-    """The workbook's shared strings: each distinct text once, escaped once."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-        self.count = 0  # cells that refer to a shared string
-
-    def codes(self, texts: np.ndarray) -> np.ndarray:
-        """The shared-string number of each text (``texts`` holds str only)."""
-        self.count += len(texts)
-        codes, uniques = pd.factorize(texts)
-        index = self.index
-        numbers = np.empty(len(uniques), dtype=np.int64)
-        for i, text in enumerate(uniques.tolist()):
-            n = index.get(text)
-            if n is None:
-                n = index[text] = len(index)
-            numbers[i] = n
-        return numbers[codes]
-
-    def xml(self) -> bytes:
-        head = (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN}" '
-            f'count="{self.count}" uniqueCount="{len(self.index)}">'
-        )
-        return (head + _items(list(self.index)) + "</sst>").encode("utf-8")
-
-
-def _items(texts: list[str]) -> str:
-    """The ``<si>`` items of these texts, escaped all at once (white space at either end
-    of a text kept: ``xml:space="preserve"``)."""
-    if not texts:
-        return ""
-    joined = "\x00".join(texts)  # escaped as one text: no Python call per text
-    if joined.count("\x00") != len(texts) - 1 or max(map(len, texts)) > CELL_CHARACTERS:
-        return "".join(map(_si, texts))  # a NUL in a text, or a text to cut: one by one
-    escaped = _escaped(joined, _CONTROL_NOT_NUL).split("\x00")
-    return "".join(
-        [
-            (_OPEN_KEEP if t[:1].isspace() or t[-1:].isspace() else "<si><t>") + e + "</t></si>"
-            for t, e in zip(texts, escaped)
-        ]
-    )
-
-
-_OPEN_KEEP = '<si><t xml:space="preserve">'
-_CONTROL_NOT_NUL = re.compile(r"[\x01-\x08\x0b-\x1f\ufffe\uffff]")
-
-
-def _escaped(text: str, control: re.Pattern = _CONTROL) -> str:
-    """Text as XML holds it in a cell: markup characters, Excel's own ``_xHHHH_``
-    escapes, and characters XML cannot hold written as ``_xHHHH_``."""
-    text = escape(text)
-    if "_x" in text:
-        text = _ESCAPED.sub(r"_x005F\1", text)
-    text = _SURROGATE.sub("\ufffd", text)  # the replacement character, as any reader shows
-    return control.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-
-
-def _si(text: str) -> str:
-    if len(text) > CELL_CHARACTERS:
-        text = text[: CELL_CHARACTERS - len(CUT_NOTE)] + CUT_NOTE
-    keep = text[:1].isspace() or text[-1:].isspace()
-    return (_OPEN_KEEP if keep else "<si><t>") + _escaped(text) + "</t></si>"
+def _with_codes(column: Column, codes: pa.Array) -> pa.Array:
+    """The column's values with each text cell's shared-string number in its place."""
+    is_text = column.kinds == TEXT
+    if not is_text.any():
+        return column.values
+    if column.only() == TEXT:
+        return codes
+    return pc.if_else(pa.array(is_text), codes, column.values)
 
 
 def _column_letters(n: int) -> list[str]:
@@ -285,47 +173,54 @@ def _column_letters(n: int) -> list[str]:
 
 def _sheet(
     names: list[str],
-    columns: list[tuple[np.ndarray, np.ndarray]],
+    head: list[str] | None,
+    columns: list[tuple[np.ndarray, pa.Array]],
     table: Table,
     widths: list[float],
-    strings: _Strings,
     *,
     first: bool,
 ) -> tuple[bytes, str | None]:
+    """A sheet's XML: its header row (``head``: the names' shared-string numbers) and
+    its rows, each row's XML made for all rows at once."""
     letters = _column_letters(max(len(names), 1))
     offset = 1 if table.header else 0
     n = len(columns[0][0]) if columns else 0
-    numbers = np.arange(offset + 1, offset + n + 1).astype(str).astype(object)
-    row_xml = np.full(n, "", dtype=object)
+    numbers = pa.array(np.arange(offset + 1, offset + n + 1)).cast(STR)
+    row_parts: list[pa.Array | pa.Scalar] = [lit('<row r="'), numbers, lit('">')]
     for c, (kinds, values) in enumerate(columns):
-        out = np.full(n, "", dtype=object)
         opens = _OPEN_BOLD if (not table.header and c == 0) else _OPEN
-        for kind in (TEXT, NUMBER, FLAG, DATE):
-            hit = kinds == kind
-            if not hit.any():
-                continue
-            shown = values[hit]
-            if kind == TEXT:
-                shown = strings.codes(shown).astype(str).astype(object)
-            ref = '<c r="' + letters[c] + numbers[hit]
-            out[hit] = ref + opens.get(kind, _OPEN[kind]) + shown + "</v></c>"
-        row_xml += out
-    rows = []
-    if table.header:
-        head = strings.codes(np.array(names, dtype=object))
-        rows.append(
+        present = np.flatnonzero(np.bincount(kinds, minlength=DATE + 1)[1:]) + 1
+        if not len(present):
+            continue
+        if len(present) == 1:
+            open_tag: pa.Array | pa.Scalar = lit(opens.get(int(present[0]), _OPEN[int(present[0])]))
+        else:
+            choices = pa.array(["", *(opens.get(k, _OPEN[k]) for k in (TEXT, NUMBER, FLAG, DATE))])
+            open_tag = pc.take(choices, pa.array(kinds)).cast(STR)
+        row_parts.append(
+            pc.binary_join_element_wise(
+                lit(f'<c r="{letters[c]}'), numbers, open_tag, values, lit("</v></c>"), lit("")
+            )
+        )
+    row_parts += [lit("</row>"), lit("")]
+    rows = (
+        pc.binary_join_element_wise(*row_parts, null_handling="replace", null_replacement="")
+        if n
+        else pa.array([], STR)
+    )
+    header = ""
+    if head is not None:
+        header = (
             '<row r="1">'
             + "".join(
-                f'<c r="{letters[c]}1" s="1" t="s"><v>{code}</v></c>'
-                for c, code in enumerate(head.tolist())
+                f'<c r="{letters[c]}1" s="1" t="s"><v>{code}</v></c>' for c, code in enumerate(head)
             )
             + "</row>"
         )
-    rows.extend(('<row r="' + numbers + '">' + row_xml + "</row>").tolist())
     last = offset + n
     span = f"A1:{letters[len(names) - 1]}{max(last, 1)}" if names else "A1"
     filtered = span if (table.header and names) else None
-    parts = [
+    before = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
         f'xmlns:r="{REL}"><dimension ref="{span}"/><sheetViews><sheetView'
         + (' tabSelected="1"' if first else "")
@@ -336,30 +231,29 @@ def _sheet(
             if table.header
             else ""
         )
-        + '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>',
-        _cols(widths),
-        "<sheetData>",
-        "".join(rows),
-        "</sheetData>",
-        f'<autoFilter ref="{filtered}"/>' if filtered else "",
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-        'footer="0.3"/></worksheet>',
-    ]
-    return "".join(parts).encode("utf-8"), filtered
+        + '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        + _cols(widths)
+        + "<sheetData>"
+        + header
+    )
+    after = (
+        "</sheetData>"
+        + (f'<autoFilter ref="{filtered}"/>' if filtered else "")
+        + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+        'footer="0.3"/></worksheet>'
+    )
+    return b"".join([before.encode("utf-8"), joined(rows), after.encode("utf-8")]), filtered
 
 
-def _widths(
-    names: list[str], columns: list[tuple[np.ndarray, np.ndarray]], table: Table
-) -> list[float]:
+def _widths(names: list[str], columns: list[Column], table: Table) -> list[float]:
     """Column widths: as given, else fitted to the header and the first rows (8 to 60)."""
     if table.widths is not None:
         return list(table.widths) + [8.0] * (len(names) - len(table.widths))
     widths = []
-    for name, (kinds, values) in zip(names, columns):
-        sample = [
-            10 if kind == DATE else len(v) if v is not None else 0
-            for kind, v in zip(kinds[:WIDTH_SAMPLE].tolist(), values[:WIDTH_SAMPLE].tolist())
-        ]
+    for name, column in zip(names, columns):
+        kinds = column.kinds[:WIDTH_SAMPLE].tolist()
+        lengths = pc.utf8_length(column.values.slice(0, WIDTH_SAMPLE)).to_pylist()
+        sample = [10 if k == DATE else n or 0 for k, n in zip(kinds, lengths)]
         widths.append(min(max(max([len(name), *sample]) + 2, 8), 60))
     return widths
 
