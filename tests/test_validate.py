@@ -281,3 +281,20 @@ def test_ip_addresses_take_addresses_and_networks_and_name_a_bad_item(tmp_path: 
     assert "not an IP address or network" in bad[0].message
     good = flowmap.load_inventory(write_csv_tables(tmp_path / "j", small_tables()), as_of=AS_OF)
     assert good.systems["ip_addresses"].iloc[0] == ()
+
+
+def test_a_clean_inventory_is_validated_without_importing_pandera():
+    """pandera takes longer to import than a region's checks take: a table whose cells
+    all pass is seen to pass without it (flowmap.inventory.cellchecks), and pandera is
+    imported only to name failing cells."""
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLE
+
+    code = (
+        f"import sys, flowmap; r = flowmap.validate({str(SAMPLE)!r}); "
+        "print(r.ok, 'pandera' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["True", "False"]

@@ -137,8 +137,7 @@ class Analysis:
     def risk_by_asset(self) -> pd.DataFrame:
         """Each asset's cyber, governance and total risk, largest first."""
         f = self.findings.assign(
-            risk=self.finding_risk(),
-            asset_id=finding_asset(self.findings, self.flows),
+            risk=self.finding_risk(), asset_id=finding_asset(self.findings, self.flows)
         )
         governance = f.groupby("asset_id")["risk"].sum()
         out = self.assets[["asset_id", "name", "org_id", "impact"]].copy()

@@ -1,6 +1,6 @@
-"""The checks validation runs once cells are parsed: required cells, allowed values,
-ranges and duplicate keys in each table (a pandera schema, run lazily so every failure
-is reported), then references and warnings across tables.
+"""The checks validation runs once cells are parsed: list items, addresses and duplicate
+keys in each table (required cells, allowed values and ranges are
+:mod:`flowmap.inventory.cellchecks`), then references and warnings across tables.
 
 Every check reports through :func:`~flowmap.inventory.problems.capped`: at most
 :data:`~flowmap.inventory.problems.MAX_PROBLEMS_PER_CHECK` rows, then a count of the rest.
@@ -17,7 +17,7 @@ import pandas as pd
 from flowmap.inventory.codes import member, sorted_codes
 from flowmap.inventory.problems import Problem, capped
 from flowmap.inventory.raw import RawInventory, RawTable
-from flowmap.inventory.schema import ADDRESS_LIST_COLUMNS, LIST_SEPARATOR, TABLES, Column, Table
+from flowmap.inventory.schema import ADDRESS_LIST_COLUMNS, LIST_SEPARATOR, TABLES, Table
 
 #: Date columns that record something that has already happened.
 PAST_DATES = {
@@ -28,72 +28,7 @@ PAST_DATES = {
 }
 
 
-def table_checks(
-    table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str], empty: dict[str, np.ndarray]
-) -> list[Problem]:
-    """Required cells, enumerations and ranges, checked lazily by pandera."""
-    import pandera.pandas as pa
-    from pandera.errors import SchemaErrors
-
-    columns: dict[str, pa.Column] = {}
-    messages: dict[tuple[str, int], str] = {}
-    view = pd.DataFrame(index=out.index)
-    for col in table.columns.values():
-        if col.name in missing or col.type == "enum_list":
-            continue
-        series = out[col.name]
-        checks: list[tuple[pa.Check, str]] = []
-        if col.type in ("id", "text", "enum"):
-            series = series.where(~empty[col.name])
-        if col.type == "list":
-            series = series.where(series.map(len) > 0)
-        if col.type == "enum":
-            checks.append(
-                (pa.Check.isin(col.allowed), f"not allowed: use one of {', '.join(col.allowed)}")
-            )
-        if col.type in ("int", "float") and (col.minimum is not None or col.maximum is not None):
-            lo = -np.inf if col.minimum is None else col.minimum
-            hi = np.inf if col.maximum is None else col.maximum
-            checks.append((pa.Check.in_range(lo, hi), _range_text(col)))
-        if not checks and not col.required:
-            continue
-        for number, (_, message) in enumerate(checks):
-            messages[(col.name, number)] = message
-        messages[(col.name, -1)] = "required: this cell must not be empty"
-        columns[col.name] = pa.Column(
-            None, checks=[c for c, _ in checks], nullable=not col.required
-        )
-        view[col.name] = series
-    problems = _enum_list_checks(table, rt, out, missing)
-    problems += _address_checks(table, rt, out, missing)
-    if not columns:
-        return problems
-    try:
-        pa.DataFrameSchema(columns, coerce=False).validate(view, lazy=True)
-        return problems
-    except SchemaErrors as exc:
-        cases = exc.failure_cases
-    raw = rt.frame
-    cases = cases.assign(
-        _key_column=cases["column"].astype(str),
-        _key_number=cases["check_number"].fillna(-1).astype(int),
-    )
-    for (column, number), group in cases.groupby(["_key_column", "_key_number"], sort=False):
-        message = messages.get((column, number), f"failed the check {group['check'].iloc[0]}")
-
-        def found(group=group, column=column, message=message):
-            for index in group["index"]:
-                row = None if pd.isna(index) else int(index)
-                value = (
-                    str(raw.at[row, column]) if row is not None and column in raw.columns else None
-                )
-                yield Problem("error", table.name, row, column, value, message, rt.where(row))
-
-        problems.extend(capped(found(), len(group), where=rt.where(None)))
-    return problems
-
-
-def _enum_list_checks(
+def enum_list_checks(
     table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str]
 ) -> list[Problem]:
     """Each element of a ``;`` list must be an allowed value."""
@@ -141,7 +76,7 @@ def is_address(text: str) -> bool:
     return True
 
 
-def _address_checks(
+def address_checks(
     table: Table, rt: RawTable, out: pd.DataFrame, missing: list[str]
 ) -> list[Problem]:
     """Each item of an address list must be an IP address or a CIDR network."""
@@ -170,12 +105,6 @@ def _address_checks(
             )
         )
     return problems
-
-
-def _range_text(col: Column) -> str:
-    if col.maximum is None:
-        return f"out of range: must be {col.minimum:g} or more"
-    return f"out of range: must be between {col.minimum:g} and {col.maximum:g}"
 
 
 def duplicate_keys(

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from flowmap.errors import InvalidInventoryError
+from flowmap.inventory.cellchecks import table_checks
 from flowmap.inventory.cells import bad_cells, empty_frame, parse_column
-from flowmap.inventory.checks import duplicate_keys, reference_checks, table_checks, warnings
+from flowmap.inventory.checks import duplicate_keys, reference_checks, warnings
 from flowmap.inventory.model import Inventory
 from flowmap.inventory.problems import Problem, ValidationReport
 from flowmap.inventory.proposals import proposal_checks

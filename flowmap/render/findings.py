@@ -19,6 +19,7 @@ gives byte-identical files, and every finding is in every format written.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -201,16 +202,15 @@ def write_findings(
     with (
         output_files(finals, force=force) as temporaries,
         stages([FORMATS[f] for f in chosen], enabled=progress) as step,
+        ThreadPoolExecutor(max_workers=1) as beside,  # waited for before any file is kept
     ):
         summary = analysis.summary if summary is None else summary  # once, for every file
         evidence = evidence_json(findings)
         flat = flat_findings(findings, evidence) if {"csv", "xlsx"} & set(chosen) else None
         lines = finding_lines(findings, evidence) if {"json", "jsonl"} & set(chosen) else []
-        for fmt, tmp in zip(chosen, temporaries):
-            step()
-            if fmt == "xlsx":
-                write_workbook_tables(tmp, workbook_tables(analysis, summary, flat), title=TITLE)
-            elif fmt == "csv":
+
+        def dump(fmt: str, tmp: Path) -> None:
+            if fmt == "csv":
                 dump_findings_csv(flat, tmp)
             elif fmt == "json":
                 dump_findings_json(summary, lines, tmp, version=SCHEMA_VERSION)
@@ -218,6 +218,21 @@ def write_findings(
                 dump_findings_jsonl(lines, tmp)
             else:
                 dump_findings_parquet(findings, evidence, summary, tmp, version=SCHEMA_VERSION)
+
+        # the machine formats are written on a second thread while the workbook is made
+        # (much of each is compiled code that lets the other run)
+        others = [
+            (fmt, beside.submit(dump, fmt, tmp))
+            for fmt, tmp in zip(chosen, temporaries)
+            if fmt != "xlsx"
+        ]
+        for fmt, tmp in zip(chosen, temporaries):
+            if fmt == "xlsx":
+                step()
+                write_workbook_tables(tmp, workbook_tables(analysis, summary, flat), title=TITLE)
+        for _, done in others:
+            step()
+            done.result()
     return finals
 
 

@@ -158,6 +158,23 @@ def dump_findings_csv(flat: pd.DataFrame, path: Path) -> None:
     pacsv.write_csv(table, str(path), pacsv.WriteOptions(quoting_style="needed"))
 
 
+def _lists(lists: list) -> object:
+    """Lists of text as a pyarrow list column, each distinct list object converted once
+    (a rule's references are one list shared by all its findings).
+
+    >>> r = ["a", "b"]
+    >>> _lists([r, ("c",), r]).to_pylist()
+    [['a', 'b'], ['c'], ['a', 'b']]
+    """
+    import pyarrow as pa
+
+    number: dict[int, int] = {}  # the objects are all alive here: their ids differ
+    which = np.array([number.setdefault(id(v), len(number)) for v in lists], dtype=np.int64)
+    first = np.unique(which, return_index=True)[1]
+    distinct = pa.array([list(lists[i]) for i in first], type=pa.list_(pa.string()))
+    return distinct.take(pa.array(which)) if len(lists) else distinct
+
+
 #: Parquet writer settings, fixed so the same findings give the same bytes.
 PARQUET_OPTIONS = {
     "compression": "zstd",
@@ -185,7 +202,7 @@ def dump_findings_parquet(
         if name == "evidence":
             columns[name] = pa.array(evidence, type=pa.string())
         elif name == "references":
-            columns[name] = pa.array([list(r) for r in series.tolist()], type=pa.list_(pa.string()))
+            columns[name] = _lists(series.tolist())
         elif pd.api.types.is_float_dtype(series):  # not a number: unknown (null)
             columns[name] = pa.Array.from_pandas(series, type=pa.float64())
         else:
