@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 
 from flowmap.engine.blast import blast_radius
@@ -31,6 +31,9 @@ from flowmap.progress import stages
 from flowmap.reference.bundle import Reference
 from flowmap.reference.epss import EpssScores
 from flowmap.reference.kev import KevCatalogue
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -81,19 +84,28 @@ class Analysis:
     reference: Reference = field(default_factory=Reference.bundled, repr=False)
     #: The flows' context when known (see ``flows``); None: worked out on first read.
     _flows: pd.DataFrame | None = field(default=None, repr=False)
-    #: Each finding's counted governance risk, with what it was worked out from.
-    _risk: tuple[tuple[object, ...], pd.Series] | None = field(
+    #: Each finding's counted governance risk and asset, with what they were worked out from.
+    _risk: tuple[tuple[object, ...], pd.Series, pd.Series] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
     def finding_risk(self) -> pd.Series:
         """The governance risk each finding adds to the total, each weakness counted once
         (:func:`flowmap.engine.risk.finding_risk`); worked out once."""
+        return self._finding_risk_and_asset()[0]
+
+    def finding_asset(self) -> pd.Series:
+        """The asset each finding concerns, '' for none
+        (:func:`flowmap.engine.risk.finding_asset`); worked out once."""
+        return self._finding_risk_and_asset()[1]
+
+    def _finding_risk_and_asset(self) -> tuple[pd.Series, pd.Series]:
         key = (self.findings, self.flows, self.assets, self.settings)
         if self._risk is None or any(a is not b for a, b in zip(self._risk[0], key)):
-            risk = finding_risk(self.findings, self.flows, self.assets, self.settings)
-            self._risk = (key, risk)
-        return self._risk[1]
+            asset = finding_asset(self.findings, self.flows)
+            risk = finding_risk(self.findings, self.flows, self.assets, self.settings, asset=asset)
+            self._risk = (key, risk, asset)
+        return self._risk[1], self._risk[2]
 
     @property
     def flows(self) -> pd.DataFrame:
@@ -136,10 +148,7 @@ class Analysis:
 
     def risk_by_asset(self) -> pd.DataFrame:
         """Each asset's cyber, governance and total risk, largest first."""
-        f = self.findings.assign(
-            risk=self.finding_risk(), asset_id=finding_asset(self.findings, self.flows)
-        )
-        governance = f.groupby("asset_id")["risk"].sum()
+        governance = self.finding_risk().groupby(self.finding_asset().to_numpy()).sum()
         out = self.assets[["asset_id", "name", "org_id", "impact"]].copy()
         out["cyber_risk"] = self.assets["risk"].to_numpy()
         out["governance_risk"] = out["asset_id"].map(governance).fillna(0.0).round(2)

@@ -13,12 +13,15 @@ a zone of 5,000 desktops is 5,000 edges.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 
 from flowmap.engine.nodes import node
 from flowmap.inventory.model import Inventory
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 NODE_KINDS = ("organisation", "system", "asset", "zone", "vulnerability")
 EDGE_KINDS = (
@@ -72,6 +75,8 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
     >>> sorted({d["kind"] for _, _, d in G.edges(data=True)})[:3]
     ['affects', 'backup', 'controls']
     """
+    import networkx as nx
+
     G = nx.MultiDiGraph(source=inventory.name)
     orgs, systems = inventory.organisations, inventory.systems
     assets, flows = inventory.assets, inventory.flows

@@ -18,14 +18,17 @@ zone, does not put the clinical zone one move from the DMZ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from flowmap.engine.nodes import ATTACKER, nodes
 from flowmap.inventory.model import Inventory
 from flowmap.inventory.schema import electronic
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 BACKENDS = ("rustworkx", "networkx")
 TIGHT = 1e-9  # relative tolerance for "this edge lies on a shortest path"
@@ -58,6 +61,8 @@ class Movement:
 
     def to_networkx(self) -> nx.DiGraph:
         """The same graph as networkx, with ``weight``, ``how`` and ``flow_id`` on edges."""
+        import networkx as nx
+
         G = nx.DiGraph()
         G.add_nodes_from(self.names.tolist())
         names = self.names
@@ -199,6 +204,8 @@ def search(m: Movement, *, backend: str = "rustworkx") -> tuple[np.ndarray, np.n
     if backend == "rustworkx":
         distance = _rustworkx_distances(m)
     elif backend == "networkx":
+        import networkx as nx
+
         G = nx.DiGraph()
         G.add_nodes_from(range(len(m.names)))
         G.add_weighted_edges_from(zip(m.src.tolist(), m.dst.tolist(), m.weight.tolist()))

@@ -20,8 +20,8 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -29,6 +29,9 @@ from flowmap.engine.blast import blast_radius
 from flowmap.engine.movement import ATTACKER, Movement, movement_edges, search
 from flowmap.engine.nodes import id_of, is_kind, node, nodes
 from flowmap.inventory.model import Inventory
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "ATTACKER",
@@ -138,10 +141,7 @@ def most_likely_paths(graph: nx.DiGraph | Movement, *, backend: str = "rustworkx
     m = graph if isinstance(graph, Movement) else Movement.from_networkx(graph)
     dist, parents = search(m, backend=backend)
     return AttackGraph(
-        movement=m,
-        dist=dist,
-        parents=parents,
-        graph=graph if isinstance(graph, nx.DiGraph) else None,
+        movement=m, dist=dist, parents=parents, graph=None if isinstance(graph, Movement) else graph
     )
 
 

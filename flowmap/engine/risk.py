@@ -38,6 +38,8 @@ def finding_risk(
     flows: pd.DataFrame,
     assets: pd.DataFrame,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
+    *,
+    asset: pd.Series | None = None,
 ) -> pd.Series:
     """Governance risk each finding adds to the total, counting each weakness once.
 
@@ -60,7 +62,7 @@ def finding_risk(
     >>> finding_risk(f, flows, assets).tolist()
     [0.0, 6.3]
     """
-    parts = finding_risk_parts(findings, flows, assets, settings)
+    parts = finding_risk_parts(findings, flows, assets, settings, asset=asset)
     return counted_risk(parts["group"], parts["risk"], findings["finding_id"])
 
 
@@ -69,16 +71,18 @@ def finding_risk_parts(
     flows: pd.DataFrame,
     assets: pd.DataFrame,
     settings: AnalysisSettings = DEFAULT_SETTINGS,
+    *,
+    asset: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Each finding's own governance risk and the weakness it belongs to.
 
     Returns ``group`` (the problem id and the asset id joined by :data:`GROUP_SEP`: the
     findings one fix would close, about one asset) and ``risk`` (weight x (score / 100)
     x the asset's impact; 0 for system, path and copy findings), indexed like
-    ``findings``.
+    ``findings``. ``asset`` is :func:`finding_asset` of the findings, when known.
     """
     impact = assets.set_index("asset_id")["impact"]
-    asset = finding_asset(findings, flows)
+    asset = finding_asset(findings, flows) if asset is None else asset
     counted = findings["subject_type"].isin(["flow", "asset", "backup"]) & ~findings["rule"].isin(
         CYBER_RULES
     )
