@@ -3,6 +3,7 @@ tables and the document around them."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -85,7 +86,7 @@ def test_top_risks_group_the_findings_one_fix_closes(analysis):
     grouped = analysis.findings.assign(
         problem_id=analysis.findings["finding_id"].where(~gateway, "fix:RXA-CTX-01")
     )
-    a = type(analysis)(**{**analysis.__dict__, "findings": grouped})
+    a = dataclasses.replace(analysis, findings=grouped)
     table = board.top_risks(a, n=10)
     risks = [m.text() for m in table.frame["Risk"]]
     assert sum("gateway (RXA-CTX-01)" in r for r in risks) == 1
