@@ -243,25 +243,41 @@ def agreement_needs(flows: pd.DataFrame) -> pd.DataFrame:
     >>> agreement_needs(f)["agreement_level"].tolist()
     ['not_needed', 'expected']
     """
-    keys = pd.MultiIndex.from_arrays(
-        [
-            flows["purpose"].astype(object).fillna(""),
-            flows["sender_sector"].astype(object).fillna(""),
-            flows["receiver_sector"].astype(object).fillna(""),
-            flows["receiver_is_processor"].astype(bool),
-            (flows["frequency"].astype(object) == "adhoc"),
-        ]
-    )
-    codes, uniques = pd.factorize(keys)
+    columns = [
+        flows["purpose"].astype(object).fillna("").to_numpy(),
+        flows["sender_sector"].astype(object).fillna("").to_numpy(),
+        flows["receiver_sector"].astype(object).fillna("").to_numpy(),
+        flows["receiver_is_processor"].astype(bool).to_numpy(),
+        (flows["frequency"].astype(object) == "adhoc").to_numpy(),
+    ]
+    codes, first = _distinct_rows(columns)
     needs = [
         agreement_need(p, s, r, processor=bool(proc), one_off=bool(once))
-        for p, s, r, proc, once in uniques
+        for p, s, r, proc, once in zip(*(c[first].tolist() for c in columns))
     ]
     level = np.array([n.level for n in needs] + ["not_needed"], dtype=object)
     why = np.array([n.why for n in needs] + [""], dtype=object)
     return pd.DataFrame(
         {"agreement_level": level[codes], "agreement_why": why[codes]}, index=flows.index
     )
+
+
+def _distinct_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's number among the distinct rows of ``columns`` (in the order first met)
+    and the first row of each: one integer key per row, no tuples.
+
+    >>> codes, first = _distinct_rows([np.array(["a", "b", "a"], dtype=object),
+    ...                                np.array([True, False, True])])
+    >>> codes.tolist(), first.tolist()
+    ([0, 1, 0], [0, 1])
+    """
+    key = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    for column in columns:
+        part, distinct = pd.factorize(column)
+        key = key * max(len(distinct), 1) + part  # a few dozen values each: no overflow
+    codes, _ = pd.factorize(key)
+    first = np.unique(codes, return_index=True)[1]
+    return codes, first
 
 
 def assurance_route(sector: str, framework: str = "") -> Literal["dspt", "own"]:
