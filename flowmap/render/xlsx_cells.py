@@ -206,8 +206,9 @@ def shared_strings(texts: list[pa.Array], *, main: str) -> SharedStrings:
     each distinct text once, in the order met. A column whose texts are nearly all
     different (messages, evidence: most of a region's text) is numbered as it comes, a
     text a number, without looking for repeats: hashing every long text to find the few
-    that repeat would cost more than storing them twice, and a workbook may hold the same
-    text twice.
+    that repeat would cost more than storing them twice. A workbook may hold the same
+    text twice in its shared strings: Excel's own files do (the string table is a list
+    read by position; its readers, openpyxl and calamine among them, read such files).
     """
     repeating = [t for t in texts if not _mostly_distinct(t)]
     together = pa.concat_arrays(repeating) if repeating else pa.array([], STR)
