@@ -83,3 +83,45 @@ def test_per_org_plans_from_one_shared_evaluator_are_the_plans_made_alone(region
         funded += len(batch.steps)
     assert funded > 8  # the plans funded actions, so the copies were changed
     assert shared.total == before and shared.gain(every[0]) == Evaluator(region).gain(every[0])
+
+
+def test_per_org_plans_of_a_batch_with_every_effect_prepared_are_the_plans_made_alone(
+    region,
+) -> None:
+    """In a batch the shared evaluator works out every candidate's effect at once
+    (``cache.mark_batch``) and each plan starts from its own candidates' effects: the
+    same steps, candidates and totals as a fresh evaluator's plan, agreements included."""
+    from flowmap.render.board import cache
+    from flowmap.render.board.investment import plan_for_report
+
+    batch_analysis = flowmap.analyse(region.inventory, as_of=AS_OF)
+    cache.mark_batch(batch_analysis)
+    kinds = set()
+    for org in _orgs(region)[:10]:
+        own = cache.candidates_of(batch_analysis, org)
+        alone = flowmap.plan(region, budget=60000, candidates=own)
+        batch = plan_for_report(batch_analysis, budget=60000, org=org)
+        pd.testing.assert_frame_equal(batch.steps, alone.steps)
+        pd.testing.assert_frame_equal(batch.candidates, alone.candidates)
+        assert batch.risk_after == alone.risk_after
+        kinds |= set(batch.steps["kind"])
+    assert len(cache.evaluator(batch_analysis)._cache) == len(cache.candidates(batch_analysis))
+    assert "put_dsa" in kinds  # an agreement was funded, so its flows were found by pair
+
+
+def test_the_flows_between_a_pair_give_the_pair_the_flows_the_whole_inventory_gives(region) -> None:
+    """``pair_flows`` cuts the flows to those between the pair's organisations before
+    each flow is judged: every pair action's subject lands on the same flows."""
+    from flowmap.planning.actions import candidate_actions
+    from flowmap.planning.agreements import pair_flows, pair_subjects
+
+    inv = region.inventory
+    pairs = [
+        c for c in candidate_actions(region) if c.kind in ("put_dsa", "put_transfer_mechanism")
+    ]
+    assert len(pairs) > 5
+    for c in pairs:
+        whole = pair_subjects(inv, c.kind, AS_OF)
+        cut = pair_subjects(pair_flows(inv, c.kind, [c.subject_id]), c.kind, AS_OF)
+        assert list(cut.index[cut == c.subject_id]) == list(whole.index[whole == c.subject_id])
+        assert (whole == c.subject_id).any()

@@ -96,6 +96,31 @@ def pair_subjects(inventory, kind: str, as_of) -> pd.Series:
     return subject.where(chosen.fillna(False).astype(bool), "")
 
 
+def pair_flows(inventory, kind: str, subjects: Collection[str]):
+    """The inventory with only the flows between the organisations that the ``kind``
+    actions' ``subjects`` name: the only flows :func:`pair_subjects` can give those
+    subjects (it judges each flow on its own), found without judging every flow.
+
+    Raises :class:`UsageError` when a subject names no two organisations of the inventory.
+
+    >>> import datetime, flowmap
+    >>> inv = flowmap.load_inventory("inventories/sample")
+    >>> few = pair_flows(inv, "put_transfer_mechanism", ["M85003>CLD01"])
+    >>> len(few.flows) < len(inv.flows)
+    True
+    >>> s = pair_subjects(few, "put_transfer_mechanism", datetime.date(2026, 11, 1))
+    >>> sorted(set(s) - {""})
+    ['M85003>CLD01']
+    """
+    orgs = set(inventory.organisations["org_id"])
+    named = {o for subject in subjects for o in pair_of(kind, subject, orgs)}
+    s, f = inventory.systems, inventory.flows
+    ids = s.loc[s["org_id"].isin(named), "system_id"]
+    return inventory.with_tables(
+        flows=f[f["source_system_id"].isin(ids) & f["target_system_id"].isin(ids)]
+    )
+
+
 def apply_pairs(flows: pd.DataFrame, subjects: pd.Series, kind: str, today) -> None:
     """Put the agreement or transfer mechanism in place on the flows ``subjects`` indexes
     (each named by the subject of the action that covers it)."""

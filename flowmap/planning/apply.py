@@ -33,7 +33,7 @@ from flowmap.planning.actions import (
     isolated_zone,
     segment_members,
 )
-from flowmap.planning.agreements import apply_pairs, pair_of, pair_subjects
+from flowmap.planning.agreements import apply_pairs, pair_flows, pair_subjects
 from flowmap.reference.bundle import bundled_eol
 from flowmap.reference.eol import EolTable
 
@@ -99,9 +99,8 @@ def apply_actions(
             _apply_flows(kind, group, table, today)
         elif kind in PAIR_ACTIONS:
             for a in group:
-                current = inventory.with_tables(**changed)
-                pair_of(a.kind, a.subject_id, set(current.organisations["org_id"]))
-                subjects = pair_subjects(current, a.kind, today)
+                between = pair_flows(inventory.with_tables(**changed), a.kind, [a.subject_id])
+                subjects = pair_subjects(between, a.kind, today)
                 apply_pairs(table("flows"), subjects[subjects == a.subject_id], a.kind, today)
         elif kind == "test_restore":
             b = table("backups")

@@ -29,7 +29,7 @@ from flowmap.engine.rules import flows as flow_rules
 from flowmap.engine.rules.base import RuleContext
 from flowmap.inventory.schema import ELECTRONIC_TRANSPORTS
 from flowmap.planning.actions import SECURE_TRANSPORT, Action
-from flowmap.planning.agreements import apply_pairs, pair_subjects
+from flowmap.planning.agreements import apply_pairs, pair_flows, pair_subjects
 from flowmap.planning.apply import apply_actions
 from flowmap.planning.exposure import edge_cost
 from flowmap.planning.rescore import rescore
@@ -146,7 +146,8 @@ def pair_effects(ev: Evaluator, actions: list[Action]) -> dict[str, Effect]:
     inv = ev.inventory
     out = {}
     for kind, acts in by_kind.items():
-        subjects = pair_subjects(inv, kind, ev.as_of)
+        between = pair_flows(inv, kind, [a.subject_id for a in acts])
+        subjects = pair_subjects(between, kind, ev.as_of)
         chosen = subjects[subjects.isin({a.subject_id for a in acts})]
         f = inv.flows.loc[chosen.index].copy()
         apply_pairs(f, chosen, kind, ev.as_of)

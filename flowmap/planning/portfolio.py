@@ -119,7 +119,8 @@ def plan(
     evaluator : Evaluator, optional
         An evaluator of ``analysis`` with no action committed, made once and kept for
         many plans (a region's per-organisation papers): the plan works on a copy of it
-        (:meth:`Evaluator.copy`) instead of building its own. The plan is the same.
+        (:meth:`Evaluator.copy`) instead of building its own, with the effects it has
+        worked out of ``candidates`` (:meth:`Evaluator.prepare`). The plan is the same.
 
     Examples
     --------
@@ -159,7 +160,7 @@ def plan(
             f"£{budget:,.0f}: raise the budget or drop some.",
             param="must",
         )
-    ev = Evaluator(analysis) if evaluator is None else evaluator.copy()
+    ev = Evaluator(analysis) if evaluator is None else evaluator.copy(by_id)
     risk_before = ev.total
     greedy = LazyGreedy(ev, cands, cost)
     with counter(

@@ -63,14 +63,32 @@ def map_frames(analysis: Analysis):
     return once(analysis, "map_frames", lambda: frames_of(analysis))
 
 
+def mark_batch(analysis: Analysis) -> None:
+    """Say that ``analysis`` is shared by a batch of per-organisation papers: its
+    :func:`evaluator` then works out every candidate's effect at once."""
+    once(analysis, "batch", lambda: True)
+
+
 def evaluator(analysis: Analysis):
     """The planner's evaluator of the analysis with nothing committed, built once: each
-    per-organisation plan of a batch works on a copy of it."""
+    per-organisation plan of a batch works on a copy of it.
+
+    In a batch (:func:`mark_batch`) it works out the effect of every candidate action
+    with nothing committed, in a few large batches: each paper's plan then starts from
+    its own candidates' effects instead of working them out again (each batch pays a
+    pass over the whole inventory, about 0.4 s of a paper at 1,000 organisations; all
+    78,000 candidates of that inventory take about 5 s, once per worker).
+    """
     from flowmap.planning.evaluate import Evaluator
+    from flowmap.planning.greedy import CHUNK
 
     def prepared() -> Evaluator:
         ev = Evaluator(analysis)
         ev.index()  # where things are in the tables: each copy starts with it
+        if once(analysis, "batch", lambda: False):
+            every = candidates(analysis)
+            for start in range(0, len(every), CHUNK):
+                ev.prepare(every[start : start + CHUNK])
         return ev
 
     return once(analysis, "evaluator", prepared)

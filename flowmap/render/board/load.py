@@ -56,6 +56,7 @@ def load_for_report(
         for key in ("summary", "candidates"):
             if key in contents:
                 cache.once(analysis, key, lambda key=key: contents[key])
+        cache.mark_batch(analysis)
     else:
         analysis = load(inventory, as_of=as_of, kev=kev, epss=epss, eol=eol)
     check_org(analysis, org)
