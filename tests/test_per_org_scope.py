@@ -125,3 +125,24 @@ def test_the_flows_between_a_pair_give_the_pair_the_flows_the_whole_inventory_gi
         cut = pair_subjects(pair_flows(inv, c.kind, [c.subject_id]), c.kind, AS_OF)
         assert list(cut.index[cut == c.subject_id]) == list(whole.index[whole == c.subject_id])
         assert (whole == c.subject_id).any()
+
+
+def test_one_organisations_map_drawn_from_its_neighbourhood_is_the_map_of_the_whole(
+    region, monkeypatch
+) -> None:
+    """The organisations view of one organisation reads only its neighbourhood of the
+    map's frames (``orgview.neighbourhood``): every node, link, count, problem and
+    position is the one drawn from the whole frames."""
+    from flowmap.render.mapview import orgview
+    from flowmap.render.mapview.frames import frames_of
+
+    frames = frames_of(region)
+    cut = {o: orgview.organisations_view(frames, o) for o in _orgs(region)}
+    monkeypatch.setattr(orgview, "neighbourhood", lambda fr, org_id: fr)
+    links = 0
+    for org, view in cut.items():
+        whole = orgview.organisations_view(frames, org)
+        assert view.compact == whole.compact
+        assert (view.title, view.banner) == (whole.title, whole.banner)
+        links += len(view.compact["flows"]["from"]) + len(view.compact["backups"]["from"])
+    assert links > 30  # organisations with partners, flows and backups were compared

@@ -109,6 +109,8 @@ def organisations_view(
     >>> organisations_view(frames_of(a), detail_limit=10).banner.split(":")[0]
     '34 flows between organisations are aggregated into 30 organisation links (and 4 backup links)'
     """
+    if org_id is not None:
+        fr = neighbourhood(fr, org_id)
     fi = Findings(fr.findings)
     flows = fr.flows[
         ["flow_id", "asset_id", "sender_org_id", "receiver_org_id", "transport", "data_categories"]
@@ -169,6 +171,39 @@ def organisations_view(
             f"every flow and finding."
         )
     return view
+
+
+def neighbourhood(fr: MapFrames, org_id: str) -> MapFrames:
+    """The frames cut to what the view of ``org_id`` and its direct partners reads.
+
+    The partners' organisations, systems and assets, the copies of data on their
+    systems (and the assets copied), the organisation's own flows (and their assets),
+    the backups from or to the partners' systems, and the findings at the partners or
+    on those flows: the view drawn from the cut is the one drawn from the whole frames
+    (``tests/test_per_org_scope.py``), without a pass over every row of a region's
+    tables for each organisation's paper.
+    """
+    keep = partners(fr, org_id)
+    systems = fr.systems[fr.systems["org_id"].isin(keep)]
+    held = set(systems["system_id"])
+    f, b, c = fr.flows, fr.backups, fr.copies
+    flows = f[(f["sender_org_id"] == org_id) | (f["receiver_org_id"] == org_id)]
+    copies = c[c["system_id"].isin(held)]
+    assets = fr.assets[
+        fr.assets["org_id"].isin(keep)
+        | fr.assets["asset_id"].isin(set(flows["asset_id"]) | set(copies["asset_id"]))
+    ]
+    x = fr.findings
+    on_flows = (x["subject_type"] == "flow") & x["subject_id"].isin(set(flows["flow_id"]))
+    return fr.with_tables(
+        orgs=fr.orgs[fr.orgs["org_id"].isin(keep)],
+        systems=systems,
+        assets=assets,
+        flows=flows,
+        backups=b[b["source_system_id"].isin(held) | b["target_system_id"].isin(held)],
+        copies=copies,
+        findings=x[x["org_id"].isin(keep) | on_flows],
+    )
 
 
 def _scored(fi: Findings, f: pd.DataFrame) -> pd.DataFrame:

@@ -114,7 +114,10 @@ def problem_rows(f: pd.DataFrame, key: str, n: int) -> list[tuple[str, int, str,
     groups = f.groupby([key, "problem_id"], sort=False)
     lead = groups.head(1)
     lead = lead[lead.groupby(key, sort=False).cumcount() < n]
-    titles = groups["title"].agg(list)
+    # each listed problem's titles (the problems not listed are never looked at)
+    pair = [key, "problem_id"]
+    listed = pd.MultiIndex.from_frame(f[pair]).isin(pd.MultiIndex.from_frame(lead[pair]))
+    titles = f[listed].groupby(pair, sort=False)["title"].agg(list)
     rows = []
     for k, pid, rank, title, msg in zip(
         lead[key].tolist(),
