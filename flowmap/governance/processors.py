@@ -55,7 +55,10 @@ def processor_records(
         run = run[run["supplier_org_id"] == processor]
     assets = analysis.assets
     held = assets[["asset_id", "name", "system_id", "org_id"]].explode("system_id")
+    held = held[held["system_id"].isin(set(run["system_id"]))]  # on systems processors run
     flows = analysis.flows
+    if processor is not None:  # what the controllers send to this processor
+        flows = flows[flows["receiver_org_id"] == processor]
     backups = analysis.inventory.backups
     rows = []
     for (processor, controller), group in run.groupby(["supplier_org_id", "org_id"], sort=True):

@@ -131,11 +131,11 @@ def ropa(analysis: Analysis, *, org: str | None = None) -> Ropa:
         "data_categories"
     ].map(lambda c: bool(c) and set(c) <= {"corporate"})
     flows = analysis.flows
-    flows = flows[flows["asset_id"].isin(assets.index[personal])]
     held = assets[personal]
     if org is not None:  # one organisation's record reads only the flows it is party to
         flows = flows[(flows["sender_org_id"] == org) | (flows["receiver_org_id"] == org)]
         held = held[held["org_id"] == org]  # its activities: its assets and its flows
+    flows = flows[flows["asset_id"].isin(assets.index[personal])]
     keys = _activity_keys(held, flows, analysis.inventory.systems)
     if org is not None:
         keys = [k for k in keys if k[0] == org]

@@ -13,6 +13,7 @@ forgets the oldest beyond :data:`MAX_ANALYSES`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -89,6 +90,11 @@ def evaluator(analysis: Analysis):
             every = candidates(analysis)
             for start in range(0, len(every), CHUNK):
                 ev.prepare(every[start : start + CHUNK])
+            # the shared analysis and the effects live as long as the worker's kernel:
+            # kept out of the garbage collector's passes (each paper's full pass over
+            # them cost more than the paper's own garbage)
+            gc.collect()
+            gc.freeze()
         return ev
 
     return once(analysis, "evaluator", prepared)
