@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,15 +115,48 @@ def org_name(analysis: Analysis, org: str | None) -> str:
     return str(names.get(org, org))
 
 
+#: Tables of at least this many rows are scoped through an index of their rows by
+#: organisation, made once per table: a region's per-organisation papers each scope the
+#: same few large tables (findings, flows) a dozen times.
+INDEXED_ROWS = 5000
+#: The indexes kept: (id of the table, columns) -> (a weak reference to it, the index).
+_ROWS: dict[tuple[int, tuple[str, ...]], tuple[weakref.ref, dict]] = {}
+
+
 def scoped(frame: pd.DataFrame, org: str | None, *columns: str) -> pd.DataFrame:
-    """Rows of ``frame`` where any of ``columns`` (default ``org_id``) equals ``org``."""
+    """Rows of ``frame`` where any of ``columns`` (default ``org_id``) equals ``org``.
+
+    >>> t = pd.DataFrame({"org_id": ["A", "B", "A"], "to": ["B", "C", "C"]})
+    >>> scoped(t, "B", "org_id", "to").index.tolist()
+    [0, 1]
+    """
     if not org:
         return frame
     columns = columns or ("org_id",)
+    if len(frame) >= INDEXED_ROWS:
+        rows = _rows_by_org(frame, columns).get(org)
+        return frame.iloc[rows if rows is not None else []]
     keep = pd.Series(False, index=frame.index)
     for c in columns:
         keep |= frame[c] == org
     return frame[keep]
+
+
+def _rows_by_org(frame: pd.DataFrame, columns: tuple[str, ...]) -> dict:
+    """Each value of ``columns`` -> the positions of the rows holding it in any of them,
+    in row order (the rows :func:`scoped` keeps), made once per table."""
+    key = (id(frame), columns)
+    held = _ROWS.get(key)
+    if held is None or held[0]() is not frame:
+        at: dict = {}
+        for c in columns:
+            for i, value in enumerate(frame[c].tolist()):
+                at.setdefault(value, []).append(i)
+        index = {v: sorted(set(p)) if len(columns) > 1 else p for v, p in at.items()}
+        if len(_ROWS) >= 16:
+            _ROWS.pop(next(iter(_ROWS)))
+        held = _ROWS[key] = (weakref.ref(frame), index)
+    return held[1]
 
 
 def load_previous(

@@ -34,15 +34,12 @@ def owners(analysis: Analysis, findings: pd.DataFrame | None = None) -> pd.Serie
     For a system, the owners of the assets it holds (the first three, then "and others");
     for a flow, the owner of the asset it carries. ``findings`` defaults to all of them.
     """
+    from flowmap.render.board import cache
+
     f = analysis.findings if findings is None else findings
-    a = analysis.assets.drop_duplicates("asset_id").set_index("asset_id")
-    owner = a["owner"].where(a["owner"] != "", "no owner recorded")
-    flow_asset = analysis.flows.drop_duplicates("flow_id").set_index("flow_id")["asset_id"]
+    owner, flow_asset, register = cache.once(analysis, "owners", lambda: _owners_of(analysis))
     systems = set(f.loc[f["subject_type"] == "system", "subject_id"])
-    held = analysis.copies.loc[
-        (analysis.copies["how"] == "register") & analysis.copies["system_id"].isin(systems),
-        ["system_id", "asset_id"],
-    ]
+    held = register[register["system_id"].isin(systems)]
     held = (
         held.assign(owner=held["asset_id"].map(owner))
         .drop_duplicates(["system_id", "owner"])
@@ -61,6 +58,15 @@ def owners(analysis: Analysis, findings: pd.DataFrame | None = None) -> pd.Serie
         mask = (f["subject_type"] == kind).to_numpy()
         out[mask] = values[mask]
     return out.fillna("").replace("", "SIRO of the organisation")
+
+
+def _owners_of(analysis: Analysis) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """Each asset's owner, each flow's asset and the register's copies (system, asset)."""
+    a = analysis.assets.drop_duplicates("asset_id").set_index("asset_id")
+    owner = a["owner"].where(a["owner"] != "", "no owner recorded")
+    flow_asset = analysis.flows.drop_duplicates("flow_id").set_index("flow_id")["asset_id"]
+    c = analysis.copies
+    return owner, flow_asset, c.loc[c["how"] == "register", ["system_id", "asset_id"]]
 
 
 def problems(analysis: Analysis, org: str | None = None, n: int | None = None) -> pd.DataFrame:
