@@ -2,7 +2,8 @@
 
 For each size it builds a synthetic inventory with ``flowmap synth`` and times, as the
 user runs them, each command from start to exit (wall clock, and the peak memory of the
-largest process: the command, its kernel or a Dask worker):
+largest process: the command, its kernel or a Dask worker; the CPU time of the command
+and every process it started; the load average, one minute, before and after):
 
 - ``flowmap analyse INV --out DIR`` (the reference: load, validate and analyse the same
   inventory and write its findings);
@@ -48,7 +49,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, object
     process (GNU time reports the largest child), its last line of output. A command
     still running after ``--timeout`` seconds is stopped (Ctrl-C, as a person would) and
     recorded as not finished."""
-    start, start_wall = time.perf_counter(), time.time()
+    start, start_wall, load_before = time.perf_counter(), time.time(), os.getloadavg()[0]
     proc = subprocess.Popen(
         ["/usr/bin/time", "-f", "PEAK_KB=%M CPU_S=%U+%S", *cmd],
         stdout=subprocess.PIPE,
@@ -78,6 +79,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, object
         "said": (done.stdout.strip().splitlines() or [""])[-1][:200],
         "stderr": errors[-5:],
         "finished": finished,
+        "load": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
 
 
@@ -183,6 +185,10 @@ def markdown(results: list[dict[str, object]]) -> str:
                 text += f", CPU {run['cpu_seconds']:,.0f}"
             if not run.get("finished", True):
                 text = f"not finished in {run['seconds']:,.0f}; stopped"
+                if run.get("cpu_seconds") is not None:
+                    text += f", CPU {run['cpu_seconds']:,.0f}"
+            if run.get("load"):
+                text += f"; load {run['load'][0]} to {run['load'][1]}"
             elif run["code"]:
                 text += f" FAILED exit {run['code']}"
             cells.append(text)
@@ -195,6 +201,11 @@ def markdown(results: list[dict[str, object]]) -> str:
                 f"- {r['orgs']:,} organisations, per-org batch: {b['reports']:,} reports "
                 f"written, {b['reports_per_minute']} a minute over the whole run (analysis "
                 "and cluster start included)."
+            )
+        if b.get("reports") and b.get("cpu_seconds"):
+            extra.append(
+                f"  CPU time of the batch (command, workers, kernels): {b['cpu_seconds']:,.0f} s, "
+                f"{b['cpu_seconds'] / b['reports']:.1f} s a paper written (start-up included)."
             )
         if b.get("steady_reports_per_minute"):
             extra.append(
