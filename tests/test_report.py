@@ -473,3 +473,33 @@ def test_per_org_batch_shows_progress(tmp_path):
     assert "Wrote 2 of 2 reports" in done.stdout
     for alarm in ("without encryption", "KeyboardInterrupt", "Traceback", "WARNING"):
         assert alarm not in done.stdout + done.stderr
+
+
+def test_a_batch_workers_kernel_keeps_no_output_cache(tmp_path):
+    """A worker's kernel runs report after report: IPython's output cache would keep a
+    thousand outputs (every paper's map) alive and, once full, write a warning into the
+    notebook of whichever paper was running. The batch kernel keeps none."""
+    import papermill as pm
+
+    from flowmap.render.report.kernel import KernelSession, session_engine
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("get_ipython().displayhook.cache_size"),
+        *[nbformat.v4.new_code_cell(f"{i}") for i in range(5)],
+        nbformat.v4.new_code_cell("len(Out)"),
+    ]
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    session = KernelSession("python3")
+    try:
+        pm.execute_notebook(
+            str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb"), parameters={"x": 2},
+            km=session.ready(), engine_name=session_engine(), kernel_name="python3",
+            language="python", progress_bar=False,
+        )  # fmt: skip
+    finally:
+        session.close()
+    cells = nbformat.read(tmp_path / "out.ipynb", 4).cells
+    shown = [c.outputs[0]["data"]["text/plain"] for c in cells if c.get("outputs")]
+    assert shown[0] == "0" and shown[-1] == "0"  # no cache size, nothing kept in Out

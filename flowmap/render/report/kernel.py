@@ -89,13 +89,19 @@ class SessionKernelManager(_Quiet, KernelManager):
     client_class = DottedObjectName("jupyter_client.asynchronous.AsyncKernelClient")
 
 
+#: IPython's output cache (``Out``, ``_12``) off in a kernel that runs report after report:
+#: it would keep a thousand outputs alive (each paper's map is a megabyte), and when full
+#: it writes a warning ("Output cache limit ... hit") into whichever paper is running.
+NO_OUTPUT_CACHE = ["--InteractiveShell.cache_size=0"]
+
+
 class KernelSession:
     """One report kernel that runs report after report (a batch worker keeps one).
 
     Starting a kernel and importing flowmap, pandas and matplotlib into it costs seconds;
     a batch of a thousand reports pays it once per worker. The kernel is restarted if it
     died; :meth:`new_log` gives what it wrote since the last call; :meth:`close` stops it
-    and removes its private folder.
+    and removes its private folder. It keeps no output cache (:data:`NO_OUTPUT_CACHE`).
     """
 
     def __init__(self, kernel_name: str) -> None:
@@ -109,7 +115,7 @@ class KernelSession:
         if self.km.has_kernel and not self.km.is_alive():
             self.km.shutdown_kernel(now=True)
         if not self.km.has_kernel:
-            self.km.start_kernel(cwd=str(cwd) if cwd else None)
+            self.km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=NO_OUTPUT_CACHE)
         self.runs += 1
         return self.km
 
