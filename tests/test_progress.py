@@ -37,13 +37,62 @@ def _commands(out: Path) -> dict[str, tuple[list[str], list[str]]]:
         ),
         "export": (["export", inv, "--out", str(out / "g.graphml")], ["reading", "building"]),
         "synth": (["synth", "--orgs", "3", "--out", str(out / "s")], ["generating", "writing"]),
+        "plan": (
+            ["plan", inv, "--budget", "100000", "--out", str(out / "p"), *AS_OF],
+            [*loading, "measuring actions", "choosing", "writing the plan"],
+        ),
+        "diff": (
+            ["diff", inv, inv, "--out", str(out / "df"), *AS_OF],
+            [*loading, "comparing", "writing the changes"],
+        ),
+        "import scan": (
+            [
+                "import",
+                "scan",
+                str(SAMPLE / "scans" / "riverside-servers.nessus"),
+                "--inventory",
+                inv,
+                "--org",
+                "RXA",
+                "--out",
+                str(out / "is"),
+                *AS_OF,
+            ],
+            ["reading inventory", "reading scans", "matching", "merging", "writing"],
+        ),
+        "import sheet": (
+            [
+                "import",
+                "sheet",
+                str(SAMPLE / "registers" / "ropa-dspt-1.1.2.csv"),
+                "--mapping",
+                "dspt-1.1.2",
+                "--set",
+                "org=RXA",
+                "--inventory",
+                inv,
+                "--out",
+                str(out / "ish"),
+                *AS_OF,
+            ],
+            [
+                "reading the spreadsheet",
+                "reading the inventory",
+                "mapping the rows",
+                "checking the result",
+                "writing",
+            ],
+        ),
     }
 
 
 @pytest.mark.parametrize(
     "name",
-    ["validate", "map", "ropa", "agreements", "dspt", "check-flow", "alert", "export", "synth"],
-)
+    [
+        "validate", "map", "ropa", "agreements", "dspt", "check-flow", "alert", "export",
+        "synth", "plan", "diff", "import scan", "import sheet",
+    ],
+)  # fmt: skip
 def test_a_long_command_shows_its_steps_on_a_terminal(name, tmp_path, monkeypatch) -> None:
     from flowmap.cli.group import cli
 
@@ -73,3 +122,36 @@ def test_no_bar_in_a_pipe_even_where_ipykernel_was_imported(monkeypatch) -> None
         step()
         step()
     assert sys.stderr.getvalue() == ""
+
+
+@pytest.mark.notebook
+def test_the_board_report_counts_its_cells_then_writes_and_prints(tmp_path) -> None:
+    """flowmap report as on a terminal: a bar counting the notebook's cells (every cell,
+    the injected parameters too), then writing report.html and printing report.pdf."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    import sys
+
+    import nbformat
+
+    from flowmap.render.report.run import BOARD_NOTEBOOK
+    from tests.conftest import small_tables, write_csv_tables
+
+    pdf = shutil.which("chromium") is not None
+    inv = write_csv_tables(tmp_path / "inv", small_tables())
+    done = subprocess.run(
+        [sys.executable, "-m", "flowmap", "report", str(inv), "--out", str(tmp_path / "out"),
+         *AS_OF, *(["--pdf"] if pdf else [])],
+        capture_output=True, text=True, check=False, timeout=600,
+        env={**os.environ, "FLOWMAP_PROGRESS": "always"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    cells = len(nbformat.read(str(BOARD_NOTEBOOK), as_version=4).cells) + 1
+    counted = re.findall(r"running the report: +\d+%\|[^|]*\| (\d+)/(\d+) ", done.stderr)
+    assert counted and {int(total) for _, total in counted} == {cells}, done.stderr[-1500:]
+    assert max(int(n) for n, _ in counted) > 0  # it moved as the cells ran
+    assert "writing report.html" in done.stderr
+    assert ("printing report.pdf" in done.stderr) == pdf
+    assert done.stdout.startswith("Wrote ") and "Traceback" not in done.stderr

@@ -15,6 +15,7 @@ from flowmap.cli.options import (
     force_option,
     inventory_argument,
     parse_as_of,
+    steps,
 )
 
 
@@ -134,7 +135,9 @@ def plan_command(
     result = plan(
         analysis, budget=budget, must=must, exclude=exclude, costs=overrides, progress=not quiet
     )
-    written = write_plan(result, out, force=force)
+    with steps("writing the plan", enabled=not quiet) as step:
+        step()
+        written = write_plan(result, out, force=force)
     click.echo(
         f"Plan: {len(result.steps)} actions, £{result.spent:,.0f} of "
         f"£{result.budget:,.0f}; total risk {result.risk_before:,.1f} -> "
@@ -182,8 +185,11 @@ def diff_command(
     check_outputs([out / name for name in DIFF_FILES], force)
     day = parse_as_of(as_of)
     before, after = (analysed(p, day, kev, epss, eol) for p in (old, new))
-    d = diff(before, after)
-    written = write_diff(d, out, force=force)
+    with steps("comparing", "writing the changes") as step:
+        step()
+        d = diff(before, after)
+        step()
+        written = write_diff(d, out, force=force)
     s = d.summary
     click.echo(
         f"{len(d.entities)} entity changes; problems: "

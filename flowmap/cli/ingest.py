@@ -143,19 +143,17 @@ def sheet(
         if not sep or not name.strip():
             raise UsageError(f"--set {item!r}: write NAME=VALUE, e.g. --set org=RXA.")
         variables[name.strip()] = value.strip()
-    from flowmap.cli.options import steps
     from flowmap.ingest.sheets import import_sheet
 
-    with steps("importing the spreadsheet") as step:
-        step()
-        result = import_sheet(
-            file,
-            mapping,
-            inventory=inventory,
-            out=out,
-            variables=variables,
-            as_of=parse_as_of(as_of),
-        )
+    result = import_sheet(
+        file,
+        mapping,
+        inventory=inventory,
+        out=out,
+        variables=variables,
+        as_of=parse_as_of(as_of),
+        progress=True,
+    )
     click.echo(result.describe())
     from flowmap.console import safe_text
 

@@ -100,9 +100,9 @@ def analysed(
     )
 
 
-def steps(*names: str):
+def steps(*names: str, enabled: bool = True):
     """A progress bar over a command's own steps (after its analysis): ``with steps("a",
     "b") as step: step(); ...``. Drawn only where a person watches (:mod:`flowmap.progress`)."""
     from flowmap.progress import stages
 
-    return stages(list(names))
+    return stages(list(names), enabled=enabled)

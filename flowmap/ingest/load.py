@@ -8,19 +8,32 @@ layout of flowmap's template (every cell the text that was read), with
 
 Nothing a person made is overwritten: the output may not be the input, and an existing
 output is replaced only when it holds flowmap's own import report (a previous run).
+
+All or nothing: every file is first written into a hidden folder beside the output and
+moved into place only once all are complete (a Ctrl-C during the moves is held until
+they are done). A stopped or failed import leaves the output as it was, never a folder
+holding some new tables and some old, or one a rerun would refuse as a person's.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import TABLES
-from flowmap.render.files import output_file, write_bytes
+from flowmap.render.files import check_outputs, output_file, write_bytes
 from flowmap.render.streamed import write_json_items, write_rows_csv
 from flowmap.render.workbook import write_workbook
+from flowmap.render.written import note, read_record
 
 if TYPE_CHECKING:
     from flowmap.ingest.report import ImportReport
@@ -108,6 +121,55 @@ def write_tables(result, source: Path | None, out: Path, *, workbook: bool) -> l
     inventory: required tables get at least their header row).
     """
     check_output(source, out, workbook=workbook)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".flowmap-import-", dir=out.parent))
+    try:
+        staged = _write_all(result, source, stage / out.name, workbook=workbook)
+        return _move_in(staged, stage, out.parent)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _move_in(staged: list[Path], stage: Path, parent: Path) -> list[Path]:
+    """Move the staged files (under ``stage``) to the same places under ``parent``,
+    each noted as flowmap's; a Ctrl-C meanwhile takes effect once all are moved."""
+    finals = [parent / p.relative_to(stage) for p in staged]
+    check_outputs(finals)  # nothing a person made (or changed since) is replaced
+    with _interrupt_held():
+        for folder in dict.fromkeys(p.parent for p in staged):
+            target = parent / folder.relative_to(stage)
+            target.mkdir(parents=True, exist_ok=True)
+            digests = read_record(folder)
+            for path in staged:
+                if path.parent == folder:
+                    os.replace(path, target / path.name)
+            note(target, {p.name: digests.get(p.name) for p in staged if p.parent == folder})
+    return finals
+
+
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Hold a Ctrl-C until the block ends (then raise it), so a set of renames is never
+    cut in half. Only where Python's own handler is in place, in the main thread."""
+    previous = signal.getsignal(signal.SIGINT)
+    if (
+        previous is not signal.default_int_handler
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    held: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
+def _write_all(result, source: Path | None, out: Path, *, workbook: bool) -> list[Path]:
+    """Write the tables and the report at ``out`` (in the staging folder)."""
     raw = result.raw
     written: list[Path] = []
     if workbook:

@@ -144,9 +144,8 @@ def import_scans(
     files = [Path(p) for p in paths]
     if not files:
         raise UsageError("paths: give at least one scanner file.", param="paths")
-    with stages(
-        ["reading inventory", "reading scans", "matching", "merging"], enabled=progress
-    ) as step:
+    names = ["reading inventory", "reading scans", "matching", "merging"]
+    with stages([*names, *(["writing"] if out is not None else [])], enabled=progress) as step:
         step()
         raw = read_inventory(inventory)
         typed, validation = parse_inventory(raw, as_of=as_of)
@@ -190,11 +189,12 @@ def import_scans(
             for record, match, reason in unmatched:
                 account_host(record, match, "unmatched", reason, report)
                 account_rows([(record, match)], None, "", report)
-    result = _result(raw, tables, report)
-    if out is not None:
-        from flowmap.ingest.load import write_result
+        result = _result(raw, tables, report)
+        if out is not None:
+            from flowmap.ingest.load import write_result
 
-        write_result(result, inventory, out)
+            step()
+            write_result(result, inventory, out)
     return result
 
 

@@ -26,6 +26,7 @@ from flowmap.inventory.raw import RawInventory, RawTable
 from flowmap.inventory.read import read_inventory
 from flowmap.inventory.schema import TABLES
 from flowmap.inventory.validate import parse_inventory
+from flowmap.progress import stages
 
 __all__ = ["SheetResult", "import_sheet", "load_mapping", "suggest_mapping"]
 
@@ -80,6 +81,7 @@ def import_sheet(
     out: str | Path | None = None,
     variables: dict[str, str] | None = None,
     as_of: dt.date | None = None,
+    progress: bool = False,
 ) -> SheetResult:
     """Import a register spreadsheet (xlsx or CSV) by a mapping.
 
@@ -98,6 +100,9 @@ def import_sheet(
         Values for the mapping's ``{placeholders}`` (e.g. ``{"org": "RXA"}``).
     as_of : date, optional
         The date the result is validated as of.
+    progress : bool
+        Show a progress bar naming each step (reading, mapping, checking, writing) in a
+        terminal or a notebook.
 
     Returns
     -------
@@ -128,10 +133,26 @@ def import_sheet(
             f"variables: the mapping needs a value for {unset[0]!r} (--set {unset[0]}=...).",
             param="variables",
         )
+    names = [
+        "reading the spreadsheet",
+        *(["reading the inventory"] if inventory is not None else []),
+        "mapping the rows",
+        "checking the result",
+        *(["writing"] if out is not None else []),
+    ]
+    with stages(names, enabled=progress) as step:
+        return _import(path, mapping, inventory, out, as_of, step)
+
+
+def _import(path, mapping: Mapping, inventory, out, as_of, step) -> SheetResult:
+    """:func:`import_sheet` once its options are checked; ``step()`` moves the bar on."""
+    step()
     sheet_path = Path(path)
     sheet = read_sheet(
         sheet_path, sheet=mapping.sheet, header_row=mapping.header_row, wanted=mapping.headers()
     )
+    if inventory is not None:
+        step()
     raw = read_inventory(inventory) if inventory is not None else None
     workbook = (
         raw.kind == "xlsx"
@@ -165,13 +186,16 @@ def import_sheet(
         name: (raw.tables[name].frame if raw and name in raw.tables else _blank(name))
         for name in TABLES
     }
+    step()
     producer = Producer(sheet, mapping, base, report)
     producer.run()
     result = SheetResult(tables=producer.tables, changed=producer.changed, report=report, raw=raw)
+    step()
     _problems(result, as_of, report)
     if out is not None:
         from flowmap.ingest.load import write_tables
 
+        step()
         result.written = write_tables(
             result, Path(inventory) if inventory else None, Path(out), workbook=workbook
         )

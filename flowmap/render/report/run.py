@@ -107,10 +107,10 @@ def execute(
         try:
             pm.execute_notebook(str(path), str(tmp), **run)
         except pm.PapermillExecutionError as exc:
-            failure = exc
-        finally:
-            if tmp.exists():
-                record(tmp, log=read_log(), paths=[*parameters.values(), path])
+            failure = exc  # papermill wrote the notebook, the failing cell marked
+        # only a finished or failed run is kept; on Ctrl-C or any other error the
+        # temporary (perhaps still empty) is removed on the way out, nothing read from it
+        record(tmp, log=read_log(), paths=[*parameters.values(), path])
         settle(tmp)
     if failure is not None:
         first_line = next((ln for ln in str(failure.source).splitlines() if ln.strip()), "")
