@@ -5,14 +5,24 @@ A bar is drawn only where a person watches: a terminal (standard error is a TTY)
 notebook kernel. In a log file, a pipe or CI it would only add noise, so none is drawn.
 Set the environment variable ``FLOWMAP_PROGRESS`` to ``always`` or ``never`` to decide
 yourself.
+
+On a terminal a bar is redrawn every second (:func:`ticking`), so during a long step its
+elapsed time keeps counting instead of standing still as if the command had hung.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+#: Seconds between redraws of the bars on a terminal (:func:`ticking`).
+TICK_SECONDS = 1.0
+_ticker = {"users": 0, "stop": None}
+_ticker_lock = threading.Lock()
 
 
 def watched() -> bool:
@@ -64,7 +74,8 @@ def stages(names: list[str], *, enabled: bool = True) -> Iterator[Callable[[], N
         position["i"] += 1
 
     try:
-        yield step
+        with ticking():
+            yield step
         bar.update(bar.total - bar.n)
     finally:
         bar.close()
@@ -88,6 +99,49 @@ def counter(
 
     bar = tqdm(total=total, unit=unit, desc=description, leave=False, dynamic_ncols=True)
     try:
-        yield lambda n=1: bar.update(n)
+        with ticking():
+            yield lambda n=1: bar.update(n)
     finally:
         bar.close()
+
+
+@contextmanager
+def ticking() -> Iterator[None]:
+    """While the block runs, redraw every open text bar each :data:`TICK_SECONDS` (its
+    own and any a library made, such as papermill's count of a report's cells), so the
+    elapsed time counts on through a long step. Only on a terminal (a notebook's widget
+    bars are left alone); one background thread however many blocks are nested.
+
+    Examples
+    --------
+    >>> with ticking():
+    ...     pass
+    """
+    if _in_kernel() or not watched():
+        yield
+        return
+    with _ticker_lock:
+        _ticker["users"] += 1
+        if _ticker["users"] == 1:
+            stop = threading.Event()
+            _ticker["stop"] = stop
+            threading.Thread(
+                target=_tick, args=(stop,), name="flowmap-progress", daemon=True
+            ).start()
+    try:
+        yield
+    finally:
+        with _ticker_lock:
+            _ticker["users"] -= 1
+            if _ticker["users"] == 0:
+                _ticker["stop"].set()
+
+
+def _tick(stop: threading.Event) -> None:
+    from tqdm.std import tqdm
+
+    while not stop.wait(TICK_SECONDS):
+        for bar in list(getattr(tqdm, "_instances", ())):
+            if not getattr(bar, "disable", True):
+                with contextlib.suppress(Exception):  # one closing meanwhile
+                    bar.refresh()

@@ -158,3 +158,77 @@ def test_an_invalid_inventory_shows_its_problems_in_the_app(tmp_path) -> None:
                 browser.close()
     finally:
         server.stop()
+
+
+def test_loading_the_page_is_shown_step_by_step_in_the_terminal_and_on_the_page() -> None:
+    """While a page loads (many seconds for a region), the terminal that started the app
+    prints each step as it begins and when the explorer is ready, and the page's loading
+    text names the step running (the steps are known before the first one runs)."""
+    from flowmap.explorer.app import STEPS
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flowmap", "explore", str(SAMPLE), "--no-browser", "--as-of",
+         "2026-11-01"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    try:
+        url, lines = "", []
+        deadline = time.monotonic() + 180
+        while not url and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, proc.stderr.read()
+            found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", line)
+            url = found.group(0) if found else ""
+        _status, _where, _headers, page = _get(url)  # the whole page: every step has run
+        while not any("ready" in ln for ln in lines) and time.monotonic() < deadline:
+            lines.append(proc.stdout.readline())
+        said = "".join(lines)
+        for number, (name, _call) in enumerate(STEPS, start=1):
+            assert f"step {number} of {len(STEPS)}" in said and name.lower() in said, said
+        assert re.search(r"the explorer is ready \(\d+\.\d s\)", said), said
+        body = page.split("<body", 1)[1]
+        steps = body.index("const steps = ")
+        assert steps < body.index("voila_process(1, 3)")  # named before the first runs
+        for name, _call in STEPS:
+            assert name in body[steps : body.index("\n", steps)]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_the_loading_page_names_each_step_in_a_browser(tmp_path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from flowmap.explorer.app import STEPS, Options, start
+
+    server = start(Options(inventory=str(SAMPLE), as_of="2026-11-01"))
+    seen: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(server.url, wait_until="commit", timeout=180_000)
+                deadline = time.monotonic() + 180
+                while time.monotonic() < deadline:
+                    text = page.evaluate(
+                        "() => (document.getElementById('loading_text') || {}).innerText || ''"
+                    )
+                    if text and text not in seen:
+                        seen.append(text)
+                        page.screenshot(path=str(tmp_path / f"loading-{len(seen)}.png"))
+                    if page.locator("#fm-x-total").count():
+                        break
+                    time.sleep(0.05)
+                assert page.locator("#fm-x-total").count()
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    named = [t for t in seen if re.search(r"step \d of \d", t)]
+    assert named, seen
+    assert all(any(t.startswith(name) for name, _ in STEPS) for t in named), seen

@@ -4,6 +4,7 @@ clicks, hostile names and empty inventories (the browser tests drive the same co
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -238,3 +239,36 @@ def test_the_alert_tab_shows_what_a_cve_or_product_touches_and_mistakes_in_one_l
     x.alert.versions.value = "~>1"
     x.alert.assess()
     assert "is not a version range" in x.alert.headline.value
+
+
+def test_the_apps_page_steps_note_their_progress_and_stop_at_a_bad_inventory(
+    tmp_path, monkeypatch
+) -> None:
+    """The app's cells (flowmap explore): each step notes itself for the terminal; an
+    inventory that cannot be shown stops the steps after the first, with one sentence."""
+    from flowmap.explorer.app import Page, Progress
+
+    log = tmp_path / "progress.log"
+    page = Page({"inventory": str(SAMPLE), "as_of": "2026-11-01", "org": "RXA"}, str(log))
+    page.load()
+    page.analyse()
+    page.show()
+    said = Progress(log).news()
+    assert len(said) == 4, said
+    assert said[0].startswith("The page is loading (page 1), step 1 of 3: reading")
+    assert re.match(r"  step 2 of 3 \(after \d+\.\d s\): analysing", said[1]), said
+    assert re.match(r"  step 3 of 3 \(after \d+\.\d s\): drawing", said[2]), said
+    assert re.match(r"  the explorer is ready \(\d+\.\d s\)\.", said[3]), said
+    assert page.analysis.total_risk > 0
+    import IPython.display
+
+    shown: list = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    bad = Page({"inventory": str(tmp_path / "no-such")}, str(log))
+    bad.load()
+    bad.analyse()
+    bad.show()
+    assert bad.stopped and bad.analysis is None
+    said = [str(getattr(o, "data", "")) for o in shown]
+    assert sum("flowmap cannot show this inventory" in d for d in said) == 1, said
+    assert Progress(log).news()[-1].startswith("  the inventory cannot be shown")

@@ -155,3 +155,63 @@ def test_the_board_report_counts_its_cells_then_writes_and_prints(tmp_path) -> N
     assert "writing report.html" in done.stderr
     assert ("printing report.pdf" in done.stderr) == pdf
     assert done.stdout.startswith("Wrote ") and "Traceback" not in done.stderr
+
+
+@pytest.mark.notebook
+def test_in_a_notebook_kernel_the_long_functions_draw_widget_bars() -> None:
+    """In a Jupyter kernel (nbclient, as JupyterLab runs one) progress is an ipywidgets
+    bar, never text on stderr: the shipped notebooks' analysis helper (load, validate,
+    analyse) and flowmap.plan(progress=True) each draw one naming their steps."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from flowmap.render.report.kernel import private_run
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import flowmap\nimport flowmap.explorer.notebook as nb"),
+        nbformat.v4.new_code_cell(f"analysis = nb.analysis({str(SAMPLE)!r}, as_of='2026-11-01')"),
+        nbformat.v4.new_code_cell("plan = flowmap.plan(analysis, budget=100000, progress=True)"),
+    ]
+    with private_run() as (kernel, _log):
+        NotebookClient(
+            nb, store_widget_state=True, timeout=600, kernel_name="python3", **kernel
+        ).execute()
+    for cell in nb.cells[1:]:
+        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+        assert ("stream", "stderr") not in kinds, cell.outputs
+        assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                   for o in cell.outputs), cell.outputs  # fmt: skip
+    models = nb.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    bars = [m["state"] for m in models.values() if m["model_name"] == "FloatProgressModel"]
+    texts = " ".join(
+        str(m["state"].get("value", "")) for m in models.values() if m["model_name"] == "HTMLModel"
+    )
+    assert {2.0, 7.0} <= {b["max"] for b in bars}  # reading, validating; the analysis's 7
+    assert all(b["value"] == b["max"] for b in bars if b["max"] in (2.0, 7.0))  # finished
+    for step in ("validating", "rules", "choosing"):
+        assert step in texts, texts[:1500]
+
+
+def test_a_long_step_keeps_counting_its_time_on_a_terminal(monkeypatch) -> None:
+    """A step of many seconds redraws its bar every second, so the elapsed time moves on
+    (a bar standing still for a minute looks like a hang), and the redrawing stops when
+    the bar is done."""
+    import io
+    import sys
+    import threading
+    import time
+
+    from flowmap import progress
+
+    monkeypatch.setenv("FLOWMAP_PROGRESS", "always")
+    monkeypatch.setattr(progress, "TICK_SECONDS", 0.2)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with progress.stages(["a long step", "after it"]) as step:
+        step()
+        drawn = sys.stderr.getvalue().count("a long step")
+        time.sleep(1.2)  # no update from the step itself
+        assert sys.stderr.getvalue().count("a long step") >= drawn + 3
+        step()
+    time.sleep(0.5)
+    assert not [t for t in threading.enumerate() if t.name == "flowmap-progress"]

@@ -8,12 +8,16 @@ use it either) and a Content-Security-Policy that lets the page load nothing but
 the server's own files. The command opens the browser at that address and runs
 until Ctrl-C, which stops the server and its kernel and removes its temporary folder.
 
-The app's notebook is written into that temporary folder for each run: one cell that
-calls :func:`show` with the inventory's path and options.
+The app's notebook is written into that temporary folder for each run: a cell per step
+of loading the page (:data:`STEPS`: read and check the inventory, analyse it, draw the
+explorer), calling :class:`Page`. While a page loads, its loading text names the step
+running (the app's Voila template) and the terminal prints each step as it begins and
+when the explorer is ready, with the seconds taken (:func:`serve`).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import secrets
 import shutil
@@ -61,69 +65,119 @@ class Options:
     org: str = ""
 
 
-def show(options: dict) -> None:
-    """The app's one cell: analyse the inventory and show the explorer, or its problems.
+#: The app's steps, one notebook cell each, so the page (Voila's loading text, between
+#: cells) and the terminal that started the app say which one runs while a page loads.
+STEPS = (
+    ("Reading and checking the inventory", "page.load()"),
+    (
+        "Analysing it: likelihood, impact, copies, attack paths, blast radius and rules",
+        "page.analyse()",
+    ),
+    ("Drawing the explorer", "page.show()"),
+)
+#: The file (in the app's temporary folder) each page load notes its steps in, for the
+#: terminal (:func:`serve`): "<page> <step number or 'ready'> <seconds>" a line.
+PROGRESS_NAME = "progress.log"
+
+
+class Page:
+    """One load of the app's page: its notebook's cells call :meth:`load`,
+    :meth:`analyse` and :meth:`show` in turn.
 
     An invalid or unreadable inventory shows what is wrong (the problems as a table)
     instead of the explorer; nothing is raised, so the page never shows a traceback.
     """
-    import html
 
-    from IPython.display import HTML, display
+    def __init__(self, options: dict, progress: str = "") -> None:
+        self.options = Options(**options)
+        self.progress = Path(progress) if progress else None
+        self.start = time.monotonic()
+        self.stopped = False
+        self.inventory = self.reference = self.analysis = None
 
-    from flowmap.explorer.explorer import explore
-    from flowmap.explorer.notebook import setup
+    def note(self, what: str) -> None:
+        """Note a step begun (or ``ready``) for the terminal."""
+        if self.progress is not None:
+            with open(self.progress, "a", encoding="utf-8") as f:
+                f.write(f"{id(self):x} {what} {time.monotonic() - self.start:.1f}\n")
 
-    o = Options(**options)
-    setup()
-    try:
-        a = _analysed(o)
-    except FlowmapError as exc:
-        if isinstance(exc, InvalidInventoryError):
-            return  # its problems are on the page already
-        display(HTML(f"<p><b>flowmap cannot show this inventory.</b> {html.escape(str(exc))}</p>"))
-        return
-    if not len(a.inventory.organisations):
-        display(
-            HTML(
-                "<p>The inventory is empty: add organisations, systems and assets to it "
-                "(see docs/inventory-format.md) and start the app again.</p>"
+    def load(self) -> None:
+        from flowmap.explorer.notebook import setup, show_problems_of
+        from flowmap.inventory.validate import load_inventory
+        from flowmap.pipeline import eol_paths, parse_day
+        from flowmap.reference.bundle import load_reference
+
+        self.note("1")
+        setup()
+        o = self.options
+        try:
+            self.reference = load_reference(
+                kev=o.kev or None, epss=o.epss or None, eol=eol_paths(o.eol)
             )
-        )
-        return
-    display(explore(a, org=o.org).widget)
+            self.inventory = load_inventory(o.inventory, as_of=parse_day(o.as_of))
+        except InvalidInventoryError as exc:
+            show_problems_of(exc.report)
+            self._stop()
+        except FlowmapError as exc:
+            self._stop(f"<b>flowmap cannot show this inventory.</b> {html.escape(str(exc))}")
+        else:
+            if not len(self.inventory.organisations):
+                self._stop(
+                    "The inventory is empty: add organisations, systems and assets to it "
+                    "(see docs/inventory-format.md) and start the app again."
+                )
+
+    def analyse(self) -> None:
+        from flowmap.engine.analysis import analyse
+        from flowmap.pipeline import parse_day
+
+        if self.stopped:
+            return
+        self.note("2")
+        day = parse_day(self.options.as_of)
+        self.analysis = analyse(self.inventory, as_of=day, reference=self.reference)
+
+    def show(self) -> None:
+        from IPython.display import display
+
+        from flowmap.explorer.explorer import explore
+
+        if self.stopped:
+            return
+        self.note("3")
+        display(explore(self.analysis, org=self.options.org).widget)
+        self.note("ready")
+
+    def _stop(self, message: str = "") -> None:
+        from IPython.display import HTML, display
+
+        if message:
+            display(HTML(f"<p>{message}</p>"))
+        self.stopped = True
+        self.note("stopped")
 
 
-def _analysed(o: Options):
-    """Load and analyse (:func:`flowmap.analyse_files`); an invalid inventory shows its
-    problems as a table and raises."""
-    from flowmap.explorer.notebook import show_problems_of
-    from flowmap.pipeline import analyse_files
-
-    try:
-        return analyse_files(o.inventory, as_of=o.as_of, kev=o.kev, epss=o.epss, eol=o.eol)
-    except InvalidInventoryError as exc:
-        show_problems_of(exc.report)
-        raise
-
-
-def notebook(options: Options) -> dict:
-    """The app's notebook (nbformat 4 JSON): one cell calling :func:`show`."""
-    source = (
+def notebook(options: Options, progress: str | Path = "") -> dict:
+    """The app's notebook (nbformat 4 JSON): a cell per step of :data:`STEPS`, each
+    named in its metadata (``flowmap_step``) for the page's loading text."""
+    first = (
         "import flowmap.explorer.app as app\n"
-        f"app.show({json.dumps(options.__dict__, ensure_ascii=True)})"
+        f"page = app.Page({json.dumps(options.__dict__, ensure_ascii=True)}, "
+        f"{json.dumps(str(progress), ensure_ascii=True)})\n"
     )
+    cells = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": f"flowmap-step-{i}",
+            "metadata": {"flowmap_step": name},
+            "outputs": [],
+            "source": (first if i == 1 else "") + call,
+        }
+        for i, (name, call) in enumerate(STEPS, start=1)
+    ]
     return {
-        "cells": [
-            {
-                "cell_type": "code",
-                "execution_count": None,
-                "id": "flowmap-explore",
-                "metadata": {},
-                "outputs": [],
-                "source": source,
-            }
-        ],
+        "cells": cells,
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
@@ -169,7 +223,9 @@ def start(options: Options, *, port: int = 0) -> Server:
     options.inventory = str(path.resolve())
     folder = Path(tempfile.mkdtemp(prefix="flowmap-explore-"))
     page = folder / "flowmap.ipynb"
-    page.write_text(json.dumps(notebook(options), indent=1), encoding="utf-8")
+    page.write_text(
+        json.dumps(notebook(options, folder / PROGRESS_NAME), indent=1), encoding="utf-8"
+    )
     token = secrets.token_urlsafe(24)
     port = port or free_port()
     log = open(folder / "server.log", "wb")  # noqa: SIM115 (the server writes it while it runs)
@@ -228,8 +284,56 @@ def serve(options: Options, *, open_browser: bool = True, say=print) -> None:
         )
         if open_browser:
             webbrowser.open(server.url)
+        steps = Progress(server.folder / PROGRESS_NAME)
         while server.process.poll() is None:
+            for line in steps.news():
+                say(line)
             time.sleep(0.5)
         raise AppError("The app's server stopped unexpectedly: see the messages above.")
     finally:
         server.stop()
+
+
+class Progress:
+    r"""What the pages being loaded noted (:meth:`Page.note`), as lines for the terminal.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> log = Path(tempfile.mkdtemp()) / PROGRESS_NAME
+    >>> _ = log.write_text("a1 1 0.0\na1 2 1.5\na1 3 6.2\na1 ready 7.0\n")
+    >>> print("\n".join(Progress(log).news()))  # doctest: +ELLIPSIS
+    The page is loading (page 1), step 1 of 3: reading and checking the inventory...
+      step 2 of 3 (after 1.5 s): analysing it: likelihood, impact, copies, ...
+      step 3 of 3 (after 6.2 s): drawing the explorer...
+      the explorer is ready (7.0 s).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.read = 0
+        self.pages: dict[str, int] = {}
+
+    def news(self) -> list[str]:
+        """Lines for what was noted since the last call."""
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                f.seek(self.read)
+                text = f.read()
+        except FileNotFoundError:
+            return []
+        text = text[: text.rfind("\n") + 1]  # whole lines only
+        self.read += len(text.encode("utf-8"))
+        return [self._line(*ln.split()) for ln in text.splitlines() if len(ln.split()) == 3]
+
+    def _line(self, page: str, what: str, seconds: str) -> str:
+        number = self.pages.setdefault(page, len(self.pages) + 1)
+        if what == "ready":
+            return f"  the explorer is ready ({seconds} s)."
+        if what == "stopped":
+            return f"  the inventory cannot be shown: the page says why ({seconds} s)."
+        step, total = int(what), len(STEPS)
+        name = STEPS[step - 1][0].lower()
+        if step == 1:
+            return f"The page is loading (page {number}), step 1 of {total}: {name}..."
+        return f"  step {step} of {total} (after {seconds} s): {name}..."

@@ -52,8 +52,10 @@ def analysis(
     epss: str | Path = "",
     eol: str | Path = "",
     show_problems: bool = True,
+    progress: bool = True,
 ):
-    """Load, validate and analyse an inventory (empty strings mean "not given").
+    """Load, validate and analyse an inventory (empty strings mean "not given"), with a
+    progress bar naming each step (``progress``; a region takes many seconds).
 
     On an invalid inventory the problems are shown as a table (unless
     ``show_problems`` is false: a cell above showed them) and the notebook stops with
@@ -62,7 +64,7 @@ def analysis(
     from flowmap.pipeline import analyse_files
 
     try:
-        return analyse_files(inventory, as_of=as_of, kev=kev, epss=epss, eol=eol)
+        return analyse_files(inventory, as_of=as_of, kev=kev, epss=epss, eol=eol, progress=progress)
     except InvalidInventoryError as exc:
         report = exc.report
         if show_problems:
@@ -76,12 +78,13 @@ def analysis(
         raise NotebookStoppedError(str(exc)) from None
 
 
-def validation(inventory: str | Path, *, as_of: str | dt.date | None = ""):
-    """Validate an inventory; the report shows itself as a short summary."""
+def validation(inventory: str | Path, *, as_of: str | dt.date | None = "", progress: bool = True):
+    """Validate an inventory (with a progress bar: ``progress``); the report shows itself
+    as a short summary."""
     from flowmap.render.board.explore import validation as validate
 
     try:
-        return validate(inventory, as_of=as_of)
+        return validate(inventory, as_of=as_of, progress=progress)
     except InventoryReadError as exc:
         raise NotebookStoppedError(str(exc)) from None
 

@@ -35,11 +35,11 @@ LIKELIHOOD_COLUMNS = [
 ]
 
 
-def validation(inventory: str | Path, *, as_of: str | dt.date | None = ""):
+def validation(inventory: str | Path, *, as_of: str | dt.date | None = "", progress: bool = False):
     """:func:`flowmap.inventory.validate` with notebook-style parameters (``""`` = today)."""
     from flowmap.inventory.validate import validate
 
-    return validate(inventory, as_of=parse_day(as_of))
+    return validate(inventory, as_of=parse_day(as_of), progress=progress)
 
 
 def data_quality_report(report) -> pd.DataFrame:

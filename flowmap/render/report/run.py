@@ -70,7 +70,7 @@ def execute(
     """
     import papermill as pm
 
-    from flowmap.progress import watched
+    from flowmap.progress import ticking, watched
     from flowmap.render.files import output_file
     from flowmap.render.report.executed import record
     from flowmap.render.report.kernel import private_run, session_engine
@@ -104,6 +104,8 @@ def execute(
         else:
             run = {**common, "km": session.ready(), "engine_name": session_engine()}
             read_log = session.new_log
+        if progress:
+            stack.enter_context(ticking())  # the cells' bar counts the seconds of a long cell
         try:
             pm.execute_notebook(str(path), str(tmp), **run)
         except pm.PapermillExecutionError as exc:
