@@ -96,6 +96,14 @@ def measure(orgs: int, seed: int, repeat: int = 3) -> dict[str, object]:
         for f in files:  # warm the file cache for both sides alike
             f.read_bytes()
         stage("pandas read (floor)", lambda: [pd.read_csv(f, low_memory=False) for f in files])
+
+        def read_arrow_text() -> list:
+            with pd.option_context("mode.string_storage", "pyarrow"):
+                return [pd.read_csv(f, low_memory=False) for f in files]
+
+        # for reference, not a floor: pandas' own default once pyarrow is installed keeps
+        # text in pyarrow arrays (flowmap keeps Python text: inventory/textstorage.py)
+        stage("pandas read, text in pyarrow (reference)", read_arrow_text)
         raw = stage("load", lambda: read_inventory(folder))
         inventory, report = stage("validate", lambda: parse_inventory(raw, as_of=AS_OF))
         assert report.ok, [p.describe() for p in report.errors[:3]]
