@@ -103,29 +103,35 @@ def write_workbook_tables(path: str | Path, tables: Sequence[Table], *, title: s
     Returns the path written.
     """
     path = Path(path)
-    made = [(t, [str(c) for c in t.frame.columns], _columns(t.frame)) for t in tables]
+    made = []
+    for t in tables:
+        names = [str(c) for c in t.frame.columns]
+        columns = _columns(t.frame)
+        made.append((t, names, columns, _widths(names, columns, t)))
     texts = []
-    for table, names, columns in made:
+    for table, names, columns, _ in made:
         if table.header:
             texts.append(pa.array(names, STR))
         texts.extend(text_of(c) for c in columns)
     strings = shared_strings(texts, main=MAIN)
+    del texts
     codes = iter(strings.codes)
+    ready = []  # each cell's kind and value, text as its shared string's number
+    for table, names, columns, widths in made:
+        head = next(codes).to_pylist() if table.header else None
+        cells = [(c.kinds, _with_codes(c, next(codes))) for c in columns]
+        ready.append((table, names, head, cells, widths))
+    del made, columns, codes  # the text itself is in the shared strings now
     sheets: list[tuple[str, str | None]] = []  # name, filter range
     with Package() as package:  # each part is compressed while the next is made
         package.add("xl/sharedStrings.xml", strings.xml)
-        for table, names, columns in made:
-            head = next(codes).to_pylist() if table.header else None
-            values = [_with_codes(c, next(codes)) for c in columns]
-            widths = _widths(names, columns, table)
+        del strings
+        for table, names, head, cells, widths in ready:
             rows_per_sheet = EXCEL_ROWS - (1 if table.header else 0)
             for part, start in enumerate(range(0, max(len(table.frame), 1), rows_per_sheet), 1):
                 name = table.name if part == 1 else f"{table.name} ({part})"
                 stop = min(start + rows_per_sheet, len(table.frame))
-                chunk = [
-                    (c.kinds[start:stop], v.slice(start, stop - start))
-                    for c, v in zip(columns, values)
-                ]
+                chunk = [(k[start:stop], v.slice(start, stop - start)) for k, v in cells]
                 xml, filtered = _sheet(names, head, chunk, table, widths, first=not sheets)
                 sheets.append((name, filtered))
                 package.add(f"xl/worksheets/sheet{len(sheets)}.xml", xml)
@@ -179,35 +185,16 @@ def _sheet(
     widths: list[float],
     *,
     first: bool,
-) -> tuple[bytes, str | None]:
-    """A sheet's XML: its header row (``head``: the names' shared-string numbers) and
-    its rows, each row's XML made for all rows at once."""
+) -> tuple[list[bytes | memoryview], str | None]:
+    """A sheet's XML, as consecutive pieces: its header row (``head``: the names'
+    shared-string numbers) and its rows, a block of rows at a time."""
     letters = _column_letters(max(len(names), 1))
     offset = 1 if table.header else 0
     n = len(columns[0][0]) if columns else 0
-    numbers = pa.array(np.arange(offset + 1, offset + n + 1)).cast(STR)
-    row_parts: list[pa.Array | pa.Scalar] = [lit('<row r="'), numbers, lit('">')]
-    for c, (kinds, values) in enumerate(columns):
-        opens = _OPEN_BOLD if (not table.header and c == 0) else _OPEN
-        present = np.flatnonzero(np.bincount(kinds, minlength=DATE + 1)[1:]) + 1
-        if not len(present):
-            continue
-        if len(present) == 1:
-            open_tag: pa.Array | pa.Scalar = lit(opens.get(int(present[0]), _OPEN[int(present[0])]))
-        else:
-            choices = pa.array(["", *(opens.get(k, _OPEN[k]) for k in (TEXT, NUMBER, FLAG, DATE))])
-            open_tag = pc.take(choices, pa.array(kinds)).cast(STR)
-        row_parts.append(
-            pc.binary_join_element_wise(
-                lit(f'<c r="{letters[c]}'), numbers, open_tag, values, lit("</v></c>"), lit("")
-            )
-        )
-    row_parts += [lit("</row>"), lit("")]
-    rows = (
-        pc.binary_join_element_wise(*row_parts, null_handling="replace", null_replacement="")
-        if n
-        else pa.array([], STR)
-    )
+    blocks = [
+        _rows(letters, columns, table, offset, start, min(start + ROWS_PER_BLOCK, n))
+        for start in range(0, n, ROWS_PER_BLOCK)
+    ]
     header = ""
     if head is not None:
         header = (
@@ -242,7 +229,45 @@ def _sheet(
         + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
         'footer="0.3"/></worksheet>'
     )
-    return b"".join([before.encode("utf-8"), joined(rows), after.encode("utf-8")]), filtered
+    return [before.encode("utf-8"), *blocks, after.encode("utf-8")], filtered
+
+
+def _rows(
+    letters: list[str],
+    columns: list[tuple[np.ndarray, pa.Array]],
+    table: Table,
+    offset: int,
+    start: int,
+    stop: int,
+) -> memoryview:
+    """The XML of rows ``start`` to ``stop`` (below ``offset`` header rows), each row's
+    XML made for all the block's rows at once."""
+    numbers = pa.array(np.arange(offset + start + 1, offset + stop + 1)).cast(STR)
+    row_parts: list[pa.Array | pa.Scalar] = [lit('<row r="'), numbers, lit('">')]
+    for c, (all_kinds, all_values) in enumerate(columns):
+        kinds, values = all_kinds[start:stop], all_values.slice(start, stop - start)
+        opens = _OPEN_BOLD if (not table.header and c == 0) else _OPEN
+        present = np.flatnonzero(np.bincount(kinds, minlength=DATE + 1)[1:]) + 1
+        if not len(present):
+            continue
+        if len(present) == 1:
+            kind = int(present[0])
+            open_tag: pa.Array | pa.Scalar = lit(opens.get(kind, _OPEN[kind]))
+        else:
+            choices = pa.array(["", *(opens.get(k, _OPEN[k]) for k in (TEXT, NUMBER, FLAG, DATE))])
+            open_tag = pc.take(choices, pa.array(kinds)).cast(STR)
+        row_parts.append(
+            pc.binary_join_element_wise(
+                lit(f'<c r="{letters[c]}'), numbers, open_tag, values, lit("</v></c>"), lit("")
+            )
+        )
+    row_parts += [lit("</row>"), lit("")]
+    rows = pc.binary_join_element_wise(*row_parts, null_handling="replace", null_replacement="")
+    return joined(rows)
+
+
+#: Rows made at once: a block's XML is a few megabytes, whatever the sheet's length.
+ROWS_PER_BLOCK = 65_536
 
 
 def _widths(names: list[str], columns: list[Column], table: Table) -> list[float]:

@@ -190,10 +190,11 @@ def text_of(column: Column) -> pa.Array:
 @dataclass
 class SharedStrings:
     """The workbook's shared strings: ``codes`` (each text cell's number, as text, null
-    elsewhere, one array per column given), ``xml`` (the part) and ``count`` (cells)."""
+    elsewhere, one array per column given), ``xml`` (the part, as consecutive pieces) and
+    ``count`` (cells)."""
 
     codes: list[pa.Array]
-    xml: bytes
+    xml: list[bytes | memoryview]
     count: int
     unique: int
 
@@ -234,7 +235,7 @@ def shared_strings(texts: list[pa.Array], *, main: str) -> SharedStrings:
         f'count="{count}" uniqueCount="{next_number}">'
     )
     items = [joined(_items(p)) for p in parts if len(p)]
-    return SharedStrings(codes, b"".join([head.encode(), *items, b"</sst>"]), count, next_number)
+    return SharedStrings(codes, [head.encode(), *items, b"</sst>"], count, next_number)
 
 
 #: A column is numbered as it comes when, of its first texts (this many), nearly all

@@ -21,6 +21,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -45,7 +46,7 @@ class Package:
 
     def __init__(self) -> None:
         self.pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1))
-        self.parts: dict[str, tuple[bytes, Future, list[Future]]] = {}
+        self.parts: dict[str, tuple[list[memoryview], Future, list[Future]]] = {}
 
     def __enter__(self) -> Package:
         return self
@@ -53,20 +54,24 @@ class Package:
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def add(self, name: str, data: str | bytes) -> None:
-        """A part: its name in the package and its content."""
-        data = data.encode("utf-8") if isinstance(data, str) else data
-        view = memoryview(data)
-        starts = range(0, max(len(data), 1), PIECE_BYTES)
+    def add(self, name: str, data: str | bytes | Sequence[bytes | memoryview]) -> None:
+        """A part: its name in the package and its content, whole or as a list of
+        consecutive pieces (a large sheet, made a block of rows at a time, is never joined
+        into one copy)."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else list(data)
+        views = [memoryview(c) for c in chunks if len(c)] or [memoryview(b"")]
+        spans = [(v, s) for v in views for s in range(0, max(len(v), 1), PIECE_BYTES)]
         pieces = [
-            self.pool.submit(_deflate, view[s : s + PIECE_BYTES], s + PIECE_BYTES >= len(data))
-            for s in starts
+            self.pool.submit(_deflate, v[s : s + PIECE_BYTES], i == len(spans) - 1)
+            for i, (v, s) in enumerate(spans)
         ]
-        self.parts[name] = (data, self.pool.submit(zlib.crc32, data), pieces)
+        self.parts[name] = (views, self.pool.submit(_crc32, views), pieces)
 
     def write(self, path: Path, order: list[str]) -> None:
         """Write the parts named in ``order`` as a zip (fixed dates and permissions)."""
-        sizes = sum(len(self.parts[n][0]) for n in order)
+        sizes = sum(_length(self.parts[n][0]) for n in order)
         if sizes >= _LIMIT:  # rare: a workbook past 4 GB of XML
             return self._write_zip64(path, order)
         central = []
@@ -76,7 +81,7 @@ class Package:
                 body = b"".join(p.result() for p in pieces)
                 raw = name.encode("ascii")
                 offset = f.tell()
-                head = (_DOS_TIME, _DOS_DATE, crc.result(), len(body), len(data), len(raw))
+                head = (_DOS_TIME, _DOS_DATE, crc.result(), len(body), _length(data), len(raw))
                 f.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, *head, 0) + raw)
                 f.write(body)
                 central.append(
@@ -111,7 +116,19 @@ class Package:
                 info.create_system = 3
                 info.external_attr = 0o600 << 16
                 with z.open(info, "w", force_zip64=True) as out:
-                    out.write(self.parts[name][0])
+                    for view in self.parts[name][0]:
+                        out.write(view)
+
+
+def _crc32(views: list[memoryview]) -> int:
+    crc = 0
+    for view in views:
+        crc = zlib.crc32(view, crc)
+    return crc
+
+
+def _length(views: list[memoryview]) -> int:
+    return sum(len(v) for v in views)
 
 
 def _deflate(piece: memoryview, last: bool) -> bytes:
