@@ -232,3 +232,32 @@ def test_long_columns_of_distinct_text_read_back_exactly(tmp_path: Path) -> None
     cells = 3 + 3 * n - 2  # the header, and every cell but the two empty ones
     assert int(sst.get("count")) == cells and int(sst.get("uniqueCount")) == len(sst)
     assert len(sst) == 3 + 13 + 2 * (n - 1)  # the distinct columns as they come
+
+
+@pytest.mark.parametrize("limit", [1_000, 3_000])
+def test_past_4_gb_the_zip_gets_its_64_bit_records_and_reads_back(tmp_path, monkeypatch, limit):
+    """A region's workbook past 4 GB of XML needs zip's 64-bit records: sizes and places
+    past the limit are written in them (tested here with the limit made small, so parts,
+    then places, then the directory pass it). zipfile checks every part's checksum, and
+    openpyxl and calamine read the same cells as from the ordinary file."""
+    import flowmap.render.xlsx_package as package_module
+
+    frame = pd.DataFrame({"id": [f"S-{i}" for i in range(800)], "n": range(800)}, dtype=object)
+    tables = [Table("summary", pd.DataFrame([("a", 1)]), header=False), Table("t", frame)]
+    ordinary = write(tmp_path, tables, "ordinary.xlsx")
+    monkeypatch.setattr(package_module, "_LIMIT", limit)
+    big = write(tmp_path, tables, "big.xlsx")
+    z = zipfile.ZipFile(big)
+    assert z.testzip() is None
+    assert z.namelist() == zipfile.ZipFile(ordinary).namelist()
+    assert any(i.file_size >= limit for i in z.infolist())  # some part took the 64-bit path
+    raw = big.read_bytes()
+    assert b"PK\x06\x06" in raw and b"PK\x06\x07" in raw  # the 64-bit end records
+    for path in (ordinary, big):
+        assert [r for r in openpyxl.load_workbook(path)["t"].iter_rows(values_only=True)][
+            -1
+        ] == ("S-799", 799)
+    pd.testing.assert_frame_equal(
+        pd.read_excel(big, sheet_name=None, engine="calamine")["t"],
+        pd.read_excel(ordinary, sheet_name=None, engine="calamine")["t"],
+    )

@@ -35,7 +35,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,31 +123,32 @@ def write_workbook_tables(path: str | Path, tables: Sequence[Table], *, title: s
         ready.append((table, names, head, cells, widths))
     del made, columns, codes  # the text itself is in the shared strings now
     sheets: list[tuple[str, str | None]] = []  # name, filter range
-    with Package() as package:  # each part is compressed while the next is made
-        package.add("xl/sharedStrings.xml", strings.xml)
-        del strings
-        for table, names, head, cells, widths in ready:
-            rows_per_sheet = EXCEL_ROWS - (1 if table.header else 0)
-            for part, start in enumerate(range(0, max(len(table.frame), 1), rows_per_sheet), 1):
-                name = table.name if part == 1 else f"{table.name} ({part})"
-                stop = min(start + rows_per_sheet, len(table.frame))
-                chunk = [(k[start:stop], v.slice(start, stop - start)) for k, v in cells]
-                xml, filtered = _sheet(names, head, chunk, table, widths, first=not sheets)
-                sheets.append((name, filtered))
-                package.add(f"xl/worksheets/sheet{len(sheets)}.xml", xml)
-        parts = {
-            "[Content_Types].xml": content_types(len(sheets)),
-            "_rels/.rels": ROOT_RELS,
-            "docProps/app.xml": APP,
-            "docProps/core.xml": core(title),
-            "xl/workbook.xml": workbook(sheets),
-            "xl/_rels/workbook.xml.rels": workbook_rels(len(sheets)),
-            "xl/styles.xml": STYLES,
-        }
+    blocks = []  # each sheet's table, rows and first-sheet flag
+    for table, names, head, cells, widths in ready:
+        rows_per_sheet = EXCEL_ROWS - (1 if table.header else 0)
+        for part, start in enumerate(range(0, max(len(table.frame), 1), rows_per_sheet), 1):
+            stop = min(start + rows_per_sheet, len(table.frame))
+            name = table.name if part == 1 else f"{table.name} ({part})"
+            sheets.append((name, _filter_range(names, table, stop - start)))
+            blocks.append((table, names, head, cells, widths, start, stop))
+    parts = {
+        "[Content_Types].xml": content_types(len(sheets)),
+        "_rels/.rels": ROOT_RELS,
+        "docProps/app.xml": APP,
+        "docProps/core.xml": core(title),
+        "xl/workbook.xml": workbook(sheets),
+        "xl/_rels/workbook.xml.rels": workbook_rels(len(sheets)),
+        "xl/styles.xml": STYLES,
+    }
+    with Package(path) as package:  # each part is compressed while the next is made
         for name, data in parts.items():
             package.add(name, data)
-        sheet_parts = [f"xl/worksheets/sheet{i}.xml" for i in range(1, len(sheets) + 1)]
-        package.write(path, [*parts, "xl/sharedStrings.xml", *sheet_parts])
+        package.add("xl/sharedStrings.xml", strings.xml)
+        del strings
+        for number, (table, names, head, cells, widths, start, stop) in enumerate(blocks, 1):
+            chunk = [(k[start:stop], v.slice(start, stop - start)) for k, v in cells]
+            xml = _sheet(names, head, chunk, table, widths, first=number == 1)
+            package.add(f"xl/worksheets/sheet{number}.xml", xml)
     return path
 
 
@@ -185,16 +186,17 @@ def _sheet(
     widths: list[float],
     *,
     first: bool,
-) -> tuple[list[bytes | memoryview], str | None]:
+) -> Iterator[bytes | memoryview]:
     """A sheet's XML, as consecutive pieces: its header row (``head``: the names'
-    shared-string numbers) and its rows, a block of rows at a time."""
+    shared-string numbers) and its rows, a block of rows at a time, each made as the
+    package takes the one before."""
     letters = _column_letters(max(len(names), 1))
     offset = 1 if table.header else 0
     n = len(columns[0][0]) if columns else 0
-    blocks = [
+    blocks = (
         _rows(letters, columns, table, offset, start, min(start + ROWS_PER_BLOCK, n))
         for start in range(0, n, ROWS_PER_BLOCK)
-    ]
+    )
     header = ""
     if head is not None:
         header = (
@@ -204,9 +206,8 @@ def _sheet(
             )
             + "</row>"
         )
-    last = offset + n
-    span = f"A1:{letters[len(names) - 1]}{max(last, 1)}" if names else "A1"
-    filtered = span if (table.header and names) else None
+    span = _span(names, table, n)
+    filtered = _filter_range(names, table, n)
     before = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
         f'xmlns:r="{REL}"><dimension ref="{span}"/><sheetViews><sheetView'
@@ -229,7 +230,20 @@ def _sheet(
         + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
         'footer="0.3"/></worksheet>'
     )
-    return [before.encode("utf-8"), *blocks, after.encode("utf-8")], filtered
+    yield before.encode("utf-8")
+    yield from blocks
+    yield after.encode("utf-8")
+
+
+def _span(names: list[str], table: Table, rows: int) -> str:
+    """The cells a sheet of ``rows`` rows (below its header, if any) covers."""
+    last = rows + (1 if table.header else 0)
+    return f"A1:{_column_letters(len(names))[-1]}{max(last, 1)}" if names else "A1"
+
+
+def _filter_range(names: list[str], table: Table, rows: int) -> str | None:
+    """The range a sheet's filter covers (None: a sheet without a header row)."""
+    return _span(names, table, rows) if (table.header and names) else None
 
 
 def _rows(

@@ -18,6 +18,7 @@ with a note saying so.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -190,11 +191,11 @@ def text_of(column: Column) -> pa.Array:
 @dataclass
 class SharedStrings:
     """The workbook's shared strings: ``codes`` (each text cell's number, as text, null
-    elsewhere, one array per column given), ``xml`` (the part, as consecutive pieces) and
-    ``count`` (cells)."""
+    elsewhere, one array per column given), ``xml`` (the part, as consecutive pieces,
+    made as they are read) and ``count`` (cells)."""
 
     codes: list[pa.Array]
-    xml: list[bytes | memoryview]
+    xml: Iterator[bytes | memoryview]
     count: int
     unique: int
 
@@ -234,8 +235,20 @@ def shared_strings(texts: list[pa.Array], *, main: str) -> SharedStrings:
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{main}" '
         f'count="{count}" uniqueCount="{next_number}">'
     )
-    items = [joined(_items(p)) for p in parts if len(p)]
-    return SharedStrings(codes, [head.encode(), *items, b"</sst>"], count, next_number)
+    return SharedStrings(codes, _sst_xml(head, parts), count, next_number)
+
+
+#: Texts made into ``<si>`` items at once.
+ITEMS_PER_BLOCK = 65_536
+
+
+def _sst_xml(head: str, parts: list[pa.Array]) -> Iterator[bytes | memoryview]:
+    """The shared strings part, a block of items at a time as the package takes them."""
+    yield head.encode()
+    for texts in parts:
+        for start in range(0, len(texts), ITEMS_PER_BLOCK):
+            yield joined(_items(texts.slice(start, ITEMS_PER_BLOCK)))
+    yield b"</sst>"
 
 
 #: A column is numbered as it comes when, of its first texts (this many), nearly all

@@ -11,7 +11,7 @@ Compressing the parts is a third of the work for a region's findings, so
 :class:`Package` compresses each part on worker threads (zlib releases Python's lock) as
 soon as it is added, while the next sheet is made, in fixed pieces of
 :data:`PIECE_BYTES` (each a complete deflate block sequence, as ``pigz`` makes them), so
-the bytes never depend on the threads.
+the bytes never depend on the threads; each part is written to the file once compressed.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from __future__ import annotations
 import os
 import re
 import struct
-import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -33,102 +32,130 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: Compressed apart, so that pieces of one large part are compressed at the same time.
 PIECE_BYTES = 4 << 20
+#: Pieces of one part compressing at once, at most (beyond them, making waits).
+IN_FLIGHT = 8
 LEVEL = 1  # zlib's fastest: XML compresses about tenfold even so
 _DOS_DATE = ((FIXED_DATE[0] - 1980) << 9) | (FIXED_DATE[1] << 5) | FIXED_DATE[2]
 _DOS_TIME = (FIXED_DATE[3] << 11) | (FIXED_DATE[4] << 5) | (FIXED_DATE[5] // 2)
-_LIMIT = 0xFFFFFFFF  # past this a zip needs its 64-bit extension: then zipfile writes it
+_LIMIT = 0xFFFFFFFF  # from here a size or place needs zip's 64-bit records
+_FULL = 0xFFFFFFFF  # what a 32-bit field holds when the 64-bit record has the value
 
 
 class Package:
-    """A workbook package being made: :meth:`add` each part (compression starts at once),
-    then :meth:`write` the file. Use it as a context manager (the threads stop at its
-    end, also on an error or Ctrl-C)."""
+    """A workbook package being written to ``path``: :meth:`add` each part in the order
+    the zip holds them (compression starts at once, on worker threads); each part is
+    written as soon as it is compressed and its text let go, so a region's workbook never
+    holds all its XML at once. Use it as a context manager: the zip's directory is
+    written at a normal end; on an error or Ctrl-C the threads stop and the file is left
+    for the caller (a temporary: :func:`flowmap.render.files.output_files`) to remove.
 
-    def __init__(self) -> None:
+    A part or file past 4 GB gets zip's 64-bit records (the rest stay as zip 2.0 wrote
+    them), which Excel, LibreOffice and Python's zipfile read.
+    """
+
+    def __init__(self, path: Path) -> None:
         self.pool = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1))
-        self.parts: dict[str, tuple[list[memoryview], Future, list[Future]]] = {}
+        self.file = Path(path).open("wb")  # noqa: SIM115 (closed by __exit__)
+        self.waiting: list[tuple[bytes, int, int, list[Future]]] = []
+        self.central: list[bytes] = []
 
     def __enter__(self) -> Package:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind: object, *exc: object) -> None:
+        try:
+            if kind is None:
+                self._write_ready(wait=True)
+                self._write_directory()
+        finally:
+            self.waiting.clear()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.file.close()
 
-    def add(self, name: str, data: str | bytes | Sequence[bytes | memoryview]) -> None:
-        """A part: its name in the package and its content, whole or as a list of
-        consecutive pieces (a large sheet, made a block of rows at a time, is never joined
-        into one copy)."""
+    def add(self, name: str, data: str | bytes | Iterable[bytes | memoryview]) -> None:
+        """A part: its name in the package and its content, whole or as consecutive pieces
+        (a sheet made a block of rows at a time: each block is compressed, and let go,
+        while the next is made, so a large part is never held whole)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else list(data)
-        views = [memoryview(c) for c in chunks if len(c)] or [memoryview(b"")]
-        spans = [(v, s) for v in views for s in range(0, max(len(v), 1), PIECE_BYTES)]
-        pieces = [
-            self.pool.submit(_deflate, v[s : s + PIECE_BYTES], i == len(spans) - 1)
-            for i, (v, s) in enumerate(spans)
-        ]
-        self.parts[name] = (views, self.pool.submit(_crc32, views), pieces)
+        chunks = [data] if isinstance(data, bytes | bytearray | memoryview) else data
+        crc, size, pieces = 0, 0, []
+        held: memoryview | None = None  # the last piece waits to learn it is the last
+        for chunk in chunks:
+            view = memoryview(chunk)
+            crc, size = zlib.crc32(view, crc), size + len(view)
+            for start in range(0, len(view), PIECE_BYTES):
+                if held is not None:
+                    pieces.append(self.pool.submit(_deflate, held, False))
+                    if len(pieces) > IN_FLIGHT:  # the text made ahead stays bounded
+                        pieces[-IN_FLIGHT - 1].result()
+                held = view[start : start + PIECE_BYTES]
+        pieces.append(self.pool.submit(_deflate, memoryview(b"") if held is None else held, True))
+        self.waiting.append((name.encode("ascii"), size, crc, pieces))
+        self._write_ready(wait=False)
 
-    def write(self, path: Path, order: list[str]) -> None:
-        """Write the parts named in ``order`` as a zip (fixed dates and permissions)."""
-        sizes = sum(_length(self.parts[n][0]) for n in order)
-        if sizes >= _LIMIT:  # rare: a workbook past 4 GB of XML
-            return self._write_zip64(path, order)
-        central = []
-        with path.open("wb") as f:
-            for name in order:
-                data, crc, pieces = self.parts[name]
-                body = b"".join(p.result() for p in pieces)
-                raw = name.encode("ascii")
-                offset = f.tell()
-                head = (_DOS_TIME, _DOS_DATE, crc.result(), len(body), _length(data), len(raw))
-                f.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, *head, 0) + raw)
-                f.write(body)
-                central.append(
-                    struct.pack(
-                        "<IHHHHHHIIIHHHHHII",
-                        0x02014B50,
-                        (3 << 8) | 20,  # made on Unix (3), zip 2.0: the same on every system
-                        20,
-                        0,
-                        8,
-                        *head,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0o600 << 16,
-                        offset,
-                    )
-                    + raw
-                )
-            start = f.tell()
-            directory = b"".join(central)
-            f.write(directory)
-            n = len(central)
-            f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(directory), start, 0))
+    def _write_ready(self, *, wait: bool) -> None:
+        """Write the parts whose compression is done, in order (all of them: ``wait``)."""
+        while self.waiting:
+            raw, size, crc, pieces = self.waiting[0]
+            if not wait and not all(p.done() for p in pieces):
+                return
+            body = [p.result() for p in pieces]
+            self.waiting.pop(0)
+            self._write_part(raw, size, crc, body)
 
-    def _write_zip64(self, path: Path, order: list[str]) -> None:
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as z:
-            for name in order:
-                info = zipfile.ZipInfo(name, FIXED_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                info.external_attr = 0o600 << 16
-                with z.open(info, "w", force_zip64=True) as out:
-                    for view in self.parts[name][0]:
-                        out.write(view)
+    def _write_part(self, raw: bytes, size: int, crc: int, body: list[bytes]) -> None:
+        f = self.file
+        offset, compressed = f.tell(), sum(len(b) for b in body)
+        big = size >= _LIMIT or compressed >= _LIMIT
+        extra = struct.pack("<HHQQ", 1, 16, size, compressed) if big else b""
+        sizes = (_FULL, _FULL) if big else (compressed, size)
+        need = 45 if big else 20
+        head = (_DOS_TIME, _DOS_DATE, crc, *sizes, len(raw))
+        f.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, need, 0, 8, *head, len(extra)) + raw)
+        f.write(extra)
+        for b in body:
+            f.write(b)
+        far = offset >= _LIMIT
+        fields = ([size, compressed] if big else []) + ([offset] if far else [])
+        extra = struct.pack(f"<HH{len(fields)}Q", 1, 8 * len(fields), *fields) if fields else b""
+        need = 45 if fields else 20
+        self.central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                (3 << 8) | need,  # made on Unix (3): the same on every system
+                need,
+                0,
+                8,
+                *head[:-1],
+                len(raw),
+                len(extra),
+                0,
+                0,
+                0,
+                0o600 << 16,
+                _FULL if far else offset,
+            )
+            + raw
+            + extra
+        )
 
-
-def _crc32(views: list[memoryview]) -> int:
-    crc = 0
-    for view in views:
-        crc = zlib.crc32(view, crc)
-    return crc
-
-
-def _length(views: list[memoryview]) -> int:
-    return sum(len(v) for v in views)
+    def _write_directory(self) -> None:
+        f = self.file
+        start = f.tell()
+        directory = b"".join(self.central)
+        f.write(directory)
+        n = len(self.central)
+        if n >= 0xFFFF or start >= _LIMIT or len(directory) >= _LIMIT:
+            end64 = f.tell()
+            f.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, (3 << 8) | 45, 45, 0, 0,
+                                n, n, len(directory), start))  # fmt: skip
+            f.write(struct.pack("<IIQI", 0x07064B50, 0, end64, 1))
+            counts, where = (min(n, 0xFFFF),) * 2, (_FULL, _FULL)
+            f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, *counts, *where, 0))
+            return
+        f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(directory), start, 0))
 
 
 def _deflate(piece: memoryview, last: bool) -> bytes:
