@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -106,6 +107,7 @@ def execute(
             read_log = session.new_log
         if progress:
             stack.enter_context(ticking())  # the cells' bar counts the seconds of a long cell
+        stack.enter_context(_quiet_on_interrupt())
         try:
             pm.execute_notebook(str(path), str(tmp), **run)
         except pm.PapermillExecutionError as exc:
@@ -123,6 +125,31 @@ def execute(
             "no report was written."
         ) from failure
     return output
+
+
+@contextlib.contextmanager
+def _quiet_on_interrupt() -> Iterator[None]:
+    """Keep a Ctrl-C to the one line ``flowmap: interrupted``: stopping the kernel under a
+    running cell makes nbclient log "Kernel died while waiting for execute reply" and
+    leaves asyncio a task whose error it prints as the process exits ("Task exception was
+    never retrieved"). Both loggers are silenced while the notebook runs (a failing cell
+    or a dead kernel is raised, not logged), and asyncio's stays silent after a Ctrl-C."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in ("papermill", "asyncio")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    interrupted = False
+    try:
+        yield
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        for lg, level in zip(loggers, levels):
+            if not (interrupted and lg.name == "asyncio"):
+                lg.setLevel(level)
 
 
 #: Metadata papermill and the kernel add that changes on every run (clock times, paths).
