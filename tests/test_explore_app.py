@@ -173,13 +173,15 @@ def test_loading_the_page_is_shown_step_by_step_in_the_terminal_and_on_the_page(
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     try:
-        url, lines = "", []
+        url, lines, first = "", [], ""
         deadline = time.monotonic() + 180
         while not url and time.monotonic() < deadline:
             line = proc.stdout.readline()
             assert line or proc.poll() is None, proc.stderr.read()
+            first = first or line
             found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", line)
             url = found.group(0) if found else ""
+        assert first == "flowmap explore: starting the app for sample...\n", first
         _status, _where, _headers, page = _get(url)  # the whole page: every step has run
         while not any("ready" in ln for ln in lines) and time.monotonic() < deadline:
             lines.append(proc.stdout.readline())

@@ -254,9 +254,10 @@ def test_past_4_gb_the_zip_gets_its_64_bit_records_and_reads_back(tmp_path, monk
     raw = big.read_bytes()
     assert b"PK\x06\x06" in raw and b"PK\x06\x07" in raw  # the 64-bit end records
     for path in (ordinary, big):
-        assert [r for r in openpyxl.load_workbook(path)["t"].iter_rows(values_only=True)][
-            -1
-        ] == ("S-799", 799)
+        assert [r for r in openpyxl.load_workbook(path)["t"].iter_rows(values_only=True)][-1] == (
+            "S-799",
+            799,
+        )
     pd.testing.assert_frame_equal(
         pd.read_excel(big, sheet_name=None, engine="calamine")["t"],
         pd.read_excel(ordinary, sheet_name=None, engine="calamine")["t"],

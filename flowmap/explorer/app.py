@@ -275,6 +275,8 @@ def _wait(server: Server) -> None:
 
 def serve(options: Options, *, open_browser: bool = True, say=print) -> None:
     """Start the app, open the browser and run until Ctrl-C (which stops everything)."""
+    if Path(options.inventory).exists():  # the server takes seconds to start
+        say(f"flowmap explore: starting the app for {Path(options.inventory).name}...")
     server = start(options)
     try:
         say(
