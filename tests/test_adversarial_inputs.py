@@ -238,10 +238,14 @@ def test_the_column_limit_can_be_raised_for_one_run(tmp_path, capsys, monkeypatc
     assert flowmap_main(capsys, "validate", inv, "--as-of", AS_OF).code == 0
 
 
-@pytest.mark.parametrize("cell", ["W" * 200_000, '"' + "W, " * 15_000 + '"'])
+@pytest.mark.parametrize("cell", ["W" * 200_000, "W" * 40_000, '"' + "W, " * 15_000 + '"'])
 def test_a_cell_past_the_length_limit_is_refused_naming_where(cell, tmp_path, capsys, monkeypatch):
+    """Far past the limit (refused before parsing), a little past it in a file with no
+    quoted cell (where the reader's byte count stands in for measuring every cell), and
+    past it in a quoted cell of commas (measured cell by cell)."""
     inv = write_inventory(tmp_path / "inv")
     _edit(inv, "systems", b"Ward PC", cell.encode())
+    assert (b'"' in (inv / "systems.csv").read_bytes()) == cell.startswith('"')
     run = flowmap_main(capsys, "validate", inv)
     assert run.code == 2
     assert "systems.csv line 3" in run.err and "FLOWMAP_MAX_CELL_CHARS" in run.err

@@ -126,7 +126,7 @@ def _read_csv(name: str, path: Path, limits: Limits) -> tuple[RawTable, list[Rea
         return table, [
             ReadProblem(name, None, None, None, "the file is empty: it needs at least a header row")
         ]
-    header = _check_size(path, data, text, limits)
+    header, longest = _check_size(path, data, text, limits)
     stray = _stray_carriage_returns(text)
     if stray:  # pandas would split those rows in two: read line by line, report each
         text = _mark_stray_carriage_returns(text)
@@ -156,6 +156,10 @@ def _read_csv(name: str, path: Path, limits: Limits) -> tuple[RawTable, list[Rea
     header = header if len(header) == frame.shape[1] else [str(c) for c in frame.columns]
     frame, problems = tidy(name, frame, header, pandas_unnamed=False, padded=maybe_padded(data))
     table.frame = frame
+    if (
+        b'"' not in data
+    ):  # no quoted cell: each cell is one of those runs, a byte a character at most
+        table.longest = longest
     return table, problems
 
 
@@ -212,9 +216,10 @@ def _stray_carriage_returns(text: str) -> bool:
     return bool(STRAY_CR.search(QUOTED.sub("", text)))
 
 
-def _check_size(path: Path, data: bytes, text: str, limits: Limits) -> list[str]:
+def _check_size(path: Path, data: bytes, text: str, limits: Limits) -> tuple[list[str], int]:
     """The header's cells, once the header and the longest cells are known to be within
-    ``limits`` (checked before the file is parsed)."""
+    ``limits`` (checked before the file is parsed), and the longest run of bytes with no
+    comma or line end."""
     first = next(csv.reader(io.StringIO(text, newline="")), [])
     if len(first) > limits.max_columns:
         raise InventoryReadError(
@@ -222,31 +227,30 @@ def _check_size(path: Path, data: bytes, text: str, limits: Limits) -> list[str]
             f"{limits.max_columns:,}; {limits.advice('max_columns')}"
         )
     # a cell is at most 4 bytes a character: a run this long is too long in any encoding
-    start = _long_run(data, 4 * limits.max_cell_chars)
+    start, longest = _long_run(data, 4 * limits.max_cell_chars)
     if start is not None:
         line = data.count(b"\n", 0, start) + 1
         raise InventoryReadError(
             f"{path} line {line} has a cell longer than the limit of "
             f"{limits.max_cell_chars:,} characters; {limits.advice('max_cell_chars')}"
         )
-    return first
+    return first, longest
 
 
-def _long_run(data: bytes, limit: int) -> int | None:
+def _long_run(data: bytes, limit: int) -> tuple[int | None, int]:
     """Where the first run of more than ``limit`` bytes with no comma or line end starts
-    (None: there is none); the same as searching for ``[^,\\r\\n]{limit + 1}``, at numpy's
-    speed rather than a regular expression's.
+    (None: there is none; the same as searching for ``[^,\\r\\n]{limit + 1}``, at numpy's
+    speed rather than a regular expression's), and the longest run.
 
     >>> _long_run(b"ab,cdef\\nxy", 3), _long_run(b"ab,cd", 3), _long_run(b"abcd", 3)
-    (3, None, 0)
+    ((3, 4), (None, 2), (0, 4))
     """
-    if len(data) <= limit:
-        return None
     codes = np.frombuffer(data, dtype=np.uint8)
     stops = np.flatnonzero((codes == ord(",")) | (codes == ord("\n")) | (codes == ord("\r")))
     bounds = np.concatenate(([-1], stops, [len(codes)]))
-    long = np.flatnonzero(np.diff(bounds) - 1 > limit)
-    return int(bounds[long[0]] + 1) if len(long) else None
+    runs = np.diff(bounds) - 1
+    long = np.flatnonzero(runs > limit)
+    return (int(bounds[long[0]] + 1) if len(long) else None), int(runs.max())
 
 
 @contextmanager

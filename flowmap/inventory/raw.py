@@ -167,6 +167,9 @@ OTHER_SPACES = (
     b"\xe2\x81\x9f",
     b"\xe3\x80\x80",
 )
+#: Whether a byte begins one of :data:`OTHER_SPACES` (a file with none skips the search).
+_OTHER_FIRST = np.zeros(256, dtype=bool)
+_OTHER_FIRST[[mark[0] for mark in OTHER_SPACES]] = True
 
 
 def maybe_padded(data: bytes) -> bool:
@@ -183,8 +186,9 @@ def maybe_padded(data: bytes) -> bool:
     """
     if b"\t" in data or data[:1] == b" " or data[-1:] == b" ":
         return True
-    if any(mark in data for mark in OTHER_SPACES):  # trimmed like a space, wherever it is
-        return True
+    codes = np.frombuffer(data, np.uint8)
+    if _OTHER_FIRST[codes].any() and any(mark in data for mark in OTHER_SPACES):
+        return True  # trimmed like a space, wherever it is
     if data.count(b" ") <= 10_000:  # few spaces: look at each one
         i = data.find(b" ")
         while i >= 0:
@@ -192,7 +196,7 @@ def maybe_padded(data: bytes) -> bool:
                 return True
             i = data.find(b" ", i + 1)
         return False
-    a = np.frombuffer(data, np.uint8)
+    a = codes
     at = np.flatnonzero(a[1:-1] == 32) + 1
     edges = np.frombuffer(bytes(sorted(CELL_EDGES)), np.uint8)
     return bool(np.isin(a[at - 1], edges).any() or np.isin(a[at + 1], edges).any())
