@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 import signal
 import subprocess
@@ -14,11 +15,13 @@ from pathlib import Path
 from flowmap.synth.generate import synthesize, write_inventory_csv
 
 
-def _stderr_until(proc: subprocess.Popen, text: bytes, timeout: float = 120) -> bytes:
-    """What the process wrote to stderr up to (and including) ``text``."""
+def _stderr_until(proc: subprocess.Popen, pattern: str | bytes, timeout: float = 120) -> bytes:
+    """What the process wrote to stderr up to (and including) the first match of
+    ``pattern`` (a regular expression; plain text matches itself)."""
+    wanted = re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
     seen, deadline = b"", time.monotonic() + timeout
-    while text not in seen and time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stderr], [], [], 1.0)
+    while not wanted.search(seen) and time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stderr], [], [], 0.2)
         if ready:
             chunk = os.read(proc.stderr.fileno(), 4096)
             if not chunk:

@@ -21,6 +21,7 @@ import pytest
 from flowmap.synth.generate import synthesize, write_inventory_csv
 from tests.conftest import SAMPLE, small_tables, write_csv_tables
 from tests.test_interrupt import _alive, _children, _group
+from tests.test_interrupt import _stderr_until as _read_until
 
 AS_OF = ["--as-of", "2026-11-01"]
 CHROMIUM = any(Path(p, "chromium").exists() for p in os.environ.get("PATH", "").split(os.pathsep))
@@ -34,22 +35,6 @@ def _descendants(pids: set[int]) -> set[int]:
         frontier = _children(frontier) - found
         found |= frontier
     return found
-
-
-def _read_until(proc: subprocess.Popen, pattern: str, timeout: float = 120) -> bytes:
-    """What the process wrote to stderr up to the first match of ``pattern``."""
-    import select
-
-    seen, deadline = b"", time.monotonic() + timeout
-    wanted = re.compile(pattern.encode())
-    while not wanted.search(seen) and time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stderr], [], [], 0.2)
-        if ready:
-            chunk = os.read(proc.stderr.fileno(), 4096)
-            if not chunk:
-                break
-            seen += chunk
-    return seen
 
 
 def _cmdline(pid: int) -> bytes:
