@@ -192,7 +192,10 @@ def _client(workers: int, dask_scheduler: str | None) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            # the batch reports each paper's failure itself; a worker's own log lines
+            # (a heartbeat that finds the scheduler gone as a Ctrl-C closes the cluster,
+            # with its traceback) would only reach the terminal as noise
+            silence_logs=logging.CRITICAL,
         )
     with cluster, Client(cluster) as client:
         yield client
