@@ -222,15 +222,13 @@ def write_findings(
         # the machine formats are written on a second thread while the workbook is made
         # (much of each is compiled code that lets the other run)
         others = [
-            (fmt, beside.submit(dump, fmt, tmp))
-            for fmt, tmp in zip(chosen, temporaries)
-            if fmt != "xlsx"
+            beside.submit(dump, fmt, tmp) for fmt, tmp in zip(chosen, temporaries) if fmt != "xlsx"
         ]
-        for fmt, tmp in zip(chosen, temporaries):
-            if fmt == "xlsx":
-                step()
-                write_workbook_tables(tmp, workbook_tables(analysis, summary, flat), title=TITLE)
-        for _, done in others:
+        if "xlsx" in chosen:
+            step()
+            tmp = temporaries[chosen.index("xlsx")]
+            write_workbook_tables(tmp, workbook_tables(analysis, summary, flat), title=TITLE)
+        for done in others:
             step()
             done.result()
     return finals

@@ -2,12 +2,14 @@
 
 XlsxWriter, which writes flowmap's small workbooks, spends about 7 µs on each cell: half
 a minute for a region's findings. Here a table is written a column at a time: each
-column's cells are made for all rows at once with numpy, and every distinct text becomes
-one shared string, escaped once. The workbook holds what a person needs to read and
-filter the tables: a bold, frozen header row, filters, fitted column widths, dates as
-Excel dates (shown ``yyyy-mm-dd``, so date filters work), whole numbers as whole numbers,
-and a continuation sheet (``name (2)``, ``name (3)`` ...) when a table is longer than a
-sheet holds (1,048,576 rows with the header), so no row is lost.
+column's cells, and then each row's XML, are made for a block of rows at once by
+pyarrow's compiled string functions (:mod:`flowmap.render.xlsx_cells`), and text goes
+into the shared strings, escaped once (:func:`~flowmap.render.xlsx_cells.shared_strings`
+says which texts are numbered once and which as they come). The workbook holds what a
+person needs to read and filter the tables: a bold, frozen header row, filters, fitted
+column widths, dates as Excel dates (shown ``yyyy-mm-dd``, so date filters work), whole
+numbers as whole numbers, and a continuation sheet (``name (2)``, ``name (3)`` ...) when
+a table is longer than a sheet holds (1,048,576 rows with the header), so no row is lost.
 
 Safety and reproducibility follow :mod:`flowmap.render.files`: every cell is written as a
 value, never as a formula, and text starting with ``=``, ``+``, ``-``, ``@``, tab or
@@ -56,9 +58,11 @@ from flowmap.render.xlsx_cells import (
     Column,
     cells,
     joined,
+    kinds_present,
     lit,
     shared_strings,
     text_of,
+    where_text,
 )
 from flowmap.render.xlsx_package import (
     APP,
@@ -77,6 +81,8 @@ __all__ = ["CELL_CHARACTERS", "CUT_NOTE", "Table", "write_workbook_tables"]
 
 #: Values looked at to fit a column's width (as :func:`flowmap.render.files.write_sheet`).
 WIDTH_SAMPLE = 200
+#: Rows made at once: a block's XML is a few megabytes, whatever the sheet's length.
+ROWS_PER_BLOCK = 65_536
 #: Each kind of cell, as XML: between the cell reference and the value.
 _OPEN = {TEXT: '" t="s"><v>', NUMBER: '"><v>', FLAG: '" t="b"><v>', DATE: '" s="2"><v>'}
 _OPEN_BOLD = {TEXT: '" s="1" t="s"><v>', NUMBER: '" s="1"><v>', FLAG: '" s="1" t="b"><v>'}
@@ -119,18 +125,18 @@ def write_workbook_tables(path: str | Path, tables: Sequence[Table], *, title: s
     ready = []  # each cell's kind and value, text as its shared string's number
     for table, names, columns, widths in made:
         head = next(codes).to_pylist() if table.header else None
-        cells = [(c.kinds, _with_codes(c, next(codes))) for c in columns]
-        ready.append((table, names, head, cells, widths))
+        numbered = [(c.kinds, where_text(c, next(codes), c.values)) for c in columns]
+        ready.append((table, names, head, numbered, widths))
     del made, columns, codes  # the text itself is in the shared strings now
     sheets: list[tuple[str, str | None]] = []  # name, filter range
-    blocks = []  # each sheet's table, rows and first-sheet flag
-    for table, names, head, cells, widths in ready:
+    blocks = []  # each sheet's table and the rows it holds
+    for table, names, head, numbered, widths in ready:
         rows_per_sheet = EXCEL_ROWS - (1 if table.header else 0)
         for part, start in enumerate(range(0, max(len(table.frame), 1), rows_per_sheet), 1):
             stop = min(start + rows_per_sheet, len(table.frame))
             name = table.name if part == 1 else f"{table.name} ({part})"
             sheets.append((name, _filter_range(names, table, stop - start)))
-            blocks.append((table, names, head, cells, widths, start, stop))
+            blocks.append((table, names, head, numbered, widths, start, stop))
     parts = {
         "[Content_Types].xml": content_types(len(sheets)),
         "_rels/.rels": ROOT_RELS,
@@ -145,8 +151,8 @@ def write_workbook_tables(path: str | Path, tables: Sequence[Table], *, title: s
             package.add(name, data)
         package.add("xl/sharedStrings.xml", strings.xml)
         del strings
-        for number, (table, names, head, cells, widths, start, stop) in enumerate(blocks, 1):
-            chunk = [(k[start:stop], v.slice(start, stop - start)) for k, v in cells]
+        for number, (table, names, head, numbered, widths, start, stop) in enumerate(blocks, 1):
+            chunk = [(k[start:stop], v.slice(start, stop - start)) for k, v in numbered]
             xml = _sheet(names, head, chunk, table, widths, first=number == 1)
             package.add(f"xl/worksheets/sheet{number}.xml", xml)
     return path
@@ -154,16 +160,6 @@ def write_workbook_tables(path: str | Path, tables: Sequence[Table], *, title: s
 
 def _columns(frame: pd.DataFrame) -> list[Column]:
     return [cells(frame.iloc[:, c]) for c in range(frame.shape[1])]
-
-
-def _with_codes(column: Column, codes: pa.Array) -> pa.Array:
-    """The column's values with each text cell's shared-string number in its place."""
-    is_text = column.kinds == TEXT
-    if not is_text.any():
-        return column.values
-    if column.only() == TEXT:
-        return codes
-    return pc.if_else(pa.array(is_text), codes, column.values)
 
 
 def _column_letters(n: int) -> list[str]:
@@ -261,7 +257,7 @@ def _rows(
     for c, (all_kinds, all_values) in enumerate(columns):
         kinds, values = all_kinds[start:stop], all_values.slice(start, stop - start)
         opens = _OPEN_BOLD if (not table.header and c == 0) else _OPEN
-        present = np.flatnonzero(np.bincount(kinds, minlength=DATE + 1)[1:]) + 1
+        present = kinds_present(kinds)
         if not len(present):
             continue
         if len(present) == 1:
@@ -278,10 +274,6 @@ def _rows(
     row_parts += [lit("</row>"), lit("")]
     rows = pc.binary_join_element_wise(*row_parts, null_handling="replace", null_replacement="")
     return joined(rows)
-
-
-#: Rows made at once: a block's XML is a few megabytes, whatever the sheet's length.
-ROWS_PER_BLOCK = 65_536
 
 
 def _widths(names: list[str], columns: list[Column], table: Table) -> list[float]:

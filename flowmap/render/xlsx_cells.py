@@ -63,8 +63,13 @@ class Column:
 
     def only(self) -> int | None:
         """The one kind of every cell that is not empty, if there is one."""
-        present = np.flatnonzero(np.bincount(self.kinds, minlength=DATE + 1)[1:]) + 1
+        present = kinds_present(self.kinds)
         return int(present[0]) if len(present) == 1 else None
+
+
+def kinds_present(kinds: np.ndarray) -> np.ndarray:
+    """The kinds, other than empty, that some cell of ``kinds`` has, in order."""
+    return np.flatnonzero(np.bincount(kinds, minlength=DATE + 1)[1:]) + 1
 
 
 def cells(series: pd.Series) -> Column:
@@ -180,24 +185,28 @@ def _cell(value: object) -> tuple[int, str | None]:
 
 def text_of(column: Column) -> pa.Array:
     """The column's text cells (null elsewhere): what goes into the shared strings."""
+    return where_text(column, column.values, pa.nulls(len(column.kinds), STR))
+
+
+def where_text(column: Column, text: pa.Array, other: pa.Array) -> pa.Array:
+    """``text`` where the column's cell is text, ``other`` elsewhere (an empty cell is
+    null in both)."""
     is_text = column.kinds == TEXT
     if not is_text.any():
-        return pa.nulls(len(is_text), STR)
-    if column.only() == TEXT:  # its other cells are empty: null already
-        return column.values
-    return pc.if_else(pa.array(is_text), column.values, lit(None))
+        return other
+    if column.only() == TEXT:  # its other cells are empty
+        return text
+    return pc.if_else(pa.array(is_text), text, other)
 
 
 @dataclass
 class SharedStrings:
     """The workbook's shared strings: ``codes`` (each text cell's number, as text, null
-    elsewhere, one array per column given), ``xml`` (the part, as consecutive pieces,
-    made as they are read) and ``count`` (cells)."""
+    elsewhere, one array per column given) and ``xml`` (the part, as consecutive pieces,
+    made as they are read)."""
 
     codes: list[pa.Array]
     xml: Iterator[bytes | memoryview]
-    count: int
-    unique: int
 
 
 def shared_strings(texts: list[pa.Array], *, main: str) -> SharedStrings:
@@ -212,15 +221,16 @@ def shared_strings(texts: list[pa.Array], *, main: str) -> SharedStrings:
     text twice in its shared strings: Excel's own files do (the string table is a list
     read by position; its readers, openpyxl and calamine among them, read such files).
     """
-    repeating = [t for t in texts if not _mostly_distinct(t)]
+    distinct = [_mostly_distinct(t) for t in texts]
+    repeating = [t for t, d in zip(texts, distinct) if not d]
     together = pa.concat_arrays(repeating) if repeating else pa.array([], STR)
     encoded = pc.dictionary_encode(together)
     numbers = encoded.indices.cast(STR)
     parts = [encoded.dictionary]
     next_number = len(encoded.dictionary)
     codes, start = [], 0
-    for t in texts:
-        if _mostly_distinct(t):
+    for t, numbered_as_they_come in zip(texts, distinct):
+        if numbered_as_they_come:
             valid = t.is_valid().to_numpy(zero_copy_only=False)
             numbered = next_number + np.cumsum(valid) - 1
             codes.append(pa.array(numbered, mask=~valid).cast(STR))
@@ -235,7 +245,7 @@ def shared_strings(texts: list[pa.Array], *, main: str) -> SharedStrings:
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{main}" '
         f'count="{count}" uniqueCount="{next_number}">'
     )
-    return SharedStrings(codes, _sst_xml(head, parts), count, next_number)
+    return SharedStrings(codes, _sst_xml(head, parts))
 
 
 #: Texts made into ``<si>`` items at once.
