@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/plan_region.py
 	$(BIN)/python benchmarks/import_scan.py
+	$(BIN)/python benchmarks/import_sheet.py
 	$(BIN)/python benchmarks/alert.py --orgs 1000
 	$(BIN)/python benchmarks/excel_region.py
 	$(BIN)/python benchmarks/report_region.py --orgs 100 --skip pdf

@@ -226,3 +226,71 @@ def test_the_command_line_suggests_then_imports(tmp_path) -> None:
     assert "assets: 2 added" in done.stdout
     done = run(str(REGISTER), "--mapping", str(tmp_path / "m.yml"), "--out", str(tmp_path / "x"))
     assert done.returncode == 2 and "guess" in done.stderr and "Traceback" not in done.stderr
+
+
+CELLS = {
+    "flowmap_mapping": 1,
+    "tables": {
+        "assets": {
+            "columns": {
+                "asset_id": {"column": "Ref"},
+                "name": {"column": "Asset"},
+                "owner": {"column": "Owner"},
+                "retention_years": {"column": "Years"},
+                "reviewed": {"column": "Reviewed"},
+            }
+        }
+    },
+}
+
+
+def _register_book(path: Path, rows: list[list[object]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    ws.append(["Ref", "Asset", "Owner", "Years", "Reviewed"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_registers_cells_are_read_as_a_person_sees_them(tmp_path) -> None:
+    """Numbers without a trailing .0, dates as dates, an error value as its text (the fast
+    cell reader sees it as empty: the sheet's XML is scanned for it), a formula Excel
+    never calculated as empty, and each row by the number Excel shows."""
+    book = _register_book(
+        tmp_path / "register.xlsx",
+        [
+            ["IA-1", "Records", "#N/A", 25, dt.datetime(2026, 3, 1)],
+            [],
+            ["IA-2", "=1+1", "Head of IG", 7.5, dt.date(2026, 4, 2)],
+        ],
+    )
+    result = import_sheet(book, parse_mapping(CELLS), as_of=AS_OF)
+    assets = result.tables["assets"].set_index("asset_id")
+    assert assets.loc["IA-1", ["name", "owner", "retention_years", "reviewed"]].tolist() == [
+        "Records", "#N/A", "25", "2026-03-01"
+    ]  # fmt: skip
+    assert assets.loc["IA-2", ["name", "owner", "retention_years", "reviewed"]].tolist() == [
+        "", "Head of IG", "7.5", "2026-04-02"
+    ]  # fmt: skip
+    made = {e["new"]: e["location"] for e in report(result, "row", "imported")}
+    assert made == {"IA-1": "row 2", "IA-2": "row 4"}
+
+
+def test_a_register_sheet_whose_cells_reach_too_far_is_refused(tmp_path, monkeypatch) -> None:
+    from flowmap.errors import ImportFileError
+
+    book = _register_book(tmp_path / "register.xlsx", [["IA-1", "Records", "", 1, ""]])
+    monkeypatch.setenv("FLOWMAP_MAX_SHEET_CELLS", "6")
+    with pytest.raises(ImportFileError, match=r"register\.xlsx sheet Register: its cells reach"):
+        import_sheet(book, parse_mapping(CELLS), as_of=AS_OF)
+
+
+def test_a_register_names_a_sheet_it_does_not_have(tmp_path) -> None:
+    from flowmap.errors import ImportFileError
+
+    book = _register_book(tmp_path / "register.xlsx", [["IA-1", "Records", "", 1, ""]])
+    with pytest.raises(ImportFileError, match=r"no sheet named 'RoPA' \(sheets: Register\)"):
+        import_sheet(book, parse_mapping({**CELLS, "sheet": "RoPA"}), as_of=AS_OF)

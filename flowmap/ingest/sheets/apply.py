@@ -10,6 +10,7 @@ a vocabulary does not know are left out and reported, never guessed.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pandas as pd
@@ -58,12 +59,14 @@ class Producer:
         self.tables = {name: frame.copy() for name, frame in base.items()}
         self.changed: set[str] = set()
         self.positions = {norm(h): i for i, h in enumerate(sheet.header)}
+        self._lookups: dict[str, tuple[set, dict[str, str]]] = {}
+        self.variables = {norm(k): v for k, v in mapping.variables.items()}
 
     # ------------------------------------------------------------------ cells
 
     def _context(self, cells: list[str], row: int) -> dict[str, str]:
         ctx = {k: cells[i] for k, i in self.positions.items() if i < len(cells)}
-        ctx.update({norm(k): v for k, v in self.mapping.variables.items()})
+        ctx.update(self.variables)
         ctx["row"] = str(row)
         return ctx
 
@@ -131,16 +134,24 @@ class Producer:
 
     # ---------------------------------------------------------------- refer
 
+    def _lookup(self, table: str) -> tuple[set, dict[str, str]]:
+        """A table's keys, and its keys by name (the first row of each name), made once
+        for as long as the table is unchanged (not once for every register row)."""
+        if table not in self._lookups:
+            frame = self.tables[table]
+            key = TABLES[table].key[0]
+            keys = set(frame[key]) if key in frame.columns else set()
+            names: dict[str, str] = {}
+            if "name" in frame.columns:
+                for k, name in zip(frame[key], frame["name"]):
+                    names.setdefault(str(name).strip().lower(), k)
+            self._lookups[table] = (keys, names)
+        return self._lookups[table]
+
     def _resolve(
         self, table: str, items: list[str], where: dict[str, str], target: str
     ) -> list[str]:
-        frame = self.tables[table]
-        key = TABLES[table].key[0]
-        keys = set(frame[key]) if key in frame.columns else set()
-        names: dict[str, str] = {}
-        if "name" in frame.columns:
-            for k, name in zip(frame[key], frame["name"]):
-                names.setdefault(str(name).strip().lower(), k)
+        keys, names = self._lookup(table)
         out = []
         for item in items:
             found = (
@@ -168,8 +179,12 @@ class Producer:
             produced: dict[tuple[str, ...], tuple[dict[str, str], str]] = {}
             for row, cells in self.sheet.rows:
                 self._rows_of(spec, row, cells, produced)
-            for values, where_text in produced.values():
-                self._merge(spec, values, where_text)
+            if produced:
+                rows = self._open(spec, next(iter(produced.values()))[0])
+                for values, where_text in produced.values():
+                    self._merge(spec, rows, values, where_text)
+                self.tables[spec.name] = rows.close()
+                self._lookups.pop(spec.name, None)
 
     def _rows_of(self, spec: TableSpec, row: int, cells: list[str], produced) -> None:
         ctx = self._context(cells, row)
@@ -233,58 +248,137 @@ class Producer:
                 elif value and not first.get(target):
                     first[target] = value
 
-    def _merge(self, spec: TableSpec, values: dict[str, str], where_text: str) -> None:
+    def _open(self, spec: TableSpec, values: dict[str, str]) -> TableRows:
+        """The table ready to take produced rows: the columns they fill (every produced
+        row of a table fills the same ones) added, its rows indexed by key and match."""
         frame = self.tables[spec.name]
-        key_cols = list(TABLES[spec.name].key)
         for col in values:
             if col not in frame.columns:
                 frame[col] = ""
-        found = self._existing(frame, spec, values, key_cols)
+        return TableRows(frame, list(TABLES[spec.name].key), spec.match)
+
+    def _merge(
+        self, spec: TableSpec, rows: TableRows, values: dict[str, str], where_text: str
+    ) -> None:
+        key_cols = rows.key_cols
+        found = rows.find(values)
         key_text = " + ".join(values[k] for k in key_cols)
         base = {"source": self.sheet.name, "location": where_text, "system_id": key_text}
         if found is None:
-            row = {c: "" for c in frame.columns} | values
-            start = int(frame.index.max()) + 1 if len(frame) else 2
-            frame.loc[start] = [row.get(c, "") for c in frame.columns]
+            rows.add(values)
             self.changed.add(spec.name)
             self.report.add(spec.name, "added", **base, reason="a new row from the register")
-        else:
-            for col, value in values.items():
-                if col in key_cols or not value:
-                    continue
-                old = "" if pd.isna(frame.at[found, col]) else str(frame.at[found, col])
-                if old and not spec.columns[col].from_register(self.mapping.variables):
-                    continue  # a constant never overwrites what a person recorded
-                if old != value:
-                    frame.at[found, col] = value
-                    self.changed.add(spec.name)
-                    self.report.add(
-                        spec.name,
-                        "changed",
-                        **base,
-                        field=col,
-                        old=old,
-                        new=value,
-                        reason="the register says otherwise",
-                    )
-        self.tables[spec.name] = frame
+            return
+        for col, value in values.items():
+            if col in key_cols or not value:
+                continue
+            old = rows.get(found, col)
+            if old and not spec.columns[col].from_register(self.mapping.variables):
+                continue  # a constant never overwrites what a person recorded
+            if old != value:
+                rows.set(found, col, value)
+                self.changed.add(spec.name)
+                self.report.add(
+                    spec.name,
+                    "changed",
+                    **base,
+                    field=col,
+                    old=old,
+                    new=value,
+                    reason="the register says otherwise",
+                )
 
-    @staticmethod
-    def _existing(frame, spec: TableSpec, values, key_cols) -> int | None:
-        if not len(frame) or not all(k in frame.columns for k in key_cols):
-            return None
-        hit = pd.Series(True, index=frame.index)
-        for k in key_cols:
-            hit &= frame[k].astype(str) == values[k]
-        if hit.any():
-            return int(hit[hit].index[0])
-        if spec.match and spec.match in frame.columns and values.get(spec.match):
-            same = (
-                frame[spec.match].astype(str).str.strip().str.lower() == values[spec.match].lower()
-            )
-            if same.any():
-                index = int(same[same].index[0])
-                for k in key_cols:
-                    values[k] = str(frame.at[index, k])
-                return index
+
+class TableRows:
+    """One table while produced rows are merged into it.
+
+    Rows are found by key, else by the ``match`` column (without case or surrounding
+    spaces), the first in the table's order as before, through dictionaries kept up to
+    date, not a scan of the whole table for every produced row; new rows are gathered
+    and joined to the table once (:meth:`close`), not appended one by one (each append
+    copied the table: about 3 ms a register row at 5,000 rows).
+    """
+
+    def __init__(self, frame: pd.DataFrame, key_cols: list[str], match: str) -> None:
+        self.frame, self.key_cols = frame, key_cols
+        self.match = match if match and match in frame.columns else ""
+        self.added: dict[int, dict[str, str]] = {}
+        self.next = int(frame.index.max()) + 1 if len(frame) else 2
+        self.by_key: dict[tuple, int] = {}
+        if len(frame):
+            keys = [frame[k].astype(str) for k in key_cols]
+            for label, *key in zip(frame.index, *keys):
+                self.by_key.setdefault(tuple(key), label)
+        self.place = {label: i for i, label in enumerate(frame.index)}
+        self.by_match: dict[object, list[int]] = {}  # rows by their match text
+        self.match_of: dict[int, object] = {}  # each row's match text
+        if self.match and len(frame):
+            same = frame[self.match].astype(str).str.strip().str.lower()
+            for label, text in zip(frame.index, same):
+                self._index(label, text)
+
+    def find(self, values: dict[str, str]) -> int | None:
+        """The row ``values`` updates (its key set to that row's when found by match)."""
+        label = self.by_key.get(tuple(values[k] for k in self.key_cols))
+        if label is not None:
+            return label
+        if self.match and values.get(self.match):
+            labels = self.by_match.get(values[self.match].lower())
+            if labels:
+                label = labels[0]
+                for k in self.key_cols:
+                    values[k] = self.get(label, k, raw=True)
+                return label
         return None
+
+    def get(self, label: int, col: str, *, raw: bool = False) -> str:
+        if label in self.added:
+            return self.added[label].get(col, "")
+        value = self.frame.at[label, col]
+        return str(value) if raw or not pd.isna(value) else ""
+
+    def add(self, values: dict[str, str]) -> None:
+        label, self.next = self.next, self.next + 1
+        self.added[label] = dict(values)
+        self.place[label] = len(self.place)
+        self.by_key.setdefault(tuple(values[k] for k in self.key_cols), label)
+        if self.match:
+            self._index(label, values.get(self.match, "").strip().lower())
+
+    def _index(self, label: int, text: object) -> None:
+        """Index a row under its match text, in the table's order."""
+        labels = self.by_match.setdefault(text, [])
+        place = self.place[label]
+        if labels and self.place[labels[-1]] > place:
+            labels.insert(bisect.bisect([self.place[x] for x in labels], place), label)
+        else:
+            labels.append(label)
+        self.match_of[label] = text
+
+    def set(self, label: int, col: str, value: str) -> None:
+        if self.match == col:
+            self.by_match[self.match_of[label]].remove(label)
+            self._index(label, value.strip().lower())
+        if label in self.added:
+            self.added[label][col] = value
+        else:
+            self.frame.at[label, col] = value
+
+    def close(self) -> pd.DataFrame:
+        """The table with its new rows."""
+        frame = self.frame
+        if not self.added:
+            return frame
+        columns = list(frame.columns)
+        new = pd.DataFrame(
+            [[row.get(c, "") for c in columns] for row in self.added.values()],
+            columns=frame.columns,
+            index=pd.Index(list(self.added), dtype=frame.index.dtype, name=frame.index.name),
+            dtype=None if not len(frame) else object,
+        )
+        if not len(frame):
+            return new  # text columns, as rows added one by one to an empty table were
+        for col, dtype in frame.dtypes.items():
+            if str(dtype) != "object":
+                new[col] = new[col].astype(dtype)
+        return pd.concat([frame, new])

@@ -22,6 +22,7 @@ is in the file (``tables.assets.columns.owner: unknown key 'colum'``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +123,14 @@ def norm(header: object) -> str:
     >>> norm("  Legal basis (Article 6) "), norm("legal-basis article 6")
     ('legalbasisarticle6', 'legalbasisarticle6')
     """
-    return re.sub(r"[^a-z0-9]+", "", str(header).lower())
+    return _norm(str(header))
+
+
+@functools.lru_cache(maxsize=4096)
+def _norm(text: str) -> str:
+    """:func:`norm` of text, remembered: a mapping compares the same few headings for
+    every register row."""
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
 def load_mapping(path: str | Path, *, variables: dict[str, str] | None = None) -> Mapping:

@@ -74,44 +74,94 @@ def _csv(path: Path, header_row: int | None, wanted: set[str] | None) -> Sheet:
 
 
 def _workbook(path: Path, sheet: str | None, header_row: int | None, wanted) -> Sheet:
-    from zipfile import BadZipFile
+    """The sheet's rows, numbered as Excel shows them, every cell as text.
 
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    Cells are read by python-calamine (compiled; openpyxl took about 1 s per 5,000 register
+    rows); what it reads as empty but a person sees (an error value such as ``#N/A``) comes
+    from the light scan of the sheet's XML that the inventory reader uses, and a sheet whose
+    cells reach past the limits is refused before any grid of them is made.
+    """
+    import io
+    import zipfile
+
+    from flowmap.inventory.limits import Limits
+    from flowmap.inventory.xlsxparts import NotAWorkbookError, scan_sheet, workbook_sheets
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
-        raise ImportFileError(f"{path.name}: cannot be opened as a workbook ({exc}).") from None
-    try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif sheet in wb.sheetnames:
-            ws = wb[sheet]
+        data = path.read_bytes()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheets = workbook_sheets(archive)
+        cells = [s for s in sheets if s.kind == "worksheet" and s.part]
+        if sheet is None and cells:
+            chosen = cells[0]
         else:
+            chosen = next((s for s in cells if s.name == sheet), None)
+            if chosen is None:
+                names = ", ".join(s.name for s in sheets)
+                raise ImportFileError(f"{path.name}: no sheet named {sheet!r} (sheets: {names}).")
+        scan = scan_sheet(archive.read(chosen.part))
+        limits = Limits.from_environment()
+        if scan.columns > limits.max_columns or scan.rows * scan.columns > limits.max_sheet_cells:
             raise ImportFileError(
-                f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(wb.sheetnames)})."
+                f"{path.name} sheet {chosen.name}: its cells reach row {scan.rows:,} and column "
+                f"{scan.columns:,}, more than the limits ({limits.max_columns:,} columns, "
+                f"{limits.max_sheet_cells:,} cells): delete what is far below or to the right, "
+                f"or {limits.advice('max_sheet_cells')}"
             )
-        accept = _accept(wanted, header_row)
-        header: list[str] | None = None
-        found_at = 0
-        body: list[tuple[int, list[str]]] = []
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [cell_text(v).strip() for v in row]
-            if header is None:
-                if number > HEADER_SEARCH:
-                    break
-                if accept(cells):
-                    header, found_at = cells, number
-                continue
-            if any(cells):
-                width = len(header)
-                body.append((number, (cells + [""] * width)[:width]))
-    finally:
-        wb.close()
+        grid = _calamine_rows(data, chosen.name)
+    except (OSError, zipfile.BadZipFile, NotAWorkbookError, KeyError, ValueError) as exc:
+        raise ImportFileError(f"{path.name}: cannot be opened as a workbook ({exc}).") from None
+    except BaseException as exc:  # damaged XML or data, the reader's errors, a Rust panic
+        if not _reader_error(exc):
+            raise
+        raise ImportFileError(f"{path.name}: cannot be opened as a workbook ({exc}).") from None
+    for r, c, text in scan.errors:
+        while len(grid) < r:
+            grid.append([])
+        row = grid[r - 1]
+        row.extend([""] * (c + 1 - len(row)))
+        row[c] = text
+    accept = _accept(wanted, header_row)
+    header: list[str] | None = None
+    found_at = 0
+    body: list[tuple[int, list[str]]] = []
+    for number, row in enumerate(grid, start=1):
+        cells = [cell_text(v).strip() for v in row]
+        if header is None:
+            if number > HEADER_SEARCH:
+                break
+            if accept(cells):
+                header, found_at = cells, number
+            continue
+        if any(cells):
+            width = len(header)
+            body.append((number, (cells + [""] * width)[:width]))
     if header is None:
         raise ImportFileError(
-            f"{path.name} sheet {ws.title}: no header row naming the mapping's columns in the "
-            f"first {HEADER_SEARCH} rows (set header_row in the mapping)."
+            f"{path.name} sheet {chosen.name}: no header row naming the mapping's columns in "
+            f"the first {HEADER_SEARCH} rows (set header_row in the mapping)."
         )
-    return Sheet(f"{path.name} sheet {ws.title}", header, found_at, body, "row")
+    return Sheet(f"{path.name} sheet {chosen.name}", header, found_at, body, "row")
+
+
+def _reader_error(exc: BaseException) -> bool:
+    """Whether ``exc`` says the workbook is damaged (as the inventory reader judges it)."""
+    import zlib
+
+    import python_calamine
+
+    damaged = (SyntaxError, zlib.error, EOFError, OverflowError, python_calamine.CalamineError)
+    return isinstance(exc, damaged) or type(exc).__name__ == "PanicException"
+
+
+def _calamine_rows(data: bytes, name: str) -> list[list]:
+    """Every row of the sheet from row 1, as python-calamine reads the cells' values."""
+    import io
+
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    finally:
+        book.close()
