@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowmap.errors import UsageError
+from flowmap.inventory.textstorage import python_text
 
 if TYPE_CHECKING:
     from flowmap.engine.analysis import Analysis
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 PathLike = str | Path
 
 
+@python_text
 def analyse_files(
     path: PathLike,
     *,

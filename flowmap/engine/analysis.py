@@ -27,6 +27,7 @@ from flowmap.engine.risk import finding_asset, finding_risk
 from flowmap.engine.rules import FINDING_COLUMNS, RULES, Rule, RuleContext
 from flowmap.engine.settings import DEFAULT_SETTINGS, SEVERITIES, AnalysisSettings
 from flowmap.inventory.model import Inventory
+from flowmap.inventory.textstorage import python_text
 from flowmap.progress import stages
 from flowmap.reference.bundle import Reference
 from flowmap.reference.epss import EpssScores
@@ -99,6 +100,7 @@ class Analysis:
         (:func:`flowmap.engine.risk.finding_asset`); worked out once."""
         return self._finding_risk_and_asset()[1]
 
+    @python_text
     def _finding_risk_and_asset(self) -> tuple[pd.Series, pd.Series]:
         key = (self.findings, self.flows, self.assets, self.settings)
         if self._risk is None or any(a is not b for a, b in zip(self._risk[0], key)):
@@ -108,6 +110,7 @@ class Analysis:
         return self._risk[1], self._risk[2]
 
     @property
+    @python_text
     def flows(self) -> pd.DataFrame:
         """The flows with their parties and data (see the class's attributes)."""
         if self._flows is None:
@@ -146,6 +149,7 @@ class Analysis:
         """Cyber plus governance risk, in impact points (see docs/scoring.md)."""
         return round(self.cyber_risk + self.governance_risk, 2)
 
+    @python_text
     def risk_by_asset(self) -> pd.DataFrame:
         """Each asset's cyber, governance and total risk, largest first."""
         governance = self.finding_risk().groupby(self.finding_asset().to_numpy()).sum()
@@ -158,12 +162,14 @@ class Analysis:
         ).reset_index(drop=True)
 
     @property
+    @python_text
     def problems(self) -> pd.DataFrame:
         """Findings grouped by problem, most severe first: the findings one fix would
         close, counted and ranked once (:func:`flowmap.engine.problems.problems`)."""
         return problem_table(self.findings)
 
     @property
+    @python_text
     def summary(self) -> dict[str, object]:
         f = self.findings
         worst = f.sort_values("score", ascending=False, kind="stable").drop_duplicates("problem_id")
@@ -191,6 +197,7 @@ class Analysis:
         return f"Analysis(as_of={self.as_of}, findings={len(self.findings)}: {sev})"
 
 
+@python_text
 def analyse(
     inventory: Inventory,
     *,

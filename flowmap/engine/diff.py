@@ -26,6 +26,7 @@ import pandas as pd
 from flowmap.engine.problems import kind_of
 from flowmap.engine.rules.base import plain
 from flowmap.inventory.schema import TABLES
+from flowmap.inventory.textstorage import python_text
 
 ENTITY_COLUMNS = ["table", "id", "change", "column", "old", "new"]
 FINDING_COLUMNS = [
@@ -264,6 +265,7 @@ def problem_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@python_text
 def diff(old, new) -> InventoryDiff:
     """Compare two analyses (the older first).
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from flowmap.engine.nodes import node
 from flowmap.inventory.model import Inventory
+from flowmap.inventory.textstorage import python_text
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -50,6 +51,7 @@ def node_id(kind: str, identifier: str) -> str:
     return node(kind, identifier)
 
 
+@python_text
 def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
     """Build the graph of an inventory.
 

@@ -30,6 +30,7 @@ import pandas as pd
 
 from flowmap.engine.sharing import agreement_needs
 from flowmap.errors import UsageError
+from flowmap.inventory.textstorage import python_text
 
 if TYPE_CHECKING:
     from flowmap.engine.analysis import Analysis
@@ -120,6 +121,7 @@ def _status(expires, as_of: pd.Timestamp, days: int) -> tuple[str, object]:
     return "current", left
 
 
+@python_text
 def agreements(
     analysis: Analysis, *, org: str | None = None, days: int = CALENDAR_DAYS
 ) -> AgreementRegister:
@@ -193,6 +195,7 @@ def agreements(
     )
 
 
+@python_text
 def agreement_calendar(
     analysis: Analysis, *, org: str | None = None, days: int = CALENDAR_DAYS
 ) -> pd.DataFrame:

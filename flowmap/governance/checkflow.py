@@ -31,6 +31,7 @@ from flowmap.governance.questions import (
 )
 from flowmap.governance.screening import agency, dpia_screening, opt_out, transfer_assessment
 from flowmap.governance.sources import cite
+from flowmap.inventory.textstorage import python_text
 
 if TYPE_CHECKING:
     from flowmap.engine.analysis import Analysis
@@ -111,6 +112,7 @@ class SharingAnswer:
         return "\n".join(lines)
 
 
+@python_text
 def check_flow(analysis: Analysis, *, risk: bool = True, **cells: object) -> SharingAnswer:
     """Answer "can we share this?" for one proposed flow.
 
@@ -163,6 +165,7 @@ def check_flow(analysis: Analysis, *, risk: bool = True, **cells: object) -> Sha
     return SharingAnswer(p, verdict, headline, points, conditions, change)
 
 
+@python_text
 def check_proposals(analysis: Analysis, *, risk: bool = True) -> list[SharingAnswer]:
     """:func:`check_flow` for every row of the inventory's ``proposed_flows`` table."""
     proposals = analysis.inventory.tables["proposed_flows"]

@@ -30,6 +30,7 @@ import pandas as pd
 
 from flowmap.errors import UsageError
 from flowmap.governance.dspt_evidence import EVIDENCE, Scope
+from flowmap.inventory.textstorage import python_text
 from flowmap.reference.dspt import DsptMapping, load_dspt_mapping
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def framework_for(org: pd.Series) -> str:
     return "caf_aligned" if org["sector"] in CAF_SECTORS else "standards_based"
 
 
+@python_text
 def dspt_evidence(
     analysis: Analysis,
     *,

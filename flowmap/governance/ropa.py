@@ -40,6 +40,7 @@ from flowmap.governance.processors import processor_records
 from flowmap.governance.ropa_columns import FIELD, FIELDS, ID_COLUMNS
 from flowmap.governance.ropa_text import gap, is_gap, not_applicable
 from flowmap.inventory.choices import PUBLIC_SECTORS
+from flowmap.inventory.textstorage import python_text
 
 if TYPE_CHECKING:
     from flowmap.engine.analysis import Analysis
@@ -107,6 +108,7 @@ class Ropa:
         )
 
 
+@python_text
 def ropa(analysis: Analysis, *, org: str | None = None) -> Ropa:
     """Build the records of processing activities of every controller (or of ``org``).
 

@@ -28,6 +28,7 @@ from flowmap.ingest.report import ImportReport
 from flowmap.ingest.rows import account_host, account_rows
 from flowmap.inventory.read import RawInventory, read_inventory
 from flowmap.inventory.schema import SYSTEM_KINDS
+from flowmap.inventory.textstorage import python_text
 from flowmap.inventory.validate import parse_inventory
 from flowmap.progress import stages
 
@@ -80,6 +81,7 @@ class ImportResult:
         return "\n".join(lines)
 
 
+@python_text
 def import_scans(
     inventory: str | Path,
     paths: Sequence[str | Path],

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from flowmap.inventory import textstorage  # noqa: F401  (before any table is made)
 from flowmap.inventory.schema import TABLES
 
 if TYPE_CHECKING:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flowmap.errors import InventoryReadError
-from flowmap.inventory import textstorage  # noqa: F401  (before any table is made)
 from flowmap.inventory.csvfiles import read_folder
 from flowmap.inventory.excel import read_workbook
 from flowmap.inventory.limits import Limits, check_cells, check_workbook_parts
 from flowmap.inventory.raw import HELPER_SHEETS, RawInventory, RawTable, ReadProblem, cell_text
+from flowmap.inventory.textstorage import python_text
 
 __all__ = [
     "HELPER_SHEETS",
@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 
+@python_text
 def read_inventory(path: str | Path, *, limits: Limits | None = None) -> RawInventory:
     """Read the tables of an inventory folder or workbook as text.
 

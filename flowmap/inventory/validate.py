@@ -25,9 +25,11 @@ from flowmap.inventory.problems import Problem, ValidationReport
 from flowmap.inventory.proposals import proposal_checks
 from flowmap.inventory.read import RawInventory, RawTable, read_inventory
 from flowmap.inventory.schema import TABLES, TRUE_WORDS, Table, default_zone
+from flowmap.inventory.textstorage import python_text
 from flowmap.progress import stages
 
 
+@python_text
 def validate(
     path_or_raw: str | Path | RawInventory, *, as_of: dt.date | None = None, progress: bool = False
 ) -> ValidationReport:
@@ -56,6 +58,7 @@ def validate(
     return report
 
 
+@python_text
 def load_inventory(
     path: str | Path, *, strict: bool = True, as_of: dt.date | None = None, progress: bool = False
 ) -> Inventory:

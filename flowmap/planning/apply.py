@@ -17,6 +17,7 @@ from flowmap.engine.likelihood import ACTIVE_STATUSES
 from flowmap.errors import UsageError
 from flowmap.inventory.model import Inventory
 from flowmap.inventory.schema import ACTION_KINDS  # every action kind, in candidate order
+from flowmap.inventory.textstorage import python_text
 from flowmap.planning.actions import (
     DEFAULT_BACKUP_HOURS,
     FLOW_ACTIONS,
@@ -38,6 +39,7 @@ from flowmap.reference.bundle import bundled_eol
 from flowmap.reference.eol import EolTable
 
 
+@python_text
 def apply_actions(
     inventory: Inventory,
     actions: Iterable[Action],

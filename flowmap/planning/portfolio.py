@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from flowmap.errors import UsageError
+from flowmap.inventory.textstorage import python_text
 from flowmap.planning.actions import Action, candidate_actions
 from flowmap.planning.costs import action_costs
 from flowmap.planning.evaluate import Committed, Evaluator
@@ -86,6 +87,7 @@ class Plan:
         )
 
 
+@python_text
 def plan(
     analysis: Analysis,
     *,

@@ -40,6 +40,7 @@ import pandas as pd
 
 from flowmap.errors import UsageError
 from flowmap.inventory.schema import DSPT_STATUSES, TABLES
+from flowmap.inventory.textstorage import python_text
 from flowmap.synth.estate import synthesize_assets, synthesize_systems
 from flowmap.synth.flows import synthesize_flows
 from flowmap.synth.model import (
@@ -72,6 +73,7 @@ ODS_CODE_SHARE = {
 CE_PLUS_UNKNOWN = 0.07  # share of organisations whose Cyber Essentials Plus status is unknown
 
 
+@python_text
 def synthesize(
     orgs: int, *, seed: int = 0, as_of: dt.date = DEFAULT_AS_OF
 ) -> dict[str, pd.DataFrame]:

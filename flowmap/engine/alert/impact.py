@@ -31,6 +31,7 @@ from flowmap.engine.alert.versions import VersionRange
 from flowmap.engine.alert.words import headline
 from flowmap.engine.analysis import Analysis
 from flowmap.errors import UsageError
+from flowmap.inventory.textstorage import python_text
 from flowmap.reference.kev import CVE_PATTERN, KevCatalogue, added_since
 
 __all__ = ["AlertImpact", "alert_impact"]
@@ -98,6 +99,7 @@ class AlertImpact:
         return f"AlertImpact({len(self.alerts)} alert(s), {len(self.systems)} system rows)"
 
 
+@python_text
 def alert_impact(
     analysis: Analysis,
     *,

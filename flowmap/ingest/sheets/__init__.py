@@ -25,6 +25,7 @@ from flowmap.inventory.cells import empty_frame
 from flowmap.inventory.raw import RawInventory, RawTable
 from flowmap.inventory.read import read_inventory
 from flowmap.inventory.schema import TABLES
+from flowmap.inventory.textstorage import python_text
 from flowmap.inventory.validate import parse_inventory
 from flowmap.progress import stages
 
@@ -73,6 +74,7 @@ class SheetResult:
         return "\n".join(lines)
 
 
+@python_text
 def import_sheet(
     path: str | Path,
     mapping: str | Path | Mapping,

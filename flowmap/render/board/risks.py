@@ -143,8 +143,9 @@ def top_risks(analysis: Analysis, org: str | None = None, n: int = 10) -> Table:
         )
     frame = pd.DataFrame(
         {
-            "Risk": risk_cells,
-            "Organisation and owner": who,
+            # object columns: pandas would turn markup into plain text (pyarrow storage)
+            "Risk": pd.Series(risk_cells, dtype=object),
+            "Organisation and owner": pd.Series(who, dtype=object),
             "What to do": [plain(t) for t in p["remediation"]],
             "Severity": [Chip(SEVERITY_RAG.get(s, "grey"), fmt.words(s)) for s in p["severity"]],
         }

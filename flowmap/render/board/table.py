@@ -25,7 +25,10 @@ class Table:
     Parameters
     ----------
     frame : DataFrame
-        The rows to show, with people's column headings; its index is ignored.
+        The rows to show, with people's column headings; its index is ignored. Cells
+        may be :class:`Chip` and :class:`Markup` (HTML shown as it is); keep markup in
+        an object column (``pd.Series(cells, dtype=object)``): a text column turns it
+        into plain text, which is escaped.
     numeric : sequence of str
         Columns of figures (right-aligned).
     id : str
@@ -83,7 +86,8 @@ class Table:
 
         Examples
         --------
-        >>> t = Table(pd.DataFrame({"Risk": [Chip("red", "High")], "Note": [Markup("<b>a</b>")]}))
+        >>> note = pd.Series([Markup("<b>a</b>")], dtype=object)  # markup: an object column
+        >>> t = Table(pd.DataFrame({"Risk": [Chip("red", "High")], "Note": note}))
         >>> t.data.iloc[0].tolist()
         ['High', 'a']
         """
