@@ -5,13 +5,14 @@ test_adversarial_browser.py run the pages)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
 
 import flowmap
 from flowmap.render.names import safe_name, safe_names
-from flowmap.render.pages import executable_scripts, remote_references, script_hash
+from flowmap.render.pages import executable_scripts, pack_frames, remote_references, script_hash
 from flowmap.render.report.batch import BatchResult, OrgOutcome, write_index
 from tests.adversarial import HOSTILE_ORG_IDS, hostile_org_tables, write_inventory
 
@@ -48,6 +49,17 @@ def test_text_that_looks_like_a_link_is_not_a_remote_reference(markup):
 )
 def test_real_remote_references_are_found(markup):
     assert remote_references(markup) != []
+    assert remote_references(pack_frames(markup)) == remote_references(markup)
+
+
+def test_a_packed_frames_page_is_read_like_srcdoc() -> None:
+    """A board paper's map travels packed (compressed in an attribute): the guards still
+    read its page, and a packed page's scripts are the page's, counted and checked."""
+    page = '<script>window.a=1</script><img src="https://x/y.png">'
+    packed = pack_frames(f'<iframe srcdoc="{html.escape(page, quote=True)}"></iframe>')
+    assert "https://x" not in packed and 'data-fm-page="' in packed
+    assert remote_references(packed) == ['<img src="https://x/y.png">']
+    assert executable_scripts(packed) == ["window.a=1"]
 
 
 def test_map_page_runs_only_its_own_two_scripts(tmp_path):

@@ -400,6 +400,64 @@ def test_paper_structure_in_chromium(sample_report, width):
     assert facts["scrollWidth"] <= width + 1
 
 
+def test_the_papers_map_travels_packed_and_is_a_fraction_of_its_page(sample_report):
+    """The map's page (vis-network's script above all, the same in every paper of a
+    batch) is compressed into its frame's attribute, not written out escaped: the paper
+    stays one file, and the map costs about a quarter of what it did."""
+    from flowmap.render.pages import PACKED, unpack_page
+
+    _, page, _ = sample_report
+    assert "vis.Network" not in page  # no escaped copy of the scripts
+    packed = re.findall(rf'<iframe srcdoc="[^"]*" {PACKED}="([^"]*)"', page)
+    assert len(packed) == 1
+    inner = unpack_page(packed[0])
+    assert inner.startswith("<!DOCTYPE html>") and "vis.Network" in inner
+    assert "div.vis-color-picker{" not in inner  # vis-network's unused rules left out
+    assert len(packed[0]) < 0.4 * len(inner)  # and the page lost 190 KB of unused style
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium")
+def test_the_papers_map_opens_by_itself_offline_or_shows_its_picture(sample_report):
+    """Opened from disk with no network, the paper unpacks its map and the map draws
+    itself (its heading, its organisations, a canvas); in a browser without
+    DecompressionStream the paper shows the map's picture instead of an empty frame."""
+    from playwright.sync_api import sync_playwright
+
+    result, _, _ = sample_report
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            seen = {}
+            for name, script in (("current", ""), ("old", "delete window.DecompressionStream;")):
+                context = browser.new_context(offline=True, viewport={"width": 1366, "height": 900})
+                context.add_init_script(script)
+                page = context.new_page()
+                errors = []
+                page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+                page.goto(result.html.as_uri())
+                page.wait_for_timeout(1500)
+                frames = [f for f in page.frames if f != page.main_frame]
+                seen[name] = {
+                    "errors": errors,
+                    "frame": frames[0].evaluate(
+                        """() => [document.getElementById('fm-heading')?.textContent || '',
+                           document.getElementById('fm-org')?.options.length || 0,
+                           document.querySelectorAll('canvas').length]"""
+                    ),
+                    "picture": page.locator(".fm-map-picture").is_visible(),
+                    "frame_shown": page.locator("iframe.fm-map-frame").is_visible(),
+                }
+                context.close()
+        finally:
+            browser.close()
+    heading, orgs, canvases = seen["current"]["frame"]
+    assert heading.startswith("Data-flow map") and orgs > 2 and canvases == 1
+    assert seen["current"]["frame_shown"] and not seen["current"]["picture"]
+    assert seen["old"]["picture"] and not seen["old"]["frame_shown"]
+    assert seen["current"]["errors"] == [] and seen["old"]["errors"] == []
+
+
 BROWSER_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -8,12 +8,19 @@ to refuse every request and every script but flowmap's own, named by their SHA-2
 alone) and lists every place it would load something from the network, so a writer can
 refuse to publish such a page. Text from an inventory, such as a system called
 ``href=https://example.org``, is text: it neither trips the check nor runs.
+
+A large inline frame (the map in a board paper) may be *packed* (:func:`pack_frames`): its
+page travels compressed in the frame's ``data-fm-page`` attribute and a small script of the
+paper's own (:data:`FRAME_LOADER`) unpacks it in the browser, with nothing fetched. The
+page is still one file; both guards read packed pages as they read ``srcdoc``.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
+import html
 import re
 from html.parser import HTMLParser
 
@@ -156,9 +163,10 @@ class _RemoteFinder(HTMLParser):
             if REMOTE_URL.match(target):
                 note()
                 return
-        if "srcdoc" in values:  # a page written inline: check it as a page
-            inner = _RemoteFinder()
-            inner.feed(values["srcdoc"])
+        inline = [values.get("srcdoc", ""), unpack_page(values[PACKED]) if PACKED in values else ""]
+        for page in filter(None, inline):
+            inner = _RemoteFinder()  # a page written inline: check it as a page
+            inner.feed(page)
             inner.close()
             self.found.extend(inner.found)
             self.scripts.extend(inner.scripts)
@@ -183,3 +191,65 @@ class _RemoteFinder(HTMLParser):
             elif self._in == "script":
                 self.scripts.append(text)
             self._in, self._text = None, []
+
+
+#: The attribute of an inline frame that carries its packed page (gzip, then base64).
+PACKED = "data-fm-page"
+#: What a packed frame shows until its page is unpacked (or where scripts do not run).
+FRAME_NOTE = (
+    '<p style="font:14px Arial,sans-serif;color:#505a5f;margin:1rem">The interactive map '
+    "opens here when the file is opened in a current browser (Edge, Chrome, Firefox or "
+    "Safari) with scripts allowed. The printed paper has a picture of it.</p>"
+)
+#: The paper's own script: each packed frame's page unpacked and shown, nothing fetched
+#: (the browser's DecompressionStream). Where that is missing, the page's root gets the
+#: class ``fm-no-frames`` and the paper's stylesheet shows the printed picture instead.
+FRAME_LOADER = """(function () {
+  var frames = document.querySelectorAll("iframe[data-fm-page]");
+  var root = document.documentElement;
+  if (!frames.length) { return; }
+  if (typeof DecompressionStream === "undefined") { root.classList.add("fm-no-frames"); return; }
+  frames.forEach(function (frame) {
+    var text = atob(frame.getAttribute("data-fm-page"));
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    new Response(stream).text().then(function (page) { frame.srcdoc = page; },
+      function () { root.classList.add("fm-no-frames"); });
+  });
+})();"""
+FRAME = re.compile(r'<iframe srcdoc="([^"]*)"')
+
+
+def pack_page(page: str) -> str:
+    """A page as the value of :data:`PACKED` (the same page, the same text).
+
+    >>> unpack_page(pack_page("<p>map</p>"))
+    '<p>map</p>'
+    """
+    packed = gzip.compress(page.encode("utf-8"), compresslevel=9, mtime=0)
+    return base64.b64encode(packed).decode("ascii")
+
+
+def unpack_page(text: str) -> str:
+    """The page a :data:`PACKED` value carries."""
+    return gzip.decompress(base64.b64decode(text)).decode("utf-8")
+
+
+def pack_frames(markup: str) -> str:
+    """``markup`` with each ``<iframe srcdoc=...>`` packed: its page in :data:`PACKED`,
+    compressed (vis-network's script, the bulk of a map, shrinks about four times), a
+    note in ``srcdoc`` until :data:`FRAME_LOADER` (which the page must run) unpacks it.
+
+    >>> packed = pack_frames('<iframe srcdoc="&lt;p&gt;map&lt;/p&gt;" title="Map"></iframe>')
+    >>> packed.startswith('<iframe srcdoc="&lt;p') and ' data-fm-page="' in packed
+    True
+    >>> remote_references(packed), unpack_page(re.search(r'data-fm-page="([^"]*)"', packed)[1])
+    ([], '<p>map</p>')
+    """
+
+    def packed(m: re.Match) -> str:
+        page = pack_page(html.unescape(m.group(1)))
+        return f'<iframe srcdoc="{html.escape(FRAME_NOTE, quote=True)}" {PACKED}="{page}"'
+
+    return FRAME.sub(packed, markup)
