@@ -36,7 +36,7 @@ class Findings:
             .astype(int)
         )
         self._frame: pd.DataFrame | None = None
-        self._cache: dict[tuple[str, str], tuple[dict, dict, dict, dict]] = {}
+        self._cache: dict[tuple, tuple[dict, dict, dict, dict]] = {}
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -47,20 +47,27 @@ class Findings:
             )
         return self._frame
 
-    def of(self, key: str, subject_type: str | None = None) -> tuple[dict, dict, dict, dict]:
+    def of(
+        self, key: str, subject_type: str | None = None, ids: pd.Series | None = None
+    ) -> tuple[dict, dict, dict, dict]:
         """(worst severity, top problems, problem count, finding count) per ``key`` value.
 
         Each top problem is ``[severity, title, message, note]``: its most severe
         finding's severity, title and message, and a note naming the other findings the
-        same fix closes and the fix (:func:`problem_rows`).
+        same fix closes and the fix (:func:`problem_rows`). With ``ids``, only those
+        ``key`` values are worked out (each exactly as without: every figure is per value),
+        so a map of one organisation's neighbourhood does not work out the whole region's.
         """
-        cache_key = (key, subject_type or "")
+        wanted = None if ids is None else frozenset(ids)
+        cache_key = (key, subject_type or "", wanted)
         if cache_key not in self._cache:
             f = (
                 self.frame
                 if subject_type is None
                 else self.frame[self.frame["subject_type"] == subject_type]
             )
+            if wanted is not None:
+                f = f[f[key].isin(wanted)]
             groups = f.groupby(key, sort=False)
             ranks = list(SEVERITY_RANK)
             worst = {k: ranks[int(r)] for k, r in groups["rank"].min().items()}

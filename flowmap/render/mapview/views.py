@@ -70,9 +70,12 @@ def short(name: str) -> str:
     return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "\u2026"
 
 
-def _categories(fr: MapFrames, by: str) -> dict[str, list[str]]:
-    """Data categories of the assets held on each system (``by="system_id"``) or org."""
+def _categories(fr: MapFrames, by: str, ids: pd.Series | None = None) -> dict[str, list[str]]:
+    """Data categories of the assets held on each system (``by="system_id"``) or org (of
+    the systems ``ids`` only, when given)."""
     c = fr.copies[["asset_id", "system_id"]]
+    if ids is not None:
+        c = c[c["system_id"].isin(ids)]
     if by == "org_id":  # one row per (organisation, asset) before the categories multiply it
         c = c.assign(org_id=c["system_id"].map(fr.systems.set_index("system_id")["org_id"]))
         c = c[["asset_id", "org_id"]].drop_duplicates()
@@ -90,8 +93,8 @@ def system_nodes(
 ) -> list[dict]:
     """Node dicts of systems (with their organisation's name and sector)."""
     orgs = fr.orgs.set_index("org_id")
-    worst, top, problems, count = fi.of("subject_id", "system")
-    cats = _categories(fr, "system_id")
+    worst, top, problems, count = fi.of("subject_id", "system", ids=systems["system_id"])
+    cats = _categories(fr, "system_id", systems["system_id"])
     nodes = []
     for r in systems.itertuples(index=False):
         sev = worst.get(r.system_id, NO_FINDING)
@@ -141,7 +144,7 @@ def flow_edges(fr: MapFrames, flows: pd.DataFrame, fi: Findings) -> list[dict]:
     """Edge dicts of flows, parallel flows bent apart so each stays visible."""
     names = fr.systems.set_index("system_id")["name"]
     assets = fr.assets.drop_duplicates("asset_id").set_index("asset_id")["name"]
-    worst, top, problems, count = fi.of("subject_id", "flow")
+    worst, top, problems, count = fi.of("subject_id", "flow", ids=flows["flow_id"])
     weak = fi.weak_flows()
     seen: dict[tuple[str, str], int] = {}
     edges = []
