@@ -161,7 +161,9 @@ def test_the_board_report_counts_its_cells_then_writes_and_prints(tmp_path) -> N
 def test_in_a_notebook_kernel_the_long_functions_draw_widget_bars() -> None:
     """In a Jupyter kernel (nbclient, as JupyterLab runs one) progress is an ipywidgets
     bar, never text on stderr: the shipped notebooks' analysis helper (load, validate,
-    analyse) and flowmap.plan(progress=True) each draw one naming their steps."""
+    analyse), flowmap.plan(progress=True), 05_alert's alerts.impact(progress=True), the
+    map cells' nb.map_of and flowmap.explore(progress=True) each draw one naming their
+    steps."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -172,6 +174,12 @@ def test_in_a_notebook_kernel_the_long_functions_draw_widget_bars() -> None:
         nbformat.v4.new_code_cell("import flowmap\nimport flowmap.explorer.notebook as nb"),
         nbformat.v4.new_code_cell(f"analysis = nb.analysis({str(SAMPLE)!r}, as_of='2026-11-01')"),
         nbformat.v4.new_code_cell("plan = flowmap.plan(analysis, budget=100000, progress=True)"),
+        nbformat.v4.new_code_cell(
+            "import flowmap.explorer.alerts as alerts\n"
+            "hit = alerts.impact(analysis, cve='CVE-2017-0144, CVE-2023-4966', progress=True)"
+        ),
+        nbformat.v4.new_code_cell("nb.map_of(analysis, view='organisations')"),
+        nbformat.v4.new_code_cell("flowmap.explore(analysis, org='RXA', progress=True)"),
     ]
     with private_run() as (kernel, _log):
         NotebookClient(
@@ -186,10 +194,13 @@ def test_in_a_notebook_kernel_the_long_functions_draw_widget_bars() -> None:
     bars = [m["state"] for m in models.values() if m["model_name"] == "FloatProgressModel"]
     texts = " ".join(
         str(m["state"].get("value", "")) for m in models.values() if m["model_name"] == "HTMLModel"
-    )
+    ).replace("\u2007", " ")  # tqdm's widget spaces its text with figure spaces
     assert {2.0, 7.0} <= {b["max"] for b in bars}  # reading, validating; the analysis's 7
     assert all(b["value"] == b["max"] for b in bars if b["max"] in (2.0, 7.0))  # finished
-    for step in ("validating", "rules", "choosing"):
+    assert sum(b["max"] == 2.0 and b["value"] == 2.0 for b in bars) >= 2  # and the 2 alerts
+    steps = ("validating", "rules", "choosing", "assessing", "drawing the organisations map",
+             "opening Findings")  # each bar's last step  # fmt: skip
+    for step in steps:
         assert step in texts, texts[:1500]
 
 
@@ -215,3 +226,74 @@ def test_a_long_step_keeps_counting_its_time_on_a_terminal(monkeypatch) -> None:
         step()
     time.sleep(0.5)
     assert not [t for t in threading.enumerate() if t.name == "flowmap-progress"]
+
+
+@pytest.mark.notebook
+def test_ctrl_c_in_a_kernel_stops_the_alerts_assessment_and_closes_its_bar() -> None:
+    """05_alert's alerts.impact(progress=True) in a real kernel: the bar counting the alerts
+    is drawn, an interrupt (Ctrl-C, or JupyterLab's stop button) ends the cell at once with
+    KeyboardInterrupt, the bar stops where it was, marked as stopped (tqdm turns it red),
+    and the kernel carries on (the next cell runs)."""
+    import tempfile
+    import time
+
+    from jupyter_client.manager import KernelManager
+
+    many = " ".join(f"CVE-2099-{10000 + i}" for i in range(2000))  # minutes on the sample
+    with tempfile.TemporaryDirectory() as folder:
+        km = KernelManager(
+            kernel_name="python3",
+            connection_file=f"{folder}/kernel.json",
+            transport="ipc",
+            ip=f"{folder}/kernel-ipc",
+        )
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+
+            def run(code: str, *, interrupt_when_drawn: bool = False) -> tuple[dict, list]:
+                msg_id = kc.execute(code)
+                seen, drawn_at = [], None
+                while True:
+                    msg = kc.get_iopub_msg(timeout=120)
+                    if msg["parent_header"].get("msg_id") != msg_id:
+                        continue
+                    seen.append(msg)
+                    data = msg["content"].get("data", {})
+                    if drawn_at is None and "application/vnd.jupyter.widget-view+json" in data:
+                        drawn_at = time.monotonic()
+                    if interrupt_when_drawn and drawn_at and time.monotonic() - drawn_at > 1:
+                        km.interrupt_kernel()
+                        interrupt_when_drawn, asked = False, time.monotonic()
+                    if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                        break
+                reply = kc.get_shell_msg(timeout=60)
+                if drawn_at is not None and "asked" in locals():
+                    seen.append({"msg_type": "stopped after", "seconds": time.monotonic() - asked})
+                return reply["content"], seen
+
+            ok, _ = run(
+                "import datetime as dt, flowmap, flowmap.explorer.alerts as alerts\n"
+                f"analysis = flowmap.analyse(flowmap.load_inventory({str(SAMPLE)!r}),"
+                " as_of=dt.date(2026, 11, 1))"
+            )
+            assert ok["status"] == "ok", ok
+            reply, seen = run(
+                f"hit = alerts.impact(analysis, cve={many!r}, progress=True)",
+                interrupt_when_drawn=True,
+            )
+            assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt", reply
+            stopped = [m for m in seen if m["msg_type"] == "stopped after"]
+            assert stopped and stopped[0]["seconds"] < 10  # at once, not after 2,000 alerts
+            states = [
+                m["content"]["data"].get("state", {}) for m in seen if m["msg_type"] == "comm_msg"
+            ]
+            assert {"bar_style": "danger"} in states  # the bar stops, marked as stopped (red)
+            after, out = run("print(len(alerts.impact(analysis, cve='CVE-2023-4966').alerts))")
+            assert after["status"] == "ok"
+            assert [m["content"]["text"] for m in out if m["msg_type"] == "stream"] == ["1\n"]
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)

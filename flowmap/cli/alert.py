@@ -124,6 +124,7 @@ def alert(
             product=product,
             vendor=vendor,
             versions=versions,
+            progress=True,  # a bar counting the alerts (drawn only where a person watches)
         )
         step()
         done = write_alert(

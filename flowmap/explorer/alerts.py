@@ -24,23 +24,33 @@ __all__ = ["assets", "checklist", "headline", "impact", "organisations", "paths"
 
 
 def impact(
-    analysis: Analysis, *, cve: str = "", since: str = "", product: str = "", versions: str = ""
+    analysis: Analysis,
+    *,
+    cve: str = "",
+    since: str = "",
+    product: str = "",
+    versions: str = "",
+    progress: bool = False,
 ) -> AlertImpact:
     """The alert's impact from the notebook's parameters.
 
     ``cve``: CVE ids separated by commas or spaces; ``since``: a previous KEV catalogue
     (the alerts are what the analysis's catalogue, its ``kev`` parameter, adds to it);
     ``product`` and ``versions``: a product alert. Exactly one of the three kinds.
+    ``progress``: a bar counting the alerts assessed (about a second each at 1,000
+    organisations; ``since`` may bring tens).
     """
     from flowmap.reference.kev import load_kev
 
     if since:
         if analysis.reference.kev is None:
             raise UsageError("since needs kev: the newer catalogue to compare.", param="since")
-        return alert_impact(analysis, kev=analysis.reference.kev, since=load_kev(since))
+        return alert_impact(
+            analysis, kev=analysis.reference.kev, since=load_kev(since), progress=progress
+        )
     if product:
-        return alert_impact(analysis, product=product, versions=versions or None)
-    return alert_impact(analysis, cves=[cve])
+        return alert_impact(analysis, product=product, versions=versions or None, progress=progress)
+    return alert_impact(analysis, cves=[cve], progress=progress)
 
 
 def headline(hit: AlertImpact) -> HtmlBlock:

@@ -25,6 +25,7 @@ from flowmap.explorer.scope import Scope, Selection
 from flowmap.explorer.sharing import SharingPanel
 from flowmap.explorer.tables import table_widget, update_table
 from flowmap.explorer.whatif import WhatIf
+from flowmap.progress import stages
 from flowmap.render.mapview.widget import MapWidget
 
 if TYPE_CHECKING:
@@ -408,6 +409,7 @@ def explore(
     system: str = "",
     tab: str = "Findings",
     height: int = 560,
+    progress: bool = False,
 ) -> Explorer:
     """An interactive explorer of an analysis, for JupyterLab (leave it last in a cell).
 
@@ -418,10 +420,11 @@ def explore(
     org, asset, system : str, optional
         What to select first (default: the organisation with the most risk).
     tab : str
-        The tab open first: one of ``Findings``, ``Attack path``, ``Copies``,
-        ``Blast radius``, ``What if``, ``Plan`` and ``Can we share this?``.
+        The tab open first: ``Findings``, ``Attack path``, ``Copies``, ``What if``... (TABS).
     height : int
         Height of the map in pixels.
+    progress : bool
+        A bar naming the steps (building the explorer, opening the tab): seconds a region.
 
     Examples
     --------
@@ -431,14 +434,16 @@ def explore(
     >>> x = flowmap.explore(a, org="RXA")
     >>> x.selection.org, "RXA-EPR-01" in {n["id"] for n in x.map.data["views"]["systems"]["nodes"]}
     ('RXA', True)
-    >>> x.select("RXA", system="RXA-CTX-01")
-    >>> x.selection.kind
+    >>> x.select("RXA", system="RXA-CTX-01"); x.selection.kind
     'system'
     """
     if tab not in TABS:
         raise UsageError(f"tab {tab!r} is not one of {', '.join(TABS)}.", param="tab")
-    explorer = Explorer(analysis, org=org, asset=asset, system=system, height=height)
-    explorer.show_tab(tab)
+    with stages(["building the explorer", f"opening {tab}"], enabled=progress) as step:
+        step()
+        explorer = Explorer(analysis, org=org, asset=asset, system=system, height=height)
+        step()
+        explorer.show_tab(tab)
     return explorer
 
 

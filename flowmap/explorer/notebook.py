@@ -152,22 +152,35 @@ def pick_asset(analysis: Analysis, asset: str = "", *, org: str = "") -> str:
     return str(risk["asset_id"].iloc[0]) if len(risk) else ""
 
 
-def map_of(analysis: Analysis, *, view: str, org: str = "", asset: str = "", redact: bool = False):
+def map_of(
+    analysis: Analysis,
+    *,
+    view: str,
+    org: str = "",
+    asset: str = "",
+    redact: bool = False,
+    progress: bool = True,
+):
     """The map as a widget (see :func:`flowmap.map_widget`), or a line saying why there
-    is nothing to draw (an empty inventory, no asset chosen)."""
+    is nothing to draw (an empty inventory, no asset chosen). ``progress``: a bar naming
+    the step while the map is worked out (seconds for a region: an organisation's
+    neighbourhood, or the whole region's organisations)."""
+    from flowmap.progress import stages
     from flowmap.render.mapview.api import map_widget
 
     if not len(analysis.inventory.organisations):
         return HtmlBlock("<p>The inventory is empty: nothing to draw.</p>")
     if view == "asset" and not asset:
         return HtmlBlock("<p>No asset to follow: the inventory has no information assets.</p>")
-    return map_widget(
-        analysis,
-        view=view,
-        org_id=org or None if view != "asset" else None,
-        asset_id=asset or None,
-        redact=redact,
-    )
+    with stages([f"drawing the {view} map"], enabled=progress) as step:
+        step()
+        return map_widget(
+            analysis,
+            view=view,
+            org_id=org or None if view != "asset" else None,
+            asset_id=asset or None,
+            redact=redact,
+        )
 
 
 __all__ = [

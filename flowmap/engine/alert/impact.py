@@ -32,6 +32,7 @@ from flowmap.engine.alert.words import headline
 from flowmap.engine.analysis import Analysis
 from flowmap.errors import UsageError
 from flowmap.inventory.textstorage import python_text
+from flowmap.progress import counter
 from flowmap.reference.kev import CVE_PATTERN, KevCatalogue, added_since
 
 __all__ = ["AlertImpact", "alert_impact"]
@@ -109,6 +110,7 @@ def alert_impact(
     product: str | None = None,
     vendor: str = "",
     versions: str | VersionRange | None = None,
+    progress: bool = False,
 ) -> AlertImpact:
     """What new vulnerabilities touch across the partnership: systems, records, contacts, paths.
 
@@ -134,6 +136,9 @@ def alert_impact(
         The product's vendor, when not part of ``product``.
     versions : str or VersionRange, optional
         With ``product``: the affected versions (``<2023.0.2``, ``>=13.1,<13.1.49.15``).
+    progress : bool
+        Show a bar counting the alerts assessed (in a terminal or a notebook): each takes
+        about a second at 1,000 organisations, and a month of the KEV catalogue is tens.
 
     Returns
     -------
@@ -187,7 +192,11 @@ def alert_impact(
         wanted = clean_cves(cves)
         described = _entries(catalogue, wanted)
         alerts = [_cve_alert(c, described.get(c)) for c in wanted]
-    parts = [_one(analysis, alert) for alert in alerts]
+    parts = []
+    with counter(len(alerts), unit="alert", description="assessing", enabled=progress) as advance:
+        for alert in alerts:
+            parts.append(_one(analysis, alert))
+            advance()
     return _combine(parts, alerts, analysis, sources)
 
 
