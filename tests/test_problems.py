@@ -154,3 +154,44 @@ def test_each_weakness_counts_its_largest_finding_ties_to_the_first_id():
         for i in rows.index:
             expected = rows.at[i, "r"] if i == winner else 0.0
             assert (np.isnan(got[i]) and np.isnan(expected)) or got[i] == expected, i
+
+
+def test_findings_come_most_severe_first_then_by_rule_then_subject_ties_as_found():
+    """run_rules sorts on numbers; it must give what a stable sort of score (high
+    first), the rule's place and the subject id gives, on random ties, ids shared across
+    rules, a subject twice in one rule, and an unknown subject id."""
+    import numpy as np
+    import pandas as pd
+
+    from flowmap.engine.analysis import run_rules
+    from flowmap.engine.problems import per_subject
+    from flowmap.engine.rules.base import Rule
+
+    rng = np.random.default_rng(11)
+
+    def rule(i: int) -> Rule:
+        n = int(rng.integers(0, 60))
+        subjects = [f"S{k}" for k in rng.integers(0, 40, n)] + ([None] if i == 2 else [])
+        found = pd.DataFrame(
+            {
+                "subject_id": subjects,
+                "org_id": "O",
+                "message": [f"m{i}-{k}" for k in range(len(subjects))],  # says which row
+                "evidence": [{} for _ in subjects],
+                "score": rng.choice([10.0, 55.5, 90.0], len(subjects)),
+            }
+        )
+        return Rule(
+            id=f"R{i}", title="t", subject_type="system", score=50, remediation="r",
+            references=(), caf="A1.a", problem=per_subject("unpatched"), evaluate=lambda ctx: found,
+        )  # fmt: skip
+
+    rules = tuple(rule(i) for i in range(6))
+    got = run_rules(None, rules)  # the rules read no context
+    parts = pd.concat([r.run(None) for r in rules], ignore_index=True)
+    parts["place"] = parts["rule"].map({r.id: i for i, r in enumerate(rules)})
+    expected = parts.sort_values(
+        ["score", "place", "subject_id"], ascending=[False, True, True], kind="stable"
+    ).drop(columns="place")
+    assert got["message"].tolist() == expected["message"].tolist()
+    pd.testing.assert_frame_equal(got, expected.reset_index(drop=True))

@@ -36,6 +36,7 @@ from flowmap.render.findings_formats import (
     dump_findings_parquet,
     evidence_json,
     finding_lines,
+    findings_columns,
     flat_findings,
 )
 from flowmap.render.xlsx import Table, write_workbook_tables
@@ -206,7 +207,15 @@ def write_findings(
     ):
         summary = analysis.summary if summary is None else summary  # once, for every file
         evidence = evidence_json(findings)
-        flat = flat_findings(findings, evidence) if {"csv", "xlsx"} & set(chosen) else None
+        # the columns of Parquet, the workbook and CSV, converted to pyarrow once
+        columns = (
+            findings_columns(findings, evidence) if {"csv", "xlsx", "parquet"} & set(chosen) else {}
+        )
+        flat = (
+            flat_findings(findings, evidence, columns=columns)
+            if {"csv", "xlsx"} & set(chosen)
+            else None
+        )
         lines = finding_lines(findings, evidence) if {"json", "jsonl"} & set(chosen) else []
 
         def dump(fmt: str, tmp: Path) -> None:
@@ -217,7 +226,7 @@ def write_findings(
             elif fmt == "jsonl":
                 dump_findings_jsonl(lines, tmp)
             else:
-                dump_findings_parquet(findings, evidence, summary, tmp, version=SCHEMA_VERSION)
+                dump_findings_parquet(columns, summary, tmp, version=SCHEMA_VERSION)
 
         # the machine formats are written on a second thread while the workbook is made
         # (much of each is compiled code that lets the other run)

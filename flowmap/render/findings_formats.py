@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from flowmap.engine.rules.base import plain
 
@@ -106,11 +107,26 @@ def without_line_breaks(text: str) -> str:
     return text
 
 
-def flat_findings(findings: pd.DataFrame, evidence: list[str] | None = None) -> pd.DataFrame:
-    """Findings with evidence as JSON text and references joined (one cell each)."""
+def flat_findings(
+    findings: pd.DataFrame,
+    evidence: list[str] | None = None,
+    *,
+    columns: dict[str, pa.Array] | None = None,
+) -> pd.DataFrame:
+    """Findings with evidence as JSON text and references joined (one cell each).
+
+    ``columns``: :func:`findings_columns` of the findings, when made already: the text
+    columns are then those pyarrow arrays, not converted again by the files made from
+    this table.
+    """
     flat = findings.copy()
-    flat["evidence"] = evidence_json(findings) if evidence is None else evidence
-    flat["references"] = ["; ".join(r) for r in flat["references"]]
+    if columns:
+        for name, column in columns.items():
+            if pa.types.is_string(column.type):
+                flat[name] = pd.arrays.ArrowExtensionArray(column)
+    else:
+        flat["evidence"] = evidence_json(findings) if evidence is None else evidence
+    flat["references"] = ["; ".join(r) for r in findings["references"]]
     return flat
 
 
@@ -187,14 +203,17 @@ PARQUET_OPTIONS = {
 }
 
 
-def dump_findings_parquet(
-    findings: pd.DataFrame, evidence: list[str], summary: dict, path: Path, *, version: int
-) -> None:
-    """Parquet: a typed column per finding column (``score`` a double, ``references`` a
-    list of text, ``evidence`` JSON text), the summary in the file's metadata
-    (``flowmap.summary``, JSON) beside ``flowmap.schema_version``; no timestamps."""
+def findings_columns(findings: pd.DataFrame, evidence: list[str]) -> dict[str, pa.Array]:
+    """Each finding column as a typed pyarrow column, converted once for every file that
+    is made from them (Parquet, the workbook, CSV): text as text, ``score`` a double (not
+    a number: unknown, null), ``references`` a list of text, ``evidence`` JSON text.
+
+    >>> f = pd.DataFrame({"rule": ["R"], "score": [None], "evidence": [{}],
+    ...                   "references": [["a"]]})
+    >>> {k: v.to_pylist() for k, v in findings_columns(f, ["{}"]).items()}
+    {'rule': ['R'], 'score': [None], 'evidence': ['{}'], 'references': [['a']]}
+    """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     columns = {}
     for name in findings.columns:
@@ -203,10 +222,22 @@ def dump_findings_parquet(
             columns[name] = pa.array(evidence, type=pa.string())
         elif name == "references":
             columns[name] = _lists(series.tolist())
-        elif pd.api.types.is_float_dtype(series):  # not a number: unknown (null)
+        elif pd.api.types.is_float_dtype(series):
             columns[name] = pa.Array.from_pandas(series, type=pa.float64())
         else:
             columns[name] = pa.Array.from_pandas(series, type=pa.string())
+    return columns
+
+
+def dump_findings_parquet(
+    columns: dict[str, pa.Array], summary: dict, path: Path, *, version: int
+) -> None:
+    """Parquet: the findings' typed columns (:func:`findings_columns`), the summary in the
+    file's metadata (``flowmap.summary``, JSON) beside ``flowmap.schema_version``; no
+    timestamps."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     metadata = {
         "flowmap.schema_version": str(version),
         "flowmap.summary": json.dumps(summary, sort_keys=True, ensure_ascii=False),

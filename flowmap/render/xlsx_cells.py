@@ -101,11 +101,31 @@ def cells(series: pd.Series) -> Column:
         numbers = series.to_numpy(dtype=float, na_value=np.nan)
         known = np.isfinite(numbers)
         return _typed(NUMBER, known, _float_text(pa.array(numbers, mask=~known)))
+    text = _arrow_text(series)
+    if text is not None:  # text in pyarrow already (pandas 3's own text, or made so)
+        return _text_column(text)
     objects = series.to_numpy(dtype=object, na_value=None)
     text = _as_text(objects)
     if text is not None:
         return _text_column(text)
     return _mixed(objects)
+
+
+def _arrow_text(series: pd.Series) -> pa.Array | None:
+    """The column's pyarrow text, without converting it, when it is kept in pyarrow."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        kept = pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(
+            dtype.pyarrow_dtype
+        )
+    else:
+        kept = isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+    if not kept:
+        return None
+    text = pa.array(series.array)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    return text.cast(STR)
 
 
 def _float_text(numbers: pa.Array) -> pa.Array:
