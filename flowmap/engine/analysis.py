@@ -173,7 +173,11 @@ class Analysis:
     @python_text
     def summary(self) -> dict[str, object]:
         f = self.findings
-        worst = f.sort_values("score", ascending=False, kind="stable").drop_duplicates("problem_id")
+        worst = (  # each problem's most severe finding
+            f[["score", "problem_id", "severity"]]
+            .sort_values("score", ascending=False, kind="stable")
+            .drop_duplicates("problem_id")
+        )
         cyber, governance = self.cyber_risk, self.governance_risk  # each computed once
         return {
             "as_of": self.as_of.isoformat(),
