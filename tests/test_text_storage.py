@@ -48,3 +48,32 @@ def test_a_user_who_chose_pyarrow_text_keeps_it_and_gets_the_same_findings() -> 
         check_column_type=False,
     )
     assert summary == default.summary
+
+
+@pytest.mark.skipif(pd.get_option("mode.string_storage") != "auto", reason="needs pandas 3")
+def test_calls_in_two_threads_put_the_option_back_when_the_last_one_ends() -> None:
+    """The option is shared by every thread: one call ending must not undo it for a call
+    still under way elsewhere (the explorer's background jobs), nor leave it changed."""
+    import threading
+
+    from flowmap.inventory.textstorage import python_text_storage
+
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def second() -> None:
+        first_in.wait()
+        with python_text_storage():
+            second_in.set()
+            first_out.wait()
+            seen.append(pd.get_option("mode.string_storage"))
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    with python_text_storage():
+        first_in.set()
+        second_in.wait()
+    first_out.set()  # the first call has ended; the second is still under way
+    worker.join()
+    assert seen == ["python"]
+    assert pd.get_option("mode.string_storage") == "auto"

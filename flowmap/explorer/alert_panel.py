@@ -16,6 +16,7 @@ import pandas as pd
 from flowmap.engine.alert import alert_impact
 from flowmap.errors import FlowmapError
 from flowmap.explorer.tables import table_widget, update_table
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.board._html import esc
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class AlertPanel:
         self.cves.add_class("fm-x-alert-cves")
         self.go = w.Button(description="Assess", button_style="primary")
         self.go.add_class("fm-x-alert-go")
-        self.go.on_click(lambda _b: self.assess())
+        self.go.on_click(python_text(lambda _b: self.assess()))
         self.headline = w.HTML("<i>Type CVE ids or a product and press Assess.</i>")
         self.headline.add_class("fm-x-alert-headline")
         self.orgs = table_widget(pd.DataFrame(columns=ORG_COLUMNS))

@@ -25,6 +25,7 @@ from flowmap.explorer.scope import Scope, Selection
 from flowmap.explorer.sharing import SharingPanel
 from flowmap.explorer.tables import table_widget, update_table
 from flowmap.explorer.whatif import WhatIf
+from flowmap.inventory.textstorage import python_text
 from flowmap.progress import stages
 from flowmap.render.mapview.widget import MapWidget
 
@@ -93,14 +94,15 @@ class Explorer:
             style={"description_width": "initial"},
             layout=w.Layout(width="30em"),
         )
+        picked = python_text(self._picked)
         for name, control in (("org", self.org), ("asset", self.asset), ("system", self.system)):
             control.add_class(f"fm-x-{name}")
-            control.observe(lambda change, n=name: self._picked(n, change), names="value")
+            control.observe(lambda change, n=name: picked(n, change), names="value")
         self.summary = w.HTML()
         self.summary.add_class("fm-x-summary")
         self.map = MapWidget(height=height)
         self.map.add_class("fm-x-map")
-        self.map.observe(self._clicked, names="selected")
+        self.map.observe(python_text(self._clicked), names="selected")
 
         self.findings = FindingsPanel(self.scope, self._refilter)
         self.path_text = w.HTML()
@@ -127,7 +129,7 @@ class Explorer:
         )
         self.tabs.titles = tuple(TABS)
         self.tabs.add_class("fm-x-tabs")
-        self.tabs.observe(lambda _c: self._tab_shown(), names="selected_index")
+        self.tabs.observe(python_text(lambda _c: self._tab_shown()), names="selected_index")
         self._stale = {"What if": True, "Plan": True}
         self._plans: dict[tuple[str, float], tuple] = {}
         self.widget = w.VBox(
@@ -143,11 +145,8 @@ class Explorer:
         self.widget.add_class("fm-explorer")
         first = Selection(org=org, asset=asset, system=system) if org else self.scope.default()
         if not org and (asset or system):
-            first = Selection(
-                org=self.scope.asset_org.get(asset) or self.scope.system_org.get(system, ""),
-                asset=asset,
-                system=system,
-            )
+            home = self.scope.asset_org.get(asset) or self.scope.system_org.get(system, "")
+            first = Selection(org=home, asset=asset, system=system)
         self.select(first.org, asset=first.asset, system=first.system)
 
     # ------------------------------------------------------------------ display
@@ -356,7 +355,7 @@ class Explorer:
             with self._lock:
                 done(result)
 
-        self._pending.append(self._pool.submit(task))
+        self._pending.append(self._pool.submit(python_text(task)))
 
     def _refresh_candidates(self) -> None:
         s = self.selection
@@ -401,6 +400,7 @@ class Explorer:
             self._pending.pop(0).result()
 
 
+@python_text
 def explore(
     analysis: Analysis,
     *,

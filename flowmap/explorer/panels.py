@@ -16,6 +16,7 @@ from flowmap.explorer.scope import FAMILIES, Scope, Selection
 from flowmap.explorer.tables import table_widget, update_table
 from flowmap.explorer.whatif import WhatIf, curve
 from flowmap.explorer.words import esc
+from flowmap.inventory.textstorage import python_text
 
 ANY = ""
 
@@ -57,7 +58,7 @@ class FindingsPanel:
         self.table = table_widget(scope.findings_for(Selection()).head(0))
         self.table.add_class("fm-x-findings")
         for control in [*self.severity.values(), self.family, self.org]:
-            control.observe(lambda _change: on_change(), names="value")
+            control.observe(python_text(lambda _change: on_change()), names="value")
         filters = w.HBox(
             [w.HTML("<b>Severity</b>&nbsp;"), *self.severity.values()],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
@@ -98,7 +99,7 @@ class WhatIfPanel:
         self.list = w.VBox()
         self.list.add_class("fm-x-actions")
         self.clear = w.Button(description="Clear all", icon="undo")
-        self.clear.on_click(lambda _b: self.set_chosen([]))
+        self.clear.on_click(python_text(lambda _b: self.set_chosen([])))
         self.top = table_widget(pd.DataFrame())
         self.top.add_class("fm-x-top-risks")
         self.boxes: dict[str, w.Checkbox] = {}
@@ -138,7 +139,10 @@ class WhatIfPanel:
             box = w.Checkbox(value=bool(r.chosen), indent=False, layout=w.Layout(width="2em"))
             box.add_class("fm-x-action")
             box.add_class("fm-x-action-" + _css_id(r.action_id))
-            box.observe(lambda change, aid=r.action_id: self._toggled(aid, change), names="value")
+            box.observe(
+                python_text(lambda change, aid=r.action_id: self._toggled(aid, change)),
+                names="value",
+            )
             self.boxes[r.action_id] = box
             label = w.HTML(
                 f"<span title='{esc(r.action_id)}'>{esc(r.action)} &mdash; removes "
@@ -194,11 +198,11 @@ class PlanPanel:
             style={"description_width": "5em"},
         )
         self.budget.add_class("fm-x-budget")
-        self.budget.observe(lambda _c: on_plan(), names="value")
+        self.budget.observe(python_text(lambda _c: on_plan()), names="value")
         self.use = w.Button(
             description="Try this plan in the what-if", icon="check", layout=w.Layout(width="auto")
         )
-        self.use.on_click(lambda _b: on_use(self.chosen))
+        self.use.on_click(python_text(lambda _b: on_use(self.chosen)))
         self.status = w.HTML()
         self.status.add_class("fm-x-plan-status")
         self.chart = w.HTML()

@@ -29,6 +29,7 @@ from flowmap.governance.checkflow import (
     verdicts_frame,
 )
 from flowmap.inventory.choices import PURPOSES, TRANSPORTS
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.paperwork.checkflow import answer_html
 
 if TYPE_CHECKING:
@@ -144,8 +145,10 @@ class SharingPanel:
             ("proposals", self.proposals),
         ):
             control.add_class(f"fm-x-share-{name}")
-        self.to_org.observe(lambda change: self._receiver(change["new"]), names="value")
-        self.button.on_click(lambda _b: self.check())
+        self.to_org.observe(
+            python_text(lambda change: self._receiver(change["new"])), names="value"
+        )
+        self.button.on_click(python_text(lambda _b: self.check()))
         self.box = w.VBox(
             [
                 w.HTML(

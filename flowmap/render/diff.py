@@ -8,6 +8,7 @@ import pandas as pd
 
 from flowmap.engine.diff import InventoryDiff
 from flowmap.engine.rules.base import plain
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.files import (
     dump_csv,
     dump_json,
@@ -21,6 +22,7 @@ from flowmap.render.files import (
 DIFF_FILES = ("diff.json", "diff.csv", "diff.xlsx")
 
 
+@python_text
 def write_diff(d: InventoryDiff, out_dir: str | Path, *, force: bool = False) -> list[Path]:
     """Write ``diff.json``, ``diff.csv`` (entity changes) and ``diff.xlsx`` to ``out_dir``
     (all three or none; ``force`` replaces files of those names flowmap did not write)."""

@@ -18,9 +18,12 @@ from pathlib import Path
 
 import networkx as nx
 
+from flowmap.inventory.textstorage import python_text
+
 FORMATS = ("graphml", "gexf", "json")
 
 
+@python_text
 def export_graph(
     G: nx.MultiDiGraph, path: str | Path, *, format: str = "graphml", force: bool = False
 ) -> Path:

@@ -27,6 +27,7 @@ import pandas as pd
 from flowmap.engine.analysis import Analysis
 from flowmap.engine.settings import SEVERITIES
 from flowmap.errors import UsageError
+from flowmap.inventory.textstorage import python_text
 from flowmap.progress import stages
 from flowmap.render.files import EXCEL_ROWS, output_file, output_files
 from flowmap.render.findings_formats import (
@@ -168,6 +169,7 @@ def findings_document(analysis: Analysis, *, summary: dict | None = None) -> dic
     return {"schema_version": SCHEMA_VERSION, "summary": summary, "findings": records}
 
 
+@python_text
 def write_findings(
     analysis: Analysis,
     out_dir: str | Path,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from flowmap.engine.rules.base import plain
+from flowmap.inventory.textstorage import python_text
 from flowmap.planning.portfolio import Plan
 from flowmap.render.files import (
     dump_csv,
@@ -63,6 +64,7 @@ def plan_summary(plan: Plan) -> dict[str, object]:
 PLAN_FILES = ("plan.json", "plan.csv", "plan.xlsx", "plan_curve.png")
 
 
+@python_text
 def write_plan(plan: Plan, out_dir: str | Path, *, force: bool = False) -> list[Path]:
     """Write ``plan.json``, ``plan.csv``, ``plan.xlsx`` and ``plan_curve.png`` to ``out_dir``
     (all four or none; ``force`` replaces files of those names flowmap did not write)."""

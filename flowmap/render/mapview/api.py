@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flowmap.errors import UsageError
+from flowmap.inventory.textstorage import python_text
 from flowmap.render import fmt
 from flowmap.render.mapview.focus import asset_view, paths_view
 from flowmap.render.mapview.frames import MapFrames, frames_of
@@ -51,6 +52,7 @@ class MapDocument:
         return _iframe(self.html, 650)
 
 
+@python_text
 def render_map(
     analysis: Analysis,
     *,
@@ -139,6 +141,7 @@ def map_data(analysis: Analysis, **options) -> dict:
     return page_data(views, title=heading, subtitle=subtitle)
 
 
+@python_text
 def map_widget(analysis: Analysis, *, height: int = 650, **options):
     """The map as a notebook widget (same keywords as :func:`render_map`): the offline
     vis-network page drawn in the notebook itself, no iframe.
@@ -218,6 +221,7 @@ def page_of(frames: MapFrames, views: list[View], *, title: str | None = None) -
     return render_page(views, title=title or "Data-flow map", subtitle=subtitle_of(frames))
 
 
+@python_text
 def write_map(
     analysis: Analysis, path: str | Path, *, force: bool = False, **options
 ) -> MapDocument:
@@ -233,6 +237,7 @@ def write_map(
     return doc
 
 
+@python_text
 def show_map(analysis: Analysis, *, height: int = 650, **options):
     """Show a map inline in a static page (an ``<iframe srcdoc>`` that survives nbconvert,
     as the board report needs; in JupyterLab :func:`map_widget` draws it without one).

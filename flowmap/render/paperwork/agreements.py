@@ -9,6 +9,7 @@ import pandas as pd
 
 from flowmap.governance.agreements import AgreementRegister
 from flowmap.governance.sources import SOURCES
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.files import dump_csv, output_files
 from flowmap.render.paperwork.page import dump_workbook, page, sources_list, table
 
@@ -68,6 +69,7 @@ AGREEMENT_FILES = (
 )
 
 
+@python_text
 def write_agreements(
     reg: AgreementRegister, out_dir: str | Path, *, source: str = "", force: bool = False
 ) -> list[Path]:

@@ -14,6 +14,7 @@ from flowmap.governance.checkflow import (
     verdicts_frame,
 )
 from flowmap.governance.sources import SOURCES
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.files import dump_csv, output_files
 from flowmap.render.paperwork.page import esc, page
 
@@ -85,6 +86,7 @@ def answer_html(a: SharingAnswer) -> str:
 CHECK_FLOW_FILES = ("check_flow.csv", "check_flow_verdicts.csv", "check_flow.html")
 
 
+@python_text
 def write_check_flow(
     answers: list[SharingAnswer], out_dir: str | Path, *, source: str = "", force: bool = False
 ) -> list[Path]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flowmap.inventory.textstorage import python_text
 from flowmap.reference.dspt import DsptMapping
 from flowmap.render.files import dump_csv, output_files
 from flowmap.render.names import safe_name
@@ -57,6 +58,7 @@ def dspt_stem(year: str, org: str | None = None) -> str:
     return f"dspt_{year}" + (f"_{safe_name(org, fallback='org')}" if org else "")
 
 
+@python_text
 def write_dspt(
     evidence: pd.DataFrame,
     mapping: DsptMapping,

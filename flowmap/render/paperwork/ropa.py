@@ -18,6 +18,7 @@ from flowmap.governance.ropa import CONTACT_COLUMNS, Ropa
 from flowmap.governance.ropa_columns import DSPT_COLUMNS, FIELDS, ICO_COLUMNS, ID_COLUMNS
 from flowmap.governance.ropa_text import GAP_PREFIX
 from flowmap.governance.sources import SOURCES
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.files import dump_csv, output_files
 from flowmap.render.names import safe_names
 from flowmap.render.paperwork.page import cell, dump_workbook, esc, page, sources_list, table
@@ -115,6 +116,7 @@ def ropa_paths(r: Ropa, out_dir: str | Path) -> list[Path]:
 FIXED_FILES = ("ropa_gaps.csv", "ropa_processors.csv", "index.html")
 
 
+@python_text
 def write_ropa(
     r: Ropa, out_dir: str | Path, *, source: str = "", force: bool = False
 ) -> list[Path]:

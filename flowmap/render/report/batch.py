@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flowmap.inventory.textstorage import python_text
 from flowmap.progress import counter, stages
 from flowmap.render.files import check_outputs, write_text
 from flowmap.render.names import safe_names
@@ -239,6 +240,7 @@ def _shared(path: str | Path, out: Path, as_of, values: dict[str, Any]) -> tuple
     return shared, list(zip(orgs["org_id"], orgs["name"]))
 
 
+@python_text
 def report_all(
     path: str | Path,
     *,

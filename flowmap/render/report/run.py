@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flowmap.errors import InventoryReadError, ReportError
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.files import check_outputs, output_files, remove_output
 from flowmap.render.report.params import check_parameters
 
@@ -184,6 +185,7 @@ def _absolute(value: str | Path | None) -> str:
     return "" if value in (None, "") else str(Path(value).resolve())
 
 
+@python_text
 def report(
     path: str | Path,
     *,
