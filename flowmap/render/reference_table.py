@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flowmap.inventory.textstorage import python_text
 from flowmap.reference.eol import EolTable
 from flowmap.reference.eol_files import COLUMNS, DATE_COLUMNS, ENDED_DATE_UNKNOWN
 from flowmap.render.files import write_csv
@@ -41,6 +42,7 @@ def eol_table_frame(table: EolTable) -> pd.DataFrame:
     return frame
 
 
+@python_text
 def write_eol_table(table: EolTable, path: str | Path, *, force: bool = False) -> Path:
     """Write ``table`` to ``path`` (its folder is created); a file there that flowmap did
     not write is replaced only with ``force`` (see :mod:`flowmap.render.files`)."""

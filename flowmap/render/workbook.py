@@ -25,6 +25,7 @@ import pandas as pd
 
 from flowmap.inventory.read import cell_text
 from flowmap.inventory.schema import LIST_SEPARATOR, TABLES, Column, Table, normalise_column_name
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.workbook_text import header_note, range_words, write_readme
 
 README_SHEET = "README"
@@ -47,6 +48,7 @@ TEXT_TYPES = frozenset({"id", "text", "enum", "bool", "list", "enum_list"})
 Cell = str | int | float | None
 
 
+@python_text
 def write_template(path: str | Path, *, force: bool = False) -> Path:
     """Write a blank inventory workbook: README, then an empty sheet per table.
 
@@ -87,6 +89,7 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
     return write_workbook({}, path, force=force)
 
 
+@python_text
 def write_workbook(
     tables: Mapping[str, pd.DataFrame], path: str | Path, *, force: bool = False
 ) -> Path:

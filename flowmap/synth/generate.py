@@ -129,6 +129,7 @@ def synthesize(
     return {name: _frame(name, tables[name]) for name in TABLES}
 
 
+@python_text
 def write_inventory_csv(
     tables: dict[str, pd.DataFrame], out_dir: str | Path, *, force: bool = False
 ) -> list[Path]:

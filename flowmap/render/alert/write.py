@@ -12,6 +12,7 @@ import pandas as pd
 from flowmap.engine.alert import AlertImpact
 from flowmap.engine.alert.tables import asset_summary
 from flowmap.engine.alert.words import CHECKLIST, CHECKLIST_SOURCE
+from flowmap.inventory.textstorage import python_text
 from flowmap.render.alert.redact import redact_impact
 from flowmap.render.files import dump_csv, dump_json, output_files
 
@@ -86,6 +87,7 @@ def summary(impact: AlertImpact, *, redacted: bool) -> dict:
     }
 
 
+@python_text
 def write_alert(
     impact: AlertImpact,
     out: str | Path,
