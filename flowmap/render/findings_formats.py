@@ -5,6 +5,8 @@ encoded once), so a region's findings take seconds, not minutes:
 
 - :func:`finding_lines`: each finding as one compact JSON object (sorted keys), the text
   ``findings.jsonl`` holds one a line and ``findings.json`` holds in its ``findings`` list;
+- :func:`findings_columns`: each finding column as a typed pyarrow column, converted once
+  for Parquet, the workbook and CSV;
 - :func:`flat_findings`: the findings as a table of plain cells (evidence as JSON text,
   references joined with ``; ``), for CSV and the workbook;
 - :func:`dump_findings_csv` and :func:`dump_findings_parquet` write those.
@@ -157,7 +159,6 @@ def dump_findings_json(summary: dict, lines: list[str], path: Path, *, version: 
 def dump_findings_csv(flat: pd.DataFrame, path: Path) -> None:
     """CSV of :func:`flat_findings` with formula-like text neutralised: a header row, text
     in double quotes, numbers as numbers, unknown as an empty cell, ``\\n`` line ends."""
-    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
@@ -182,7 +183,6 @@ def _lists(lists: list) -> object:
     >>> _lists([r, ("c",), r]).to_pylist()
     [['a', 'b'], ['c'], ['a', 'b']]
     """
-    import pyarrow as pa
 
     number: dict[int, int] = {}  # the objects are all alive here: their ids differ
     which = np.array([number.setdefault(id(v), len(number)) for v in lists], dtype=np.int64)
@@ -213,7 +213,6 @@ def findings_columns(findings: pd.DataFrame, evidence: list[str]) -> dict[str, p
     >>> {k: v.to_pylist() for k, v in findings_columns(f, ["{}"]).items()}
     {'rule': ['R'], 'score': [None], 'evidence': ['{}'], 'references': [['a']]}
     """
-    import pyarrow as pa
 
     columns = {}
     for name in findings.columns:
@@ -235,7 +234,6 @@ def dump_findings_parquet(
     """Parquet: the findings' typed columns (:func:`findings_columns`), the summary in the
     file's metadata (``flowmap.summary``, JSON) beside ``flowmap.schema_version``; no
     timestamps."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     metadata = {
