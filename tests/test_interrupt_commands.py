@@ -1,5 +1,5 @@
-"""Ctrl-C stops the single board report, the imports and the map cleanly, as in a terminal:
-the whole job's process group gets SIGINT; the command exits 130 with the one line
+"""Ctrl-C stops the single board report, the imports, the map and an alert cleanly, as in a
+terminal: the whole job's process group gets SIGINT; the command exits 130 with the one line
 ``flowmap: interrupted`` (besides its progress bar), no traceback; no file is left half
 written under a final name; and every process it started (the report's Jupyter kernel,
 Chromium printing the PDF) is gone. (tests/test_interrupt.py: loading, analysis, the
@@ -8,6 +8,7 @@ planner and the per-org batch.)"""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -87,7 +88,8 @@ def assert_stopped_cleanly(code: int, err: str, running: dict[int, bytes]) -> No
     """Exit 130, nothing on stderr but the bar and ``flowmap: interrupted``, and every
     process the command ran gone."""
     assert code == 130, (code, err[-2000:])
-    said = [ln for ln in re.split(r"[\r\n]", err) if ln.strip() and "%|" not in ln]
+    shown = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", err)  # a nested bar's cursor moves
+    said = [ln for ln in re.split(r"[\r\n]", shown) if ln.strip() and "%|" not in ln]
     assert said == ["flowmap: interrupted"], err[-2000:]
     left = _alive(set(running))
     assert not left, [running[p] for p in left]
@@ -203,3 +205,20 @@ def test_ctrl_c_while_the_map_is_drawn_writes_no_map(tmp_path: Path) -> None:
     code, err, running = ctrl_c(["map", str(folder), "--out", str(out), *AS_OF], "drawing")
     assert_stopped_cleanly(code, err, running)
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.is_file()]
+
+
+def test_ctrl_c_while_an_alert_assesses_new_kev_entries_writes_nothing(tmp_path: Path) -> None:
+    from tests.test_alert import KEV_FILE
+
+    if not KEV_FILE.exists():
+        pytest.skip("shared KEV snapshot not present")
+    doc = json.loads(KEV_FILE.read_text(encoding="utf-8"))
+    doc["vulnerabilities"] = doc["vulnerabilities"][-1:]  # all but one entry are new
+    doc["count"] = 1
+    previous = tmp_path / "kev-previous.json"
+    previous.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["alert", str(SAMPLE), "--kev", str(KEV_FILE), "--since", str(previous)]
+    code, err, running = ctrl_c([*args, "--out", str(out), "--no-pdf", *AS_OF], "assessing")
+    assert_stopped_cleanly(code, err, running)
+    assert _finals(out) == []
