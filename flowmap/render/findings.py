@@ -213,11 +213,7 @@ def write_findings(
         columns = (
             findings_columns(findings, evidence) if {"csv", "xlsx", "parquet"} & set(chosen) else {}
         )
-        flat = (
-            flat_findings(findings, evidence, columns=columns)
-            if {"csv", "xlsx"} & set(chosen)
-            else None
-        )
+        flat = flat_findings(findings, columns=columns) if {"csv", "xlsx"} & set(chosen) else None
         lines = finding_lines(findings, evidence) if {"json", "jsonl"} & set(chosen) else []
 
         def dump(fmt: str, tmp: Path) -> None:

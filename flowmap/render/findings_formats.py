@@ -110,24 +110,17 @@ def without_line_breaks(text: str) -> str:
 
 
 def flat_findings(
-    findings: pd.DataFrame,
-    evidence: list[str] | None = None,
-    *,
-    columns: dict[str, pa.Array] | None = None,
+    findings: pd.DataFrame, *, columns: dict[str, pa.Array] | None = None
 ) -> pd.DataFrame:
-    """Findings with evidence as JSON text and references joined (one cell each).
-
-    ``columns``: :func:`findings_columns` of the findings, when made already: the text
-    columns are then those pyarrow arrays, not converted again by the files made from
-    this table.
-    """
+    """Findings with evidence as JSON text and references joined (one cell each), the
+    text columns kept in pyarrow (:func:`findings_columns`, or ``columns`` when made
+    already), so the files made from this table do not convert them again."""
+    if columns is None:
+        columns = findings_columns(findings, evidence_json(findings))
     flat = findings.copy()
-    if columns:
-        for name, column in columns.items():
-            if pa.types.is_string(column.type):
-                flat[name] = pd.arrays.ArrowExtensionArray(column)
-    else:
-        flat["evidence"] = evidence_json(findings) if evidence is None else evidence
+    for name, column in columns.items():
+        if pa.types.is_string(column.type):
+            flat[name] = pd.arrays.ArrowExtensionArray(column)
     flat["references"] = ["; ".join(r) for r in findings["references"]]
     return flat
 
