@@ -118,3 +118,49 @@ def test_python_dash_m_flowmap_is_the_flowmap_command() -> None:
         [sys.executable, "-m", "flowmap", "--help"], capture_output=True, text=True, timeout=120
     )
     assert r.returncode == 0 and "Usage: flowmap" in r.stdout
+
+
+ALLOCATOR = """
+import os, sys
+from flowmap.cli import main
+try:
+    main(["validate", sys.argv[1]])
+except SystemExit:
+    pass
+import pyarrow as pa
+print(pa.default_memory_pool().backend_name, os.environ.get("ARROW_DEFAULT_MEMORY_POOL"))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="chosen on Linux only")
+@pytest.mark.parametrize(
+    ("chosen", "expected"), [(None, "system system"), ("mimalloc", "mimalloc mimalloc")]
+)
+def test_a_command_allocates_with_malloc_unless_the_user_chose(
+    chosen: str | None, expected: str
+) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    r = subprocess.run(
+        [sys.executable, "-c", ALLOCATOR, str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert r.stdout.split("\n")[-2] == expected, r.stdout + r.stderr
+
+
+def test_importing_the_command_line_leaves_the_allocator_alone() -> None:
+    r = subprocess.run(
+        [sys.executable, "-c", "import os, flowmap.cli, pyarrow as pa; "
+         "print(pa.default_memory_pool().backend_name, "
+         "os.environ.get('ARROW_DEFAULT_MEMORY_POOL'))"],
+        capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in __import__("os").environ.items()
+             if k != "ARROW_DEFAULT_MEMORY_POOL"},
+    )  # fmt: skip
+    assert r.stdout.split() == ["mimalloc", "None"], r.stdout + r.stderr
