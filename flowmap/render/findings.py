@@ -29,13 +29,13 @@ from flowmap.engine.settings import SEVERITIES
 from flowmap.errors import UsageError
 from flowmap.inventory.textstorage import python_text
 from flowmap.progress import stages
+from flowmap.render.evidence import evidence_text
 from flowmap.render.files import EXCEL_ROWS, output_file, output_files
 from flowmap.render.findings_formats import (
     dump_findings_csv,
     dump_findings_json,
     dump_findings_jsonl,
     dump_findings_parquet,
-    evidence_json,
     finding_lines,
     findings_columns,
     flat_findings,
@@ -208,13 +208,15 @@ def write_findings(
         ThreadPoolExecutor(max_workers=1) as beside,  # waited for before any file is kept
     ):
         summary = analysis.summary if summary is None else summary  # once, for every file
-        evidence = evidence_json(findings)
+        evidence = evidence_text(findings)
         # the columns of Parquet, the workbook and CSV, converted to pyarrow once
         columns = (
             findings_columns(findings, evidence) if {"csv", "xlsx", "parquet"} & set(chosen) else {}
         )
         flat = flat_findings(findings, columns=columns) if {"csv", "xlsx"} & set(chosen) else None
-        lines = finding_lines(findings, evidence) if {"json", "jsonl"} & set(chosen) else []
+        lines = (
+            finding_lines(findings, evidence.to_pylist()) if {"json", "jsonl"} & set(chosen) else []
+        )
 
         def dump(fmt: str, tmp: Path) -> None:
             if fmt == "csv":

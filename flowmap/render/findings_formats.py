@@ -27,28 +27,11 @@ import pandas as pd
 import pyarrow as pa
 
 from flowmap.engine.rules.base import plain
+from flowmap.render.evidence import encode as _encode
+from flowmap.render.evidence import evidence_json, evidence_text
 
-_encode = json.JSONEncoder(
-    sort_keys=True, ensure_ascii=False, allow_nan=False, default=lambda v: plain(v)
-).encode
 #: Characters a reader splitting text into lines may split on, as JSON escapes.
 LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-def evidence_json(findings: pd.DataFrame) -> list[str]:
-    """Each finding's evidence as JSON text (sorted keys), as every format writes it.
-
-    >>> evidence_json(pd.DataFrame({"evidence": [{"b": 1, "a": ("x",)}, {}]}))
-    ['{"a": ["x"], "b": 1}', '{}']
-    """
-    encode = _encode
-    out = []
-    for e in findings["evidence"].tolist():
-        try:
-            out.append(encode(e))
-        except ValueError:  # a number JSON cannot hold (NaN): unknown, as plain() says
-            out.append(encode({k: plain(v) for k, v in e.items()}))
-    return out
 
 
 def finding_lines(findings: pd.DataFrame, evidence: list[str] | None = None) -> list[str]:
@@ -116,7 +99,7 @@ def flat_findings(
     text columns kept in pyarrow (:func:`findings_columns`, or ``columns`` when made
     already), so the files made from this table do not convert them again."""
     if columns is None:
-        columns = findings_columns(findings, evidence_json(findings))
+        columns = findings_columns(findings, evidence_text(findings))
     flat = findings.copy()
     for name, column in columns.items():
         if pa.types.is_string(column.type):
@@ -196,10 +179,11 @@ PARQUET_OPTIONS = {
 }
 
 
-def findings_columns(findings: pd.DataFrame, evidence: list[str]) -> dict[str, pa.Array]:
+def findings_columns(findings: pd.DataFrame, evidence: pa.Array | list[str]) -> dict[str, pa.Array]:
     """Each finding column as a typed pyarrow column, converted once for every file that
     is made from them (Parquet, the workbook, CSV): text as text, ``score`` a double (not
-    a number: unknown, null), ``references`` a list of text, ``evidence`` JSON text.
+    a number: unknown, null), ``references`` a list of text, ``evidence`` JSON text
+    (:func:`flowmap.render.evidence.evidence_text`).
 
     >>> f = pd.DataFrame({"rule": ["R"], "score": [None], "evidence": [{}],
     ...                   "references": [["a"]]})
@@ -211,7 +195,9 @@ def findings_columns(findings: pd.DataFrame, evidence: list[str]) -> dict[str, p
     for name in findings.columns:
         series = findings[name]
         if name == "evidence":
-            columns[name] = pa.array(evidence, type=pa.string())
+            columns[name] = (
+                evidence if isinstance(evidence, pa.Array) else pa.array(evidence, pa.string())
+            )
         elif name == "references":
             columns[name] = _lists(series.tolist())
         elif pd.api.types.is_float_dtype(series):
