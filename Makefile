@@ -51,6 +51,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/analyse_process.py --orgs 1000 --repeat 5
+	$(BIN)/python benchmarks/read_floor.py --repeat 5
 	$(BIN)/python benchmarks/plan_region.py
 	$(BIN)/python benchmarks/import_scan.py
 	$(BIN)/python benchmarks/import_sheet.py
