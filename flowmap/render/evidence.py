@@ -33,6 +33,8 @@ from flowmap.engine.rules.base import plain
 encode = json.JSONEncoder(
     sort_keys=True, ensure_ascii=False, allow_nan=False, default=lambda v: plain(v)
 ).encode
+#: Text as JSON text, as the encoder above writes it (json's compiled function).
+_text = json.encoder.encode_basestring
 _LARGE = pa.large_string()
 _STRING_BYTES = (1 << 31) - 1  # what pyarrow's (32-bit offset) string type holds
 
@@ -124,38 +126,44 @@ def _json_values(values: Sequence[object]) -> tuple[pa.Array, bool]:
 def _other_values(values: Sequence[object]) -> pa.Array:
     """Values that are not all text: yes/no and whole numbers in pyarrow, the rest
     (fractions, lists, mixed values) one distinct value at a time."""
-    try:
-        typed = pa.array(values)
-    except (pa.ArrowTypeError, pa.ArrowInvalid, TypeError, OverflowError, UnicodeEncodeError):
-        typed = None
-    if typed is not None and (pa.types.is_boolean(typed.type) or pa.types.is_int64(typed.type)):
-        text = typed.cast(_LARGE)  # true, false and decimal digits, as JSON writes them
-        return pc.fill_null(text, pa.scalar("null", _LARGE)) if text.null_count else text
-    if typed is not None and pa.types.is_null(typed.type):
+    first = next((v for v in values if v is not None), None)
+    if first is None:
         return pa.array(["null"] * len(values), _LARGE)
+    if type(first) in (bool, int):  # a column of them, most likely: pyarrow checks
+        try:
+            typed = pa.array(values)
+        except (pa.ArrowTypeError, pa.ArrowInvalid, TypeError, OverflowError):
+            typed = None
+        if typed is not None and typed.type in (pa.bool_(), pa.int64()):
+            text = typed.cast(_LARGE)  # true, false and decimal digits, as JSON has them
+            return pc.fill_null(text, pa.scalar("null", _LARGE)) if text.null_count else text
     return _python_json(values)
 
 
 def _python_json(values: Sequence[object]) -> pa.Array:
-    """Each value encoded by the json module, each distinct value once (a float's sign
-    and a NaN are told apart: 0.0, -0.0 and NaN are encoded every time)."""
+    """Each value as the json module writes it: text, yes/no, unknown, whole numbers and
+    lists of text directly (json's own text escaping; what takes the encoder's time is
+    setting itself up for each call), anything else through the encoder, each distinct
+    value once (a float's sign and a NaN told apart: 0.0, -0.0 and NaN every time)."""
     seen: dict[tuple, str] = {}
     out = []
     for value in values:
         kind = type(value)
-        if kind is str or kind is bool or kind is int or value is None:
-            key: tuple | None = (kind, value)
-        elif kind is float and value == value and value != 0:
-            key = (kind, value)
+        if kind is str:
+            out.append(_text(value))
+        elif value is None:
+            out.append("null")
+        elif kind is bool:
+            out.append("true" if value else "false")
+        elif kind is int:
+            out.append(int.__repr__(value))
         elif kind is list and all(type(v) is str for v in value):
-            key = (kind, tuple(value))
+            out.append("[" + ", ".join(map(_text, value)) + "]")
+        elif kind is float and value == value and value != 0:
+            text = seen.get((kind, value))
+            if text is None:
+                text = seen[(kind, value)] = encode_one(value)
+            out.append(text)
         else:
-            key = None
-        if key is None:
             out.append(encode_one(value))
-            continue
-        text = seen.get(key)
-        if text is None:
-            text = seen[key] = encode_one(value)
-        out.append(text)
     return pa.array(out, _LARGE)
