@@ -45,9 +45,9 @@ def issue_sized(inv: Path, out: Path) -> dict[str, int]:
             frame = frame.head(FLOWS)
         elif path.name in SIZES:
             key, size = SIZES[path.name]
-            copies = [frame] + [
-                frame.assign(**{key: frame[key] + f"-{i}"}) for i in range(1, -(-size // len(frame)))
-            ]
+            times = -(-size // len(frame))  # repeated this many times, then cut
+            copies = [frame.assign(**{key: frame[key] + f"-{i}"}) for i in range(1, times)]
+            copies.insert(0, frame)
             frame = pd.concat(copies).head(size)
         frame.to_csv(out / path.name, index=False)
         rows[path.name] = len(frame)

@@ -159,7 +159,9 @@ def _as_text(objects: np.ndarray) -> pa.Array | None:
 def _text_column(text: pa.Array) -> Column:
     """Text cells, empty text as an empty cell, formula-like text neutralised."""
     if len(text):
-        text = pc.if_else(pc.equal(text, lit("")), lit(None), text)
+        empty = pc.equal(text, lit(""))
+        if pc.any(empty).as_py():  # a region's column is copied only when it must be
+            text = pc.if_else(empty, lit(None), text)
         risky = pc.match_substring_regex(text, FORMULA_START)
         if pc.any(risky).as_py():
             text = pc.if_else(risky, pc.binary_join_element_wise(lit("'"), text, lit("")), text)
@@ -277,7 +279,8 @@ def _sst_xml(head: str, parts: list[pa.Array]) -> Iterator[bytes | memoryview]:
     yield head.encode()
     for texts in parts:
         for start in range(0, len(texts), ITEMS_PER_BLOCK):
-            yield joined(_items(texts.slice(start, ITEMS_PER_BLOCK)))
+            pieces = _items(texts.slice(start, ITEMS_PER_BLOCK))
+            yield pieces[0] if len(pieces) == 1 else b"".join(pieces)  # a block, one piece
     yield b"</sst>"
 
 
@@ -294,21 +297,34 @@ def _mostly_distinct(texts: pa.Array) -> bool:
     return pc.count_distinct(sample).as_py() >= DISTINCT_SHARE * len(sample)
 
 
-def _items(texts: pa.Array) -> pa.Array:
-    """The ``<si>`` item of each text. Most texts need no escaping and are wrapped as
-    they are; the few with markup characters, a typed ``_xHHHH_``, control characters,
-    white space at either end (kept: ``xml:space="preserve"``) or too long for a cell are
-    made one by one (:func:`_si`). One pass of one pattern finds them."""
-    items = pc.binary_join_element_wise(lit("<si><t>"), texts, lit("</t></si>"), lit(""))
+def _items(texts: pa.Array) -> list[bytes | memoryview]:
+    """The ``<si>`` items of ``texts``, one after another, in consecutive pieces. Most
+    texts need no escaping and are wrapped as they are; the few with markup characters, a
+    typed ``_xHHHH_``, control characters, white space at either end (kept:
+    ``xml:space="preserve"``) or too long for a cell are made one by one (:func:`_si`)
+    and take their place among the others' pieces (rebuilding the whole array around them
+    cost a region's workbook a quarter of a second). One pass of one pattern finds them."""
+    items = joined(pc.binary_join_element_wise(lit("<si><t>"), texts, lit("</t></si>"), lit("")))
     special = pc.or_(
         pc.match_substring_regex(texts, _SPECIAL),
         pc.greater(pc.utf8_length(texts), CELL_CHARACTERS),
     )
-    if pc.any(special).as_py():
-        mask = special.to_numpy(zero_copy_only=False)
-        fixed = [_si(t) for t in texts.filter(special).to_pylist()]
-        items = pc.replace_with_mask(items, pa.array(mask), pa.array(fixed, STR))
-    return items
+    if not pc.any(special).as_py():
+        return [items]
+    rows = np.flatnonzero(special.to_numpy(zero_copy_only=False))
+    fixed = [_si(t).encode("utf-8") for t in texts.filter(special).to_pylist()]
+    # where each item starts in ``items``: its text's length (nulls none) and the tags
+    lengths = pc.fill_null(pc.binary_length(texts), 0).to_numpy(zero_copy_only=False)
+    tags = np.where(texts.is_valid().to_numpy(zero_copy_only=False), len("<si><t></t></si>"), 0)
+    ends = np.cumsum(lengths.astype(np.int64) + tags)
+    starts = ends - lengths - tags
+    pieces: list[bytes | memoryview] = []
+    done = 0
+    for row, item in zip(rows.tolist(), fixed):
+        pieces += [items[done : int(starts[row])], item]
+        done = int(ends[row])
+    pieces.append(items[done:])
+    return pieces
 
 
 def _si(text: str) -> str:
