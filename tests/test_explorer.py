@@ -115,6 +115,20 @@ def test_choosing_and_unchoosing_actions_gives_the_full_reanalysis_total() -> No
     assert w.reset().after == a.total_risk
 
 
+@pytest.mark.parametrize("which", ["sample", "synth"])
+def test_opening_builds_neither_the_what_if_evaluator_nor_the_networkx_graph(which) -> None:
+    """Both take seconds at region scale and nothing on the opening page needs them: the
+    total shown is the analysis's, the same figure the evaluator gives once built."""
+    a = sample() if which == "sample" else synth()
+    a.attack_graph.graph = None  # as analyse leaves it
+    x = flowmap.explore(a)  # the riskiest organisation, on the findings tab
+    assert x.whatif._base is None and a.attack_graph.graph is None
+    shown = x.whatif.totals()
+    assert shown.before == shown.after == a.total_risk
+    assert x.whatif.base.total == shown.before == x.whatif.totals().before
+    assert f"data-value='{a.total_risk:.2f}'" in x.what.totals.value
+
+
 def test_top_risks_and_paths_follow_the_chosen_actions() -> None:
     a = sample()
     w = WhatIf(a)

@@ -182,6 +182,21 @@ def test_applied_inventory_round_trips_through_validation(tmp_path: Path) -> Non
     assert report.ok, [p.describe() for p in report.errors][:5]
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    probability=st.integers(0, 10_000).map(lambda n: round(n / 10_000, 4)),
+    impact=st.one_of(st.integers(0, 40).map(lambda n: n * 2.5), st.floats(0, 100)),
+)
+def test_the_evaluator_rounds_each_assets_risk_as_the_analysis_does(probability, impact) -> None:
+    """Products of a 4-place probability and an impact often end in a half penny
+    (0.7196 x 87.5 = 62.965): the evaluator must round them as the analysis's table does,
+    or its total drifts from the analysis's by pennies."""
+    from flowmap.planning.exposure import asset_risk
+
+    analysis = pd.Series([probability]).astype("float64") * pd.Series([impact]).astype("float64")
+    assert asset_risk(probability, impact) == analysis.round(2).iloc[0]
+
+
 def test_unknown_subject_is_a_usage_error() -> None:
     from flowmap.planning.actions import make_action
 

@@ -298,10 +298,11 @@ class Scope:
         """What an attacker holding ``system_id`` reaches in one move: each asset, the
         system its best copy is on, how, the chance and the impact it adds. The
         ``Impact reached`` column adds up to the system's ``blast_radius``."""
-        G = self.analysis.movement
+        # no system chosen: nothing reached, and the networkx graph not built for it
+        G = self.analysis.movement if system_id else None
         start = node_of("system", system_id)
         reach: dict[str, tuple[float, str]] = {}
-        if start in G:
+        if G is not None and start in G:
             stack, seen = [(start, 0, "")], {start}
             while stack:
                 u, depth, how = stack.pop()

@@ -187,7 +187,10 @@ class WhatIf:
         self._ev = ev
 
     def totals(self) -> Totals:
-        before = self.base.total  # the analysis's total_risk, without summing it again
+        # the analysis's total risk: the starting evaluator's once it is built (the same
+        # figure, tests/test_explorer.py), the analysis's own before (building it takes
+        # seconds at region scale, and nothing chosen needs it)
+        before = self._base.total if self._base is not None else self.analysis.total_risk
         after = self.current.total if self.chosen else before
         spent = sum(self.cost(i) for i in self.chosen) if self.chosen else 0.0
         return Totals(before=before, after=after, spent=round(spent, 2), chosen=len(self.chosen))
