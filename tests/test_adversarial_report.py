@@ -6,6 +6,7 @@ Content-Security-Policy; a cell cannot block the report; reruns give the same by
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -102,7 +103,8 @@ def test_report_reruns_are_byte_identical(hostile_cells_report):
     first, second, pages, notebooks = hostile_cells_report
     assert first.code == 0 and second.code == 0, second.err
     assert pages[0] == pages[1]
-    assert notebooks[0] == notebooks[1]
+    logs = [json.loads(nb)["metadata"]["flowmap"]["kernel_log"] for nb in notebooks]
+    assert notebooks[0] == notebooks[1], f"the kernels' logs: {logs}"
 
 
 def test_report_on_an_inventory_no_attack_path_can_enter(tmp_path):

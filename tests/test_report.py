@@ -561,3 +561,41 @@ def test_a_batch_workers_kernel_keeps_no_output_cache(tmp_path):
     cells = nbformat.read(tmp_path / "out.ipynb", 4).cells
     shown = [c.outputs[0]["data"]["text/plain"] for c in cells if c.get("outputs")]
     assert shown[0] == "0" and shown[-1] == "0"  # no cache size, nothing kept in Out
+
+
+@pytest.mark.parametrize("kernel", ["one report", "a batch worker's"])
+def test_a_report_kernel_keeps_nothing_in_the_users_ipython_history(tmp_path, kernel):
+    """A report's cells (its parameters and inventory paths among them) are not the
+    user's history; a region's batch would add thousands of entries, and kernels running at
+    once would contend for the one database ("database is locked" in the papers' logs)."""
+    import papermill as pm
+
+    from flowmap.render.report.kernel import KernelSession, private_run, session_engine
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "h = get_ipython().history_manager; (h.enabled, type(h.db).__name__)"
+        ),
+    ]
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    common = {"parameters": {"x": 2}, "kernel_name": "python3", "language": "python",
+              "progress_bar": False}  # fmt: skip
+    if kernel == "one report":
+        with private_run() as (kwargs, read_log):
+            pm.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb"),
+                                **kwargs, **common)  # fmt: skip
+            log = read_log()
+    else:
+        session = KernelSession("python3")
+        try:
+            km = session.ready()
+            pm.execute_notebook(str(tmp_path / "in.ipynb"), str(tmp_path / "out.ipynb"),
+                                km=km, engine_name=session_engine(), **common)  # fmt: skip
+            log = session.new_log()
+        finally:
+            session.close()
+    cells = nbformat.read(tmp_path / "out.ipynb", 4).cells
+    shown = [c.outputs[0]["data"]["text/plain"] for c in cells if c.get("outputs")]
+    assert shown == ["(False, 'DummyDB')"] and log == ""  # no database opened

@@ -18,6 +18,8 @@ alarming lines on every run:
 A batch of reports (``flowmap report --per-org``) keeps one kernel per worker for all its
 reports (:class:`KernelSession`, run by papermill through :func:`session_engine`).
 
+A report kernel keeps no history in the user's IPython profile (:data:`KERNEL_ARGUMENTS`).
+
 Whatever the kernel process itself writes (its log, not the cells' output, which goes
 into the notebook) is captured in a file instead of the user's terminal;
 :func:`flowmap.render.report.executed.record` puts it into the executed notebook's
@@ -38,6 +40,13 @@ from traitlets import DottedObjectName, Unicode
 from traitlets.config import LoggingConfigurable
 
 LOG_NAME = "kernel.log"
+#: Every report kernel keeps its input history in memory, not in the user's own IPython
+#: history database (``~/.ipython/profile_default/history.sqlite``): a report's cells,
+#: parameters and inventory paths are not the user's history, a region's batch would add
+#: thirty thousand entries to it, and kernels running at once (a batch's workers, two
+#: reports) contend for the one file, whose "database is locked" messages would land in
+#: the papers' kernel logs and make reruns differ.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 
 
 class _Quiet(LoggingConfigurable):
@@ -59,6 +68,8 @@ class _Quiet(LoggingConfigurable):
             self._log_file = open(Path(self.run_folder) / LOG_NAME, "ab")  # noqa: SIM115
         kw.setdefault("stdout", self._log_file)
         kw.setdefault("stderr", self._log_file)
+        given = list(kw.get("extra_arguments") or [])
+        kw["extra_arguments"] = given + [a for a in KERNEL_ARGUMENTS if a not in given]
         return await super()._async_pre_start_kernel(**kw)  # type: ignore[misc]
 
     async def _async_interrupt_kernel(self) -> None:
