@@ -113,3 +113,13 @@ def test_text_columns_are_escaped_as_json_escapes_them(keys, rows) -> None:
     evidence = [dict(zip(keys, values)) for values in rows]
     findings = pd.DataFrame({"evidence": pd.Series(evidence, dtype=object)})
     assert evidence_json(findings) == one_dict_at_a_time(evidence)
+
+
+def test_evidence_past_two_gigabytes_still_reaches_the_workbook_and_csv_as_text() -> None:
+    """Past 2 GB of text the evidence stays in pyarrow's large text type; the table the
+    workbook and CSV are made from must still hold it as JSON text, not the dicts."""
+    from flowmap.render.findings_formats import findings_columns, flat_findings
+
+    findings = pd.DataFrame({"rule": ["R"], "evidence": [{"a": 1}], "references": [["x"]]})
+    columns = findings_columns(findings, evidence_text(findings).cast(pa.large_string()))
+    assert flat_findings(findings, columns=columns)["evidence"].tolist() == ['{"a": 1}']

@@ -102,7 +102,7 @@ def flat_findings(
         columns = findings_columns(findings, evidence_text(findings))
     flat = findings.copy()
     for name, column in columns.items():
-        if pa.types.is_string(column.type):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             flat[name] = pd.arrays.ArrowExtensionArray(column)
     flat["references"] = ["; ".join(r) for r in findings["references"]]
     return flat
