@@ -434,3 +434,31 @@ def test_an_analysis_without_rules_works_out_the_flows_only_when_read(plain):
     assert bare._flows is None and bare.findings.empty
     pd.testing.assert_frame_equal(bare.flows, plain.flows)
     assert bare._flows is not None and plain._flows is not None
+
+
+def test_an_alerts_asset_rows_are_affected_first_then_by_impact_asset_and_system(tmp_path) -> None:
+    """Each alert's asset table is cut from one table of every system's assets made once
+    per run; cut and ordered by verdict, it must be in the order of sorting each alert's
+    own rows on verdict, impact (high first), asset and system (a region, so that assets
+    of equal impact share systems)."""
+    import numpy as np
+
+    from flowmap.engine.alert.tables import VERDICT_ORDER, asset_rows, every_asset_row
+    from flowmap.synth.generate import synthesize, write_inventory_csv
+
+    write_inventory_csv(synthesize(12, seed=7, as_of=AS_OF), tmp_path / "inv")
+    region = flowmap.analyse(flowmap.load_inventory(tmp_path / "inv"), as_of=AS_OF)
+    every = every_asset_row(region)
+    ids = region.systems["system_id"].tolist()
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        chosen = rng.choice(ids, size=len(ids) // 2, replace=False)
+        verdicts = rng.choice(list(VERDICT_ORDER), size=len(chosen))
+        listed = pd.DataFrame({"system_id": chosen, "verdict": verdicts})
+        got = asset_rows(region, listed, every=every)
+        key = pd.DataFrame({"v": got["verdict"].map(VERDICT_ORDER), "i": -got["impact"],
+                            "a": got["asset_id"], "s": got["system_id"]})  # fmt: skip
+        assert key.equals(key.sort_values(["v", "i", "a", "s"], kind="stable"))
+        held = region.copies[region.copies["system_id"].isin(set(chosen))]
+        assert len(got) == len(held) and set(got["system_id"]) <= set(chosen)
+        assert (got["verdict"] == got["system_id"].map(dict(zip(chosen, verdicts)))).all()

@@ -26,7 +26,13 @@ from flowmap.engine.alert.products import (
     ProductQuery,
     match_systems,
 )
-from flowmap.engine.alert.tables import asset_rows, org_rows, path_rows, system_rows
+from flowmap.engine.alert.tables import (
+    asset_rows,
+    every_asset_row,
+    org_rows,
+    path_rows,
+    system_rows,
+)
 from flowmap.engine.alert.versions import VersionRange
 from flowmap.engine.alert.words import headline
 from flowmap.engine.analysis import Analysis
@@ -193,9 +199,10 @@ def alert_impact(
         described = _entries(catalogue, wanted)
         alerts = [_cve_alert(c, described.get(c)) for c in wanted]
     parts = []
+    every = every_asset_row(analysis) if alerts else None  # each alert's assets cut from it
     with counter(len(alerts), unit="alert", description="assessing", enabled=progress) as advance:
         for alert in alerts:
-            parts.append(_one(analysis, alert))
+            parts.append(_one(analysis, alert, every))
             advance()
     return _combine(parts, alerts, analysis, sources)
 
@@ -323,7 +330,7 @@ def _worst(statuses: pd.Series) -> str:
     return next((s for s in order if s in present), "open")
 
 
-def _one(analysis: Analysis, alert: dict) -> dict[str, pd.DataFrame]:
+def _one(analysis: Analysis, alert: dict, every: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
     verdicts = _verdicts(analysis, alert)
     hit = verdicts.loc[verdicts["verdict"] == AFFECTED, "system_id"].tolist()
     after = if_exploited(
@@ -332,7 +339,7 @@ def _one(analysis: Analysis, alert: dict) -> dict[str, pd.DataFrame]:
     )  # fmt: skip
     listed = verdicts[verdicts["verdict"] != NOT_AFFECTED]
     systems = system_rows(analysis, listed, after)
-    assets = asset_rows(analysis, listed)
+    assets = asset_rows(analysis, listed, every=every)
     paths = path_rows(analysis, after)
     orgs = org_rows(analysis, systems, assets)
     counts = {

@@ -151,38 +151,53 @@ def system_rows(analysis: Analysis, listed: pd.DataFrame, after: Counterfactual)
     return out.drop(columns=["_o", "_e"]).reset_index(drop=True)[COLUMNS["systems"]]
 
 
-def asset_rows(analysis: Analysis, listed: pd.DataFrame) -> pd.DataFrame:
-    """The assets on the listed systems: one row per system, asset and way it is there."""
-    held = _held(analysis, listed["system_id"])
+def asset_rows(
+    analysis: Analysis, listed: pd.DataFrame, *, every: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The assets on the listed systems: one row per system, asset and way it is there,
+    the affected first, then by impact, asset and system. ``every`` is
+    :func:`every_asset_row` of the analysis, when the caller has it already (an alert run
+    over many alerts makes it once)."""
+    every = every_asset_row(analysis) if every is None else every
     verdict = listed.set_index("system_id")["verdict"]
+    out = every[every["system_id"].isin(set(listed["system_id"]))].copy()
+    out.insert(2, "verdict", out["system_id"].map(verdict).to_numpy())
+    # ``every`` is in impact, asset and system order: a stable sort on the verdict alone
+    # gives the order of sorting on all four
+    order = out["verdict"].map(VERDICT_ORDER).fillna(9).to_numpy()
+    out = out.iloc[np.argsort(order, kind="stable")]
+    return out.reset_index(drop=True)[COLUMNS["assets"]]
+
+
+def every_asset_row(analysis: Analysis) -> pd.DataFrame:
+    """:func:`asset_rows`' rows for every system, without verdicts, by impact (high
+    first), asset and system: what an alert's asset table is cut from."""
+    held = _held(analysis, analysis.copies["system_id"])
     a = analysis.assets.set_index("asset_id")
     orgs = analysis.inventory.organisations.set_index("org_id")["name"]
     systems = analysis.systems.set_index("system_id")["org_id"]
+    categories = a["data_categories"].map(
+        lambda c: "; ".join(c) if isinstance(c, tuple | list) else ""
+    )
     out = pd.DataFrame(
         {
             "system_id": held["system_id"].to_numpy(),
             "system_org_id": held["system_id"].map(systems).to_numpy(),
-            "verdict": held["system_id"].map(verdict).to_numpy(),
             "asset_id": held["asset_id"].to_numpy(),
             "asset_name": a["name"].reindex(held["asset_id"]).to_numpy(),
             "org_id": a["org_id"].reindex(held["asset_id"]).to_numpy(),
             "how": held["how"].map(HOW).fillna(held["how"]).to_numpy(),
             "via": held["via"].fillna("").to_numpy(),
             "records": held["records"].fillna(0).astype("int64").to_numpy(),
-            "data_categories": [
-                "; ".join(c) if isinstance(c, tuple | list) else ""
-                for c in a["data_categories"].reindex(held["asset_id"])
-            ],
+            "data_categories": categories.reindex(held["asset_id"]).fillna("").to_numpy(),
             "impact": held["impact"].astype(float).round(1).to_numpy(),
         }
     )
     out["org_name"] = out["org_id"].map(orgs)
-    order = out["verdict"].map(VERDICT_ORDER).fillna(9)
-    out = out.assign(_o=order).sort_values(
-        ["_o", "impact", "asset_id", "system_id"], ascending=[True, False, True, True],
-        kind="stable",
-    )  # fmt: skip
-    return out.drop(columns="_o").reset_index(drop=True)[COLUMNS["assets"]]
+    out = out.sort_values(
+        ["impact", "asset_id", "system_id"], ascending=[False, True, True], kind="stable"
+    )
+    return out.reset_index(drop=True)
 
 
 #: Columns of :func:`asset_summary` (``alert-assets.csv``): one row per alert and asset.
