@@ -199,7 +199,8 @@ def alert_impact(
         described = _entries(catalogue, wanted)
         alerts = [_cve_alert(c, described.get(c)) for c in wanted]
     parts = []
-    every = every_asset_row(analysis) if alerts else None  # each alert's assets cut from it
+    # many alerts: every system's asset rows made once, each alert's cut from them
+    every = every_asset_row(analysis) if len(alerts) > 1 else None
     with counter(len(alerts), unit="alert", description="assessing", enabled=progress) as advance:
         for alert in alerts:
             parts.append(_one(analysis, alert, every))

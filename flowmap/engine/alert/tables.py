@@ -158,7 +158,8 @@ def asset_rows(
     the affected first, then by impact, asset and system. ``every`` is
     :func:`every_asset_row` of the analysis, when the caller has it already (an alert run
     over many alerts makes it once)."""
-    every = every_asset_row(analysis) if every is None else every
+    if every is None:  # one alert: only its systems' rows
+        every = every_asset_row(analysis, listed["system_id"])
     verdict = listed.set_index("system_id")["verdict"]
     out = every[every["system_id"].isin(set(listed["system_id"]))].copy()
     out.insert(2, "verdict", out["system_id"].map(verdict).to_numpy())
@@ -169,10 +170,10 @@ def asset_rows(
     return out.reset_index(drop=True)[COLUMNS["assets"]]
 
 
-def every_asset_row(analysis: Analysis) -> pd.DataFrame:
-    """:func:`asset_rows`' rows for every system, without verdicts, by impact (high
-    first), asset and system: what an alert's asset table is cut from."""
-    held = _held(analysis, analysis.copies["system_id"])
+def every_asset_row(analysis: Analysis, system_ids: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`asset_rows`' rows for every system (or these), without verdicts, by impact
+    (high first), asset and system: what an alert's asset table is cut from."""
+    held = _held(analysis, analysis.copies["system_id"] if system_ids is None else system_ids)
     a = analysis.assets.set_index("asset_id")
     orgs = analysis.inventory.organisations.set_index("org_id")["name"]
     systems = analysis.systems.set_index("system_id")["org_id"]
