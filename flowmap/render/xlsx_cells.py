@@ -279,8 +279,7 @@ def _sst_xml(head: str, parts: list[pa.Array]) -> Iterator[bytes | memoryview]:
     yield head.encode()
     for texts in parts:
         for start in range(0, len(texts), ITEMS_PER_BLOCK):
-            pieces = _items(texts.slice(start, ITEMS_PER_BLOCK))
-            yield pieces[0] if len(pieces) == 1 else b"".join(pieces)  # a block, one piece
+            yield _items(texts.slice(start, ITEMS_PER_BLOCK))
     yield b"</sst>"
 
 
@@ -297,34 +296,33 @@ def _mostly_distinct(texts: pa.Array) -> bool:
     return pc.count_distinct(sample).as_py() >= DISTINCT_SHARE * len(sample)
 
 
-def _items(texts: pa.Array) -> list[bytes | memoryview]:
-    """The ``<si>`` items of ``texts``, one after another, in consecutive pieces. Most
-    texts need no escaping and are wrapped as they are; the few with markup characters, a
-    typed ``_xHHHH_``, control characters, white space at either end (kept:
-    ``xml:space="preserve"``) or too long for a cell are made one by one (:func:`_si`)
-    and take their place among the others' pieces (rebuilding the whole array around them
-    cost a region's workbook a quarter of a second). One pass of one pattern finds them."""
-    items = joined(pc.binary_join_element_wise(lit("<si><t>"), texts, lit("</t></si>"), lit("")))
+def _items(texts: pa.Array) -> bytes | memoryview:
+    """The ``<si>`` items of ``texts``, one after another. Most texts need no escaping and
+    are wrapped as they are; the few with markup characters, a typed ``_xHHHH_``, control
+    characters, white space at either end (kept: ``xml:space="preserve"``) or too long for
+    a cell are made one by one (:func:`_si`) and put in their place between the others'
+    bytes (rebuilding the whole array around them cost a region's workbook a quarter of a
+    second). One pass of one pattern finds them."""
+    wrapped = pc.binary_join_element_wise(lit("<si><t>"), texts, lit("</t></si>"), lit(""))
     special = pc.or_(
         pc.match_substring_regex(texts, _SPECIAL),
         pc.greater(pc.utf8_length(texts), CELL_CHARACTERS),
     )
+    items = joined(wrapped)
     if not pc.any(special).as_py():
-        return [items]
+        return items
     rows = np.flatnonzero(special.to_numpy(zero_copy_only=False))
     fixed = [_si(t).encode("utf-8") for t in texts.filter(special).to_pylist()]
-    # where each item starts in ``items``: its text's length (nulls none) and the tags
-    lengths = pc.fill_null(pc.binary_length(texts), 0).to_numpy(zero_copy_only=False)
-    tags = np.where(texts.is_valid().to_numpy(zero_copy_only=False), len("<si><t></t></si>"), 0)
-    ends = np.cumsum(lengths.astype(np.int64) + tags)
-    starts = ends - lengths - tags
+    # each item's place in ``items``: the wrapped array's own offsets
+    offsets = np.frombuffer(wrapped.buffers()[1], dtype=np.int64)[wrapped.offset :]
+    offsets = offsets - offsets[0]
     pieces: list[bytes | memoryview] = []
     done = 0
     for row, item in zip(rows.tolist(), fixed):
-        pieces += [items[done : int(starts[row])], item]
-        done = int(ends[row])
+        pieces += [items[done : int(offsets[row])], item]
+        done = int(offsets[row + 1])
     pieces.append(items[done:])
-    return pieces
+    return b"".join(pieces)
 
 
 def _si(text: str) -> str:

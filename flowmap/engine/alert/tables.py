@@ -162,7 +162,7 @@ def asset_rows(
         every = every_asset_row(analysis, listed["system_id"])
     verdict = listed.set_index("system_id")["verdict"]
     out = every[every["system_id"].isin(set(listed["system_id"]))].copy()
-    out.insert(2, "verdict", out["system_id"].map(verdict).to_numpy())
+    out["verdict"] = out["system_id"].map(verdict).to_numpy()
     # ``every`` is in impact, asset and system order: a stable sort on the verdict alone
     # gives the order of sorting on all four
     order = out["verdict"].map(VERDICT_ORDER).fillna(9).to_numpy()
